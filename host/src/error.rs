@@ -1,0 +1,105 @@
+//! [`Error`]: everything the host API can report.
+
+use plugorm_plugin_api::DbError;
+
+use crate::{config::ConfigError, loader::LoadError};
+
+/// An error from plugorm.
+///
+/// ```
+/// let e = plugorm::Error::UnknownScheme {
+///     url: "oracle://x".into(), scheme: "oracle".into(), available: vec!["sqlite".into()],
+/// };
+/// assert!(e.to_string().contains("sqlite"));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `plugins.toml` is malformed.
+    #[error("bad plugin configuration: {0}")]
+    Config(#[from] ConfigError),
+    /// A plugin failed to load.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The database or a plugin reported an error.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// No loaded dialect serves the URL's scheme.
+    #[error("no loaded dialect serves `{scheme}:` URLs (in `{url}`); loaded dialects serve: {}",
+        if available.is_empty() { "none — is the dialect plugin listed in plugins.toml (or PLUGORM_CONFIG)?".to_string() } else { available.join(", ") })]
+    UnknownScheme {
+        url: String,
+        scheme: String,
+        available: Vec<String>,
+    },
+    /// The URL has no usable scheme.
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    /// `first` / `take` / `last` found no row (GORM's `ErrRecordNotFound`).
+    #[error("record not found")]
+    RecordNotFound,
+    /// An UPDATE or DELETE without conditions, outside an `allow_global_update` session.
+    #[error("WHERE conditions required: {0} would touch every row (add a condition, or use `allow_global_update()`)")]
+    MissingWhereClause(&'static str),
+    /// Creating from an empty slice.
+    #[error("empty slice found: nothing to create")]
+    EmptySlice,
+    /// An operation needs the primary key, and the value has none.
+    #[error("primary key required: {0}")]
+    PrimaryKeyRequired(String),
+    /// A field or column name the model does not have.
+    #[error("invalid field: model `{model}` has no field or column `{field}`")]
+    InvalidField { model: String, field: String },
+    /// Transaction misuse (commit outside a transaction, begin inside one).
+    #[error("invalid transaction: {0}")]
+    InvalidTransaction(String),
+    /// The operation cannot run in a dry-run session.
+    #[error("dry run mode unsupported: {0}")]
+    DryRunUnsupported(String),
+    /// A model has a soft-delete field, but no loaded plugin serves soft delete: deleting
+    /// would silently destroy rows, so the operation is refused.
+    #[error("model `{model}` has the soft-delete field `{field}`, but no soft-delete plugin is loaded (enable the `soft-delete` plugin in plugins.toml, or call `unscoped()` to delete rows for real)")]
+    SoftDeleteUnavailable { model: String, field: String },
+    /// A callback registration could not be ordered.
+    #[error("callback: {0}")]
+    Callback(String),
+    /// An error raised by application code (a hook, a transaction closure).
+    #[error("{0}")]
+    Custom(String),
+}
+
+impl Error {
+    /// An application error with a message (for hooks and transaction closures).
+    ///
+    /// ```
+    /// let e = plugorm::Error::msg("name must not be empty");
+    /// assert_eq!(e.to_string(), "name must not be empty");
+    /// ```
+    pub fn msg(message: impl Into<String>) -> Error {
+        Error::Custom(message.into())
+    }
+}
+
+/// Result alias of the host API.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The URL with any password replaced by `***`, for messages and logs.
+///
+/// ```
+/// assert_eq!(plugorm::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+/// assert_eq!(plugorm::redact_url("sqlite::memory:"), "sqlite::memory:");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***{}", &rest[at..]),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}

@@ -1,0 +1,196 @@
+//! The plugin loader: statically linked plugins first, then the libraries named in
+//! `plugins.toml`.
+
+mod dynamic;
+mod error;
+
+pub use error::LoadError;
+
+use std::{path::PathBuf, sync::Arc};
+
+use plugorm_plugin_api::{
+    ffi::import::ImportedFeature, manifest::static_plugins, DbError, FeaturePlugin, Manifest,
+    PluginInstance,
+};
+
+use crate::{
+    config::{PluginEntry, PluginsConfig},
+    registry::{LoadedPlugin, Origin, Registry},
+};
+
+/// The version of this host, checked against a plugin's `min_host`.
+pub const HOST_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Loads every plugin a configuration names (and every statically linked one), stopping
+/// at the first failure.
+pub fn load(config: &PluginsConfig) -> Result<Registry, LoadError> {
+    let mut registry = Registry::default();
+    for descriptor in static_plugins() {
+        let manifest = (descriptor.manifest)();
+        let name = manifest.name.to_string();
+        let entry = config.plugins.iter().find(|e| e.name == name);
+        // A linked-in dialect is always available; a linked-in feature runs only when the
+        // configuration enables it, so one plugins.toml means the same in both builds.
+        let wanted = match entry {
+            Some(e) => e.enabled,
+            None => manifest.kind == plugorm_plugin_api::PluginKind::Dialect,
+        };
+        if !wanted {
+            continue;
+        }
+        check_versions(&manifest, entry, &Origin::Static)?;
+        let instance = contain(&name, "static", "instantiate", descriptor.instantiate)?;
+        registry.add(start(manifest, Origin::Static, instance, entry, config)?)?;
+    }
+    for entry in config.plugins.iter().filter(|e| e.enabled) {
+        if registry.get(&entry.name).is_some() {
+            continue; // served by the statically linked copy
+        }
+        let (manifest, path, instance) = dynamic::load_library(entry, &config.search_paths)?;
+        let origin = Origin::File(path.clone());
+        if manifest.name.as_str() != entry.name {
+            return Err(LoadError::NameMismatch {
+                plugin: entry.name.clone(),
+                path,
+                found: manifest.name.to_string(),
+            });
+        }
+        check_versions(&manifest, Some(entry), &origin)?;
+        registry.add(start(manifest, origin, instance, Some(entry), config)?)?;
+    }
+    Ok(registry)
+}
+
+/// Runs a plugin entry point, turning a panic into [`LoadError::Panicked`].
+fn contain<T>(
+    plugin: &str,
+    origin: &str,
+    during: &'static str,
+    f: impl FnOnce() -> Result<T, DbError>,
+) -> Result<T, LoadError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(DbError::Panicked(message))) => Err(LoadError::Panicked {
+            plugin: plugin.into(),
+            origin: origin.into(),
+            during,
+            message,
+        }),
+        Ok(Err(error)) => Err(LoadError::Start {
+            plugin: plugin.into(),
+            origin: origin.into(),
+            error,
+        }),
+        Err(p) => Err(LoadError::Panicked {
+            plugin: plugin.into(),
+            origin: origin.into(),
+            during,
+            message: plugorm_plugin_api::ffi::export::panic_message(&*p),
+        }),
+    }
+}
+
+fn check_versions(
+    manifest: &Manifest,
+    entry: Option<&PluginEntry>,
+    origin: &Origin,
+) -> Result<(), LoadError> {
+    let name = manifest.name.to_string();
+    let bad_version = |what: &str| LoadError::Start {
+        plugin: name.clone(),
+        origin: origin.to_string(),
+        error: DbError::Other(format!("its manifest has an invalid {what}")),
+    };
+    let version = semver::Version::parse(&manifest.version).map_err(|_| bad_version("version"))?;
+    if let Some(entry) = entry {
+        if !entry.version.matches(&version) {
+            return Err(LoadError::VersionMismatch {
+                plugin: name,
+                origin: origin.to_string(),
+                version: version.to_string(),
+                required: entry.version.to_string(),
+            });
+        }
+    }
+    let min_host =
+        semver::VersionReq::parse(&manifest.min_host).map_err(|_| bad_version("min_host"))?;
+    let host = semver::Version::parse(HOST_VERSION).map_err(|_| bad_version("host version"))?;
+    if !min_host.matches(&host) {
+        return Err(LoadError::HostTooOld {
+            plugin: name,
+            origin: origin.to_string(),
+            min_host: min_host.to_string(),
+            host: host.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Initializes a feature plugin with its configuration; records a dialect.
+fn start(
+    manifest: Manifest,
+    origin: Origin,
+    instance: PluginInstance,
+    entry: Option<&PluginEntry>,
+    config: &PluginsConfig,
+) -> Result<LoadedPlugin, LoadError> {
+    let name = manifest.name.to_string();
+    let mut callbacks = Vec::new();
+    if let PluginInstance::Feature(feature) = &instance {
+        let json = entry.map_or("{}", |e| e.config_json.as_str());
+        let result = contain(&name, &origin.to_string(), "initialize", || {
+            feature.initialize(json)
+        });
+        callbacks = match result {
+            Err(LoadError::Start {
+                error: DbError::Config { key, message },
+                ..
+            }) => {
+                return Err(LoadError::BadConfig {
+                    plugin: name,
+                    config: config.path.display().to_string(),
+                    line: key
+                        .as_deref()
+                        .and_then(|k| entry.and_then(|e| e.config_line(k))),
+                    key,
+                    message,
+                })
+            }
+            other => other?,
+        };
+    }
+    Ok(LoadedPlugin {
+        manifest,
+        origin,
+        instance,
+        callbacks,
+    })
+}
+
+/// Wraps a feature plugin object from a library.
+pub(crate) fn imported_feature(
+    f: plugorm_plugin_api::ffi::FfiFeatureBox,
+) -> Arc<dyn FeaturePlugin> {
+    Arc::new(ImportedFeature(f))
+}
+
+/// The file name a plugin's library has on this platform (`libplugorm_soft_delete.so`).
+pub fn library_file_name(plugin: &str) -> String {
+    let stem = format!("plugorm_{}", plugin.replace('-', "_"));
+    format!(
+        "{}{stem}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    )
+}
+
+/// Candidate paths for a plugin, in search order.
+pub(crate) fn candidates(entry: &PluginEntry, search_paths: &[PathBuf]) -> Vec<PathBuf> {
+    match &entry.path {
+        Some(p) => vec![p.clone()],
+        None => {
+            let file = library_file_name(&entry.name);
+            search_paths.iter().map(|d| d.join(&file)).collect()
+        }
+    }
+}

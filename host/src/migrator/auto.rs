@@ -1,0 +1,200 @@
+//! AutoMigrate: compare the model with the table's description and plan only what is
+//! missing.
+
+use plugorm_plugin_api::{
+    migrate::{Ddl, TableInfo},
+    schema::ModelSchema,
+    statement::TableRef,
+};
+
+use super::{MigrationReport, Migrator};
+use crate::{model::Model, Result};
+
+/// The DDL that brings `info` up to `schema`: the table and its indexes when the table is
+/// missing; otherwise each missing migrated column, then each missing index. Nothing is
+/// dropped or altered.
+pub(super) fn plan(schema: &ModelSchema, table: &TableRef, info: &TableInfo) -> Vec<Ddl> {
+    let mut out = Vec::new();
+    if !info.exists {
+        out.push(Ddl::CreateTable {
+            table: table.clone(),
+            schema: schema.clone(),
+        });
+        out.extend(schema.indexes.iter().map(|index| Ddl::CreateIndex {
+            table: table.clone(),
+            index: index.clone(),
+        }));
+        return out;
+    }
+    for field in schema.fields.iter().filter(|f| f.migrate) {
+        if info.column(&field.column).is_none() {
+            out.push(Ddl::AddColumn {
+                table: table.clone(),
+                field: field.clone(),
+            });
+        }
+    }
+    for index in schema.indexes.iter() {
+        if info.index(&index.name).is_none() {
+            out.push(Ddl::CreateIndex {
+                table: table.clone(),
+                index: index.clone(),
+            });
+        }
+    }
+    out
+}
+
+impl Migrator {
+    /// Creates the model's table when missing, adds missing columns and creates missing
+    /// indexes; runs no statement when the table already matches. See
+    /// [`crate::Db::auto_migrate`].
+    ///
+    /// ```no_run
+    /// # async fn run<User: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {
+    /// let report = db.migrator().auto_migrate::<User>().await?;
+    /// for sql in &report.statements {
+    ///     println!("{sql}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn auto_migrate<T: Model>(&self) -> Result<MigrationReport> {
+        let schema = T::schema();
+        let table = super::model_table::<T>();
+        let info = self.describe_ref(&table).await?;
+        let mut report = MigrationReport::for_table(&table);
+        self.run_plan(plan(schema, &table, &info), &mut report)
+            .await?;
+        if !report.is_empty() {
+            tracing::info!(
+                table = %report.table,
+                created = report.created_table,
+                columns = ?report.added_columns,
+                indexes = ?report.created_indexes,
+                "auto-migrated"
+            );
+        }
+        Ok(report)
+    }
+
+    /// Renders every planned step first — so a step the dialect refuses stops the
+    /// migration before anything runs — then runs them in order, recording what each did.
+    pub(super) async fn run_plan(
+        &self,
+        steps: Vec<Ddl>,
+        report: &mut MigrationReport,
+    ) -> Result<()> {
+        let mut rendered = Vec::with_capacity(steps.len());
+        for ddl in steps {
+            let what = describe_step(&ddl, &report.table);
+            let statements = self.render_step(&ddl, &what)?;
+            rendered.push((ddl, what, statements));
+        }
+        for (ddl, what, statements) in rendered {
+            self.execute_step(statements, &what, report).await?;
+            match ddl {
+                Ddl::CreateTable { .. } => report.created_table = true,
+                Ddl::AddColumn { field, .. } => report.added_columns.push(field.column.into()),
+                Ddl::CreateIndex { index, .. } => report.created_indexes.push(index.name.into()),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a step does, for error messages.
+fn describe_step(ddl: &Ddl, table: &str) -> String {
+    match ddl {
+        Ddl::CreateTable { .. } => format!("creating table `{table}`"),
+        Ddl::AddColumn { field, .. } => {
+            format!("adding column `{}` to table `{table}`", field.column)
+        }
+        Ddl::CreateIndex { index, .. } => {
+            format!("creating index `{}` on table `{table}`", index.name)
+        }
+        _ => format!("migrating table `{table}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plugorm_plugin_api::{
+        migrate::{ColumnInfo, IndexInfo},
+        schema::{DataType, FieldSchema, IndexColumn, IndexSchema},
+    };
+
+    use super::*;
+
+    fn schema() -> ModelSchema {
+        let mut id = FieldSchema::new("id", "id", DataType::Int);
+        id.primary_key = true;
+        let mut skipped = FieldSchema::new("tmp", "tmp", DataType::Int);
+        skipped.migrate = false;
+        ModelSchema {
+            name: "User".into(),
+            table: "users".into(),
+            fields: vec![
+                id,
+                FieldSchema::new("name", "name", DataType::String),
+                skipped,
+            ]
+            .into(),
+            indexes: vec![IndexSchema {
+                name: "idx_users_name".into(),
+                unique: false,
+                columns: vec![IndexColumn {
+                    column: "name".into(),
+                    sort: "".into(),
+                    length: 0,
+                }]
+                .into(),
+                kind: "".into(),
+                condition: "".into(),
+                comment: "".into(),
+            }]
+            .into(),
+        }
+    }
+
+    fn column(name: &str) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            sql_type: "integer".into(),
+            nullable: true,
+            default: None.into(),
+            primary_key: false,
+            size: 0,
+        }
+    }
+
+    #[test]
+    fn missing_table_creates_table_then_indexes() {
+        let t = TableRef::new("users");
+        let p = plan(&schema(), &t, &TableInfo::default());
+        assert_eq!(p.len(), 2);
+        assert!(matches!(p[0], Ddl::CreateTable { .. }));
+        assert!(matches!(p[1], Ddl::CreateIndex { .. }));
+    }
+
+    #[test]
+    fn only_missing_columns_and_indexes_are_planned() {
+        let t = TableRef::new("users");
+        let mut info = TableInfo {
+            exists: true,
+            columns: vec![column("ID")].into(),
+            indexes: Default::default(),
+        };
+        let p = plan(&schema(), &t, &info);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(matches!(&p[0], Ddl::AddColumn { field, .. } if field.column.as_str() == "name"));
+        info.columns.push(column("name"));
+        info.indexes.push(IndexInfo {
+            name: "IDX_USERS_NAME".into(),
+            unique: false,
+            primary: false,
+            columns: vec!["name".into()].into(),
+        });
+        assert!(plan(&schema(), &t, &info).is_empty());
+    }
+}

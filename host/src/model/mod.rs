@@ -1,0 +1,45 @@
+//! Models: the [`Model`] trait `#[derive(Model)]` implements, field types ([`FieldType`])
+//! and lifecycle hooks ([`Hooks`]).
+
+mod column;
+mod field;
+mod hooks;
+
+pub use column::Column;
+pub use field::FieldType;
+pub use hooks::Hooks;
+
+use plugorm_plugin_api::{row::DecodeError, schema::ModelSchema, Cell, Value};
+
+/// A Rust struct mapped to a table. Implemented by `#[derive(Model)]`.
+///
+/// Fields are addressed by their index in [`Model::schema`]`().fields` (embedded structs
+/// flattened in place), so rows decode without name lookups per cell.
+pub trait Model: Hooks + Send + Sync + Sized + 'static {
+    /// The table, fields and indexes; built once.
+    fn schema() -> &'static ModelSchema;
+    /// A value with every field at its default (the start of decoding a row).
+    fn new_default() -> Self;
+    /// The value of field `index` (schema order).
+    fn value_at(&self, index: usize) -> Value;
+    /// Whether field `index` holds its zero value (GORM's "blank" test for updates and
+    /// for deciding whether a primary key is set).
+    fn is_zero_at(&self, index: usize) -> bool;
+    /// Sets field `index` from a cell.
+    fn set_at(&mut self, index: usize, cell: Cell<'_>) -> Result<(), DecodeError>;
+}
+
+/// A struct that can be embedded into a model with `#[orm(embedded)]` (derive `Model` on
+/// it, or implement this by hand): its fields are flattened into the outer schema.
+pub trait Embedded: Send + Sync + Sized + 'static {
+    /// The embedded fields (columns without a prefix).
+    fn embedded_fields() -> &'static [plugorm_plugin_api::schema::FieldSchema];
+    /// A value with every field at its default.
+    fn new_default() -> Self;
+    /// The value of embedded field `index`.
+    fn value_at(&self, index: usize) -> Value;
+    /// Whether embedded field `index` is zero.
+    fn is_zero_at(&self, index: usize) -> bool;
+    /// Sets embedded field `index`.
+    fn set_at(&mut self, index: usize, cell: Cell<'_>) -> Result<(), DecodeError>;
+}

@@ -1,0 +1,230 @@
+//! More of [`Query`]'s chain: locking, joins, sub-queries, named arguments, scopes.
+
+use abi_stable::std_types::{RBox, ROption, RVec};
+use plugorm_plugin_api::{
+    statement::{Expr, FromItem, Join, JoinKind, Lock, LockStrength, LockWait, RawSql, TableRef},
+    Processor, Value,
+};
+
+use super::Query;
+use crate::{args::IntoArgs, Error, Model, Result};
+
+impl<T: Model> Query<T> {
+    fn lock_mut(&mut self) -> &mut Lock {
+        self.lock.get_or_insert(Lock {
+            strength: LockStrength::Update,
+            of: RVec::new(),
+            wait: LockWait::Wait,
+        })
+    }
+
+    /// `FOR UPDATE` (rendered as nothing by SQLite, which locks the whole database).
+    pub fn for_update(mut self) -> Self {
+        self.lock_mut().strength = LockStrength::Update;
+        self
+    }
+
+    /// `FOR SHARE` (`LOCK IN SHARE MODE` where that is the dialect's form).
+    pub fn for_share(mut self) -> Self {
+        self.lock_mut().strength = LockStrength::Share;
+        self
+    }
+
+    /// Any lock strength, including PostgreSQL's `NO KEY UPDATE` / `KEY SHARE`.
+    pub fn lock(mut self, strength: LockStrength) -> Self {
+        self.lock_mut().strength = strength;
+        self
+    }
+
+    /// Fail at once instead of waiting for a locked row (`NOWAIT`).
+    pub fn nowait(mut self) -> Self {
+        self.lock_mut().wait = LockWait::NoWait;
+        self
+    }
+
+    /// Skip locked rows (`SKIP LOCKED`).
+    pub fn skip_locked(mut self) -> Self {
+        self.lock_mut().wait = LockWait::SkipLocked;
+        self
+    }
+
+    /// Lock only rows of these tables (`FOR UPDATE OF t`).
+    pub fn lock_of(mut self, tables: &[&str]) -> Self {
+        let of = &mut self.lock_mut().of;
+        of.extend(tables.iter().map(|t| (*t).into()));
+        self
+    }
+
+    /// A raw join clause with its own keyword: `joins("JOIN emails ON emails.user_id = users.id AND emails.email = ?", (e,))`.
+    pub fn joins(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.joins.push(Join {
+            kind: JoinKind::Inner,
+            target: FromItem::Raw(RawSql {
+                sql: sql.into(),
+                args: args.into_args().into(),
+            }),
+            on: ROption::RNone,
+        });
+        self
+    }
+
+    /// `INNER JOIN table ON condition`.
+    pub fn inner_join(self, table: &str, on: &str, args: impl IntoArgs) -> Self {
+        self.join_table(JoinKind::Inner, table, on, args)
+    }
+
+    /// `LEFT JOIN table ON condition`.
+    pub fn left_join(self, table: &str, on: &str, args: impl IntoArgs) -> Self {
+        self.join_table(JoinKind::Left, table, on, args)
+    }
+
+    fn join_table(mut self, kind: JoinKind, table: &str, on: &str, args: impl IntoArgs) -> Self {
+        let mut parts = table.split_whitespace();
+        let mut t = TableRef::parse(parts.next().unwrap_or(table));
+        if let Some(alias) = parts.last() {
+            t = t.alias(alias);
+        }
+        self.joins.push(Join {
+            kind,
+            target: FromItem::Table(t),
+            on: ROption::RSome(Expr::Raw(RawSql {
+                sql: on.into(),
+                args: args.into_args().into(),
+            })),
+        });
+        self
+    }
+
+    /// `LEFT JOIN (sub-query) AS alias ON condition`.
+    pub fn left_join_subquery<U: Model>(
+        mut self,
+        sub: &Query<U>,
+        alias: &str,
+        on: &str,
+    ) -> Result<Self> {
+        let query = sub.subquery_select()?;
+        self.joins.push(Join {
+            kind: JoinKind::Left,
+            target: FromItem::Subquery {
+                query: RBox::new(query),
+                alias: alias.into(),
+            },
+            on: ROption::RSome(Expr::raw(on, [])),
+        });
+        Ok(self)
+    }
+
+    /// Reads from a sub-query instead of the table: `FROM (…) AS alias`.
+    pub fn from_subquery<U: Model>(mut self, sub: &Query<U>, alias: &str) -> Result<Self> {
+        self.from = Some(FromItem::Subquery {
+            query: RBox::new(sub.subquery_select()?),
+            alias: alias.into(),
+        });
+        Ok(self)
+    }
+
+    /// A condition with named arguments: `@name` in the text takes the value named
+    /// `name` (GORM's `sql.Named`); `@@` is a literal `@`.
+    pub fn filter_named(mut self, sql: &str, named: &[(&str, Value)]) -> Result<Self> {
+        self.conditions
+            .push(Expr::Raw(named_to_positional(sql, named)?));
+        Ok(self)
+    }
+
+    /// Applies a reusable function to the query (GORM's scopes): pagination, tenancy,
+    /// a table chosen at run time.
+    ///
+    /// ```no_run
+    /// # use plugorm::{Model, Query};
+    /// fn paginate<T: Model>(page: u64, size: u64) -> impl FnOnce(Query<T>) -> Query<T> {
+    ///     move |q| q.offset(page.saturating_sub(1) * size).limit(size)
+    /// }
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let page2 = db.model::<User>().scope(paginate(2, 20)).find().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn scope(self, f: impl FnOnce(Self) -> Self) -> Self {
+        f(self)
+    }
+
+    /// This query as a sub-query (`WHERE id IN (?)`, `FROM (?)`), with the query
+    /// callbacks of plugins applied (soft delete hides deleted rows inside it too).
+    pub fn subquery(&self) -> Result<Expr> {
+        Ok(Expr::Subquery(RBox::new(self.subquery_select()?)))
+    }
+
+    pub(crate) fn subquery_select(&self) -> Result<plugorm_plugin_api::statement::Select> {
+        let stmt = plugorm_plugin_api::statement::Statement::Select(self.build_select());
+        let stmt = crate::chain::apply_callbacks(
+            &self.db,
+            Processor::Query,
+            Some(T::schema()),
+            stmt,
+            self.unscoped,
+        )?;
+        match stmt {
+            plugorm_plugin_api::statement::Statement::Select(s) => Ok(s),
+            _ => Err(Error::Callback(
+                "a query callback turned a sub-query into another statement".into(),
+            )),
+        }
+    }
+}
+
+/// Rewrites `@name` placeholders to positional ones with their values.
+pub(crate) fn named_to_positional(sql: &str, named: &[(&str, Value)]) -> Result<RawSql> {
+    let mut out = String::with_capacity(sql.len());
+    let mut args: Vec<Expr> = Vec::new();
+    let mut chars = sql.char_indices().peekable();
+    let mut quote: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            '@' if chars.peek().map(|(_, n)| *n) == Some('@') => {
+                chars.next();
+                out.push('@');
+            }
+            '@' => {
+                let start = i + 1;
+                let mut end = start;
+                while let Some((j, n)) = chars.peek().copied() {
+                    if n.is_ascii_alphanumeric() || n == '_' {
+                        end = j + n.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let name = &sql[start..end];
+                if name.is_empty() {
+                    out.push('@');
+                    continue;
+                }
+                let value = named.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+                    Error::Db(plugorm_plugin_api::DbError::Render(format!(
+                        "`@{name}` in `{sql}` has no value (given: {})",
+                        named.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    )))
+                })?;
+                out.push('?');
+                args.push(Expr::value(value.1.clone()));
+            }
+            '?' => out.push_str("??"),
+            _ => out.push(c),
+        }
+    }
+    Ok(RawSql {
+        sql: out.into(),
+        args: args.into(),
+    })
+}

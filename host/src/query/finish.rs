@@ -1,0 +1,279 @@
+//! The reading finishers of [`Query`]: find, first, take, last, count, pluck.
+
+use plugorm_plugin_api::{
+    row::Decode,
+    statement::{Expr, OrderBy, SelectItem, Statement},
+    Processor,
+};
+
+use super::Query;
+use crate::{callbacks::names, chain::ChainRun, decode, Error, Model, Result};
+
+impl<T: Model> Query<T> {
+    /// Runs a SELECT through the query processor, then `after_find` on every row.
+    async fn run_select(
+        &self,
+        mut select: plugorm_plugin_api::statement::Select,
+    ) -> Result<Vec<T>> {
+        crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
+        select.conditions = std::mem::take(&mut select.conditions);
+        let mut run = ChainRun::start(
+            &self.db,
+            Processor::Query,
+            Some(T::schema()),
+            Statement::Select(select),
+            self.unscoped,
+        );
+        let mut found: Vec<T> = Vec::new();
+        while let Some(step) = run.next_builtin().await {
+            let r = match step {
+                names::QUERY => match run.db.query_statement(&run.ctx.statement).await {
+                    Ok(rows) => decode::decode_all::<T>(&rows).map(|v| found = v),
+                    Err(e) => Err(e),
+                },
+                names::AFTER_QUERY if !run.db.session.skip_hooks => {
+                    let mut r = Ok(());
+                    for item in found.iter_mut() {
+                        if let Err(e) = item.after_find(&run.db).await {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                    r
+                }
+                _ => Ok(()),
+            };
+            run.record(r);
+        }
+        run.finish().await?;
+        Ok(found)
+    }
+
+    /// Every matching row (an empty `Vec` is not an error).
+    pub async fn find(&self) -> Result<Vec<T>> {
+        self.run_select(self.build_select()).await
+    }
+
+    fn pk_order(&self, desc: bool) -> Vec<OrderBy> {
+        let q = self.qualifier();
+        T::schema()
+            .primary_keys()
+            .map(|f| OrderBy {
+                expr: Expr::col(q.clone(), f.column.as_str()),
+                desc,
+            })
+            .collect()
+    }
+
+    async fn one(&self, order: Option<bool>) -> Result<T> {
+        let mut s = self.build_select();
+        if let Some(desc) = order {
+            let mut o = s.order_by.to_vec();
+            o.extend(self.pk_order(desc));
+            s.order_by = o.into();
+        }
+        s.limit = Some(1).into();
+        let dry = self.db.session.dry_run;
+        match self.run_select(s).await?.into_iter().next() {
+            Some(v) => Ok(v),
+            None if dry => Ok(T::new_default()),
+            None => Err(Error::RecordNotFound),
+        }
+    }
+
+    /// The first row by primary key; [`Error::RecordNotFound`] when none matches.
+    pub async fn first(&self) -> Result<T> {
+        self.one(Some(false)).await
+    }
+
+    /// One row in no particular order; [`Error::RecordNotFound`] when none matches.
+    pub async fn take(&self) -> Result<T> {
+        self.one(None).await
+    }
+
+    /// The last row by primary key; [`Error::RecordNotFound`] when none matches.
+    pub async fn last(&self) -> Result<T> {
+        self.one(Some(true)).await
+    }
+
+    /// The number of matching rows (`count(*)`, or `count(DISTINCT col)` after
+    /// `distinct().select(&["col"])`); ORDER BY, LIMIT and OFFSET are dropped.
+    pub async fn count(&self) -> Result<i64> {
+        let mut s = self.build_select();
+        let inner = if self.distinct && !s.columns.is_empty() {
+            let cols: Vec<String> = s
+                .columns
+                .iter()
+                .filter_map(|c| match &c.expr {
+                    Expr::Column(col) => Some(col.name.to_string()),
+                    _ => None,
+                })
+                .collect();
+            format!("count(DISTINCT {})", cols.join(","))
+        } else {
+            "count(*)".to_string()
+        };
+        s.distinct = false;
+        s.columns = vec![SelectItem {
+            expr: Expr::raw(inner, []),
+        }]
+        .into();
+        s.order_by = Default::default();
+        s.limit = None.into();
+        s.offset = None.into();
+        let grouped = !s.group_by.is_empty();
+        let rows = self.run_rows(s).await?;
+        if grouped {
+            return Ok(rows.len() as i64);
+        }
+        let first = rows.iter().next().map(|row| row.get_at::<i64>(0));
+        Ok(first.transpose()?.unwrap_or(0))
+    }
+
+    /// One column of every matching row.
+    pub async fn pluck<V: Decode>(&self, column: &str) -> Result<Vec<V>> {
+        let mut s = self.build_select();
+        let expr = match T::schema().field(column) {
+            Some(f) => Expr::col(self.qualifier(), f.column.as_str()),
+            None => Expr::raw(column, []),
+        };
+        s.columns = vec![SelectItem { expr }].into();
+        let rows = self.run_rows(s).await?;
+        rows.iter().map(|r| Ok(r.get_at::<V>(0)?)).collect()
+    }
+
+    /// Runs a SELECT through the query processor and returns its raw rows.
+    async fn run_rows(
+        &self,
+        select: plugorm_plugin_api::statement::Select,
+    ) -> Result<plugorm_plugin_api::Rows> {
+        crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
+        let mut run = ChainRun::start(
+            &self.db,
+            Processor::Query,
+            Some(T::schema()),
+            Statement::Select(select),
+            self.unscoped,
+        );
+        let mut out = plugorm_plugin_api::Rows::default();
+        while let Some(step) = run.next_builtin().await {
+            if step == names::QUERY {
+                let r = run
+                    .db
+                    .query_statement(&run.ctx.statement)
+                    .await
+                    .map(|rows| out = rows);
+                run.record(r);
+            }
+        }
+        run.finish().await?;
+        Ok(out)
+    }
+
+    /// Renders the SELECT `find` would run, after plugin callbacks, without running it.
+    pub async fn find_sql(&self) -> Result<plugorm_plugin_api::Sql> {
+        let q = Query {
+            db: self.db.dry_run(),
+            ..self.clone()
+        };
+        q.find().await?;
+        q.db.dry_run_statements()
+            .pop()
+            .ok_or_else(|| Error::DryRunUnsupported("no statement".into()))
+    }
+}
+
+/// Raw SQL scanned into models.
+impl crate::Db {
+    /// Runs raw SQL and decodes every row into a `T` (columns matched by name).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let users: Vec<User> = db.raw_as("SELECT * FROM users WHERE age > ?", (18,)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn raw_as<T: Model>(&self, sql: &str, args: impl crate::IntoArgs) -> Result<Vec<T>> {
+        let rows = self.raw(sql, args).await?;
+        decode::decode_all::<T>(&rows)
+    }
+
+    /// Runs raw SQL and returns the first column of the first row.
+    pub async fn raw_scalar<V: Decode>(
+        &self,
+        sql: &str,
+        args: impl crate::IntoArgs,
+    ) -> Result<Option<V>> {
+        let rows = self.raw(sql, args).await?;
+        let first = rows.iter().next().map(|r| r.get_at::<V>(0));
+        Ok(first.transpose()?)
+    }
+}
+
+impl<T: Model> Query<T> {
+    /// Whether any row matches (`SELECT 1 … LIMIT 1`).
+    pub async fn exists(&self) -> Result<bool> {
+        let mut s = self.build_select();
+        s.columns = vec![SelectItem {
+            expr: Expr::raw("1", []),
+        }]
+        .into();
+        s.order_by = Default::default();
+        s.limit = Some(1).into();
+        Ok(!self.run_rows(s).await?.is_empty())
+    }
+
+    /// Every matching row as a map from column name to value.
+    pub async fn find_maps(
+        &self,
+    ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
+        let rows = self.run_rows(self.build_select()).await?;
+        rows_to_maps(&rows)
+    }
+
+    /// Every matching row decoded into another model `U` (GORM's smart select: only
+    /// `U`'s columns are read, from `T`'s table).
+    pub async fn find_as<U: Model>(&self) -> Result<Vec<U>> {
+        let mut s = self.build_select();
+        if self.selects.is_empty() {
+            let q = self.qualifier();
+            s.columns = U::schema()
+                .fields
+                .iter()
+                .filter(|f| f.readable && T::schema().field_by_column(f.column.as_str()).is_some())
+                .map(|f| SelectItem {
+                    expr: Expr::col(q.clone(), f.column.as_str()),
+                })
+                .collect();
+        }
+        let rows = self.run_rows(s).await?;
+        decode::decode_all::<U>(&rows)
+    }
+}
+
+/// Rows as maps from column name to value.
+pub(crate) fn rows_to_maps(
+    rows: &plugorm_plugin_api::Rows,
+) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
+    let names: Vec<String> = rows.column_names().map(str::to_string).collect();
+    rows.iter()
+        .map(|r| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Ok((n.clone(), r.get_at::<plugorm_plugin_api::Value>(i)?)))
+                .collect()
+        })
+        .collect()
+}
+
+impl crate::Db {
+    /// Runs raw SQL and returns every row as a map from column name to value.
+    pub async fn raw_maps(
+        &self,
+        sql: &str,
+        args: impl crate::IntoArgs,
+    ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
+        rows_to_maps(&self.raw(sql, args).await?)
+    }
+}

@@ -1,0 +1,411 @@
+//! [`Query`]: the chainable builder of `db.model::<T>()` — conditions, selection, order,
+//! paging — and its finishers (find, first, count, update, delete, …).
+//!
+//! A `Query` is a value: every method consumes and returns it, and cloning one gives an
+//! independent copy, so no condition ever leaks from one query into the next.
+
+mod clauses;
+mod finish;
+mod first_or;
+mod stream;
+
+pub use stream::ModelStream;
+
+use std::marker::PhantomData;
+
+use abi_stable::std_types::RBox;
+use plugorm_plugin_api::{
+    statement::{Expr, OrderBy, RawSql, Select, SelectItem, TableRef},
+    Value,
+};
+
+use crate::{args::IntoArgs, Db, Error, Model, Result};
+
+/// A query about model `T`.
+///
+/// ```no_run
+/// # use plugorm::Model;
+/// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+/// let adults: Vec<User> = db.model::<User>()
+///     .filter("age >= ?", (18,))
+///     .order("name")
+///     .limit(10)
+///     .find()
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub struct Query<T> {
+    pub(crate) db: Db,
+    pub(crate) table: Option<TableRef>,
+    pub(crate) conditions: Vec<Expr>,
+    pub(crate) selects: Vec<Expr>,
+    pub(crate) omits: Vec<String>,
+    pub(crate) order: Vec<OrderBy>,
+    pub(crate) limit: Option<u64>,
+    pub(crate) offset: Option<u64>,
+    pub(crate) distinct: bool,
+    pub(crate) group_by: Vec<Expr>,
+    pub(crate) having: Vec<Expr>,
+    pub(crate) unscoped: bool,
+    pub(crate) lock: Option<plugorm_plugin_api::statement::Lock>,
+    pub(crate) joins: Vec<plugorm_plugin_api::statement::Join>,
+    pub(crate) from: Option<plugorm_plugin_api::statement::FromItem>,
+    /// Equality conditions (field, value), copied into records `first_or_*` builds.
+    pub(crate) equalities: Vec<(usize, Value)>,
+    pub(crate) attrs: Vec<(usize, Value)>,
+    pub(crate) assigns: Vec<(usize, Value)>,
+    pub(crate) modifiers: Vec<Modifier>,
+    _model: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Query<T> {
+    fn clone(&self) -> Self {
+        Query {
+            db: self.db.clone(),
+            table: self.table.clone(),
+            conditions: self.conditions.clone(),
+            selects: self.selects.clone(),
+            omits: self.omits.clone(),
+            order: self.order.clone(),
+            limit: self.limit,
+            offset: self.offset,
+            distinct: self.distinct,
+            group_by: self.group_by.clone(),
+            having: self.having.clone(),
+            unscoped: self.unscoped,
+            lock: self.lock.clone(),
+            joins: self.joins.clone(),
+            from: self.from.clone(),
+            equalities: self.equalities.clone(),
+            attrs: self.attrs.clone(),
+            assigns: self.assigns.clone(),
+            modifiers: self.modifiers.clone(),
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<T: Model> std::fmt::Debug for Query<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Query")
+            .field("model", &T::schema().name.as_str())
+            .field("select", &self.build_select())
+            .field("unscoped", &self.unscoped)
+            .finish()
+    }
+}
+
+impl Db {
+    /// A query about model `T`.
+    pub fn model<T: Model>(&self) -> Query<T> {
+        Query {
+            db: self.clone(),
+            table: None,
+            conditions: Vec::new(),
+            selects: Vec::new(),
+            omits: Vec::new(),
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            distinct: false,
+            group_by: Vec::new(),
+            having: Vec::new(),
+            unscoped: false,
+            lock: None,
+            joins: Vec::new(),
+            from: None,
+            equalities: Vec::new(),
+            attrs: Vec::new(),
+            assigns: Vec::new(),
+            modifiers: Vec::new(),
+            _model: PhantomData,
+        }
+    }
+}
+
+/// A function that edits the built SELECT (GORM's statement modifier).
+pub(crate) type Modifier = std::sync::Arc<dyn Fn(&mut Select) + Send + Sync>;
+
+/// A condition template with its arguments.
+fn raw(sql: &str, args: impl IntoArgs) -> Expr {
+    Expr::Raw(RawSql {
+        sql: sql.into(),
+        args: args.into_args().into(),
+    })
+}
+
+impl<T: Model> Query<T> {
+    /// The table the statement targets (the model's, unless overridden).
+    pub(crate) fn table_ref(&self) -> TableRef {
+        self.table
+            .clone()
+            .unwrap_or_else(|| TableRef::parse(T::schema().table.as_str()))
+    }
+
+    /// The name columns are qualified with.
+    pub(crate) fn qualifier(&self) -> String {
+        self.table_ref().reference_name().to_string()
+    }
+
+    /// The column of a field (by Rust name or column name).
+    pub(crate) fn column_of(&self, name: &str) -> Result<String> {
+        T::schema()
+            .field(name)
+            .map(|f| f.column.to_string())
+            .ok_or_else(|| Error::InvalidField {
+                model: T::schema().name.to_string(),
+                field: name.to_string(),
+            })
+    }
+
+    /// Targets another table (`users_archive`, or `schema.table`) with the same model.
+    pub fn table(mut self, name: &str) -> Self {
+        self.table = Some(TableRef::parse(name));
+        self
+    }
+
+    /// Adds a condition: SQL with `?` placeholders and their arguments (ANDed with the
+    /// others). A `Vec` argument expands to a list: `filter("id IN ?", (vec![1, 2],))`.
+    pub fn filter(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.conditions.push(raw(sql, args));
+        self
+    }
+
+    /// Adds a condition expression (from typed column handles or [`Expr`] builders).
+    pub fn filter_expr(mut self, expr: Expr) -> Self {
+        self.conditions.push(expr);
+        self
+    }
+
+    /// `table.column = value` for each pair (keys in the order given; a NULL value
+    /// becomes `IS NULL`, a list value `IN (…)`); several pairs form one AND group.
+    pub fn filter_map<V: Into<Value>>(
+        mut self,
+        pairs: impl IntoIterator<Item = (&'static str, V)>,
+    ) -> Result<Self> {
+        let q = self.qualifier();
+        let mut group = Vec::new();
+        for (name, v) in pairs {
+            let col = self.column_of(name)?;
+            let v = v.into();
+            if let Some(i) = T::schema().field_index(name) {
+                self.equalities.push((i, v.clone()));
+            }
+            group.push(Expr::col(q.clone(), col).eq(v));
+        }
+        self.conditions.push(group_of(group));
+        Ok(self)
+    }
+
+    /// A condition from a model value: every non-zero field becomes `table.column = value`
+    /// (zero fields are skipped, as in GORM); several form one AND group.
+    pub fn filter_struct(mut self, example: &T) -> Self {
+        let q = self.qualifier();
+        let mut group = Vec::new();
+        for (i, f) in T::schema().fields.iter().enumerate() {
+            if f.readable && !example.is_zero_at(i) {
+                let v = example.value_at(i);
+                self.equalities.push((i, v.clone()));
+                group.push(Expr::col(q.clone(), f.column.as_str()).eq(v));
+            }
+        }
+        if !group.is_empty() {
+            self.conditions.push(group_of(group));
+        }
+        self
+    }
+
+    /// Adds typed conditions (from column handles: `User::AGE.gt(18)`), ANDed.
+    pub fn filter_cols(mut self, exprs: impl IntoIterator<Item = Expr>) -> Self {
+        self.conditions.extend(exprs);
+        self
+    }
+
+    /// Reads only these typed columns.
+    pub fn select_cols(mut self, columns: impl IntoIterator<Item = Expr>) -> Self {
+        self.selects.extend(columns);
+        self
+    }
+
+    /// `NOT (condition)`.
+    pub fn not(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.conditions.push(!raw(sql, args));
+        self
+    }
+
+    /// ORs a condition with everything given so far: `filter(a).or(b)` is `a OR b`.
+    pub fn or(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        let right = raw(sql, args);
+        let left = std::mem::take(&mut self.conditions);
+        let left = match left.len() {
+            0 => {
+                self.conditions.push(right);
+                return self;
+            }
+            1 => left
+                .into_iter()
+                .next()
+                .unwrap_or(Expr::And(Default::default())),
+            _ => Expr::And(left.into()),
+        };
+        self.conditions.push(Expr::Or(vec![left, right].into()));
+        self
+    }
+
+    /// Restricts to the row with this primary key (`table.pk = v`).
+    pub fn id(self, v: impl Into<Value>) -> Self {
+        self.ids([v.into()])
+    }
+
+    /// Restricts to rows with these primary keys (`table.pk IN (…)`).
+    pub fn ids<V: Into<Value>>(mut self, ids: impl IntoIterator<Item = V>) -> Self {
+        let q = self.qualifier();
+        if let Some(pk) = T::schema().primary_keys().next() {
+            let list: Vec<Expr> = ids.into_iter().map(|v| Expr::value(v.into())).collect();
+            self.conditions.push(Expr::In {
+                expr: RBox::new(Expr::col(q, pk.column.as_str())),
+                list: list.into(),
+                negated: false,
+            });
+        } else {
+            self.conditions.push(Expr::raw("1 = 0", []));
+        }
+        self
+    }
+
+    /// Reads only these columns (field names or SQL expressions).
+    pub fn select(mut self, columns: &[&str]) -> Self {
+        for c in columns {
+            self.selects.push(match T::schema().field(c) {
+                Some(f) => Expr::bare_col(f.column.as_str()),
+                None => Expr::raw(*c, []),
+            });
+        }
+        self
+    }
+
+    /// Reads every column except these.
+    pub fn omit(mut self, columns: &[&str]) -> Self {
+        self.omits.extend(columns.iter().map(|c| c.to_string()));
+        self
+    }
+
+    /// `SELECT DISTINCT`.
+    pub fn distinct(mut self) -> Self {
+        self.distinct = true;
+        self
+    }
+
+    /// Adds an ORDER BY item as SQL text (`"age desc, name"`).
+    pub fn order(mut self, sql: &str) -> Self {
+        self.order.push(OrderBy::asc(Expr::raw(sql, [])));
+        self
+    }
+
+    /// Adds an ORDER BY item.
+    pub fn order_by(mut self, item: OrderBy) -> Self {
+        self.order.push(item);
+        self
+    }
+
+    /// At most `n` rows.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Skips `n` rows.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.offset = Some(n);
+        self
+    }
+
+    /// GROUP BY a column or expression.
+    pub fn group(mut self, sql: &str) -> Self {
+        self.group_by.push(match T::schema().field(sql) {
+            Some(f) => Expr::bare_col(f.column.as_str()),
+            None => Expr::raw(sql, []),
+        });
+        self
+    }
+
+    /// A HAVING condition.
+    pub fn having(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.having.push(raw(sql, args));
+        self
+    }
+
+    /// Includes soft-deleted rows, and makes `delete` remove rows for real.
+    pub fn unscoped(mut self) -> Self {
+        self.unscoped = true;
+        self
+    }
+
+    /// Edits the SELECT this query builds, after every other method (GORM's statement
+    /// modifiers): any clause of the statement tree is open to change.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>().modify(|s| s.distinct = true);
+    /// # Ok(()) }
+    /// ```
+    pub fn modify(mut self, f: impl Fn(&mut Select) + Send + Sync + 'static) -> Self {
+        self.modifiers.push(std::sync::Arc::new(f));
+        self
+    }
+
+    /// The SELECT this query renders (before plugin callbacks add their clauses).
+    pub(crate) fn build_select(&self) -> Select {
+        let mut s = Select::from_table(self.table_ref());
+        if let Some(from) = &self.from {
+            s.from = from.clone();
+        }
+        s.joins = self.joins.clone().into();
+        s.lock = self.lock.clone().into();
+        s.distinct = self.distinct;
+        let q = self.qualifier();
+        if !self.selects.is_empty() {
+            s.columns = self
+                .selects
+                .iter()
+                .cloned()
+                .map(|expr| SelectItem { expr })
+                .collect();
+        } else if !self.omits.is_empty() {
+            for f in T::schema().fields.iter().filter(|f| f.readable) {
+                let omitted = self
+                    .omits
+                    .iter()
+                    .any(|o| o == f.column.as_str() || o == f.name.as_str());
+                if !omitted {
+                    s.column(Expr::col(q.clone(), f.column.as_str()));
+                }
+            }
+        }
+        s.conditions = self.conditions.clone().into();
+        s.group_by = self.group_by.clone().into();
+        s.having = self.having.clone().into();
+        s.order_by = self.order.clone().into();
+        s.limit = self.limit.into();
+        s.offset = self.offset.into();
+        s.primary_key = T::schema()
+            .primary_keys()
+            .next()
+            .map(|f| f.column.clone())
+            .into();
+        for m in &self.modifiers {
+            m(&mut s);
+        }
+        s
+    }
+}
+
+/// One condition, or an AND group of several.
+fn group_of(mut list: Vec<Expr>) -> Expr {
+    if list.len() == 1 {
+        list.remove(0)
+    } else {
+        Expr::And(list.into())
+    }
+}

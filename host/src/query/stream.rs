@@ -1,0 +1,163 @@
+//! Reading large results: [`ModelStream`] (rows one at a time, a batch in memory) and
+//! `find_in_batches` (keyset pages with a callback that can stop early).
+
+use plugorm_plugin_api::{
+    statement::{Expr, OrderBy, Statement},
+    Processor, RowStream, Rows,
+};
+
+use super::Query;
+use crate::{callbacks::names, chain::ChainRun, decode, Error, Model, Result};
+
+/// Rows per batch a stream asks the plugin for.
+const STREAM_BATCH: u32 = 512;
+
+/// Models of a query, decoded one batch at a time.
+///
+/// ```no_run
+/// # use plugorm::Model;
+/// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+/// let mut users = db.model::<User>().stream().await?;
+/// while let Some(user) = users.next().await? {
+///     // one user at a time; memory stays bounded by the batch size
+/// }
+/// # Ok(()) }
+/// ```
+pub struct ModelStream<T> {
+    inner: Box<dyn RowStream>,
+    names: Vec<abi_stable::std_types::RString>,
+    buffered: std::vec::IntoIter<T>,
+    db: crate::Db,
+}
+
+impl<T: Model> ModelStream<T> {
+    /// The next model, or `None` after the last; `after_find` runs on each.
+    pub async fn next(&mut self) -> Result<Option<T>> {
+        loop {
+            if let Some(mut item) = self.buffered.next() {
+                if !self.db.session.skip_hooks {
+                    item.after_find(&self.db).await?;
+                }
+                return Ok(Some(item));
+            }
+            match self.inner.next_batch().await? {
+                None => return Ok(None),
+                Some(batch) => {
+                    let rows = Rows {
+                        names: self.names.clone().into(),
+                        batches: vec![batch].into(),
+                    };
+                    self.buffered = decode::decode_all::<T>(&rows)?.into_iter();
+                }
+            }
+        }
+    }
+}
+
+impl<T: Model> Query<T> {
+    /// Streams the matching rows (soft-delete and other plugin clauses apply).
+    pub async fn stream(&self) -> Result<ModelStream<T>> {
+        crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
+        let stmt = Statement::Select(self.build_select());
+        let mut run = ChainRun::start(
+            &self.db,
+            Processor::Query,
+            Some(T::schema()),
+            stmt,
+            self.unscoped,
+        );
+        let mut stream = None;
+        while let Some(step) = run.next_builtin().await {
+            if step == names::QUERY {
+                let r = match run.db.render(&run.ctx.statement) {
+                    Ok(sql) => run
+                        .db
+                        .query_stream_sql(sql, STREAM_BATCH)
+                        .await
+                        .map(|s| stream = Some(s)),
+                    Err(e) => Err(e),
+                };
+                run.record(r);
+            }
+        }
+        let run = run.finish().await?;
+        let inner = stream.ok_or_else(|| {
+            Error::Callback("the query step was removed; nothing to stream".into())
+        })?;
+        let names = inner.names().into_iter().map(Into::into).collect();
+        Ok(ModelStream {
+            inner,
+            names,
+            buffered: Vec::new().into_iter(),
+            db: run.db,
+        })
+    }
+
+    /// Reads the matching rows in pages of `size`, ordered by primary key, calling `f`
+    /// with each page; `f` returns `Ok(false)` to stop. Pages are fetched by key
+    /// (`pk > last`), so `f` may update or delete the rows it is given. Returns the number
+    /// of rows handed to `f`.
+    pub async fn find_in_batches<F>(&self, size: u64, mut f: F) -> Result<u64>
+    where
+        F: AsyncFnMut(Vec<T>) -> Result<bool>,
+    {
+        let schema = T::schema();
+        let (pk_index, pk) = schema
+            .fields
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.primary_key)
+            .ok_or_else(|| {
+                Error::PrimaryKeyRequired(format!("find_in_batches on `{}`", schema.name))
+            })?;
+        let column = Expr::col(self.qualifier(), pk.column.as_str());
+        let mut last = None;
+        let mut total = 0;
+        loop {
+            let mut page = self.clone().limit(size.max(1));
+            page.order = vec![OrderBy::asc(column.clone())];
+            if let Some(v) = last.take() {
+                page.conditions.push(column.clone().gt(v));
+            }
+            let batch = page.find().await?;
+            let n = batch.len() as u64;
+            if n == 0 {
+                break;
+            }
+            last = batch.last().map(|b| b.value_at(pk_index));
+            total += n;
+            if !f(batch).await? || n < size {
+                break;
+            }
+        }
+        Ok(total)
+    }
+}
+
+impl crate::Db {
+    /// Streams the rows of a rendered query (dry run: an empty stream).
+    pub async fn query_stream_sql(
+        &self,
+        sql: plugorm_plugin_api::Sql,
+        batch_rows: u32,
+    ) -> Result<Box<dyn RowStream>> {
+        if self.session.dry_run {
+            self.capture_sql(&sql);
+            return Ok(Box::new(plugorm_plugin_api::BufferedStream::new(
+                Rows::default(),
+            )));
+        }
+        tracing::debug!(target: "plugorm::sql", sql = %sql.text, ?sql.params, "stream");
+        Ok(self.executor().query_stream(sql, batch_rows).await?)
+    }
+
+    /// Streams the rows of raw SQL in batches.
+    pub async fn raw_stream(
+        &self,
+        sql: &str,
+        args: impl crate::IntoArgs,
+    ) -> Result<Box<dyn RowStream>> {
+        let sql = self.render_raw(sql, args)?;
+        self.query_stream_sql(sql, STREAM_BATCH).await
+    }
+}

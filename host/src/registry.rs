@@ -1,0 +1,121 @@
+//! [`Registry`]: the loaded plugins, by name and by URL scheme.
+
+use std::{fmt, path::PathBuf, sync::Arc};
+
+use plugorm_plugin_api::{CallbackSpec, Dialect, Manifest, PluginInstance, PluginKind};
+
+use crate::loader::LoadError;
+
+/// Where a plugin came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Linked into this binary.
+    Static,
+    /// Loaded from a library file.
+    File(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Static => f.write_str("static"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// One loaded plugin.
+#[derive(Clone)]
+pub struct LoadedPlugin {
+    pub manifest: Manifest,
+    pub origin: Origin,
+    pub instance: PluginInstance,
+    /// The callbacks a feature plugin registered at initialization.
+    pub callbacks: Vec<CallbackSpec>,
+}
+
+impl fmt::Debug for LoadedPlugin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadedPlugin")
+            .field("manifest", &self.manifest)
+            .field("origin", &self.origin)
+            .field("callbacks", &self.callbacks)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The loaded plugins.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), plugorm::Error> {
+/// let registry = plugorm::Registry::from_config_file("plugins.toml")?;
+/// for p in registry.plugins() {
+///     println!("{} {}", p.manifest.name, p.origin);
+/// }
+/// let db = registry.open("sqlite::memory:").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Default, Clone)]
+pub struct Registry {
+    plugins: Vec<LoadedPlugin>,
+}
+
+impl Registry {
+    pub(crate) fn add(&mut self, plugin: LoadedPlugin) -> Result<(), LoadError> {
+        if let Some(first) = self.get(plugin.manifest.name.as_str()) {
+            return Err(LoadError::Duplicate {
+                plugin: plugin.manifest.name.to_string(),
+                first: first.origin.to_string(),
+                second: plugin.origin.to_string(),
+            });
+        }
+        self.plugins.push(plugin);
+        Ok(())
+    }
+
+    /// A plugin by name.
+    pub fn get(&self, name: &str) -> Option<&LoadedPlugin> {
+        self.plugins
+            .iter()
+            .find(|p| p.manifest.name.as_str() == name)
+    }
+
+    /// Every loaded plugin, in load order.
+    pub fn plugins(&self) -> &[LoadedPlugin] {
+        &self.plugins
+    }
+
+    /// The dialect serving a URL scheme.
+    pub fn dialect_for_scheme(&self, scheme: &str) -> Option<Arc<dyn Dialect>> {
+        self.plugins.iter().find_map(|p| match &p.instance {
+            PluginInstance::Dialect(d) if d.url_schemes().iter().any(|s| s == scheme) => {
+                Some(d.clone())
+            }
+            _ => None,
+        })
+    }
+
+    /// Every URL scheme the loaded dialects serve.
+    pub fn schemes(&self) -> Vec<String> {
+        let mut s: Vec<String> = self
+            .plugins
+            .iter()
+            .filter_map(|p| match &p.instance {
+                PluginInstance::Dialect(d) => Some(d.url_schemes()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        s.sort();
+        s.dedup();
+        s
+    }
+
+    /// The callbacks every feature plugin registered, in load order.
+    pub fn callbacks(&self) -> impl Iterator<Item = &CallbackSpec> {
+        self.plugins
+            .iter()
+            .filter(|p| p.manifest.kind == PluginKind::Feature)
+            .flat_map(|p| p.callbacks.iter())
+    }
+}

@@ -1,0 +1,140 @@
+//! [`Session`]: per-handle settings (GORM's `Session{…}`), changed through `Db` methods
+//! that return a new handle and leave the original untouched.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use plugorm_plugin_api::Sql;
+
+/// A clock for timestamps the ORM fills in (`created_at`, soft-delete times).
+pub type NowFn = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Session settings.
+#[derive(Clone)]
+pub struct Session {
+    /// Render statements but run none; they are recorded for [`crate::Db::dry_run_statements`].
+    pub dry_run: bool,
+    pub skip_hooks: bool,
+    pub skip_default_transaction: bool,
+    pub allow_global_update: bool,
+    /// Rows per INSERT when creating slices (0 = all in one statement, split only by the
+    /// dialect's parameter limit).
+    pub create_batch_size: usize,
+    pub timeout: Option<Duration>,
+    /// Statements slower than this are logged as warnings.
+    pub slow_threshold: Duration,
+    pub now: Option<NowFn>,
+    /// The conflict clause of the next creates (an upsert).
+    pub on_conflict: Option<crate::OnConflict>,
+    /// The fields the running update writes (for [`crate::Db::changed`] in hooks).
+    pub(crate) changed: Option<std::sync::Arc<Vec<String>>>,
+    pub(crate) captured: Option<Arc<Mutex<Vec<Sql>>>>,
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session {
+            dry_run: false,
+            skip_hooks: false,
+            skip_default_transaction: false,
+            allow_global_update: false,
+            create_batch_size: 0,
+            timeout: None,
+            slow_threshold: Duration::from_millis(200),
+            now: None,
+            on_conflict: None,
+            changed: None,
+            captured: None,
+        }
+    }
+}
+
+impl Session {
+    /// The session's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.now {
+            Some(f) => f(),
+            None => Utc::now(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("dry_run", &self.dry_run)
+            .field("skip_hooks", &self.skip_hooks)
+            .field("skip_default_transaction", &self.skip_default_transaction)
+            .field("allow_global_update", &self.allow_global_update)
+            .field("create_batch_size", &self.create_batch_size)
+            .field("timeout", &self.timeout)
+            .field("slow_threshold", &self.slow_threshold)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a create does when a row with the same key exists (GORM's `clause.OnConflict`).
+///
+/// ```
+/// use plugorm::OnConflict;
+/// let upsert = OnConflict::update_columns(&["price"]).on(&["code"]);
+/// assert_eq!(upsert.target, vec!["code".to_string()]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnConflict {
+    /// The conflict target columns (default: the primary key).
+    pub target: Vec<String>,
+    pub action: ConflictUpdate,
+    /// A condition on the update (`DO UPDATE … WHERE`), SQL with no arguments.
+    pub condition: Option<String>,
+}
+
+/// The update part of an [`OnConflict`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConflictUpdate {
+    DoNothing,
+    /// Every inserted column except the key and creation times.
+    UpdateAll,
+    /// These columns take the values the insert proposed.
+    Columns(Vec<String>),
+}
+
+impl OnConflict {
+    /// Keep the existing row.
+    pub fn do_nothing() -> OnConflict {
+        OnConflict {
+            target: Vec::new(),
+            action: ConflictUpdate::DoNothing,
+            condition: None,
+        }
+    }
+    /// Overwrite the existing row with the new one.
+    pub fn update_all() -> OnConflict {
+        OnConflict {
+            target: Vec::new(),
+            action: ConflictUpdate::UpdateAll,
+            condition: None,
+        }
+    }
+    /// Overwrite these columns.
+    pub fn update_columns(columns: &[&str]) -> OnConflict {
+        OnConflict {
+            target: Vec::new(),
+            action: ConflictUpdate::Columns(columns.iter().map(|c| c.to_string()).collect()),
+            condition: None,
+        }
+    }
+    /// The conflict target columns.
+    pub fn on(mut self, columns: &[&str]) -> OnConflict {
+        self.target = columns.iter().map(|c| c.to_string()).collect();
+        self
+    }
+    /// Only update where this SQL condition holds.
+    pub fn when(mut self, condition: &str) -> OnConflict {
+        self.condition = Some(condition.to_string());
+        self
+    }
+}

@@ -1,0 +1,333 @@
+//! Create: INSERT of one or many records, with keys and defaults read back.
+
+use abi_stable::std_types::RVec;
+use plugorm_plugin_api::{
+    schema::TimeTracking,
+    statement::{Expr, Insert, Statement, TableRef},
+    Processor, Rows, Value,
+};
+
+use super::{check_model, each_hook, set_value, time_value};
+use crate::{callbacks::names, chain::ChainRun, decode, Db, Error, Model, Result};
+
+pub(crate) async fn create_all<T: Model>(db: &Db, items: &mut [T]) -> Result<u64> {
+    if items.is_empty() {
+        return Err(Error::EmptySlice);
+    }
+    check_model::<T>(db, false, true)?;
+    let schema = T::schema();
+    let template = Insert::new(TableRef::parse(schema.table.as_str()), []);
+    let mut run = ChainRun::start(
+        db,
+        Processor::Create,
+        Some(schema),
+        Statement::Insert(template),
+        false,
+    );
+    let mut affected = 0;
+    while let Some(step) = run.next_builtin().await {
+        let r = match step {
+            names::BEFORE_CREATE => each_hook!(run.db, items, before_save, before_create),
+            names::CREATE => insert(&run.db, &run.ctx.statement, items)
+                .await
+                .map(|n| affected = n),
+            names::AFTER_CREATE => each_hook!(run.db, items, after_create, after_save),
+            _ => Ok(()),
+        };
+        run.record(r);
+    }
+    run.finish().await?;
+    Ok(affected)
+}
+
+/// Which fields an INSERT writes and which it reads back.
+struct Plan {
+    /// Field indexes written, in schema order.
+    columns: Vec<usize>,
+    /// Field indexes read back (generated key, database defaults).
+    returning: Vec<usize>,
+}
+
+fn plan<T: Model>(items: &[T]) -> Plan {
+    let mut columns = Vec::new();
+    let mut returning = Vec::new();
+    for (i, f) in T::schema().fields.iter().enumerate() {
+        if !f.creatable {
+            if f.readable && (f.default.is_some() || f.auto_increment) {
+                returning.push(i);
+            }
+            continue;
+        }
+        let db_assigned = f.auto_increment || f.default.is_some();
+        let any_set = items.iter().any(|it| !it.is_zero_at(i));
+        if db_assigned && !any_set {
+            if f.readable {
+                returning.push(i);
+            }
+        } else {
+            columns.push(i);
+        }
+    }
+    Plan { columns, returning }
+}
+
+/// Fills zero time-tracking fields with now, as GORM does before building VALUES.
+fn fill_times<T: Model>(db: &Db, items: &mut [T]) -> Result<()> {
+    let now = db.session.now();
+    for (i, f) in T::schema().fields.iter().enumerate() {
+        let tracking = if f.auto_create_time != TimeTracking::None {
+            f.auto_create_time
+        } else {
+            f.auto_update_time
+        };
+        if tracking == TimeTracking::None {
+            continue;
+        }
+        let v = time_value(f, tracking, now);
+        for item in items.iter_mut() {
+            if item.is_zero_at(i) {
+                set_value(item, i, &v)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn insert<T: Model>(db: &Db, template: &Statement, items: &mut [T]) -> Result<u64> {
+    fill_times(db, items)?;
+    let schema = T::schema();
+    let caps = db.dialect().capabilities();
+    let plan = plan(items);
+    let Statement::Insert(template) = template else {
+        return Err(Error::Callback(
+            "a create callback replaced the INSERT statement".into(),
+        ));
+    };
+    let ncols = plan.columns.len().max(1);
+    let by_params = (caps.max_params as usize / ncols).max(1);
+    let per_stmt = match db.session.create_batch_size {
+        0 => by_params,
+        n => n.min(by_params),
+    };
+    let returning: RVec<_> = if caps.returning {
+        plan.returning
+            .iter()
+            .map(|&i| schema.fields[i].column.clone())
+            .collect()
+    } else {
+        RVec::new()
+    };
+    let mut affected = 0;
+    for chunk in items.chunks_mut(per_stmt) {
+        let mut ins = template.clone();
+        ins.columns = plan
+            .columns
+            .iter()
+            .map(|&i| schema.fields[i].column.clone())
+            .collect();
+        ins.rows = chunk
+            .iter()
+            .map(|item| {
+                plan.columns
+                    .iter()
+                    .map(|&i| {
+                        let f = &schema.fields[i];
+                        match (&f.default, item.is_zero_at(i)) {
+                            // Another row set this column; this one takes the default.
+                            (abi_stable::std_types::ROption::RSome(d), true) => {
+                                Expr::raw(d.as_str(), [])
+                            }
+                            _ => Expr::value(item.value_at(i)),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        ins.returning = returning.clone();
+        if let Some(c) = &db.session.on_conflict {
+            ins.on_conflict = Some(conflict_clause::<T>(db, c, &plan)?).into();
+        }
+        let stmt = Statement::Insert(ins);
+        if returning.is_empty() {
+            let r = db.execute_statement(&stmt).await?;
+            affected += r.rows_affected;
+            backfill_last_id(chunk, &plan, r.last_insert_id.into_option())?;
+        } else {
+            let rows = db.query_statement(&stmt).await?;
+            affected += if db.session.dry_run {
+                0
+            } else {
+                rows.len() as u64
+            };
+            assign_returned(chunk, &plan, &rows)?;
+        }
+    }
+    Ok(affected)
+}
+
+/// The statement's conflict clause for an [`crate::OnConflict`].
+fn conflict_clause<T: Model>(
+    db: &Db,
+    c: &crate::OnConflict,
+    plan: &Plan,
+) -> Result<plugorm_plugin_api::statement::Conflict> {
+    use abi_stable::std_types::RString;
+    use plugorm_plugin_api::statement::{Assignment, Conflict, ConflictAction};
+    let schema = T::schema();
+    let column = |name: &str| -> Result<RString> {
+        schema
+            .field(name)
+            .map(|f| f.column.clone())
+            .ok_or_else(|| Error::InvalidField {
+                model: schema.name.to_string(),
+                field: name.to_string(),
+            })
+    };
+    let target: RVec<RString> = if c.target.is_empty() {
+        schema.primary_keys().map(|f| f.column.clone()).collect()
+    } else {
+        c.target.iter().map(|t| column(t)).collect::<Result<_>>()?
+    };
+    let now = db.session.now();
+    let action = match &c.action {
+        crate::ConflictUpdate::DoNothing => ConflictAction::DoNothing,
+        crate::ConflictUpdate::Columns(cols) => {
+            ConflictAction::UpdateColumns(cols.iter().map(|c| column(c)).collect::<Result<_>>()?)
+        }
+        crate::ConflictUpdate::UpdateAll => {
+            let mut set = Vec::new();
+            for &i in &plan.columns {
+                let f = &schema.fields[i];
+                if f.primary_key || f.auto_create_time != TimeTracking::None {
+                    continue;
+                }
+                let value = if f.auto_update_time != TimeTracking::None {
+                    Expr::value(time_value(f, f.auto_update_time, now))
+                } else {
+                    Expr::Column(plugorm_plugin_api::statement::ColumnRef {
+                        table: abi_stable::std_types::ROption::RSome("excluded".into()),
+                        name: f.column.clone(),
+                    })
+                };
+                set.push(Assignment {
+                    column: f.column.clone(),
+                    value,
+                });
+            }
+            if set.is_empty() {
+                ConflictAction::DoNothing
+            } else {
+                ConflictAction::Update(set.into())
+            }
+        }
+    };
+    Ok(Conflict {
+        target,
+        action,
+        condition: c.condition.as_deref().map(|w| Expr::raw(w, [])).into(),
+    })
+}
+
+fn assign_returned<T: Model>(chunk: &mut [T], plan: &Plan, rows: &Rows) -> Result<()> {
+    if rows.len() != chunk.len() {
+        // ON CONFLICT DO NOTHING returns only the inserted rows: which input each belongs
+        // to is unknown, so nothing is assigned rather than something wrong.
+        return Ok(());
+    }
+    let full = decode::column_map::<T>(rows);
+    let map: Vec<Option<usize>> = full
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if plan.returning.contains(&i) {
+                *c
+            } else {
+                None
+            }
+        })
+        .collect();
+    for (n, item) in chunk.iter_mut().enumerate() {
+        decode::assign_row(item, rows, &map, n)?;
+    }
+    Ok(())
+}
+
+/// Without RETURNING: the driver's last insert id is the *last* row's key (SQLite); the
+/// rows before it count down from it.
+fn backfill_last_id<T: Model>(chunk: &mut [T], plan: &Plan, last: Option<i64>) -> Result<()> {
+    let Some(last) = last.filter(|id| *id > 0) else {
+        return Ok(());
+    };
+    let Some(&pk) = plan
+        .returning
+        .iter()
+        .find(|&&i| T::schema().fields[i].auto_increment)
+    else {
+        return Ok(());
+    };
+    let n = chunk.len() as i64;
+    for (k, item) in chunk.iter_mut().enumerate() {
+        set_value(item, pk, &Value::I64(last - (n - 1 - k as i64)))?;
+    }
+    Ok(())
+}
+
+impl<T: Model> crate::Query<T> {
+    /// Creates a row from column / value pairs (GORM's `Create(map)`): no hooks, no
+    /// automatic timestamps; returns the generated primary key, where there is one.
+    pub async fn create_map<V: Into<Value>>(
+        &self,
+        pairs: impl IntoIterator<Item = (&'static str, V)>,
+    ) -> Result<Option<Value>> {
+        check_model::<T>(&self.db, false, true)?;
+        let mut columns = Vec::new();
+        let mut row = Vec::new();
+        for (k, v) in pairs {
+            columns.push(abi_stable::std_types::RString::from(self.column_of(k)?));
+            row.push(Expr::value(v.into()));
+        }
+        let mut pairs: Vec<_> = columns.into_iter().zip(row).collect();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut ins = Insert::new(self.table_ref(), pairs.iter().map(|p| p.0.clone()));
+        ins.rows = vec![pairs.into_iter().map(|p| p.1).collect::<RVec<_>>()].into();
+        let pk = T::schema().primary_keys().next();
+        let caps = self.db.dialect().capabilities();
+        let mut run = ChainRun::start(
+            &self.db,
+            Processor::Create,
+            Some(T::schema()),
+            Statement::Insert(ins),
+            false,
+        );
+        let mut id = None;
+        while let Some(step) = run.next_builtin().await {
+            if step != names::CREATE {
+                continue;
+            }
+            let Statement::Insert(ins) = &mut run.ctx.statement else {
+                continue;
+            };
+            let r = match pk {
+                Some(pk) if caps.returning => {
+                    ins.returning = vec![pk.column.clone()].into();
+                    let rows = run.db.query_statement(&run.ctx.statement).await;
+                    rows.and_then(|rows| {
+                        let first = rows.iter().next().map(|r| r.get_at::<Value>(0));
+                        id = first.transpose()?;
+                        Ok(())
+                    })
+                }
+                _ => run.db.execute_statement(&run.ctx.statement).await.map(|r| {
+                    id = r
+                        .last_insert_id
+                        .into_option()
+                        .filter(|i| *i > 0)
+                        .map(Value::I64);
+                }),
+            };
+            run.record(r);
+        }
+        run.finish().await?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,132 @@
+//! The writing operations: create, update, save, delete; and what they share.
+
+mod create;
+mod record;
+mod tracked;
+mod update;
+
+pub use record::Record;
+pub use tracked::Tracked;
+
+use chrono::{DateTime, Utc};
+use plugorm_plugin_api::{
+    schema::{DataType, FieldSchema, TimeTracking},
+    Cell, Processor, Value, SOFT_DELETE_CALLBACK,
+};
+
+use crate::{Db, Error, Model, Result};
+
+/// Refuses a model with a soft-delete field when no plugin serves soft delete (a silent
+/// hard delete, or queries returning deleted rows, would be worse than an error).
+pub(crate) fn check_model<T: Model>(db: &Db, unscoped: bool, _writing: bool) -> Result<()> {
+    let schema = T::schema();
+    if unscoped {
+        return Ok(());
+    }
+    if let Some(field) = schema.soft_delete_field() {
+        if !db
+            .shared
+            .callbacks
+            .contains(Processor::Delete, SOFT_DELETE_CALLBACK)
+        {
+            return Err(Error::SoftDeleteUnavailable {
+                model: schema.name.to_string(),
+                field: field.name.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The value a time-tracking field takes at `now`.
+pub(crate) fn time_value(field: &FieldSchema, tracking: TimeTracking, now: DateTime<Utc>) -> Value {
+    match tracking {
+        TimeTracking::UnixSecond => Value::I64(now.timestamp()),
+        TimeTracking::UnixMilli => Value::I64(now.timestamp_millis()),
+        TimeTracking::UnixNano => Value::I64(now.timestamp_nanos_opt().unwrap_or(i64::MAX)),
+        _ => match field.data_type {
+            DataType::Int | DataType::UInt => Value::I64(now.timestamp()),
+            DataType::TimestampTz => Value::from(now),
+            DataType::Date => Value::from(now.date_naive()),
+            _ => Value::from(now.naive_utc()),
+        },
+    }
+}
+
+/// Sets field `index` of `item` to `value`.
+pub(crate) fn set_value<T: Model>(item: &mut T, index: usize, value: &Value) -> Result<()> {
+    item.set_at(index, Cell::of(value)).map_err(|e| {
+        Error::Db(plugorm_plugin_api::DbError::Decode {
+            detail: format!(
+                "{}.{}: expected {}, found {}",
+                T::schema().name,
+                T::schema()
+                    .fields
+                    .get(index)
+                    .map_or("?", |f| f.name.as_str()),
+                e.expected,
+                e.found
+            ),
+        })
+    })
+}
+
+/// Runs `hook` on every item, stopping at the first error.
+macro_rules! each_hook {
+    ($db:expr, $items:expr, $($hook:ident),+) => {{
+        let mut r: $crate::Result<()> = Ok(());
+        if !$db.session.skip_hooks {
+            'items: for item in $items.iter_mut() {
+                $(
+                    if let Err(e) = item.$hook(&$db).await {
+                        r = Err(e);
+                        break 'items;
+                    }
+                )+
+            }
+        }
+        r
+    }};
+}
+pub(crate) use each_hook;
+
+impl Db {
+    /// Creates one record: INSERT of its fields, the generated primary key and database
+    /// defaults read back into it. Hooks: before_save, before_create, after_create,
+    /// after_save, inside the default transaction.
+    pub async fn create<T: Model>(&self, item: &mut T) -> Result<u64> {
+        create::create_all(self, std::slice::from_mut(item)).await
+    }
+
+    /// Creates many records in as few INSERTs as the session's batch size and the
+    /// dialect's parameter limit allow, all in one transaction; keys are read back.
+    pub async fn create_many<T: Model>(&self, items: &mut [T]) -> Result<u64> {
+        create::create_all(self, items).await
+    }
+
+    /// Creates many records in INSERTs of `batch_size` rows (GORM's `CreateInBatches`).
+    pub async fn create_in_batches<T: Model>(
+        &self,
+        items: &mut [T],
+        batch_size: usize,
+    ) -> Result<u64> {
+        create::create_all(&self.create_batch_size(batch_size), items).await
+    }
+
+    /// Saves every field of a record: UPDATE by primary key, or INSERT when the key is
+    /// zero or no row was updated (then the create hooks run too).
+    pub async fn save<T: Model>(&self, item: &mut T) -> Result<u64> {
+        self.record(item).save().await
+    }
+
+    /// Deletes a record by its primary key (a soft delete when the model has a
+    /// soft-delete field). Hooks: before_delete, after_delete.
+    pub async fn delete<T: Model>(&self, item: &mut T) -> Result<u64> {
+        self.record(item).delete().await
+    }
+
+    /// Operations on one record: updates of some columns, save, delete, with its hooks.
+    pub fn record<'a, T: Model>(&self, item: &'a mut T) -> Record<'a, T> {
+        Record::new(self.clone(), item)
+    }
+}

@@ -1,0 +1,371 @@
+//! [`Record`]: updates, save and delete of one model value, with its hooks.
+
+use plugorm_plugin_api::{
+    statement::{Assignment, Delete, Expr, Statement, TableRef, Update},
+    Processor, Value,
+};
+
+use super::{check_model, each_hook, set_value, update::touch_updated};
+use crate::{args::IntoArg, callbacks::names, chain::ChainRun, Db, Error, Model, Result};
+
+/// One record's update, save and delete (`db.record(&mut user)`).
+///
+/// ```no_run
+/// # use plugorm::Model;
+/// # async fn run<User: Model>(db: plugorm::Db, mut user: User) -> Result<(), plugorm::Error> {
+/// db.record(&mut user).update("name", "hello").await?;      // hooks + updated_at
+/// db.record(&mut user).update_column("name", "x").await?;   // neither
+/// db.record(&mut user).select(&["name", "age"]).save().await?;
+/// # Ok(()) }
+/// ```
+pub struct Record<'a, T> {
+    db: Db,
+    item: &'a mut T,
+    selects: Vec<String>,
+    omits: Vec<String>,
+    unscoped: bool,
+}
+
+enum Change {
+    /// Explicit assignments (column, value).
+    Set(Vec<(usize, Expr)>),
+    /// Every updatable field (save).
+    All,
+    /// The non-zero fields of the record.
+    NonZero,
+    /// The selected fields, zero or not.
+    Selected,
+}
+
+impl<'a, T: Model> Record<'a, T> {
+    pub(crate) fn new(db: Db, item: &'a mut T) -> Self {
+        Record {
+            db,
+            item,
+            selects: Vec::new(),
+            omits: Vec::new(),
+            unscoped: false,
+        }
+    }
+
+    /// Only these fields are written by `save` / `updates`.
+    pub fn select(mut self, fields: &[&str]) -> Self {
+        self.selects.extend(fields.iter().map(|f| f.to_string()));
+        self
+    }
+
+    /// These fields are not written by `save` / `updates`.
+    pub fn omit(mut self, fields: &[&str]) -> Self {
+        self.omits.extend(fields.iter().map(|f| f.to_string()));
+        self
+    }
+
+    /// Deletes for real even with a soft-delete field.
+    pub fn unscoped(mut self) -> Self {
+        self.unscoped = true;
+        self
+    }
+
+    fn index_of(&self, name: &str) -> Result<usize> {
+        T::schema()
+            .field_index(name)
+            .ok_or_else(|| Error::InvalidField {
+                model: T::schema().name.to_string(),
+                field: name.to_string(),
+            })
+    }
+
+    fn chosen(&self, i: usize) -> bool {
+        let f = &T::schema().fields[i];
+        let named = |list: &[String]| {
+            list.iter()
+                .any(|n| n == f.name.as_str() || n == f.column.as_str() || n == "*")
+        };
+        (self.selects.is_empty() || named(&self.selects)) && !named(&self.omits)
+    }
+
+    /// The primary-key condition (unqualified column, as GORM writes it for updates).
+    fn pk_conditions(&self, qualify: Option<&str>) -> Result<Vec<Expr>> {
+        let mut out = Vec::new();
+        for (i, f) in T::schema()
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.primary_key)
+        {
+            if self.item.is_zero_at(i) {
+                return Ok(Vec::new());
+            }
+            let col = match qualify {
+                Some(t) => Expr::col(t, f.column.as_str()),
+                None => Expr::bare_col(f.column.as_str()),
+            };
+            out.push(col.eq(self.item.value_at(i)));
+        }
+        Ok(out)
+    }
+
+    /// Sets one column (and the auto-update time), writing the values back into the
+    /// record. Hooks: before_save, before_update, after_update, after_save.
+    pub async fn update(self, column: &str, value: impl Into<Value>) -> Result<u64> {
+        let i = self.index_of(column)?;
+        let v = value.into();
+        set_value(self.item, i, &v)?;
+        self.run_update(Change::Set(vec![(i, Expr::value(v))]), false)
+            .await
+    }
+
+    /// Sets one column to an SQL expression (`price * 2 + 100`); the record keeps its
+    /// old value for that field.
+    pub async fn update_expr(self, column: &str, value: impl IntoArg) -> Result<u64> {
+        let i = self.index_of(column)?;
+        self.run_update(Change::Set(vec![(i, value.into_arg())]), false)
+            .await
+    }
+
+    /// Sets several columns, writing the values back into the record.
+    pub async fn updates_map<V: Into<Value>>(
+        self,
+        pairs: impl IntoIterator<Item = (&'static str, V)>,
+    ) -> Result<u64> {
+        let mut set = Vec::new();
+        for (k, v) in pairs {
+            let i = self.index_of(k)?;
+            let v = v.into();
+            set_value(self.item, i, &v)?;
+            set.push((i, Expr::value(v)));
+        }
+        set.sort_by(|a, b| {
+            T::schema().fields[a.0]
+                .column
+                .cmp(&T::schema().fields[b.0].column)
+        });
+        self.run_update(Change::Set(set), false).await
+    }
+
+    /// Writes the record's non-zero fields (GORM's `Updates(&user)`); with `select`,
+    /// only the selected non-zero ones.
+    pub async fn updates(self) -> Result<u64> {
+        self.run_update(Change::NonZero, false).await
+    }
+
+    /// Writes exactly the `select`ed fields, zero values included.
+    pub async fn updates_selected(self) -> Result<u64> {
+        self.run_update(Change::Selected, false).await
+    }
+
+    /// Sets one column without hooks and without touching the update time.
+    pub async fn update_column(self, column: &str, value: impl Into<Value>) -> Result<u64> {
+        let i = self.index_of(column)?;
+        let v = value.into();
+        set_value(self.item, i, &v)?;
+        self.run_update(Change::Set(vec![(i, Expr::value(v))]), true)
+            .await
+    }
+
+    /// Writes every field (zero values included): UPDATE by primary key, or INSERT when
+    /// the key is zero or the UPDATE matched no row (the create hooks then run).
+    pub async fn save(self) -> Result<u64> {
+        let pk_zero = T::schema()
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.primary_key)
+            .any(|(i, _)| self.item.is_zero_at(i));
+        if pk_zero {
+            return self.db.create(self.item).await;
+        }
+        let Record {
+            db,
+            item,
+            selects,
+            omits,
+            unscoped,
+        } = self;
+        let n = Record {
+            db: db.clone(),
+            item: &mut *item,
+            selects,
+            omits,
+            unscoped,
+        }
+        .run_update(Change::All, false)
+        .await?;
+        if n == 0 && !db.session.dry_run {
+            return db.create(item).await;
+        }
+        Ok(n)
+    }
+
+    /// The fields an update writes (before the automatic update time), by index.
+    fn indexes_written(&self, change: &Change) -> Vec<usize> {
+        match change {
+            Change::Set(list) => list.iter().map(|(i, _)| *i).collect(),
+            _ => T::schema()
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| f.updatable && !f.primary_key && self.chosen(*i))
+                .filter(|(i, _)| !matches!(change, Change::NonZero) || !self.item.is_zero_at(*i))
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    fn fields_written(&self, change: &Change) -> Vec<String> {
+        let fields = &T::schema().fields;
+        self.indexes_written(change)
+            .into_iter()
+            .map(|i| fields[i].name.to_string())
+            .collect()
+    }
+
+    async fn run_update(self, change: Change, skip_hooks: bool) -> Result<u64> {
+        check_model::<T>(&self.db, self.unscoped, true)?;
+        let db = if skip_hooks {
+            self.db.skip_hooks()
+        } else {
+            self.db.clone()
+        };
+        let db = db.with_changed(self.fields_written(&change));
+        let schema = T::schema();
+        let table = TableRef::parse(schema.table.as_str());
+        let stmt = Statement::Update(Update::new(table));
+        let mut run = ChainRun::start(&db, Processor::Update, Some(schema), stmt, self.unscoped);
+        let mut affected = 0;
+        let items = std::slice::from_mut(self.item);
+        while let Some(step) = run.next_builtin().await {
+            let r = match step {
+                names::BEFORE_UPDATE => each_hook!(run.db, items, before_save, before_update),
+                names::UPDATE => {
+                    let rec = Record {
+                        db: run.db.clone(),
+                        item: &mut items[0],
+                        selects: self.selects.clone(),
+                        omits: self.omits.clone(),
+                        unscoped: self.unscoped,
+                    };
+                    rec.execute_update(&change, &mut run.ctx.statement)
+                        .await
+                        .map(|n| affected = n)
+                }
+                names::AFTER_UPDATE => each_hook!(run.db, items, after_update, after_save),
+                _ => Ok(()),
+            };
+            run.record(r);
+        }
+        run.finish().await?;
+        Ok(affected)
+    }
+
+    /// Builds SET (after the before-hooks ran) and the key condition, then runs it.
+    async fn execute_update(self, change: &Change, stmt: &mut Statement) -> Result<u64> {
+        let schema = T::schema();
+        let mut set: Vec<Assignment> = match change {
+            Change::Set(list) => list
+                .iter()
+                .map(|(i, e)| Assignment {
+                    column: schema.fields[*i].column.clone(),
+                    value: e.clone(),
+                })
+                .collect(),
+            _ => self
+                .indexes_written(change)
+                .into_iter()
+                .map(|i| Assignment {
+                    column: schema.fields[i].column.clone(),
+                    value: Expr::value(self.item.value_at(i)),
+                })
+                .collect(),
+        };
+        if !self.db.session.skip_hooks {
+            let before = set.len();
+            touch_updated::<T>(&self.db, &mut set);
+            for a in set.iter().skip(before) {
+                if let (Some(i), Expr::Value(v)) = (schema.field_index(a.column.as_str()), &a.value)
+                {
+                    if let Ok(v) = plugorm_plugin_api::value::from_ffi(v) {
+                        set_value(self.item, i, v)?;
+                    }
+                }
+            }
+        }
+        if set.is_empty() {
+            return Ok(0);
+        }
+        let pk = self.pk_conditions(None)?;
+        if pk.is_empty() && !self.db.session.allow_global_update {
+            return Err(Error::MissingWhereClause("UPDATE"));
+        }
+        let Statement::Update(u) = stmt else {
+            return Err(Error::Callback(
+                "an update callback replaced the UPDATE statement".into(),
+            ));
+        };
+        u.set = set.into();
+        let mut conds = u.conditions.to_vec();
+        conds.extend(pk);
+        u.conditions = conds.into();
+        Ok(self.db.execute_statement(stmt).await?.rows_affected)
+    }
+
+    /// Deletes the record by primary key (a soft delete unless `unscoped` or the model has
+    /// no soft-delete field); a soft delete writes the deletion mark back into it.
+    pub async fn delete(self) -> Result<u64> {
+        check_model::<T>(&self.db, self.unscoped, true)?;
+        let schema = T::schema();
+        let table = TableRef::parse(schema.table.as_str());
+        let pk = self.pk_conditions(Some(table.reference_name()))?;
+        if pk.is_empty() && !self.db.session.allow_global_update {
+            return Err(Error::MissingWhereClause("DELETE"));
+        }
+        let pk = if pk.len() == 1 {
+            pk
+        } else {
+            vec![Expr::And(pk.into())]
+        };
+        let mut d = Delete::new(table);
+        d.conditions = pk.into();
+        let mut run = ChainRun::start(
+            &self.db,
+            Processor::Delete,
+            Some(schema),
+            Statement::Delete(d),
+            self.unscoped,
+        );
+        let mut affected = 0;
+        let items = std::slice::from_mut(self.item);
+        while let Some(step) = run.next_builtin().await {
+            let r = match step {
+                names::BEFORE_DELETE => each_hook!(run.db, items, before_delete),
+                names::DELETE => match run.db.execute_statement(&run.ctx.statement).await {
+                    Ok(r) => {
+                        affected = r.rows_affected;
+                        write_back_soft_delete(&mut items[0], &run.ctx.statement)
+                    }
+                    Err(e) => Err(e),
+                },
+                names::AFTER_DELETE => each_hook!(run.db, items, after_delete),
+                _ => Ok(()),
+            };
+            run.record(r);
+        }
+        run.finish().await?;
+        Ok(affected)
+    }
+}
+
+/// After a soft delete (the plugin turned DELETE into UPDATE), copy the values it set
+/// into the record.
+fn write_back_soft_delete<T: Model>(item: &mut T, stmt: &Statement) -> Result<()> {
+    if let Statement::Update(u) = stmt {
+        for a in u.set.iter() {
+            if let (Some(i), Expr::Value(v)) =
+                (T::schema().field_index(a.column.as_str()), &a.value)
+            {
+                set_value(item, i, plugorm_plugin_api::value::from_ffi(v)?)?;
+            }
+        }
+    }
+    Ok(())
+}

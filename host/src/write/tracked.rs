@@ -1,0 +1,93 @@
+//! [`Tracked`]: a record with a snapshot of the values it was loaded with, so an update
+//! writes exactly the fields that changed — zero values included, which avoids GORM's
+//! "zero value is not updated" trap of `Updates(struct)`.
+
+use plugorm_plugin_api::Value;
+
+use crate::{Db, Model, Query, Result};
+
+/// A loaded record and its snapshot.
+///
+/// ```no_run
+/// # use plugorm::Model;
+/// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+/// let mut user = db.model::<User>().id(1).first_tracked().await?;
+/// // … change fields through `*user` …
+/// db.save_changes(&mut user).await?;   // UPDATE of the changed fields only (or nothing)
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Tracked<T> {
+    value: T,
+    snapshot: Vec<Value>,
+}
+
+impl<T: Model> Tracked<T> {
+    /// Starts tracking `value` as it is now.
+    pub fn new(value: T) -> Tracked<T> {
+        let snapshot = (0..T::schema().fields.len())
+            .map(|i| value.value_at(i))
+            .collect();
+        Tracked { value, snapshot }
+    }
+
+    /// The names of the fields that differ from the snapshot.
+    pub fn changed(&self) -> Vec<&'static str> {
+        T::schema()
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.snapshot.get(*i) != Some(&self.value.value_at(*i)))
+            .map(|(_, f)| f.name.as_str())
+            .collect()
+    }
+
+    /// The tracked value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> std::ops::Deref for Tracked<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> std::ops::DerefMut for Tracked<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+impl<T: Model> Query<T> {
+    /// The first matching record, tracked for [`Db::save_changes`].
+    pub async fn first_tracked(&self) -> Result<Tracked<T>> {
+        Ok(Tracked::new(self.first().await?))
+    }
+
+    /// Every matching record, tracked.
+    pub async fn find_tracked(&self) -> Result<Vec<Tracked<T>>> {
+        Ok(self.find().await?.into_iter().map(Tracked::new).collect())
+    }
+}
+
+impl Db {
+    /// Writes the fields of a tracked record that changed since it was loaded (hooks
+    /// run, and see them through [`Db::changed`]); nothing at all when none changed.
+    /// The snapshot is refreshed afterwards.
+    pub async fn save_changes<T: Model>(&self, tracked: &mut Tracked<T>) -> Result<u64> {
+        let changed = tracked.changed();
+        if changed.is_empty() {
+            return Ok(0);
+        }
+        let n = self
+            .record(&mut tracked.value)
+            .select(&changed)
+            .updates_selected()
+            .await?;
+        *tracked = Tracked::new(std::mem::replace(&mut tracked.value, T::new_default()));
+        Ok(n)
+    }
+}

@@ -1,0 +1,227 @@
+//! Bulk updates and deletes of a [`Query`]: by condition, without model hooks.
+
+use plugorm_plugin_api::{
+    schema::TimeTracking,
+    statement::{Assignment, Delete, Statement, Update},
+    Processor,
+};
+
+use super::{check_model, time_value};
+use crate::{args::IntoArg, callbacks::names, chain::ChainRun, query::Query, Error, Model, Result};
+
+/// Appends `col = now` for every auto-update-time field not already set.
+pub(crate) fn touch_updated<T: Model>(db: &crate::Db, set: &mut Vec<Assignment>) {
+    let now = db.session.now();
+    for f in T::schema().fields.iter() {
+        if f.auto_update_time != TimeTracking::None
+            && f.updatable
+            && !set.iter().any(|a| a.column == f.column)
+        {
+            set.push(Assignment {
+                column: f.column.clone(),
+                value: plugorm_plugin_api::statement::Expr::value(time_value(
+                    f,
+                    f.auto_update_time,
+                    now,
+                )),
+            });
+        }
+    }
+}
+
+/// Runs an UPDATE or DELETE built from a query through its processor; `user_conditions`
+/// is how many conditions the caller gave (zero means "every row").
+pub(crate) async fn run_bulk<T: Model>(
+    q: &Query<T>,
+    processor: Processor,
+    stmt: Statement,
+    what: &'static str,
+) -> Result<u64> {
+    check_model::<T>(&q.db, q.unscoped, true)?;
+    if q.conditions.is_empty() && !q.db.session.allow_global_update {
+        return Err(Error::MissingWhereClause(what));
+    }
+    let mut run = ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.unscoped);
+    let mut affected = 0;
+    while let Some(step) = run.next_builtin().await {
+        if step == names::UPDATE || step == names::DELETE {
+            let r = run.db.execute_statement(&run.ctx.statement).await;
+            run.record(r.map(|r| affected = r.rows_affected));
+        }
+    }
+    run.finish().await?;
+    Ok(affected)
+}
+
+impl<T: Model> Query<T> {
+    fn update_statement(&self, set: Vec<Assignment>) -> Statement {
+        let mut u = Update::new(self.table_ref());
+        u.set = set.into();
+        u.conditions = self.conditions.clone().into();
+        Statement::Update(u)
+    }
+
+    /// `UPDATE … SET column = value` (plus the auto-update time) on every matching row.
+    /// The value may be an expression: `Expr::raw("price * ? + ?", …)`.
+    pub async fn update(&self, column: &str, value: impl IntoArg) -> Result<u64> {
+        let mut set = vec![Assignment {
+            column: self.column_of(column)?.into(),
+            value: value.into_arg(),
+        }];
+        if !self.db.session.skip_hooks {
+            touch_updated::<T>(&self.db, &mut set);
+        }
+        run_bulk(
+            self,
+            Processor::Update,
+            self.update_statement(set),
+            "UPDATE",
+        )
+        .await
+    }
+
+    /// `UPDATE` of several columns; keys are sorted (as GORM sorts map keys), then the
+    /// auto-update time is appended.
+    pub async fn updates_map<A: IntoArg>(
+        &self,
+        pairs: impl IntoIterator<Item = (&'static str, A)>,
+    ) -> Result<u64> {
+        let mut set = Vec::new();
+        for (k, v) in pairs {
+            set.push(Assignment {
+                column: self.column_of(k)?.into(),
+                value: v.into_arg(),
+            });
+        }
+        set.sort_by(|a, b| a.column.cmp(&b.column));
+        if !self.db.session.skip_hooks {
+            touch_updated::<T>(&self.db, &mut set);
+        }
+        run_bulk(
+            self,
+            Processor::Update,
+            self.update_statement(set),
+            "UPDATE",
+        )
+        .await
+    }
+
+    /// `UPDATE` of the non-zero fields of `values` (GORM's `Updates(struct)`).
+    pub async fn updates(&self, values: &T) -> Result<u64> {
+        let mut set: Vec<Assignment> = T::schema()
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| f.updatable && !f.primary_key && !values.is_zero_at(*i))
+            .map(|(i, f)| Assignment {
+                column: f.column.clone(),
+                value: plugorm_plugin_api::statement::Expr::value(values.value_at(i)),
+            })
+            .collect();
+        if !self.db.session.skip_hooks {
+            touch_updated::<T>(&self.db, &mut set);
+        }
+        if set.is_empty() {
+            return Ok(0);
+        }
+        run_bulk(
+            self,
+            Processor::Update,
+            self.update_statement(set),
+            "UPDATE",
+        )
+        .await
+    }
+
+    /// Like [`Query::update`] without the auto-update time (GORM's `UpdateColumn`).
+    pub async fn update_column(&self, column: &str, value: impl IntoArg) -> Result<u64> {
+        let set = vec![Assignment {
+            column: self.column_of(column)?.into(),
+            value: value.into_arg(),
+        }];
+        run_bulk(
+            self,
+            Processor::Update,
+            self.update_statement(set),
+            "UPDATE",
+        )
+        .await
+    }
+
+    /// Deletes every matching row (soft delete when the model has a soft-delete field and
+    /// the query is not `unscoped`).
+    pub async fn delete(&self) -> Result<u64> {
+        let mut d = Delete::new(self.table_ref());
+        d.conditions = self.conditions.clone().into();
+        run_bulk(self, Processor::Delete, Statement::Delete(d), "DELETE").await
+    }
+}
+
+impl<T: Model> Query<T> {
+    fn returning_supported(&self) -> Result<()> {
+        if self.db.dialect().capabilities().returning {
+            Ok(())
+        } else {
+            Err(Error::Db(plugorm_plugin_api::DbError::Unsupported(
+                format!(
+                    "the {} dialect cannot return modified rows (RETURNING)",
+                    self.db.dialect().name()
+                ),
+            )))
+        }
+    }
+
+    async fn run_returning(
+        &self,
+        processor: Processor,
+        mut stmt: Statement,
+        what: &'static str,
+    ) -> Result<Vec<T>> {
+        self.returning_supported()?;
+        check_model::<T>(&self.db, self.unscoped, true)?;
+        if self.conditions.is_empty() && !self.db.session.allow_global_update {
+            return Err(Error::MissingWhereClause(what));
+        }
+        match &mut stmt {
+            Statement::Update(u) => u.returning = vec!["*".into()].into(),
+            Statement::Delete(d) => d.returning = vec!["*".into()].into(),
+            _ => {}
+        }
+        let mut run = ChainRun::start(&self.db, processor, Some(T::schema()), stmt, self.unscoped);
+        let mut out = Vec::new();
+        while let Some(step) = run.next_builtin().await {
+            if step == names::UPDATE || step == names::DELETE {
+                let r = match run.db.query_statement(&run.ctx.statement).await {
+                    Ok(rows) => crate::decode::decode_all::<T>(&rows).map(|v| out = v),
+                    Err(e) => Err(e),
+                };
+                run.record(r);
+            }
+        }
+        run.finish().await?;
+        Ok(out)
+    }
+
+    /// Like [`Query::update`], returning the modified rows (`RETURNING *`; PostgreSQL,
+    /// SQLite; an `Unsupported` error elsewhere).
+    pub async fn update_returning(&self, column: &str, value: impl IntoArg) -> Result<Vec<T>> {
+        let mut set = vec![Assignment {
+            column: self.column_of(column)?.into(),
+            value: value.into_arg(),
+        }];
+        if !self.db.session.skip_hooks {
+            touch_updated::<T>(&self.db, &mut set);
+        }
+        self.run_returning(Processor::Update, self.update_statement(set), "UPDATE")
+            .await
+    }
+
+    /// Like [`Query::delete`], returning the deleted rows (a soft delete returns the rows
+    /// as marked).
+    pub async fn delete_returning(&self) -> Result<Vec<T>> {
+        let mut d = Delete::new(self.table_ref());
+        d.conditions = self.conditions.clone().into();
+        self.run_returning(Processor::Delete, Statement::Delete(d), "DELETE")
+            .await
+    }
+}

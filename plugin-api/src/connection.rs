@@ -1,0 +1,121 @@
+//! The connection traits a dialect plugin implements: [`Pool`], [`Connection`],
+//! [`Transaction`], all built on [`Executor`].
+//!
+//! Every method returns a `'static` future and never blocks. A plugin's futures run their
+//! IO on the plugin's own runtime (see [`crate::runtime`]).
+
+use std::{future::Future, pin::Pin, sync::Arc};
+
+use abi_stable::StableAbi;
+
+use crate::{
+    row::{RowBatch, Rows},
+    sql::ExecResult,
+    DbResult, Sql,
+};
+
+/// A boxed, sendable, `'static` future resolving to a [`DbResult`].
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = DbResult<T>> + Send + 'static>>;
+
+/// Rows delivered batch by batch as the database produces them.
+///
+/// Dropping the stream stops the query and releases its connection. A dialect that cannot
+/// stream gets the default [`Executor::query_stream`], which reads everything first.
+pub trait RowStream: Send + Sync {
+    /// The column names.
+    fn names(&self) -> Vec<String>;
+    /// The next batch, or `None` after the last.
+    fn next_batch(&self) -> BoxFuture<Option<RowBatch>>;
+}
+
+/// Runs statements.
+pub trait Executor: Send + Sync {
+    /// Runs a statement that returns no rows.
+    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult>;
+    /// Runs a statement and returns all its rows, in batches.
+    fn query(&self, sql: Sql) -> BoxFuture<Rows>;
+    /// Runs a statement and streams its rows in batches of about `batch_rows`, holding
+    /// at most a couple of batches in memory.
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
+        let _ = batch_rows;
+        let all = self.query(sql);
+        Box::pin(async move { Ok(Box::new(BufferedStream::new(all.await?)) as Box<dyn RowStream>) })
+    }
+}
+
+/// A stream over rows already read (the default for dialects that cannot stream).
+pub struct BufferedStream {
+    names: Vec<String>,
+    batches: std::sync::Mutex<std::collections::VecDeque<RowBatch>>,
+}
+
+impl BufferedStream {
+    /// Streams the batches of `rows`.
+    pub fn new(rows: Rows) -> BufferedStream {
+        BufferedStream {
+            names: rows.names.iter().map(|n| n.to_string()).collect(),
+            batches: std::sync::Mutex::new(rows.batches.into_iter().collect()),
+        }
+    }
+}
+
+impl RowStream for BufferedStream {
+    fn names(&self) -> Vec<String> {
+        self.names.clone()
+    }
+    fn next_batch(&self) -> BoxFuture<Option<RowBatch>> {
+        let next = match self.batches.lock() {
+            Ok(mut q) => q.pop_front(),
+            Err(_) => None,
+        };
+        Box::pin(std::future::ready(Ok(next)))
+    }
+}
+
+/// Counters a pool reports (for metrics plugins and `plugorm plugins list`).
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolStats {
+    /// Connections open now.
+    pub connections: u32,
+    /// Of those, idle.
+    pub idle: u32,
+    /// The configured maximum.
+    pub max_connections: u32,
+}
+
+/// A pool of connections to one database.
+pub trait Pool: Executor {
+    /// Takes one connection out of the pool until it is dropped.
+    fn acquire(&self) -> BoxFuture<Arc<dyn Connection>>;
+    /// Starts a transaction on a connection of its own.
+    fn begin(&self) -> BoxFuture<Arc<dyn Transaction>>;
+    /// Checks that the database answers.
+    fn ping(&self) -> BoxFuture<()>;
+    /// Current counters.
+    fn stats(&self) -> PoolStats;
+    /// Closes every connection; later calls fail with [`crate::DbError::Pool`].
+    fn close(&self) -> BoxFuture<()>;
+}
+
+/// One connection, held until dropped.
+pub trait Connection: Executor {
+    /// Starts a transaction on this connection. The connection is busy until it ends.
+    fn begin(&self) -> BoxFuture<Arc<dyn Transaction>>;
+    /// Checks that the connection is alive.
+    fn ping(&self) -> BoxFuture<()>;
+}
+
+/// A transaction. Dropping it without [`Transaction::commit`] rolls it back.
+pub trait Transaction: Executor {
+    /// `SAVEPOINT name` (the name is quoted by the dialect).
+    fn savepoint(&self, name: &str) -> BoxFuture<()>;
+    /// `ROLLBACK TO SAVEPOINT name`.
+    fn rollback_to(&self, name: &str) -> BoxFuture<()>;
+    /// `RELEASE SAVEPOINT name`.
+    fn release(&self, name: &str) -> BoxFuture<()>;
+    /// Commits; later calls fail with [`crate::DbError::TransactionFinished`].
+    fn commit(&self) -> BoxFuture<()>;
+    /// Rolls back; later calls fail with [`crate::DbError::TransactionFinished`].
+    fn rollback(&self) -> BoxFuture<()>;
+}

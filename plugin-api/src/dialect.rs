@@ -1,0 +1,138 @@
+//! The [`Dialect`] trait: what a database plugin provides.
+
+use std::{sync::Arc, time::Duration};
+
+use abi_stable::{std_types::ROption, StableAbi};
+
+use abi_stable::std_types::RVec;
+
+use crate::{
+    connection::{BoxFuture, Pool},
+    migrate::{Ddl, TableInfo},
+    row::Rows,
+    statement::{Statement, TableRef},
+    DbError, DbResult, Sql,
+};
+
+/// How a dialect writes an upsert.
+#[repr(u8)]
+#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertStyle {
+    /// `ON CONFLICT (…) DO …` (SQLite, PostgreSQL).
+    OnConflict,
+    /// `ON DUPLICATE KEY UPDATE …` (MySQL, MariaDB).
+    OnDuplicateKey,
+    /// `MERGE` (SQL Server).
+    Merge,
+    /// No upsert.
+    None,
+}
+
+/// What a dialect can do; the host plans statements around it.
+///
+/// ```
+/// use plugorm_plugin_api::dialect::Capabilities;
+/// let c = Capabilities::default();
+/// assert!(c.savepoints);
+/// ```
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// `INSERT … RETURNING` (or OUTPUT) reads back generated values.
+    pub returning: bool,
+    pub savepoints: bool,
+    pub upsert: UpsertStyle,
+    /// Row locks (`FOR UPDATE`); false means locking clauses render as nothing.
+    pub row_locks: bool,
+    /// The most bound parameters one statement may carry.
+    pub max_params: u32,
+}
+
+impl Default for Capabilities {
+    fn default() -> Capabilities {
+        Capabilities {
+            returning: true,
+            savepoints: true,
+            upsert: UpsertStyle::OnConflict,
+            row_locks: true,
+            max_params: 32_766,
+        }
+    }
+}
+
+/// Pool settings from the URL's query string or from `plugins.toml`.
+///
+/// ```
+/// use plugorm_plugin_api::dialect::PoolOptions;
+/// let o = PoolOptions { max_connections: 4, ..PoolOptions::default() };
+/// assert_eq!(o.max_connections, 4);
+/// ```
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub connect_timeout_ms: u64,
+    pub idle_timeout_ms: ROption<u64>,
+    pub max_lifetime_ms: ROption<u64>,
+}
+
+impl Default for PoolOptions {
+    fn default() -> PoolOptions {
+        PoolOptions {
+            max_connections: 10,
+            min_connections: 0,
+            connect_timeout_ms: 30_000,
+            idle_timeout_ms: ROption::RSome(600_000),
+            max_lifetime_ms: ROption::RSome(1_800_000),
+        }
+    }
+}
+
+impl PoolOptions {
+    /// The connect timeout as a [`Duration`].
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.connect_timeout_ms)
+    }
+}
+
+/// A database dialect: renders statements and opens pools.
+///
+/// Implement [`crate::render::SqlRenderer`] for the dialect's SQL overrides and delegate
+/// [`Dialect::render`] to [`crate::render::render`].
+pub trait Dialect: Send + Sync + 'static {
+    /// The dialect's name (`sqlite`).
+    fn name(&self) -> &str;
+    /// The URL schemes it serves (`sqlite`, `sqlite3`).
+    fn url_schemes(&self) -> Vec<String>;
+    /// What it can do.
+    fn capabilities(&self) -> Capabilities;
+    /// Renders a statement into text and parameters.
+    fn render(&self, stmt: &Statement) -> DbResult<Sql>;
+    /// Opens a pool for a URL with one of [`Dialect::url_schemes`].
+    fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>>;
+    /// Renders a DDL operation into one or more statements.
+    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
+        let _ = ddl;
+        Err(DbError::Unsupported(format!(
+            "the {} dialect does not render DDL",
+            self.name()
+        )))
+    }
+    /// The queries whose results describe a table (run in order by the host).
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
+        let _ = table;
+        Err(DbError::Unsupported(format!(
+            "the {} dialect cannot describe tables",
+            self.name()
+        )))
+    }
+    /// Reads the results of [`Dialect::introspection_queries`] into a table description.
+    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+        let _ = (table, results);
+        Err(DbError::Unsupported(format!(
+            "the {} dialect cannot describe tables",
+            self.name()
+        )))
+    }
+}

@@ -1,0 +1,260 @@
+//! Errors that plugins report and the host surfaces: [`DbError`], and its boundary form.
+
+use abi_stable::{std_types::RString, StableAbi};
+
+/// Everything a dialect, a pool or a feature plugin can report.
+///
+/// Database errors are translated by the dialect into the typed variants
+/// (`UniqueViolation`, `ForeignKeyViolation`, `NotNullViolation`, `CheckViolation`) so that
+/// application code can match on them whatever the database.
+///
+/// ```
+/// use plugorm_plugin_api::DbError;
+/// let e = DbError::UniqueViolation { constraint: Some("users_email_key".into()), message: "dup".into() };
+/// assert!(e.to_string().contains("users_email_key"));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DbError {
+    /// The connection URL could not be used.
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    /// Connecting to the database failed.
+    #[error("cannot connect to the database: {message}")]
+    Connect { message: String },
+    /// A unique or primary key constraint was violated.
+    #[error("duplicated key{}: {message}", fmt_name(" on constraint", .constraint))]
+    UniqueViolation {
+        constraint: Option<String>,
+        message: String,
+    },
+    /// A foreign key constraint was violated.
+    #[error("foreign key violated{}: {message}", fmt_name(" on constraint", .constraint))]
+    ForeignKeyViolation {
+        constraint: Option<String>,
+        message: String,
+    },
+    /// A NOT NULL constraint was violated.
+    #[error("null value not allowed{}: {message}", fmt_name(" in column", .column))]
+    NotNullViolation {
+        column: Option<String>,
+        message: String,
+    },
+    /// A CHECK constraint was violated.
+    #[error("check constraint violated{}: {message}", fmt_name(" on constraint", .constraint))]
+    CheckViolation {
+        constraint: Option<String>,
+        message: String,
+    },
+    /// Any other error the database returned.
+    #[error("database error{}: {message}", fmt_name(" code", .code))]
+    Database {
+        code: Option<String>,
+        message: String,
+    },
+    /// A statement could not be rendered by the dialect.
+    #[error("cannot render statement: {0}")]
+    Render(String),
+    /// A value could not be converted to or from the database's type.
+    #[error("cannot decode {detail}")]
+    Decode { detail: String },
+    /// A value variant one side of the boundary does not know.
+    #[error("unsupported value: {detail}")]
+    UnsupportedValue { detail: String },
+    /// The operation is not supported by this dialect or plugin.
+    #[error("not supported: {0}")]
+    Unsupported(String),
+    /// The pool is closed or exhausted.
+    #[error("connection pool: {0}")]
+    Pool(String),
+    /// The operation timed out.
+    #[error("timed out: {0}")]
+    Timeout(String),
+    /// The transaction was already committed or rolled back.
+    #[error("transaction already finished")]
+    TransactionFinished,
+    /// A feature plugin refused its configuration.
+    #[error("invalid configuration{}: {message}", fmt_name(" key", .key))]
+    Config {
+        key: Option<String>,
+        message: String,
+    },
+    /// The plugin panicked; the panic was contained at the boundary.
+    #[error("plugin panicked: {0}")]
+    Panicked(String),
+    /// Anything else, with its message.
+    #[error("{0}")]
+    Other(String),
+}
+
+fn fmt_name(prefix: &str, name: &Option<String>) -> String {
+    match name {
+        Some(n) => format!("{prefix} `{n}`"),
+        None => String::new(),
+    }
+}
+
+/// The boundary form of [`DbError`]: a kind tag (an integer, so new kinds can be appended)
+/// and text fields.
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone)]
+pub struct FfiError {
+    pub kind: u32,
+    pub message: RString,
+    /// Constraint, column, key or code, depending on the kind.
+    pub name: RString,
+    /// A second text field (the URL of `InvalidUrl`).
+    pub extra: RString,
+}
+
+mod kind {
+    pub const OTHER: u32 = 0;
+    pub const INVALID_URL: u32 = 1;
+    pub const CONNECT: u32 = 2;
+    pub const UNIQUE: u32 = 3;
+    pub const FOREIGN_KEY: u32 = 4;
+    pub const NOT_NULL: u32 = 5;
+    pub const CHECK: u32 = 6;
+    pub const DATABASE: u32 = 7;
+    pub const RENDER: u32 = 8;
+    pub const DECODE: u32 = 9;
+    pub const UNSUPPORTED_VALUE: u32 = 10;
+    pub const UNSUPPORTED: u32 = 11;
+    pub const POOL: u32 = 12;
+    pub const TIMEOUT: u32 = 13;
+    pub const TX_FINISHED: u32 = 14;
+    pub const CONFIG: u32 = 15;
+    pub const PANICKED: u32 = 16;
+}
+
+fn opt(s: &RString) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+impl From<DbError> for FfiError {
+    fn from(e: DbError) -> FfiError {
+        let (kind, message, name, extra) = match e {
+            DbError::InvalidUrl { url, reason } => (kind::INVALID_URL, reason, String::new(), url),
+            DbError::Connect { message } => (kind::CONNECT, message, String::new(), String::new()),
+            DbError::UniqueViolation {
+                constraint,
+                message,
+            } => (
+                kind::UNIQUE,
+                message,
+                constraint.unwrap_or_default(),
+                String::new(),
+            ),
+            DbError::ForeignKeyViolation {
+                constraint,
+                message,
+            } => (
+                kind::FOREIGN_KEY,
+                message,
+                constraint.unwrap_or_default(),
+                String::new(),
+            ),
+            DbError::NotNullViolation { column, message } => (
+                kind::NOT_NULL,
+                message,
+                column.unwrap_or_default(),
+                String::new(),
+            ),
+            DbError::CheckViolation {
+                constraint,
+                message,
+            } => (
+                kind::CHECK,
+                message,
+                constraint.unwrap_or_default(),
+                String::new(),
+            ),
+            DbError::Database { code, message } => (
+                kind::DATABASE,
+                message,
+                code.unwrap_or_default(),
+                String::new(),
+            ),
+            DbError::Render(m) => (kind::RENDER, m, String::new(), String::new()),
+            DbError::Decode { detail } => (kind::DECODE, detail, String::new(), String::new()),
+            DbError::UnsupportedValue { detail } => (
+                kind::UNSUPPORTED_VALUE,
+                detail,
+                String::new(),
+                String::new(),
+            ),
+            DbError::Unsupported(m) => (kind::UNSUPPORTED, m, String::new(), String::new()),
+            DbError::Pool(m) => (kind::POOL, m, String::new(), String::new()),
+            DbError::Timeout(m) => (kind::TIMEOUT, m, String::new(), String::new()),
+            DbError::TransactionFinished => (
+                kind::TX_FINISHED,
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
+            DbError::Config { key, message } => (
+                kind::CONFIG,
+                message,
+                key.unwrap_or_default(),
+                String::new(),
+            ),
+            DbError::Panicked(m) => (kind::PANICKED, m, String::new(), String::new()),
+            DbError::Other(m) => (kind::OTHER, m, String::new(), String::new()),
+        };
+        FfiError {
+            kind,
+            message: message.into(),
+            name: name.into(),
+            extra: extra.into(),
+        }
+    }
+}
+
+impl From<FfiError> for DbError {
+    fn from(e: FfiError) -> DbError {
+        let message = e.message.to_string();
+        match e.kind {
+            kind::INVALID_URL => DbError::InvalidUrl {
+                url: e.extra.to_string(),
+                reason: message,
+            },
+            kind::CONNECT => DbError::Connect { message },
+            kind::UNIQUE => DbError::UniqueViolation {
+                constraint: opt(&e.name),
+                message,
+            },
+            kind::FOREIGN_KEY => DbError::ForeignKeyViolation {
+                constraint: opt(&e.name),
+                message,
+            },
+            kind::NOT_NULL => DbError::NotNullViolation {
+                column: opt(&e.name),
+                message,
+            },
+            kind::CHECK => DbError::CheckViolation {
+                constraint: opt(&e.name),
+                message,
+            },
+            kind::DATABASE => DbError::Database {
+                code: opt(&e.name),
+                message,
+            },
+            kind::RENDER => DbError::Render(message),
+            kind::DECODE => DbError::Decode { detail: message },
+            kind::UNSUPPORTED_VALUE => DbError::UnsupportedValue { detail: message },
+            kind::UNSUPPORTED => DbError::Unsupported(message),
+            kind::POOL => DbError::Pool(message),
+            kind::TIMEOUT => DbError::Timeout(message),
+            kind::TX_FINISHED => DbError::TransactionFinished,
+            kind::CONFIG => DbError::Config {
+                key: opt(&e.name),
+                message,
+            },
+            kind::PANICKED => DbError::Panicked(message),
+            _ => DbError::Other(message),
+        }
+    }
+}
+
+/// Result alias used across the plugin API.
+pub type DbResult<T> = Result<T, DbError>;

@@ -1,0 +1,224 @@
+//! Host side: wraps `Ffi*` trait objects from a loaded library in the Rust traits, so the
+//! host has one code path for static and dynamic plugins.
+
+use std::sync::Arc;
+
+use abi_stable::std_types::{ROption, RResult, RString, RVec};
+
+use super::{
+    FfiCallbackBox, FfiConnectionBox, FfiDialectBox, FfiDialectInfo, FfiFeatureBox, FfiFut,
+    FfiPoolBox, FfiResult, FfiRowStreamBox, FfiTransactionBox,
+};
+use crate::{
+    connection::{BoxFuture, Connection, Executor, Pool, PoolStats, RowStream, Transaction},
+    dialect::{Capabilities, Dialect, PoolOptions},
+    feature::{Callback, CallbackContext, CallbackSpec, FeaturePlugin},
+    migrate::{Ddl, TableInfo},
+    row::{RowBatch, Rows},
+    sql::ExecResult,
+    statement::{Statement, TableRef},
+    DbResult, Sql,
+};
+
+fn sync<T>(r: FfiResult<T>) -> DbResult<T> {
+    match r {
+        RResult::ROk(v) => Ok(v),
+        RResult::RErr(e) => Err(e.into()),
+    }
+}
+
+fn fut<T: Send + 'static, U: Send + 'static>(
+    f: FfiFut<T>,
+    map: impl FnOnce(T) -> U + Send + 'static,
+) -> BoxFuture<U> {
+    Box::pin(async move { sync(f.await).map(map) })
+}
+
+fn same<T>(v: T) -> T {
+    v
+}
+
+/// A dialect from a loaded library.
+pub struct ImportedDialect {
+    name: String,
+    schemes: Vec<String>,
+    capabilities: Capabilities,
+    inner: FfiDialectBox,
+}
+
+impl ImportedDialect {
+    /// Wraps a loaded dialect.
+    pub fn new(info: FfiDialectInfo, inner: FfiDialectBox) -> ImportedDialect {
+        ImportedDialect {
+            name: info.name.into(),
+            schemes: info.url_schemes.into_iter().map(String::from).collect(),
+            capabilities: info.capabilities,
+            inner,
+        }
+    }
+}
+
+impl Dialect for ImportedDialect {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn url_schemes(&self) -> Vec<String> {
+        self.schemes.clone()
+    }
+    fn capabilities(&self) -> Capabilities {
+        self.capabilities
+    }
+    fn render(&self, stmt: &Statement) -> DbResult<Sql> {
+        sync(self.inner.render(stmt))
+    }
+    fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>> {
+        fut(self.inner.connect(RString::from(url), options), |p| {
+            Arc::new(ImportedPool(p)) as Arc<dyn Pool>
+        })
+    }
+    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
+        sync(self.inner.render_ddl(ddl))
+    }
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
+        sync(self.inner.introspection_queries(table))
+    }
+    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+        sync(self.inner.parse_introspection(table, results))
+    }
+}
+
+struct ImportedPool(FfiPoolBox);
+
+impl Executor for ImportedPool {
+    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
+        fut(self.0.execute(sql), same)
+    }
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
+        fut(self.0.query_stream(sql, batch_rows), |s| {
+            Box::new(ImportedStream(s)) as Box<dyn RowStream>
+        })
+    }
+    fn query(&self, sql: Sql) -> BoxFuture<Rows> {
+        fut(self.0.query(sql), same)
+    }
+}
+
+impl Pool for ImportedPool {
+    fn acquire(&self) -> BoxFuture<Arc<dyn Connection>> {
+        fut(self.0.acquire(), |c| {
+            Arc::new(ImportedConnection(c)) as Arc<dyn Connection>
+        })
+    }
+    fn begin(&self) -> BoxFuture<Arc<dyn Transaction>> {
+        fut(self.0.begin(), import_transaction)
+    }
+    fn ping(&self) -> BoxFuture<()> {
+        fut(self.0.ping(), same)
+    }
+    fn stats(&self) -> PoolStats {
+        self.0.stats()
+    }
+    fn close(&self) -> BoxFuture<()> {
+        fut(self.0.close(), same)
+    }
+}
+
+struct ImportedConnection(FfiConnectionBox);
+
+impl Executor for ImportedConnection {
+    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
+        fut(self.0.execute(sql), same)
+    }
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
+        fut(self.0.query_stream(sql, batch_rows), |s| {
+            Box::new(ImportedStream(s)) as Box<dyn RowStream>
+        })
+    }
+    fn query(&self, sql: Sql) -> BoxFuture<Rows> {
+        fut(self.0.query(sql), same)
+    }
+}
+
+impl Connection for ImportedConnection {
+    fn begin(&self) -> BoxFuture<Arc<dyn Transaction>> {
+        fut(self.0.begin(), import_transaction)
+    }
+    fn ping(&self) -> BoxFuture<()> {
+        fut(self.0.ping(), same)
+    }
+}
+
+fn import_transaction(t: FfiTransactionBox) -> Arc<dyn Transaction> {
+    Arc::new(ImportedTransaction(t))
+}
+
+struct ImportedTransaction(FfiTransactionBox);
+
+impl Executor for ImportedTransaction {
+    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
+        fut(self.0.execute(sql), same)
+    }
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
+        fut(self.0.query_stream(sql, batch_rows), |s| {
+            Box::new(ImportedStream(s)) as Box<dyn RowStream>
+        })
+    }
+    fn query(&self, sql: Sql) -> BoxFuture<Rows> {
+        fut(self.0.query(sql), same)
+    }
+}
+
+impl Transaction for ImportedTransaction {
+    fn savepoint(&self, name: &str) -> BoxFuture<()> {
+        fut(self.0.savepoint(name.into()), same)
+    }
+    fn rollback_to(&self, name: &str) -> BoxFuture<()> {
+        fut(self.0.rollback_to(name.into()), same)
+    }
+    fn release(&self, name: &str) -> BoxFuture<()> {
+        fut(self.0.release(name.into()), same)
+    }
+    fn commit(&self) -> BoxFuture<()> {
+        fut(self.0.commit(), same)
+    }
+    fn rollback(&self) -> BoxFuture<()> {
+        fut(self.0.rollback(), same)
+    }
+}
+
+struct ImportedStream(FfiRowStreamBox);
+
+impl RowStream for ImportedStream {
+    fn names(&self) -> Vec<String> {
+        self.0.names().into_iter().map(String::from).collect()
+    }
+    fn next_batch(&self) -> BoxFuture<Option<RowBatch>> {
+        fut(self.0.next_batch(), ROption::into_option)
+    }
+}
+
+/// A feature plugin from a loaded library.
+pub struct ImportedFeature(pub FfiFeatureBox);
+
+impl FeaturePlugin for ImportedFeature {
+    fn initialize(&self, config_json: &str) -> DbResult<Vec<CallbackSpec>> {
+        let specs = sync(self.0.initialize(config_json.into()))?;
+        Ok(specs
+            .into_iter()
+            .map(|s| CallbackSpec {
+                processor: s.processor,
+                name: s.name.into(),
+                placement: s.placement,
+                callback: Arc::new(ImportedCallback(s.callback)) as Arc<dyn Callback>,
+            })
+            .collect())
+    }
+}
+
+struct ImportedCallback(FfiCallbackBox);
+
+impl Callback for ImportedCallback {
+    fn call(&self, ctx: &mut CallbackContext<'_>) -> DbResult<()> {
+        sync(self.0.call(ctx))
+    }
+}

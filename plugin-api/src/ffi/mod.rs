@@ -1,0 +1,211 @@
+//! The boundary: how a plugin's Rust trait objects cross into a separately compiled host.
+//!
+//! - [`PluginModule`] is the root module a plugin `.so` exports (one per library, from its
+//!   `dylib/` wrapper crate through [`crate::export_plugin!`]).
+//! - The `Ffi*` traits are `abi_stable` trait objects mirroring [`crate::Dialect`],
+//!   [`crate::Pool`], [`crate::Connection`], [`crate::Transaction`],
+//!   [`crate::FeaturePlugin`] and [`crate::Callback`]; futures cross as `async_ffi`
+//!   futures with their own `#[repr(C)]` waker vtable.
+//! - [`export`] adapts a plugin's Rust objects to them (catching panics, entering the
+//!   plugin's runtime); [`import`] wraps them back into the Rust traits on the host side.
+//!
+//! This module and the host's plugin loader are the only places with `unsafe` code.
+
+// abi_stable's `sabi_trait` emits impls inside generated modules.
+#![allow(non_local_definitions)]
+
+pub mod export;
+pub mod import;
+pub mod log;
+pub mod runtime;
+
+use abi_stable::{
+    declare_root_module_statics,
+    library::RootModule,
+    package_version_strings, sabi_trait,
+    sabi_types::VersionStrings,
+    std_types::{RBox, ROption, RResult, RString, RVec},
+    StableAbi,
+};
+use async_ffi::FfiFuture;
+
+use crate::{
+    connection::PoolStats,
+    dialect::{Capabilities, PoolOptions},
+    feature::{CallbackContext, Placement, Processor},
+    manifest::Manifest,
+    migrate::{Ddl, TableInfo},
+    row::{RowBatch, Rows},
+    sql::ExecResult,
+    statement::{Statement, TableRef},
+    FfiError, Sql,
+};
+
+pub use log::{HostServices, HostServicesRef, LogRecord};
+
+/// A result crossing the boundary.
+pub type FfiResult<T> = RResult<T, FfiError>;
+/// A future crossing the boundary.
+pub type FfiFut<T> = FfiFuture<FfiResult<T>>;
+
+/// A dialect across the boundary.
+#[sabi_trait]
+pub trait FfiDialect: Send + Sync {
+    fn render(&self, stmt: &Statement) -> FfiResult<Sql>;
+    fn connect(&self, url: RString, options: PoolOptions) -> FfiFut<FfiPoolBox>;
+    fn render_ddl(&self, ddl: &Ddl) -> FfiResult<RVec<Sql>>;
+    fn introspection_queries(&self, table: &TableRef) -> FfiResult<RVec<Sql>>;
+    #[sabi(last_prefix_field)]
+    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> FfiResult<TableInfo>;
+}
+
+/// A pool across the boundary.
+#[sabi_trait]
+pub trait FfiPool: Send + Sync {
+    fn execute(&self, sql: Sql) -> FfiFut<ExecResult>;
+    fn query(&self, sql: Sql) -> FfiFut<Rows>;
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> FfiFut<FfiRowStreamBox>;
+    fn acquire(&self) -> FfiFut<FfiConnectionBox>;
+    fn begin(&self) -> FfiFut<FfiTransactionBox>;
+    fn ping(&self) -> FfiFut<()>;
+    fn stats(&self) -> PoolStats;
+    #[sabi(last_prefix_field)]
+    fn close(&self) -> FfiFut<()>;
+}
+
+/// A connection across the boundary.
+#[sabi_trait]
+pub trait FfiConnection: Send + Sync {
+    fn execute(&self, sql: Sql) -> FfiFut<ExecResult>;
+    fn query(&self, sql: Sql) -> FfiFut<Rows>;
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> FfiFut<FfiRowStreamBox>;
+    fn begin(&self) -> FfiFut<FfiTransactionBox>;
+    #[sabi(last_prefix_field)]
+    fn ping(&self) -> FfiFut<()>;
+}
+
+/// A transaction across the boundary.
+#[sabi_trait]
+pub trait FfiTransaction: Send + Sync {
+    fn execute(&self, sql: Sql) -> FfiFut<ExecResult>;
+    fn query(&self, sql: Sql) -> FfiFut<Rows>;
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> FfiFut<FfiRowStreamBox>;
+    fn savepoint(&self, name: RString) -> FfiFut<()>;
+    fn rollback_to(&self, name: RString) -> FfiFut<()>;
+    fn release(&self, name: RString) -> FfiFut<()>;
+    fn commit(&self) -> FfiFut<()>;
+    #[sabi(last_prefix_field)]
+    fn rollback(&self) -> FfiFut<()>;
+}
+
+/// A row stream across the boundary.
+#[sabi_trait]
+pub trait FfiRowStream: Send + Sync {
+    fn names(&self) -> RVec<RString>;
+    #[sabi(last_prefix_field)]
+    fn next_batch(&self) -> FfiFut<ROption<RowBatch>>;
+}
+
+/// A feature plugin across the boundary.
+#[sabi_trait]
+pub trait FfiFeature: Send + Sync {
+    #[sabi(last_prefix_field)]
+    fn initialize(&self, config_json: RString) -> FfiResult<RVec<FfiCallbackSpec>>;
+}
+
+/// A callback across the boundary.
+#[sabi_trait]
+pub trait FfiCallback: Send + Sync {
+    #[sabi(last_prefix_field)]
+    fn call(&self, ctx: &mut CallbackContext<'_>) -> FfiResult<()>;
+}
+
+pub type FfiDialectBox = FfiDialect_TO<'static, RBox<()>>;
+pub type FfiPoolBox = FfiPool_TO<'static, RBox<()>>;
+pub type FfiConnectionBox = FfiConnection_TO<'static, RBox<()>>;
+pub type FfiTransactionBox = FfiTransaction_TO<'static, RBox<()>>;
+pub type FfiRowStreamBox = FfiRowStream_TO<'static, RBox<()>>;
+pub type FfiFeatureBox = FfiFeature_TO<'static, RBox<()>>;
+pub type FfiCallbackBox = FfiCallback_TO<'static, RBox<()>>;
+
+/// A callback registration across the boundary.
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct FfiCallbackSpec {
+    pub processor: Processor,
+    pub name: RString,
+    pub placement: Placement,
+    pub callback: FfiCallbackBox,
+}
+
+/// The constant facts of a dialect, read once at load.
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone)]
+pub struct FfiDialectInfo {
+    pub name: RString,
+    pub url_schemes: RVec<RString>,
+    pub capabilities: Capabilities,
+}
+
+/// A live plugin object across the boundary.
+#[repr(C, u8)]
+#[derive(StableAbi)]
+pub enum FfiPluginInstance {
+    Dialect {
+        info: FfiDialectInfo,
+        dialect: FfiDialectBox,
+    },
+    Feature(FfiFeatureBox),
+}
+
+/// The root module every plugin library exports.
+#[repr(C)]
+#[derive(StableAbi)]
+#[sabi(kind(Prefix(prefix_ref = PluginModuleRef)))]
+#[sabi(missing_field(panic))]
+pub struct PluginModule {
+    /// The plugin's identity; called before anything else.
+    pub manifest: extern "C" fn() -> FfiResult<Manifest>,
+    /// Creates the plugin object, handing it the host's services.
+    #[sabi(last_prefix_field)]
+    pub instantiate: extern "C" fn(host: HostServicesRef) -> FfiResult<FfiPluginInstance>,
+}
+
+impl RootModule for PluginModuleRef {
+    declare_root_module_statics! {PluginModuleRef}
+    const BASE_NAME: &'static str = "plugorm_plugin";
+    const NAME: &'static str = "plugorm_plugin";
+    const VERSION_STRINGS: VersionStrings = package_version_strings!();
+}
+
+/// Registers a plugin crate's descriptor for static linking (in the implementation crate).
+///
+/// ```ignore
+/// pub static PLUGIN: PluginDescriptor = PluginDescriptor { manifest, instantiate };
+/// plugorm_plugin_api::register_static_plugin!(PLUGIN);
+/// ```
+#[macro_export]
+macro_rules! register_static_plugin {
+    ($descriptor:path) => {
+        $crate::inventory::submit! {
+            $crate::manifest::StaticPlugin { descriptor: &$descriptor }
+        }
+    };
+}
+
+/// Exports a plugin's root module (in its `dylib/` wrapper crate only: the exported symbol
+/// is the same for every plugin, so two rlibs carrying it could not link together).
+///
+/// ```ignore
+/// plugorm_plugin_api::export_plugin!(plugorm_sqlite::PLUGIN);
+/// ```
+#[macro_export]
+macro_rules! export_plugin {
+    ($descriptor:path) => {
+        /// The plugin's root module, read by the host's loader.
+        #[$crate::abi_stable::export_root_module]
+        pub fn plugorm_root_module() -> $crate::ffi::PluginModuleRef {
+            $crate::ffi::export::root_module(&$descriptor)
+        }
+    };
+}

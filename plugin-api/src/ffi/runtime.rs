@@ -1,0 +1,132 @@
+//! The plugin's own tokio runtime, and the wrappers that enter it.
+//!
+//! A plugin loaded from a `.so` has its own copy of tokio, so the host's runtime is
+//! invisible to it. Every future a plugin hands out must therefore enter the plugin's
+//! runtime on each poll **and on drop** (dropping a sqlx connection spawns a task), and
+//! nothing may block. [`in_runtime`] does both; [`RuntimeBound`] does the drop half for
+//! plain objects.
+
+use std::{
+    future::Future,
+    mem::ManuallyDrop,
+    pin::Pin,
+    sync::OnceLock,
+    task::{Context, Poll},
+};
+
+use tokio::runtime::{Handle, Runtime};
+
+static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+
+/// Worker threads of a plugin runtime; the host's executor does the decoding, the plugin's
+/// workers only drive IO and timers.
+const WORKERS: usize = 1;
+
+/// The handle of this image's plugin runtime, created on first use.
+///
+/// Only one thread ever builds it (a runtime dropped inside an async context would panic,
+/// and in a static build the host's runtime is such a context). Creating a runtime fails
+/// only when the OS refuses threads; that is reported, never panicked on.
+pub fn handle() -> Result<&'static Handle, crate::DbError> {
+    let rt = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(WORKERS)
+            .thread_name("plugorm-plugin")
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())
+    });
+    match rt {
+        Ok(rt) => Ok(rt.handle()),
+        Err(e) => Err(crate::DbError::Other(format!(
+            "cannot start the plugin runtime: {e}"
+        ))),
+    }
+}
+
+/// A future that enters the plugin runtime on every poll and when dropped.
+pub struct InRuntime<F> {
+    handle: Option<&'static Handle>,
+    fut: ManuallyDrop<F>,
+}
+
+/// Wraps a future so it runs its IO on the plugin runtime, whoever polls it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let v = plugorm_plugin_api::runtime::in_runtime(async {
+///     tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+///     7
+/// }).await;
+/// assert_eq!(v, 7);
+/// # }
+/// ```
+pub fn in_runtime<F: Future>(fut: F) -> InRuntime<F> {
+    InRuntime {
+        handle: handle().ok(),
+        fut: ManuallyDrop::new(fut),
+    }
+}
+
+impl<F: Future> Future for InRuntime<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: `fut` is never moved out of the pinned struct: it is only polled in place
+        // here and dropped in place in `Drop`.
+        let this = unsafe { self.get_unchecked_mut() };
+        let _guard = this.handle.map(Handle::enter);
+        // SAFETY: see above; `this.fut` stays at its pinned address.
+        unsafe { Pin::new_unchecked(&mut *this.fut) }.poll(cx)
+    }
+}
+
+impl<F> Drop for InRuntime<F> {
+    fn drop(&mut self) {
+        let _guard = self.handle.map(Handle::enter);
+        // SAFETY: dropped exactly once, here, in place.
+        unsafe { ManuallyDrop::drop(&mut self.fut) };
+    }
+}
+
+/// A value whose drop runs inside the plugin runtime (sqlx connections and pools).
+///
+/// ```
+/// let v = plugorm_plugin_api::runtime::RuntimeBound::new(vec![1, 2]);
+/// assert_eq!(v.len(), 2);
+/// ```
+pub struct RuntimeBound<T> {
+    handle: Option<&'static Handle>,
+    inner: ManuallyDrop<T>,
+}
+
+impl<T> RuntimeBound<T> {
+    /// Binds `inner`'s drop to the plugin runtime.
+    pub fn new(inner: T) -> RuntimeBound<T> {
+        RuntimeBound {
+            handle: handle().ok(),
+            inner: ManuallyDrop::new(inner),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for RuntimeBound<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T> std::ops::DerefMut for RuntimeBound<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+impl<T> Drop for RuntimeBound<T> {
+    fn drop(&mut self) {
+        let _guard = self.handle.map(Handle::enter);
+        // SAFETY: dropped exactly once, here.
+        unsafe { ManuallyDrop::drop(&mut self.inner) };
+    }
+}

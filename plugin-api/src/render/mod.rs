@@ -1,0 +1,668 @@
+//! The default SQL renderer.
+//!
+//! [`SqlRenderer`] renders every [`Statement`] shape with default methods that follow
+//! GORM's generic clause builders; a dialect implements the trait and overrides only what
+//! differs (quoting, placeholders, LIMIT, locking, upsert, RETURNING).
+//!
+//! ```
+//! use plugorm_plugin_api::render::{render, SqlRenderer};
+//! use plugorm_plugin_api::statement::{Expr, Select, Statement, TableRef};
+//! struct Ansi;
+//! impl SqlRenderer for Ansi {}
+//! let mut q = Select::from_table(TableRef::new("users"));
+//! q.filter(Expr::col("users", "age").gt(18i64));
+//! let sql = render(&Ansi, &Statement::Select(q)).unwrap();
+//! assert_eq!(sql.text.as_str(), r#"SELECT * FROM "users" WHERE "users"."age" > ?"#);
+//! ```
+
+pub mod ddl;
+mod expr;
+mod writer;
+
+pub use writer::SqlWriter;
+
+use crate::{
+    migrate::Ddl,
+    schema::{FieldSchema, IndexColumn, IndexSchema, ModelSchema},
+    statement::{
+        Assignment, ConflictAction, Delete, FromItem, Insert, JoinKind, Lock, LockStrength,
+        LockWait, Select, Statement, TableRef, Update,
+    },
+    DbError, DbResult, Sql,
+};
+
+/// Renders statements; every method has a default, a dialect overrides where it differs.
+pub trait SqlRenderer {
+    /// The identifier quote character.
+    fn quote_char(&self) -> char {
+        '"'
+    }
+
+    /// Writes one quoted identifier, doubling any quote character inside it.
+    fn write_ident(&self, w: &mut SqlWriter, ident: &str) {
+        let q = self.quote_char();
+        w.push(q);
+        for c in ident.chars() {
+            if c == q {
+                w.push(q);
+            }
+            w.push(c);
+        }
+        w.push(q);
+    }
+
+    /// Writes the placeholder of the `index`-th parameter (1-based).
+    fn write_placeholder(&self, w: &mut SqlWriter, index: usize) {
+        let _ = index;
+        w.push('?');
+    }
+
+    /// Binds a value and writes its placeholder.
+    fn write_param(&self, w: &mut SqlWriter, value: crate::FfiValue) {
+        let index = w.bind(value);
+        self.write_placeholder(w, index);
+    }
+
+    /// Writes a table reference (`"schema"."table" "alias"`).
+    fn write_table(&self, w: &mut SqlWriter, table: &TableRef) {
+        if let abi_stable::std_types::ROption::RSome(schema) = &table.schema {
+            self.write_ident(w, schema);
+            w.push('.');
+        }
+        self.write_ident(w, &table.name);
+        if let abi_stable::std_types::ROption::RSome(alias) = &table.alias {
+            w.push(' ');
+            self.write_ident(w, alias);
+        }
+    }
+
+    /// Writes the whole statement.
+    fn write_statement(&self, w: &mut SqlWriter, stmt: &Statement) -> DbResult<()> {
+        match stmt {
+            Statement::Select(s) => self.write_select(w, s),
+            Statement::Insert(i) => self.write_insert(w, i),
+            Statement::Update(u) => self.write_update(w, u),
+            Statement::Delete(d) => self.write_delete(w, d),
+            Statement::Raw(r) => expr::write_raw(self, w, r),
+        }
+    }
+
+    /// `SELECT … FROM … JOIN … WHERE … GROUP BY … HAVING … ORDER BY … LIMIT … FOR …`.
+    fn write_select(&self, w: &mut SqlWriter, s: &Select) -> DbResult<()> {
+        w.push_str("SELECT ");
+        if s.distinct {
+            w.push_str("DISTINCT ");
+        }
+        if s.columns.is_empty() {
+            w.push('*');
+        }
+        for (i, item) in s.columns.iter().enumerate() {
+            if i > 0 {
+                w.push(',');
+            }
+            self.write_expr(w, &item.expr)?;
+        }
+        if !matches!(s.from, FromItem::Nothing) {
+            w.push_str(" FROM ");
+            self.write_from(w, &s.from)?;
+        }
+        for join in s.joins.iter() {
+            w.push(' ');
+            let kw = match join.kind {
+                JoinKind::Inner => "INNER JOIN ",
+                JoinKind::Left => "LEFT JOIN ",
+                JoinKind::Right => "RIGHT JOIN ",
+                JoinKind::Cross => "CROSS JOIN ",
+            };
+            if let FromItem::Raw(raw) = &join.target {
+                // Raw join text carries its own keyword (`JOIN emails ON …`).
+                expr::write_raw(self, w, raw)?;
+                continue;
+            }
+            w.push_str(kw);
+            self.write_from(w, &join.target)?;
+            if let abi_stable::std_types::ROption::RSome(on) = &join.on {
+                w.push_str(" ON ");
+                self.write_expr(w, on)?;
+            }
+        }
+        self.write_where(w, &s.conditions)?;
+        if !s.group_by.is_empty() {
+            w.push_str(" GROUP BY ");
+            self.write_expr_list(w, &s.group_by)?;
+        }
+        if !s.having.is_empty() {
+            w.push_str(" HAVING ");
+            expr::write_condition_list(self, w, &s.having)?;
+        }
+        self.write_order_by(w, &s.order_by)?;
+        self.write_limit_offset(w, s.limit.into_option(), s.offset.into_option(), s)?;
+        if let abi_stable::std_types::ROption::RSome(lock) = &s.lock {
+            self.write_lock(w, lock)?;
+        }
+        Ok(())
+    }
+
+    /// The FROM item of a SELECT or the target of a JOIN.
+    fn write_from(&self, w: &mut SqlWriter, from: &FromItem) -> DbResult<()> {
+        match from {
+            FromItem::Nothing => Ok(()),
+            FromItem::Table(t) => {
+                self.write_table(w, t);
+                Ok(())
+            }
+            FromItem::Subquery { query, alias } => {
+                w.push('(');
+                self.write_select(w, query)?;
+                w.push_str(") AS ");
+                self.write_ident(w, alias);
+                Ok(())
+            }
+            FromItem::Raw(raw) => expr::write_raw(self, w, raw),
+        }
+    }
+
+    /// ` WHERE a AND b`, or nothing for no conditions.
+    fn write_where(
+        &self,
+        w: &mut SqlWriter,
+        conditions: &[crate::statement::Expr],
+    ) -> DbResult<()> {
+        if conditions.is_empty() {
+            return Ok(());
+        }
+        w.push_str(" WHERE ");
+        expr::write_condition_list(self, w, conditions)
+    }
+
+    /// ` ORDER BY a,b DESC`, or nothing.
+    fn write_order_by(
+        &self,
+        w: &mut SqlWriter,
+        order: &[crate::statement::OrderBy],
+    ) -> DbResult<()> {
+        if order.is_empty() {
+            return Ok(());
+        }
+        w.push_str(" ORDER BY ");
+        for (i, o) in order.iter().enumerate() {
+            if i > 0 {
+                w.push(',');
+            }
+            self.write_expr(w, &o.expr)?;
+            if o.desc {
+                w.push_str(" DESC");
+            }
+        }
+        Ok(())
+    }
+
+    /// LIMIT and OFFSET, bound as parameters (GORM's generic form).
+    fn write_limit_offset(
+        &self,
+        w: &mut SqlWriter,
+        limit: Option<u64>,
+        offset: Option<u64>,
+        _select: &Select,
+    ) -> DbResult<()> {
+        if let Some(l) = limit {
+            w.push_str(" LIMIT ");
+            self.write_param(w, crate::Value::from(l).into_ffi());
+        }
+        if let Some(o) = offset {
+            w.push_str(" OFFSET ");
+            self.write_param(w, crate::Value::from(o).into_ffi());
+        }
+        Ok(())
+    }
+
+    /// ` FOR UPDATE [OF t] [NOWAIT|SKIP LOCKED]`.
+    fn write_lock(&self, w: &mut SqlWriter, lock: &Lock) -> DbResult<()> {
+        w.push_str(match lock.strength {
+            LockStrength::Update => " FOR UPDATE",
+            LockStrength::Share => " FOR SHARE",
+            LockStrength::NoKeyUpdate => " FOR NO KEY UPDATE",
+            LockStrength::KeyShare => " FOR KEY SHARE",
+        });
+        if !lock.of.is_empty() {
+            w.push_str(" OF ");
+            for (i, t) in lock.of.iter().enumerate() {
+                if i > 0 {
+                    w.push(',');
+                }
+                self.write_ident(w, t);
+            }
+        }
+        match lock.wait {
+            LockWait::Wait => {}
+            LockWait::NoWait => w.push_str(" NOWAIT"),
+            LockWait::SkipLocked => w.push_str(" SKIP LOCKED"),
+        }
+        Ok(())
+    }
+
+    /// `INSERT INTO t (a,b) VALUES (?,?),(?,?) [ON CONFLICT …] [RETURNING …]`.
+    fn write_insert(&self, w: &mut SqlWriter, ins: &Insert) -> DbResult<()> {
+        w.push_str("INSERT INTO ");
+        self.write_table(w, &ins.table);
+        self.write_insert_columns(w, ins);
+        self.write_insert_values(w, ins)?;
+        if let abi_stable::std_types::ROption::RSome(conflict) = &ins.on_conflict {
+            self.write_on_conflict(w, ins, conflict)?;
+        }
+        self.write_returning(w, &ins.returning);
+        Ok(())
+    }
+
+    /// ` (a,b)` — or nothing for a row of defaults.
+    fn write_insert_columns(&self, w: &mut SqlWriter, ins: &Insert) {
+        if ins.columns.is_empty() {
+            return;
+        }
+        w.push_str(" (");
+        for (i, c) in ins.columns.iter().enumerate() {
+            if i > 0 {
+                w.push(',');
+            }
+            self.write_ident(w, c);
+        }
+        w.push(')');
+    }
+
+    /// ` VALUES (?,?),(?,?)`, or ` DEFAULT VALUES` when there are no columns.
+    fn write_insert_values(&self, w: &mut SqlWriter, ins: &Insert) -> DbResult<()> {
+        if ins.columns.is_empty() {
+            w.push_str(" DEFAULT VALUES");
+            return Ok(());
+        }
+        w.push_str(" VALUES ");
+        for (r, row) in ins.rows.iter().enumerate() {
+            if row.len() != ins.columns.len() {
+                return Err(DbError::Render(format!(
+                    "insert row {r} has {} values for {} columns",
+                    row.len(),
+                    ins.columns.len()
+                )));
+            }
+            if r > 0 {
+                w.push(',');
+            }
+            w.push('(');
+            for (i, v) in row.iter().enumerate() {
+                if i > 0 {
+                    w.push(',');
+                }
+                self.write_expr(w, v)?;
+            }
+            w.push(')');
+        }
+        Ok(())
+    }
+
+    /// ` ON CONFLICT (k) DO UPDATE SET c=excluded.c` / ` ON CONFLICT DO NOTHING`.
+    fn write_on_conflict(
+        &self,
+        w: &mut SqlWriter,
+        _ins: &Insert,
+        conflict: &crate::statement::Conflict,
+    ) -> DbResult<()> {
+        w.push_str(" ON CONFLICT");
+        let nothing = matches!(conflict.action, ConflictAction::DoNothing);
+        if !conflict.target.is_empty() && !nothing {
+            w.push_str(" (");
+            for (i, c) in conflict.target.iter().enumerate() {
+                if i > 0 {
+                    w.push(',');
+                }
+                self.write_ident(w, c);
+            }
+            w.push(')');
+        }
+        match &conflict.action {
+            ConflictAction::DoNothing => w.push_str(" DO NOTHING"),
+            ConflictAction::UpdateColumns(cols) => {
+                w.push_str(" DO UPDATE SET ");
+                for (i, c) in cols.iter().enumerate() {
+                    if i > 0 {
+                        w.push(',');
+                    }
+                    self.write_ident(w, c);
+                    w.push('=');
+                    self.write_ident(w, "excluded");
+                    w.push('.');
+                    self.write_ident(w, c);
+                }
+            }
+            ConflictAction::Update(set) => {
+                w.push_str(" DO UPDATE SET ");
+                self.write_assignments(w, set)?;
+            }
+        }
+        if let abi_stable::std_types::ROption::RSome(cond) = &conflict.condition {
+            w.push_str(" WHERE ");
+            self.write_expr(w, cond)?;
+        }
+        Ok(())
+    }
+
+    /// ` RETURNING a,b` (`*` for all), or nothing.
+    fn write_returning(&self, w: &mut SqlWriter, cols: &[abi_stable::std_types::RString]) {
+        if cols.is_empty() {
+            return;
+        }
+        w.push_str(" RETURNING ");
+        self.write_column_names(w, cols);
+    }
+
+    /// `a,b`, with `*` written bare.
+    fn write_column_names(&self, w: &mut SqlWriter, cols: &[abi_stable::std_types::RString]) {
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                w.push(',');
+            }
+            if c.as_str() == "*" {
+                w.push('*');
+            } else {
+                self.write_ident(w, c);
+            }
+        }
+    }
+
+    /// `a=?,b=?`.
+    fn write_assignments(&self, w: &mut SqlWriter, set: &[Assignment]) -> DbResult<()> {
+        for (i, a) in set.iter().enumerate() {
+            if i > 0 {
+                w.push(',');
+            }
+            self.write_ident(w, &a.column);
+            w.push('=');
+            self.write_expr(w, &a.value)?;
+        }
+        Ok(())
+    }
+
+    /// `UPDATE t SET … WHERE … [RETURNING …]`.
+    fn write_update(&self, w: &mut SqlWriter, u: &Update) -> DbResult<()> {
+        if u.set.is_empty() {
+            return Err(DbError::Render("UPDATE without any column to set".into()));
+        }
+        w.push_str("UPDATE ");
+        self.write_table(w, &u.table);
+        w.push_str(" SET ");
+        self.write_assignments(w, &u.set)?;
+        self.write_where(w, &u.conditions)?;
+        self.write_returning(w, &u.returning);
+        Ok(())
+    }
+
+    /// `DELETE FROM t WHERE … [RETURNING …]`.
+    fn write_delete(&self, w: &mut SqlWriter, d: &Delete) -> DbResult<()> {
+        w.push_str("DELETE FROM ");
+        self.write_table(w, &d.table);
+        self.write_where(w, &d.conditions)?;
+        self.write_returning(w, &d.returning);
+        Ok(())
+    }
+
+    /// Writes an expression (see the `expr` module for the rules).
+    fn write_expr(&self, w: &mut SqlWriter, e: &crate::statement::Expr) -> DbResult<()> {
+        expr::write_expr(self, w, e)
+    }
+
+    /// The longest identifier the database accepts; longer generated constraint names are
+    /// shortened with a hash ([`ddl::format_name`]). 64 by default (PostgreSQL: 63).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert_eq!(Ansi.identifier_max_length(), 64);
+    /// ```
+    fn identifier_max_length(&self) -> usize {
+        64
+    }
+
+    /// A generated constraint name, `<prefix>_<table>_<column>` (GORM's `formatName`):
+    /// `uni_users_email`, `chk_pets_name`.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert_eq!(Ansi.constraint_name("uni", "users", "email"), "uni_users_email");
+    /// ```
+    fn constraint_name(&self, prefix: &str, table: &str, column: &str) -> String {
+        ddl::format_name(prefix, table, column, self.identifier_max_length())
+    }
+
+    /// The column type of a field; an explicit `field.sql_type` wins. The default spells
+    /// generic SQL types ([`ddl::column_type`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::schema::{DataType, FieldSchema};
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let f = FieldSchema::new("ok", "ok", DataType::Bool);
+    /// assert_eq!(Ansi.column_type(&f).unwrap(), "boolean");
+    /// ```
+    fn column_type(&self, field: &FieldSchema) -> DbResult<String> {
+        Ok(ddl::column_type(field))
+    }
+
+    /// Writes `<column> <type>[ NOT NULL][ DEFAULT <d>]` ([`ddl::write_column_definition`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::{SqlRenderer, SqlWriter};
+    /// use plugorm_plugin_api::schema::{DataType, FieldSchema};
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let mut w = SqlWriter::default();
+    /// Ansi.write_column_definition(&mut w, &FieldSchema::new("age", "age", DataType::Int)).unwrap();
+    /// assert_eq!(w.text(), r#""age" bigint"#);
+    /// ```
+    fn write_column_definition(&self, w: &mut SqlWriter, field: &FieldSchema) -> DbResult<()> {
+        ddl::write_column_definition(self, w, field)
+    }
+
+    /// Writes one index member ([`ddl::write_index_column`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::{SqlRenderer, SqlWriter};
+    /// use plugorm_plugin_api::schema::IndexColumn;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let mut w = SqlWriter::default();
+    /// let c = IndexColumn { column: "a".into(), sort: "".into(), length: 0 };
+    /// Ansi.write_index_column(&mut w, "idx", &c).unwrap();
+    /// assert_eq!(w.text(), r#""a""#);
+    /// ```
+    fn write_index_column(
+        &self,
+        w: &mut SqlWriter,
+        index_name: &str,
+        column: &IndexColumn,
+    ) -> DbResult<()> {
+        ddl::write_index_column(self, w, index_name, column)
+    }
+
+    /// Writes an index's `(<member>,…)` ([`ddl::write_index_columns`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::{SqlRenderer, SqlWriter};
+    /// use plugorm_plugin_api::schema::{IndexColumn, IndexSchema};
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let idx = IndexSchema {
+    ///     name: "i".into(), unique: false, kind: "".into(), condition: "".into(), comment: "".into(),
+    ///     columns: vec![IndexColumn { column: "a".into(), sort: "".into(), length: 0 }].into(),
+    /// };
+    /// let mut w = SqlWriter::default();
+    /// Ansi.write_index_columns(&mut w, &idx).unwrap();
+    /// assert_eq!(w.text(), r#"("a")"#);
+    /// ```
+    fn write_index_columns(&self, w: &mut SqlWriter, index: &IndexSchema) -> DbResult<()> {
+        ddl::write_index_columns(self, w, index)
+    }
+
+    /// `CREATE TABLE` ([`ddl::create_table`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::schema::{DataType, FieldSchema, ModelSchema};
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let schema = ModelSchema {
+    ///     name: "T".into(), table: "t".into(), indexes: Default::default(),
+    ///     fields: vec![FieldSchema::new("a", "a", DataType::String)].into(),
+    /// };
+    /// let sql = Ansi.ddl_create_table(&TableRef::new("t"), &schema).unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"CREATE TABLE "t" ("a" text)"#);
+    /// ```
+    fn ddl_create_table(&self, table: &TableRef, schema: &ModelSchema) -> DbResult<Vec<Sql>> {
+        ddl::create_table(self, table, schema)
+    }
+
+    /// `ALTER TABLE … ADD …` ([`ddl::add_column`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::schema::{DataType, FieldSchema};
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let f = FieldSchema::new("a", "a", DataType::Date);
+    /// let sql = Ansi.ddl_add_column(&TableRef::new("t"), &f).unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "t" ADD "a" date"#);
+    /// ```
+    fn ddl_add_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
+        ddl::add_column(self, table, field)
+    }
+
+    /// `ALTER TABLE … ALTER COLUMN …` ([`ddl::alter_column`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::schema::{DataType, FieldSchema};
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let f = FieldSchema::new("a", "a", DataType::Int);
+    /// let sql = Ansi.ddl_alter_column(&TableRef::new("t"), &f).unwrap();
+    /// assert_eq!(sql.len(), 3);
+    /// ```
+    fn ddl_alter_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
+        ddl::alter_column(self, table, field)
+    }
+
+    /// `ALTER TABLE … DROP COLUMN …` ([`ddl::drop_column`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_drop_column(&TableRef::new("t"), "a").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "t" DROP COLUMN "a""#);
+    /// ```
+    fn ddl_drop_column(&self, table: &TableRef, column: &str) -> DbResult<Vec<Sql>> {
+        ddl::drop_column(self, table, column)
+    }
+
+    /// `CREATE [UNIQUE] INDEX …` ([`ddl::create_index`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::schema::{IndexColumn, IndexSchema};
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let idx = IndexSchema {
+    ///     name: "i".into(), unique: false, kind: "".into(), condition: "".into(), comment: "".into(),
+    ///     columns: vec![IndexColumn { column: "a".into(), sort: "".into(), length: 0 }].into(),
+    /// };
+    /// let sql = Ansi.ddl_create_index(&TableRef::new("t"), &idx).unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"CREATE INDEX "i" ON "t"("a")"#);
+    /// ```
+    fn ddl_create_index(&self, table: &TableRef, index: &IndexSchema) -> DbResult<Vec<Sql>> {
+        ddl::create_index(self, table, index)
+    }
+
+    /// `DROP INDEX …` ([`ddl::drop_index`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_drop_index(&TableRef::new("t"), "i").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"DROP INDEX "i""#);
+    /// ```
+    fn ddl_drop_index(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+        ddl::drop_index(self, table, name)
+    }
+
+    /// `DROP TABLE [IF EXISTS] …` ([`ddl::drop_table`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_drop_table(&TableRef::new("t"), true).unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"DROP TABLE IF EXISTS "t""#);
+    /// ```
+    fn ddl_drop_table(&self, table: &TableRef, if_exists: bool) -> DbResult<Vec<Sql>> {
+        ddl::drop_table(self, table, if_exists)
+    }
+
+    /// `ALTER TABLE … RENAME COLUMN … TO …` ([`ddl::rename_column`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_rename_column(&TableRef::new("t"), "a", "b").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "t" RENAME COLUMN "a" TO "b""#);
+    /// ```
+    fn ddl_rename_column(&self, table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
+        ddl::rename_column(self, table, from, to)
+    }
+
+    /// Renders any DDL operation into its statements, dispatching to the `ddl_*` method
+    /// of its variant ([`ddl::render_ddl`]). A dialect's [`crate::Dialect::render_ddl`]
+    /// delegates here.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::migrate::Ddl;
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let ddl = Ddl::DropIndex { table: TableRef::new("t"), name: "i".into() };
+    /// assert_eq!(Ansi.render_ddl(&ddl).unwrap()[0].text.as_str(), r#"DROP INDEX "i""#);
+    /// ```
+    fn render_ddl(&self, ddl: &Ddl) -> DbResult<abi_stable::std_types::RVec<Sql>> {
+        ddl::render_ddl(self, ddl)
+    }
+
+    /// `a,b`.
+    fn write_expr_list(&self, w: &mut SqlWriter, list: &[crate::statement::Expr]) -> DbResult<()> {
+        for (i, e) in list.iter().enumerate() {
+            if i > 0 {
+                w.push(',');
+            }
+            self.write_expr(w, e)?;
+        }
+        Ok(())
+    }
+}
+
+/// Renders a statement with a renderer.
+pub fn render<R: SqlRenderer + ?Sized>(r: &R, stmt: &Statement) -> DbResult<Sql> {
+    let mut w = SqlWriter::default();
+    r.write_statement(&mut w, stmt)?;
+    Ok(w.finish())
+}

@@ -1,0 +1,52 @@
+//! [`SqlWriter`]: the text and parameters being rendered.
+
+use abi_stable::std_types::RVec;
+
+use crate::{FfiValue, Sql};
+
+/// Accumulates SQL text and bound parameters.
+///
+/// ```
+/// use plugorm_plugin_api::{render::SqlWriter, Value};
+/// let mut w = SqlWriter::default();
+/// w.push_str("SELECT ");
+/// let n = w.bind(Value::I64(1).into_ffi());
+/// assert_eq!(n, 1);
+/// ```
+#[derive(Debug, Default)]
+pub struct SqlWriter {
+    text: String,
+    params: Vec<FfiValue>,
+}
+
+impl SqlWriter {
+    /// Appends a character.
+    pub fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+    /// Appends text.
+    pub fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+    /// Binds a parameter and returns its 1-based position.
+    pub fn bind(&mut self, v: FfiValue) -> usize {
+        self.params.push(v);
+        self.params.len()
+    }
+    /// The text so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    /// Removes trailing spaces (dialects whose clause renders empty).
+    pub fn trim_end(&mut self) {
+        let len = self.text.trim_end().len();
+        self.text.truncate(len);
+    }
+    /// The finished statement.
+    pub fn finish(self) -> Sql {
+        Sql {
+            text: self.text.into(),
+            params: RVec::from(self.params),
+        }
+    }
+}

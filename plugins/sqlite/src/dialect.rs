@@ -1,0 +1,206 @@
+//! The SQLite dialect: rendering overrides and connection URLs.
+
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+use plugorm_plugin_api::{
+    abi_stable::std_types::RVec,
+    dialect::{Capabilities, Dialect, PoolOptions, UpsertStyle},
+    migrate::{Ddl, TableInfo},
+    render::{render, SqlRenderer, SqlWriter},
+    runtime::in_runtime,
+    schema::{FieldSchema, IndexSchema, ModelSchema},
+    statement::{Lock, Select, Statement, TableRef},
+    BoxFuture, DbError, DbResult, Pool, Rows, Sql,
+};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{ddl, introspect, pool::SqlitePool};
+
+/// The SQLite dialect.
+///
+/// ```
+/// use plugorm_plugin_api::{statement::{Select, Statement, TableRef}, Dialect};
+/// let mut q = Select::from_table(TableRef::new("users"));
+/// q.limit = Some(1).into();
+/// let sql = plugorm_sqlite::SqliteDialect.render(&Statement::Select(q)).unwrap();
+/// assert_eq!(sql.text.as_str(), "SELECT * FROM `users` LIMIT 1");
+/// ```
+///
+/// DDL follows GORM's sqlite driver (types `integer`, `numeric`, `real`, `text`, `blob`,
+/// `datetime`; an auto-increment key is `integer PRIMARY KEY AUTOINCREMENT`). SQLite has
+/// no ALTER COLUMN: [`Ddl::AlterColumn`] is refused with [`DbError::Unsupported`] (no table
+/// rebuild).
+///
+/// ```
+/// use plugorm_plugin_api::{migrate::Ddl, schema::{DataType, FieldSchema}, statement::TableRef, Dialect};
+/// let ddl = Ddl::AddColumn { table: TableRef::new("users"), field: FieldSchema::new("age", "age", DataType::Int) };
+/// let sql = Dialect::render_ddl(&plugorm_sqlite::SqliteDialect, &ddl).unwrap();
+/// assert_eq!(sql[0].text.as_str(), "ALTER TABLE `users` ADD `age` integer");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqliteDialect;
+
+impl SqlRenderer for SqliteDialect {
+    fn quote_char(&self) -> char {
+        '`'
+    }
+
+    /// SQLite writes LIMIT / OFFSET as literals (as GORM's driver does); an offset alone
+    /// needs `LIMIT -1`.
+    fn write_limit_offset(
+        &self,
+        w: &mut SqlWriter,
+        limit: Option<u64>,
+        offset: Option<u64>,
+        _select: &Select,
+    ) -> DbResult<()> {
+        match (limit, offset) {
+            (Some(l), o) => {
+                w.push_str(&format!(" LIMIT {l}"));
+                if let Some(o) = o {
+                    w.push_str(&format!(" OFFSET {o}"));
+                }
+            }
+            (None, Some(o)) => w.push_str(&format!(" LIMIT -1 OFFSET {o}")),
+            (None, None) => {}
+        }
+        Ok(())
+    }
+
+    /// SQLite has no row locks: the whole database is locked by a writing transaction.
+    fn write_lock(&self, _w: &mut SqlWriter, lock: &Lock) -> DbResult<()> {
+        tracing::debug!(?lock.strength, "sqlite has no row locks; locking clause omitted");
+        Ok(())
+    }
+
+    /// GORM's sqlite types (see the `ddl` module).
+    fn column_type(&self, field: &FieldSchema) -> DbResult<String> {
+        Ok(ddl::column_type(field))
+    }
+
+    fn ddl_create_table(&self, table: &TableRef, schema: &ModelSchema) -> DbResult<Vec<Sql>> {
+        ddl::create_table(self, table, schema)
+    }
+
+    fn ddl_add_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
+        ddl::add_column(self, table, field)
+    }
+
+    fn ddl_alter_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
+        ddl::alter_column(table, field)
+    }
+
+    fn ddl_create_index(&self, table: &TableRef, index: &IndexSchema) -> DbResult<Vec<Sql>> {
+        ddl::create_index(self, table, index)
+    }
+}
+
+impl Dialect for SqliteDialect {
+    fn name(&self) -> &str {
+        "sqlite"
+    }
+
+    fn url_schemes(&self) -> Vec<String> {
+        vec!["sqlite".into()]
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            returning: true,
+            savepoints: true,
+            upsert: UpsertStyle::OnConflict,
+            row_locks: false,
+            max_params: 32_766,
+        }
+    }
+
+    fn render(&self, stmt: &Statement) -> DbResult<Sql> {
+        render(self, stmt)
+    }
+
+    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
+        SqlRenderer::render_ddl(self, ddl)
+    }
+
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
+        introspect::queries(self, table)
+    }
+
+    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+        introspect::parse(table, results)
+    }
+
+    fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>> {
+        let url = url.to_string();
+        Box::pin(in_runtime(async move {
+            let (connect, pool_options, label) = connect_options(&url, options)?;
+            let pool = pool_options
+                .connect_with(connect)
+                .await
+                .map_err(|e| DbError::Connect {
+                    message: format!("{label}: {e}"),
+                })?;
+            tracing::info!(database = %label, "sqlite pool opened");
+            Ok(Arc::new(SqlitePool::new(pool)) as Arc<dyn Pool>)
+        }))
+    }
+}
+
+/// Turns a URL into sqlx options. In-memory databases live in one connection that is
+/// never closed, so the pool is capped at one and nothing expires.
+fn connect_options(
+    url: &str,
+    options: PoolOptions,
+) -> DbResult<(SqliteConnectOptions, SqlitePoolOptions, String)> {
+    let bad = |reason: String| DbError::InvalidUrl {
+        url: url.to_string(),
+        reason,
+    };
+    let rest = url
+        .strip_prefix("sqlite:")
+        .ok_or_else(|| bad("a SQLite URL starts with `sqlite:`".into()))?;
+    let memory = rest == ":memory:" || rest.starts_with(":memory:?") || rest == "//:memory:";
+    if rest.is_empty() || rest == "//" {
+        return Err(bad(
+            "no database file given (use `sqlite://app.db` or `sqlite::memory:`)".into(),
+        ));
+    }
+    let connect = SqliteConnectOptions::from_str(url)
+        .map_err(|e| bad(e.to_string()))?
+        .create_if_missing(true)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let mut pool = SqlitePoolOptions::new()
+        .acquire_timeout(options.connect_timeout())
+        .test_before_acquire(false);
+    let label;
+    if memory {
+        label = "in-memory database".to_string();
+        pool = pool
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None);
+        return Ok((connect, pool, label));
+    }
+    label = connect.get_filename().display().to_string();
+    pool = pool
+        .max_connections(options.max_connections.max(1))
+        .min_connections(options.min_connections)
+        .idle_timeout(
+            options
+                .idle_timeout_ms
+                .into_option()
+                .map(Duration::from_millis),
+        )
+        .max_lifetime(
+            options
+                .max_lifetime_ms
+                .into_option()
+                .map(Duration::from_millis),
+        );
+    let connect = connect
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal);
+    Ok((connect, pool, label))
+}

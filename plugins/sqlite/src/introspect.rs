@@ -1,0 +1,197 @@
+//! Describing a table from SQLite's catalogue, for AutoMigrate.
+//!
+//! Three queries, every value bound as a parameter (the optional schema name is an
+//! identifier and is quoted):
+//!
+//! 1. existence: `sqlite_master` rows of type `table` with the name (case-insensitive, as
+//!    SQLite compares names);
+//! 2. columns: `pragma_table_info(table)`;
+//! 3. indexes: `pragma_index_list(table)` joined with `pragma_index_info(index)`, one row
+//!    per indexed column, in index order.
+
+use plugorm_plugin_api::{
+    abi_stable::std_types::{ROption, RString, RVec},
+    migrate::{ColumnInfo, IndexInfo, TableInfo},
+    render::SqlRenderer,
+    render::SqlWriter,
+    statement::TableRef,
+    DbError, DbResult, Rows, Sql, Value,
+};
+
+const QUERIES: usize = 3;
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+/// The introspection queries for a table (see the module documentation).
+pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbResult<RVec<Sql>> {
+    if table.name.trim().is_empty() {
+        return Err(DbError::Render(
+            "cannot describe a table with an empty name".into(),
+        ));
+    }
+    let name = table.name.as_str();
+    let schema = table.schema.as_ref().into_option().map(|s| s.as_str());
+
+    let mut exists = SqlWriter::default();
+    exists.push_str("SELECT count(*) AS n FROM ");
+    if let Some(s) = schema {
+        r.write_ident(&mut exists, s);
+        exists.push('.');
+    }
+    exists.push_str("sqlite_master WHERE type = ? AND name = ? COLLATE NOCASE");
+    let exists = Sql::new(exists.finish().text, [text("table"), text(name)]);
+
+    let (columns, indexes) = match schema {
+        None => (
+            Sql::new(
+                "SELECT cid, name, type, `notnull` AS not_null, dflt_value, pk \
+                 FROM pragma_table_info(?) ORDER BY cid",
+                [text(name)],
+            ),
+            Sql::new(
+                "SELECT il.seq AS seq, il.name AS index_name, il.`unique` AS is_unique, \
+                 il.origin AS origin, ii.seqno AS seqno, ii.name AS column_name \
+                 FROM pragma_index_list(?) AS il JOIN pragma_index_info(il.name) AS ii \
+                 ORDER BY il.seq, ii.seqno",
+                [text(name)],
+            ),
+        ),
+        Some(s) => (
+            Sql::new(
+                "SELECT cid, name, type, `notnull` AS not_null, dflt_value, pk \
+                 FROM pragma_table_info(?, ?) ORDER BY cid",
+                [text(name), text(s)],
+            ),
+            Sql::new(
+                "SELECT il.seq AS seq, il.name AS index_name, il.`unique` AS is_unique, \
+                 il.origin AS origin, ii.seqno AS seqno, ii.name AS column_name \
+                 FROM pragma_index_list(?, ?) AS il JOIN pragma_index_info(il.name, ?) AS ii \
+                 ORDER BY il.seq, ii.seqno",
+                [text(name), text(s), text(s)],
+            ),
+        ),
+    };
+    Ok(RVec::from(vec![exists, columns, indexes]))
+}
+
+/// The declared length of a character or binary type (`varchar(100)` → 100), else 0.
+fn declared_size(sql_type: &str) -> u32 {
+    let sized = ["char", "text", "clob", "binary", "blob"]
+        .iter()
+        .any(|k| sql_type.contains(k));
+    if !sized {
+        return 0;
+    }
+    let Some((_, rest)) = sql_type.split_once('(') else {
+        return 0;
+    };
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().unwrap_or(0)
+}
+
+fn context(table: &TableRef, what: &str, e: DbError) -> DbError {
+    DbError::Decode {
+        detail: format!("sqlite description of table `{}` ({what}): {e}", table.name),
+    }
+}
+
+/// Reads the results of [`queries`] into a [`TableInfo`].
+pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+    if results.len() != QUERIES {
+        return Err(DbError::Decode {
+            detail: format!(
+                "sqlite description of table `{}`: expected {QUERIES} result sets, got {}",
+                table.name,
+                results.len()
+            ),
+        });
+    }
+    let (exists_rows, column_rows, index_rows) = (&results[0], &results[1], &results[2]);
+
+    let mut count = 0i64;
+    for row in exists_rows.iter() {
+        count += row
+            .get::<i64>("n")
+            .map_err(|e| context(table, "existence", e))?;
+    }
+    if count == 0 {
+        return Ok(TableInfo::default());
+    }
+
+    let mut columns = Vec::with_capacity(column_rows.len());
+    for row in column_rows.iter() {
+        let read = || -> DbResult<ColumnInfo> {
+            let sql_type = row.get::<Option<String>>("type")?.unwrap_or_default();
+            let sql_type = sql_type.trim().to_ascii_lowercase();
+            let primary_key = row.get::<i64>("pk")? > 0;
+            let not_null = row.get::<i64>("not_null")? != 0;
+            Ok(ColumnInfo {
+                name: row.get::<String>("name")?.into(),
+                size: declared_size(&sql_type),
+                sql_type: sql_type.into(),
+                nullable: !not_null && !primary_key,
+                default: match row.get::<Option<String>>("dflt_value")? {
+                    Some(d) => ROption::RSome(d.into()),
+                    None => ROption::RNone,
+                },
+                primary_key,
+            })
+        };
+        columns.push(read().map_err(|e| context(table, "columns", e))?);
+    }
+
+    let mut indexes: Vec<IndexInfo> = Vec::new();
+    for row in index_rows.iter() {
+        let read = || -> DbResult<(String, bool, bool, Option<String>)> {
+            Ok((
+                row.get::<String>("index_name")?,
+                row.get::<i64>("is_unique")? != 0,
+                row.get::<Option<String>>("origin")?.as_deref() == Some("pk"),
+                row.get::<Option<String>>("column_name")?,
+            ))
+        };
+        let (name, unique, primary, column) = read().map_err(|e| context(table, "indexes", e))?;
+        // Rows come in index order, so an index's members are contiguous; an expression
+        // member has no column name.
+        match indexes.last_mut() {
+            Some(last) if last.name.as_str() == name => {
+                if let Some(c) = column {
+                    last.columns.push(c.into());
+                }
+            }
+            _ => indexes.push(IndexInfo {
+                name: RString::from(name),
+                unique,
+                primary,
+                columns: column.into_iter().map(RString::from).collect(),
+            }),
+        }
+    }
+
+    Ok(TableInfo {
+        exists: true,
+        columns: columns.into(),
+        indexes: indexes.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::declared_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(declared_size("varchar(100)"), 100);
+        assert_eq!(declared_size("character( 20 )"), 20);
+        assert_eq!(declared_size("integer"), 0);
+        assert_eq!(declared_size("decimal(10,2)"), 0);
+        assert_eq!(declared_size("varchar("), 0);
+        assert_eq!(declared_size("varchar(99999999999999)"), 0);
+    }
+}

@@ -1,0 +1,52 @@
+//! # plugorm-sqlite
+//!
+//! The SQLite dialect plugin for plugorm, over sqlx. Serves `sqlite:` URLs:
+//! `sqlite::memory:` (a private in-memory database on one connection), `sqlite://app.db`
+//! and `sqlite:app.db` (a file, created when missing, in WAL mode with foreign keys on).
+//!
+//! This crate is the implementation (an rlib, linked statically through `inventory`); its
+//! `dylib/` wrapper crate exports it as the loadable `libplugorm_sqlite.so`.
+//!
+//! ```
+//! let m = (plugorm_sqlite::PLUGIN.manifest)();
+//! assert_eq!(m.name.as_str(), "sqlite");
+//! ```
+
+mod bind;
+mod ddl;
+mod decode;
+mod dialect;
+mod error;
+mod introspect;
+mod pool;
+mod stream;
+
+pub use dialect::SqliteDialect;
+
+use std::sync::Arc;
+
+use plugorm_plugin_api::{
+    manifest::{Manifest, PluginDescriptor, PluginInstance, PluginKind},
+    DbResult,
+};
+
+fn manifest() -> Manifest {
+    Manifest::new(
+        "sqlite",
+        PluginKind::Dialect,
+        env!("CARGO_PKG_VERSION"),
+        "SQLite dialect over sqlx (files and in-memory databases)",
+    )
+}
+
+fn instantiate() -> DbResult<PluginInstance> {
+    Ok(PluginInstance::Dialect(Arc::new(SqliteDialect)))
+}
+
+/// The plugin's descriptor, registered for static linking and exported by `dylib/`.
+pub static PLUGIN: PluginDescriptor = PluginDescriptor {
+    manifest,
+    instantiate,
+};
+
+plugorm_plugin_api::register_static_plugin!(PLUGIN);

@@ -1,0 +1,95 @@
+//! Shared helpers of plugorm's integration tests: where the built plugin libraries are,
+//! a `plugins.toml` pointing at them, and databases for each test.
+//!
+//! The same tests run with plugins loaded from their `.so` files (default) and with the
+//! plugin crates linked statically (`--features static`).
+
+pub mod product;
+
+use std::path::PathBuf;
+
+use plugorm::{config::PluginsConfig, Db, Registry};
+
+/// True when the plugins are linked into the test binary.
+pub const STATIC: bool = cfg!(feature = "static");
+
+/// The folder holding the built plugin libraries (`target/debug`), found from the test
+/// executable (`target/debug/deps/…`), so a custom `CARGO_TARGET_DIR` works too.
+pub fn plugin_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let deps = exe.parent().map(PathBuf::from).unwrap_or_default();
+    let dir = deps.parent().map(PathBuf::from).unwrap_or_default();
+    let so = dir.join(plugorm::loader::library_file_name("sqlite"));
+    assert!(
+        so.is_file(),
+        "{} is missing: run `cargo build --workspace` before the tests",
+        so.display()
+    );
+    dir
+}
+
+/// A `plugins.toml` text loading the SQLite plugin from [`plugin_dir`], followed by `extra`.
+pub fn config_text(extra: &str) -> String {
+    format!(
+        "search_paths = [{:?}]\n\n[[plugin]]\nname = \"sqlite\"\nversion = \"^0.1\"\n{extra}",
+        plugin_dir().display().to_string()
+    )
+}
+
+/// Parses [`config_text`] as if it were `dir/plugins.toml`.
+pub fn config(extra: &str) -> PluginsConfig {
+    let text = config_text(extra);
+    match PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")) {
+        Ok(c) => c,
+        Err(e) => panic!("test configuration does not parse: {e}\n{text}"),
+    }
+}
+
+/// A registry with the SQLite plugin.
+pub fn registry() -> Registry {
+    match Registry::load(&config("")) {
+        Ok(r) => r,
+        Err(e) => panic!("cannot load the SQLite plugin: {e}"),
+    }
+}
+
+/// A private in-memory SQLite database.
+pub async fn sqlite_memory() -> Db {
+    match registry().open("sqlite::memory:").await {
+        Ok(db) => db,
+        Err(e) => panic!("cannot open sqlite::memory:: {e}"),
+    }
+}
+
+/// A SQLite database in a fresh file; keep the returned directory alive while using it.
+pub async fn sqlite_file() -> (Db, tempfile::TempDir) {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("cannot create a temporary directory: {e}"),
+    };
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    match registry().open(&url).await {
+        Ok(db) => (db, dir),
+        Err(e) => panic!("cannot open {url}: {e}"),
+    }
+}
+
+/// A registry with the SQLite plugin and the soft-delete plugin.
+pub fn registry_with_soft_delete() -> Registry {
+    match Registry::load(&config("[[plugin]]\nname = \"soft-delete\"\n")) {
+        Ok(r) => r,
+        Err(e) => panic!("cannot load the plugins: {e}"),
+    }
+}
+
+/// An in-memory database with the soft-delete plugin and the `products` table.
+pub async fn products_db() -> Db {
+    let db = match registry_with_soft_delete().open("sqlite::memory:").await {
+        Ok(db) => db,
+        Err(e) => panic!("cannot open sqlite::memory:: {e}"),
+    };
+    if let Err(e) = db.exec(product::DDL, ()).await {
+        panic!("cannot create products: {e}");
+    }
+    db
+}

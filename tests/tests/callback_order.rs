@@ -1,0 +1,134 @@
+//! Callback registration and ordering, GORM's rules: register, before / after (and `*`),
+//! replace in place, remove; user callbacks see and change the statement.
+
+use std::sync::{Arc, Mutex};
+
+use plugorm::plugin_api::{statement::Statement, Callback, CallbackContext, DbResult};
+use plugorm_tests::{product::Product, products_db};
+
+struct Named(&'static str, Arc<Mutex<Vec<&'static str>>>);
+
+impl Callback for Named {
+    fn call(&self, _ctx: &mut CallbackContext<'_>) -> DbResult<()> {
+        self.1.lock().unwrap().push(self.0);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn default_chains_match_gorm() {
+    let db = products_db().await;
+    assert_eq!(
+        db.callbacks().create().names(),
+        [
+            "orm:begin_transaction",
+            "orm:before_create",
+            "orm:save_before_associations",
+            "orm:create",
+            "orm:save_after_associations",
+            "orm:after_create",
+            "orm:commit_or_rollback_transaction"
+        ]
+    );
+    // The soft-delete plugin's callbacks sit right before the main step.
+    let q = db.callbacks().query().names();
+    assert_eq!(
+        q,
+        [
+            "soft_delete:query",
+            "orm:query",
+            "orm:preload",
+            "orm:after_query"
+        ]
+    );
+    let d = db.callbacks().delete().names();
+    let pos = |n: &str| d.iter().position(|x| x == n).unwrap();
+    assert_eq!(pos("soft_delete:delete") + 1, pos("orm:delete"));
+}
+
+#[tokio::test]
+async fn before_after_star_replace_remove() {
+    let db = products_db().await;
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let cb = |n| Arc::new(Named(n, log.clone())) as Arc<dyn Callback>;
+    let raw = db.callbacks().raw();
+    let _ = raw.names();
+    let q = || db.callbacks().query();
+    q().after("*").register("t:last", cb("last")).unwrap();
+    q().before("*").register("t:first", cb("first")).unwrap();
+    q().after("orm:query")
+        .register("t:after_query", cb("after_query"))
+        .unwrap();
+    q().before("orm:query")
+        .register("t:before_query", cb("before_query"))
+        .unwrap();
+    let names = q().names();
+    assert_eq!(names.first().map(String::as_str), Some("t:first"));
+    assert_eq!(names.last().map(String::as_str), Some("t:last"));
+    let pos = |n: &str| names.iter().position(|x| x == n).unwrap();
+    assert!(pos("t:before_query") < pos("orm:query") && pos("orm:query") < pos("t:after_query"));
+
+    db.model::<Product>().find().await.unwrap();
+    let ran = log.lock().unwrap().clone();
+    assert_eq!(ran.first(), Some(&"first"));
+    assert_eq!(ran.last(), Some(&"last"));
+
+    // Replace keeps the position; remove drops it.
+    q().replace("t:first", cb("replaced")).unwrap();
+    assert_eq!(q().names()[0], "t:first");
+    q().remove("t:last").unwrap();
+    assert!(!q().names().contains(&"t:last".to_string()));
+    log.lock().unwrap().clear();
+    db.model::<Product>().find().await.unwrap();
+    let ran = log.lock().unwrap().clone();
+    assert_eq!(ran.first(), Some(&"replaced"));
+    assert!(!ran.contains(&"last"));
+
+    // A conflicting order is refused and leaves the chain as it was.
+    let before = q().names();
+    let e = q()
+        .before("t:before_query")
+        .register("t:after_query", cb("x"))
+        .unwrap_err();
+    assert!(e.to_string().contains("conflicting callback"), "{e}");
+    assert_eq!(q().names(), before);
+}
+
+struct Limit;
+
+impl Callback for Limit {
+    fn call(&self, ctx: &mut CallbackContext<'_>) -> DbResult<()> {
+        if let Statement::Select(s) = &mut ctx.statement {
+            s.limit = Some(1).into();
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_user_callback_rewrites_the_statement() {
+    let db = products_db().await;
+    db.create_many(&mut [
+        Product {
+            code: "a".into(),
+            ..Default::default()
+        },
+        Product {
+            code: "b".into(),
+            ..Default::default()
+        },
+    ])
+    .await
+    .unwrap();
+    db.callbacks()
+        .query()
+        .before("orm:query")
+        .register("t:limit", Arc::new(Limit))
+        .unwrap();
+    assert_eq!(db.model::<Product>().find().await.unwrap().len(), 1);
+    // Removing a built-in step: no after_find hooks.
+    db.callbacks().query().remove("orm:after_query").unwrap();
+    plugorm_tests::product::take_events();
+    db.model::<Product>().find().await.unwrap();
+    assert!(plugorm_tests::product::take_events().is_empty());
+}

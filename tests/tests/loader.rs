@@ -1,0 +1,358 @@
+//! Every way loading a plugin can fail gives a typed error naming plugin, file and cause.
+
+use std::path::PathBuf;
+
+use plugorm::{config::PluginsConfig, loader::LoadError, Error, Registry};
+use plugorm_tests::{config, config_text, plugin_dir, registry};
+
+fn load(extra: &str) -> Result<Registry, Error> {
+    Registry::load(&config(extra))
+}
+
+fn load_err(extra: &str) -> LoadError {
+    match load(extra) {
+        Err(Error::Load(e)) => e,
+        Err(other) => panic!("expected a load error, got: {other}"),
+        Ok(_) => panic!("expected a load error, the configuration loaded"),
+    }
+}
+
+fn fixture(file_stem: &str) -> PathBuf {
+    plugin_dir().join(plugorm::loader::library_file_name(file_stem))
+}
+
+#[test]
+fn sqlite_plugin_loads_with_manifest() {
+    let r = registry();
+    let p = r.get("sqlite").expect("sqlite loaded");
+    assert_eq!(p.manifest.version.as_str(), "0.1.0");
+    assert_eq!(
+        p.manifest.api_version.as_str(),
+        plugorm::plugin_api::PLUGIN_API_VERSION
+    );
+    if plugorm_tests::STATIC {
+        assert_eq!(p.origin, plugorm::Origin::Static);
+    } else {
+        assert_eq!(p.origin, plugorm::Origin::File(fixture("sqlite")));
+    }
+    assert_eq!(r.schemes(), vec!["sqlite".to_string()]);
+}
+
+#[test]
+fn missing_file_lists_every_path_tried() {
+    let e = load_err("[[plugin]]\nname = \"nosuch\"\n");
+    let LoadError::NotFound {
+        plugin,
+        file,
+        tried,
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(plugin, "nosuch");
+    assert_eq!(file, &plorm_file("nosuch"));
+    assert_eq!(tried, &vec![plugin_dir().join(plorm_file("nosuch"))]);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("libplugorm_nosuch.so") && msg.contains(&plugin_dir().display().to_string()),
+        "{msg}"
+    );
+}
+
+fn plorm_file(name: &str) -> String {
+    plugorm::loader::library_file_name(name)
+}
+
+#[test]
+fn text_file_is_not_a_plugin() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("libplugorm_text.so");
+    std::fs::write(&path, "this is not a library\n").unwrap();
+    let e = load_err(&format!(
+        "[[plugin]]\nname = \"text\"\npath = {:?}\n",
+        path.display().to_string()
+    ));
+    let LoadError::NotAPlugin {
+        plugin,
+        path: p,
+        cause,
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(plugin, "text");
+    assert_eq!(p, &path);
+    assert!(cause.contains("cannot be opened"), "{cause}");
+}
+
+#[test]
+fn shared_library_without_root_module_is_not_a_plugin() {
+    let path = fixture("fixture_not_a_plugin");
+    let e = load_err(&format!(
+        "[[plugin]]\nname = \"other\"\npath = {:?}\n",
+        path.display().to_string()
+    ));
+    let LoadError::NotAPlugin { cause, path: p, .. } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(p, &path);
+    assert!(cause.contains("exports no plugorm root module"), "{cause}");
+}
+
+#[test]
+fn plugin_built_against_older_api_is_refused_naming_both_versions() {
+    let path = fixture("fixture_old_api");
+    let e = load_err(&format!(
+        "[[plugin]]\nname = \"old\"\npath = {:?}\n",
+        path.display().to_string()
+    ));
+    let LoadError::ApiMismatch {
+        plugin,
+        plugin_api,
+        host_api,
+        ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(plugin, "old");
+    assert_eq!(plugin_api, "0.0.9");
+    assert_eq!(host_api, plugorm::plugin_api::PLUGIN_API_VERSION);
+    let msg = e.to_string();
+    assert!(msg.contains("rebuild the plugin"), "{msg}");
+}
+
+#[test]
+fn layout_mismatch_is_a_short_message_not_the_layout_dump() {
+    let path = fixture("fixture_bad_layout");
+    let e = load_err(&format!(
+        "[[plugin]]\nname = \"bad\"\npath = {:?}\n",
+        path.display().to_string()
+    ));
+    let LoadError::ApiMismatch {
+        detail, plugin_api, ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(plugin_api, "0.1.0");
+    assert!(
+        detail.contains("Error:"),
+        "the differing item is named: {detail}"
+    );
+    let msg = e.to_string();
+    assert!(
+        msg.lines().count() <= 4,
+        "message is a few lines, got {}:\n{msg}",
+        msg.lines().count()
+    );
+    assert!(
+        msg.len() < 1500,
+        "message is short, got {} bytes",
+        msg.len()
+    );
+}
+
+#[test]
+fn version_outside_requirement_is_refused() {
+    let text = config_text("").replace("version = \"^0.1\"", "version = \"^2.0\"");
+    let cfg = PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")).unwrap();
+    let e = match Registry::load(&cfg) {
+        Err(Error::Load(e)) => e,
+        other => panic!("expected a version error, got {:?}", other.err()),
+    };
+    let LoadError::VersionMismatch {
+        plugin,
+        version,
+        required,
+        ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(
+        (plugin.as_str(), version.as_str(), required.as_str()),
+        ("sqlite", "0.1.0", "^2.0")
+    );
+}
+
+#[test]
+fn duplicate_plugin_name_is_refused_with_both_lines() {
+    let text = format!("{}\n[[plugin]]\nname = \"sqlite\"\n", config_text(""));
+    let e = PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")).unwrap_err();
+    assert_eq!(e.line, Some(8));
+    assert!(
+        e.message.contains("listed twice") && e.message.contains("line 3"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn library_providing_another_plugin_is_refused() {
+    let path = fixture("sqlite");
+    let e = load_err(&format!(
+        "[[plugin]]\nname = \"postgres\"\npath = {:?}\n",
+        path.display().to_string()
+    ));
+    let LoadError::NameMismatch { plugin, found, .. } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!((plugin.as_str(), found.as_str()), ("postgres", "sqlite"));
+}
+
+#[test]
+fn panic_in_plugin_is_contained_and_host_keeps_running() {
+    let e = load_err("[[plugin]]\nname = \"fixture\"\n[plugin.config]\npanic = \"initialize\"\n");
+    let LoadError::Panicked {
+        plugin,
+        during,
+        message,
+        ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!((plugin.as_str(), *during), ("fixture", "initialize"));
+    assert!(message.contains("panicked on purpose"), "{message}");
+    // The process is fine: load again and use a database.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = registry().open("sqlite::memory:").await.unwrap();
+        let rows = db.raw("SELECT 1 AS one", ()).await.unwrap();
+        assert_eq!(rows.iter().next().unwrap().get::<i64>("one").unwrap(), 1);
+    });
+}
+
+#[test]
+fn bad_plugin_config_names_key_and_line() {
+    let e =
+        load_err("[[plugin]]\nname = \"fixture\"\n[plugin.config]\nother = 1\nmode = \"weird\"\n");
+    let LoadError::BadConfig {
+        plugin,
+        key,
+        line,
+        message,
+        ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(plugin, "fixture");
+    assert_eq!(key.as_deref(), Some("mode"));
+    assert_eq!(*line, Some(10), "{e}");
+    assert!(message.contains("expected"), "{message}");
+}
+
+#[test]
+fn malformed_toml_reports_line() {
+    let cases = [
+        ("search_paths = [\"a\"\n[[plugin]]\n", "expected `,`"),
+        (
+            "[[plugin]]\nname = \"sqlite\"\nversoin = \"^0.1\"\n",
+            "unknown field",
+        ),
+        (
+            "[[plugin]]\nname = \"sqlite\"\nversion = \"not a version\"\n",
+            "semver",
+        ),
+        ("[[plugin]]\nname = \"bad name\"\n", "plugin name"),
+        ("[[plugin]]\nname = \"x\"\nsha256 = \"abc\"\n", "64 hex"),
+    ];
+    for (text, needle) in cases {
+        let e = PluginsConfig::parse(text, std::path::Path::new("/cfg/plugins.toml")).unwrap_err();
+        assert!(e.line.is_some(), "{needle}: no line in {e}");
+        assert!(e.to_string().contains("/cfg/plugins.toml:"), "{e}");
+        assert!(
+            e.to_string().to_lowercase().contains(needle),
+            "{needle}: {e}"
+        );
+    }
+    let e = PluginsConfig::parse(
+        "[[plugin]]\nname = \"sqlite\"\nversoin = \"^0.1\"\n",
+        std::path::Path::new("p.toml"),
+    )
+    .unwrap_err();
+    assert_eq!(e.line, Some(3));
+}
+
+#[test]
+fn unknown_scheme_lists_the_loaded_schemes() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let e = rt
+        .block_on(registry().open("oracle://scott:tiger@db/x"))
+        .unwrap_err();
+    let Error::UnknownScheme {
+        scheme,
+        available,
+        url,
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(scheme, "oracle");
+    assert_eq!(available, &vec!["sqlite".to_string()]);
+    assert!(!url.contains("tiger"), "password redacted: {url}");
+    assert!(e.to_string().contains("sqlite"));
+    let e = rt.block_on(registry().open("no-scheme-here")).unwrap_err();
+    assert!(matches!(e, Error::InvalidUrl { .. }), "{e}");
+}
+
+#[test]
+fn sha256_pin_is_checked_before_opening() {
+    if plugorm_tests::STATIC {
+        return; // the static build never opens the file
+    }
+    let wrong = "0".repeat(64);
+    let text = config_text("").replace(
+        "version = \"^0.1\"",
+        &format!("version = \"^0.1\"\nsha256 = \"{wrong}\""),
+    );
+    let cfg = PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")).unwrap();
+    let e = match Registry::load(&cfg) {
+        Err(Error::Load(e)) => e,
+        other => panic!("expected a hash error, got {:?}", other.err()),
+    };
+    let LoadError::HashMismatch {
+        expected, actual, ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(expected, &wrong);
+    let right = actual.clone();
+    let text = config_text("").replace(
+        "version = \"^0.1\"",
+        &format!("version = \"^0.1\"\nsha256 = \"{right}\""),
+    );
+    let cfg = PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")).unwrap();
+    assert!(Registry::load(&cfg).is_ok());
+}
+
+#[test]
+fn disabled_plugins_are_not_loaded() {
+    let text = config_text("").replace("version = \"^0.1\"", "version = \"^0.1\"\nenabled = false");
+    let cfg = PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")).unwrap();
+    let r = Registry::load(&cfg).unwrap();
+    assert!(r.get("sqlite").is_none());
+    assert!(r.schemes().is_empty());
+}
+
+#[test]
+fn relative_search_paths_resolve_against_the_config_folder() {
+    let cfg = PluginsConfig::parse(
+        "search_paths = [\"lib\", \"/abs\"]\n",
+        std::path::Path::new("/etc/app/plugins.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        cfg.search_paths,
+        vec![PathBuf::from("/etc/app/lib"), PathBuf::from("/abs")]
+    );
+}

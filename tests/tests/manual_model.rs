@@ -1,0 +1,283 @@
+//! The ORM core on a hand-written `Model` impl (what `#[derive(Model)]` generates, spelled
+//! out): CRUD, hooks order, soft delete through the plugin, and refusal without it.
+
+use plugorm::{Db, Error, Registry};
+use plugorm_tests::{
+    config,
+    product::{take_events, Product, DDL},
+};
+
+async fn db_with(extra: &str) -> Db {
+    let db = Registry::load(&config(extra))
+        .unwrap()
+        .open("sqlite::memory:")
+        .await
+        .unwrap();
+    db.exec(DDL, ()).await.unwrap();
+    db
+}
+
+async fn db() -> Db {
+    db_with("[[plugin]]\nname = \"soft-delete\"\n").await
+}
+
+#[tokio::test]
+async fn crud_hooks_and_soft_delete() {
+    let db = db().await;
+    take_events();
+
+    // Create: hooks in GORM's order, key and timestamps back-filled, before-hook changes persisted.
+    let mut p = Product {
+        code: "d42".into(),
+        price: 100,
+        ..Default::default()
+    };
+    assert_eq!(db.create(&mut p).await.unwrap(), 1);
+    assert_eq!(
+        take_events(),
+        ["before_save", "before_create", "after_create", "after_save"]
+    );
+    assert_eq!(p.id, 1);
+    assert_eq!(p.code, "D42");
+    assert!(p.created_at.and_utc().timestamp() > 0 && p.updated_at == p.created_at);
+
+    // Batch create: hooks per row, keys in order.
+    let mut more: Vec<Product> = (0..5)
+        .map(|i| Product {
+            code: format!("b{i}"),
+            price: i * 10,
+            ..Default::default()
+        })
+        .collect();
+    assert_eq!(db.create_in_batches(&mut more, 2).await.unwrap(), 5);
+    assert_eq!(
+        more.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![2, 3, 4, 5, 6]
+    );
+    assert_eq!(
+        take_events()
+            .iter()
+            .filter(|e| *e == "before_create")
+            .count(),
+        5
+    );
+
+    // A before hook error stops the write; an after hook error rolls it back.
+    let e = db
+        .create(&mut Product {
+            code: "refuse".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "refused by before_create");
+    let e = db
+        .create(&mut Product {
+            code: "rollback".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "after_create failed");
+    assert_eq!(
+        db.model::<Product>().count().await.unwrap(),
+        6,
+        "nothing persisted by the failed creates"
+    );
+    take_events();
+
+    // Queries.
+    let first = db.model::<Product>().first().await.unwrap();
+    assert_eq!(first, p);
+    assert_eq!(take_events(), ["after_find"]);
+    let last = db.model::<Product>().last().await.unwrap();
+    assert_eq!(last.code, "B4");
+    let cheap = db
+        .model::<Product>()
+        .filter("price < ?", (25,))
+        .order("price desc")
+        .find()
+        .await
+        .unwrap();
+    assert_eq!(
+        cheap.iter().map(|p| p.price).collect::<Vec<_>>(),
+        vec![20, 10, 0]
+    );
+    assert!(matches!(
+        db.model::<Product>()
+            .filter("price > ?", (1000,))
+            .first()
+            .await,
+        Err(Error::RecordNotFound)
+    ));
+    assert!(db
+        .model::<Product>()
+        .filter("price > ?", (1000,))
+        .find()
+        .await
+        .unwrap()
+        .is_empty());
+    let codes: Vec<String> = db
+        .model::<Product>()
+        .ids([2, 3])
+        .order("id")
+        .pluck("code")
+        .await
+        .unwrap();
+    assert_eq!(codes, ["B0", "B1"]);
+    assert_eq!(
+        db.model::<Product>()
+            .filter_map([("code", "D42")])
+            .unwrap()
+            .count()
+            .await
+            .unwrap(),
+        1
+    );
+    take_events();
+
+    // Record update: hooks, value and updated_at written back.
+    let before = p.updated_at;
+    let db2 = db.with_now(|| chrono::Utc::now() + chrono::Duration::seconds(5));
+    db2.record(&mut p).update("price", 200).await.unwrap();
+    assert_eq!(
+        take_events(),
+        ["before_save", "before_update", "after_update", "after_save"]
+    );
+    assert_eq!(p.price, 200);
+    assert!(p.updated_at > before);
+    let stored = db.model::<Product>().id(p.id).first().await.unwrap();
+    assert_eq!((stored.price, stored.updated_at), (200, p.updated_at));
+
+    // Bulk update needs a condition.
+    assert!(matches!(
+        db.model::<Product>().update("price", 1).await,
+        Err(Error::MissingWhereClause(_))
+    ));
+    assert_eq!(
+        db.model::<Product>()
+            .filter("price < ?", (25,))
+            .update("price", 25)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        db.allow_global_update()
+            .model::<Product>()
+            .update_column("price", 7)
+            .await
+            .unwrap(),
+        6
+    );
+
+    // Soft delete: row hidden, still in the table, visible unscoped, deleted_at written back.
+    take_events();
+    assert_eq!(db.delete(&mut p).await.unwrap(), 1);
+    assert_eq!(take_events(), ["before_delete", "after_delete"]);
+    assert!(p.deleted_at.is_some());
+    assert!(matches!(
+        db.model::<Product>().id(1).first().await,
+        Err(Error::RecordNotFound)
+    ));
+    assert_eq!(db.model::<Product>().count().await.unwrap(), 5);
+    assert_eq!(db.model::<Product>().unscoped().count().await.unwrap(), 6);
+    let raw: i64 = db
+        .raw_scalar("SELECT count(*) FROM products", ())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(raw, 6);
+    // Bulk soft delete and a real delete.
+    assert_eq!(
+        db.model::<Product>()
+            .filter("code LIKE ?", ("B%",))
+            .delete()
+            .await
+            .unwrap(),
+        5
+    );
+    assert_eq!(db.model::<Product>().count().await.unwrap(), 0);
+    assert_eq!(
+        db.model::<Product>()
+            .unscoped()
+            .ids([2, 3])
+            .delete()
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(db.model::<Product>().unscoped().count().await.unwrap(), 4);
+}
+
+#[tokio::test]
+async fn soft_delete_model_is_refused_without_the_plugin() {
+    let db = db_with("").await;
+    let e = db.model::<Product>().count().await.unwrap_err();
+    assert!(
+        matches!(&e, Error::SoftDeleteUnavailable { model, field } if model == "Product" && field == "deleted_at"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("soft-delete"), "{e}");
+    let e = db
+        .model::<Product>()
+        .filter("id = ?", (1,))
+        .delete()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::SoftDeleteUnavailable { .. }), "{e}");
+    // unscoped() is an explicit request for real deletes.
+    assert_eq!(
+        db.model::<Product>()
+            .unscoped()
+            .filter("id = ?", (1,))
+            .delete()
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn golden_sql_for_sqlite() {
+    let db = db().await;
+    let dry = db
+        .dry_run()
+        .with_now(|| chrono::DateTime::from_timestamp(0, 0).unwrap());
+    dry.model::<Product>().first().await.unwrap();
+    dry.model::<Product>().id(10).first().await.unwrap();
+    dry.model::<Product>()
+        .filter("name = ?", ("x",))
+        .take()
+        .await
+        .unwrap();
+    dry.delete(&mut Product {
+        id: 3,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    dry.model::<Product>()
+        .unscoped()
+        .id(3)
+        .delete()
+        .await
+        .unwrap();
+    let texts: Vec<String> = dry
+        .dry_run_statements()
+        .iter()
+        .map(|s| s.text.to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "SELECT * FROM `products` WHERE `products`.`deleted_at` IS NULL ORDER BY `products`.`id` LIMIT 1",
+            "SELECT * FROM `products` WHERE `products`.`id` = ? AND `products`.`deleted_at` IS NULL ORDER BY `products`.`id` LIMIT 1",
+            "SELECT * FROM `products` WHERE name = ? AND `products`.`deleted_at` IS NULL LIMIT 1",
+            "UPDATE `products` SET `deleted_at`=? WHERE `products`.`id` = ? AND `products`.`deleted_at` IS NULL",
+            "DELETE FROM `products` WHERE `products`.`id` = ?",
+        ]
+    );
+    // Nothing ran.
+    assert_eq!(db.model::<Product>().unscoped().count().await.unwrap(), 0);
+}
