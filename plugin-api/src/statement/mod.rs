@@ -42,7 +42,7 @@ pub enum Statement {
 /// ```
 /// use plugorm_plugin_api::statement::TableRef;
 /// let t = TableRef::parse("public.users");
-/// assert_eq!(t.schema.as_ref().map(|s| s.as_str()), Some("public"));
+/// assert_eq!(t.schema.as_ref().map(|s| s.as_str()).into_option(), Some("public"));
 /// assert_eq!(t.name.as_str(), "users");
 /// ```
 #[repr(C)]
