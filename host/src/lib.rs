@@ -41,6 +41,10 @@ pub use write::{Record, Tracked};
 // The single-binary build names every plugin crate so the linker keeps its `inventory`
 // registration (an unnamed crate is dropped silently).
 #[cfg(feature = "static")]
+use plugorm_mysql as _;
+#[cfg(feature = "static")]
+use plugorm_postgres as _;
+#[cfg(feature = "static")]
 use plugorm_soft_delete as _;
 #[cfg(feature = "static")]
 use plugorm_sqlite as _;

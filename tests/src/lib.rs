@@ -4,6 +4,8 @@
 //! The same tests run with plugins loaded from their `.so` files (default) and with the
 //! plugin crates linked statically (`--features static`).
 
+pub mod mysql;
+pub mod postgres;
 pub mod product;
 
 use std::path::PathBuf;

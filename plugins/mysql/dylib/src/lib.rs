@@ -1,0 +1,1 @@
+//! The loadable `.so` of the mysql plugin (being written).

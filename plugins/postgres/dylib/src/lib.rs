@@ -1,0 +1,1 @@
+//! The loadable `.so` of the postgres plugin (being written).

@@ -1,0 +1,1 @@
+//! MariaDB / MySQL databases for the tests (being written).
