@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use crate::pool_settings::{split_pool_keys, PoolSettings, POOL_KEYS};
+
 /// Where the configuration is read from when no path is given: `PLUGORM_CONFIG`, else
 /// `./plugins.toml`.
 pub fn default_config_path() -> PathBuf {
@@ -54,6 +56,8 @@ pub struct PluginEntry {
     pub line: usize,
     /// The `[plugin.config]` keys and their lines, for messages about a key.
     pub config_key_lines: Vec<(String, usize)>,
+    /// `[plugin.pool]`: pool settings for every database this dialect opens.
+    pub pool: PoolSettings,
 }
 
 /// A parsed `plugins.toml`.
@@ -93,6 +97,7 @@ struct RawPlugin {
     path: Option<String>,
     sha256: Option<toml::Spanned<String>>,
     config: Option<toml::Spanned<toml::Table>>,
+    pool: Option<toml::Spanned<toml::Table>>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -209,6 +214,32 @@ impl PluginsConfig {
                     (json, keys)
                 }
             };
+            let pool = match p.pool {
+                None => PoolSettings::default(),
+                Some(table) => {
+                    let start = table.span().start;
+                    let mut pool = PoolSettings::default();
+                    for (key, value) in table.into_inner() {
+                        let line = Some(key_line(text, start, &key));
+                        let text_value = match value {
+                            toml::Value::String(s) => s,
+                            toml::Value::Integer(i) => i.to_string(),
+                            other => {
+                                return Err(err(
+                                    line,
+                                    format!(
+                                        "[plugin.pool] of `{name}`: key `{key}` must be a number or a string, not a {}",
+                                        other.type_str()
+                                    ),
+                                ))
+                            }
+                        };
+                        pool.set(&key, &text_value)
+                            .map_err(|m| err(line, format!("[plugin.pool] of `{name}`: {m}")))?;
+                    }
+                    pool
+                }
+            };
             plugins.push(PluginEntry {
                 name,
                 version,
@@ -218,6 +249,7 @@ impl PluginsConfig {
                 config_json,
                 line: header_line,
                 config_key_lines,
+                pool,
             });
         }
         Ok(PluginsConfig {

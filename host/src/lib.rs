@@ -21,6 +21,7 @@ mod error;
 pub mod loader;
 pub mod migrator;
 pub mod model;
+mod pool_settings;
 mod query;
 mod registry;
 mod session;
@@ -65,21 +66,43 @@ impl Registry {
         Registry::load(&config)
     }
 
-    /// Opens a database by URL, with default pool options.
+    /// Opens a database by URL, with default pool options (adjusted by the dialect's
+    /// `[plugin.pool]` in `plugins.toml` and by pool keys in the URL).
     pub async fn open(&self, url: &str) -> Result<Db> {
         self.open_with(url, PoolOptions::default()).await
     }
 
     /// Opens a database by URL; the scheme picks the dialect.
+    ///
+    /// The pool gets `options`, then the dialect's `[plugin.pool]` settings from
+    /// `plugins.toml`, then the pool keys of the URL's query string
+    /// ([`config::PoolSettings`]), each layer overriding what it sets: the application
+    /// gives defaults, the operator tunes them without recompiling.
+    ///
+    /// ```no_run
+    /// # async fn run(registry: plugorm::Registry) -> Result<(), plugorm::Error> {
+    /// let db = registry
+    ///     .open("postgres://app@db/app?sslmode=require&max_connections=20&idle_timeout=5m")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn open_with(&self, url: &str, options: PoolOptions) -> Result<Db> {
         let scheme = url_scheme(url)?;
-        let dialect = self
-            .dialect_for_scheme(scheme)
-            .ok_or_else(|| Error::UnknownScheme {
-                url: redact_url(url),
-                scheme: scheme.to_string(),
-                available: self.schemes(),
-            })?;
+        let (plugin, dialect) =
+            self.dialect_plugin_for_scheme(scheme)
+                .ok_or_else(|| Error::UnknownScheme {
+                    url: redact_url(url),
+                    scheme: scheme.to_string(),
+                    available: self.schemes(),
+                })?;
+        let bad_pool = |reason: String| Error::InvalidUrl {
+            url: redact_url(url),
+            reason,
+        };
+        let (driver_url, from_url) = config::split_pool_keys(url).map_err(bad_pool)?;
+        let options = from_url.apply(plugin.pool.apply(options));
+        pool_settings::check(&options).map_err(bad_pool)?;
+        let url = driver_url.as_str();
         let callbacks = callbacks::Callbacks::with_defaults();
         for spec in self.callbacks() {
             callbacks.register_spec(spec)?;

@@ -4,7 +4,7 @@ use std::{fmt, path::PathBuf, sync::Arc};
 
 use plugorm_plugin_api::{CallbackSpec, Dialect, Manifest, PluginInstance, PluginKind};
 
-use crate::loader::LoadError;
+use crate::{config::PoolSettings, loader::LoadError};
 
 /// Where a plugin came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,8 @@ pub struct LoadedPlugin {
     pub instance: PluginInstance,
     /// The callbacks a feature plugin registered at initialization.
     pub callbacks: Vec<CallbackSpec>,
+    /// A dialect's `[plugin.pool]` settings from `plugins.toml`.
+    pub pool: PoolSettings,
 }
 
 impl fmt::Debug for LoadedPlugin {
@@ -87,9 +89,17 @@ impl Registry {
 
     /// The dialect serving a URL scheme.
     pub fn dialect_for_scheme(&self, scheme: &str) -> Option<Arc<dyn Dialect>> {
+        self.dialect_plugin_for_scheme(scheme).map(|(_, d)| d)
+    }
+
+    /// The dialect plugin serving a URL scheme, with its dialect.
+    pub(crate) fn dialect_plugin_for_scheme(
+        &self,
+        scheme: &str,
+    ) -> Option<(&LoadedPlugin, Arc<dyn Dialect>)> {
         self.plugins.iter().find_map(|p| match &p.instance {
             PluginInstance::Dialect(d) if d.url_schemes().iter().any(|s| s == scheme) => {
-                Some(d.clone())
+                Some((p, d.clone()))
             }
             _ => None,
         })

@@ -136,6 +136,19 @@ fn start(
 ) -> Result<LoadedPlugin, LoadError> {
     let name = manifest.name.to_string();
     let mut callbacks = Vec::new();
+    let pool = entry.map(|e| e.pool).unwrap_or_default();
+    if let (PluginInstance::Feature(_), Some(entry)) = (&instance, entry) {
+        if !entry.pool.is_empty() {
+            return Err(LoadError::BadConfig {
+                plugin: name,
+                config: config.path.display().to_string(),
+                line: Some(entry.line),
+                key: Some("pool".into()),
+                message: "[plugin.pool] applies to dialect plugins only; this is a feature plugin"
+                    .into(),
+            });
+        }
+    }
     if let PluginInstance::Feature(feature) = &instance {
         let json = entry.map_or("{}", |e| e.config_json.as_str());
         let result = contain(&name, &origin.to_string(), "initialize", || {
@@ -164,6 +177,7 @@ fn start(
         origin,
         instance,
         callbacks,
+        pool,
     })
 }
 
