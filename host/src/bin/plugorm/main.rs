@@ -53,8 +53,11 @@ enum PluginsCommand {
 }
 
 fn registry(config: Option<PathBuf>) -> Result<Registry, plugorm::Error> {
+    // A file the user named (`--config`, `PLUGORM_CONFIG`) must exist; only the implicit
+    // `./plugins.toml` may be absent (then only statically linked plugins are available).
+    let named = config.is_some() || std::env::var_os("PLUGORM_CONFIG").is_some();
     let path = config.unwrap_or_else(plugorm::config::default_config_path);
-    let config = if path.exists() {
+    let config = if named || path.exists() {
         PluginsConfig::load(&path)?
     } else {
         PluginsConfig {
@@ -125,11 +128,14 @@ async fn run(cli: Cli) -> Result<(), plugorm::Error> {
 }
 
 fn main() -> ExitCode {
+    // A failed statement is reported once, as the command's error: the SQL logger's own
+    // error line (target `plugorm::sql`) is shown only when RUST_LOG asks for it.
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,plugorm::sql=off")),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

@@ -1,0 +1,166 @@
+//! The `plugorm` command as an operator uses it: the plugin table, `check` failing with
+//! exit code 1 and a message (never a panic), and `sql` printing rows.
+//!
+//! The plugin libraries are those `cargo build --workspace` put beside the binary.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+fn exe() -> &'static str {
+    env!("CARGO_BIN_EXE_plugorm")
+}
+
+/// The folder of the binary, where the workspace build put the plugin libraries.
+fn build_dir() -> PathBuf {
+    Path::new(exe())
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn write_config(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("plugins.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn sqlite_config(dir: &Path) -> PathBuf {
+    let lib = build_dir().join("libplugorm_sqlite.so");
+    assert!(
+        lib.is_file(),
+        "{} is missing: run `cargo build --workspace` first",
+        lib.display()
+    );
+    write_config(
+        dir,
+        &format!(
+            "search_paths = [{:?}]\n[[plugin]]\nname = \"sqlite\"\nversion = \"^0.1\"\n",
+            build_dir().display().to_string()
+        ),
+    )
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(exe())
+        .args(args)
+        .env_remove("PLUGORM_CONFIG")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn plugins_list_shows_the_sqlite_plugin_loaded_from_its_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sqlite_config(dir.path());
+    let out = run(&["plugins", "list", "--config", config.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let header = stdout.lines().next().unwrap_or_default();
+    for column in ["name", "version", "kind", "origin", "plugin-api"] {
+        assert!(header.contains(column), "{stdout}");
+    }
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("sqlite "))
+        .unwrap_or_else(|| panic!("no sqlite row in:\n{stdout}"));
+    assert!(row.contains("dialect") && row.contains("0.1.0"), "{row}");
+    assert!(row.contains("libplugorm_sqlite.so"), "{row}");
+}
+
+#[test]
+fn plugins_check_fails_with_exit_1_and_a_message_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        "search_paths = [\"nowhere\"]\n[[plugin]]\nname = \"sqlite\"\n",
+    );
+    let out = run(&["plugins", "check", "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.contains("sqlite") && stderr.contains("nowhere"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // A named configuration file that does not exist is an error, not "0 plugins".
+    let missing = dir.path().join("absent.toml");
+    let out = run(&["plugins", "check", "--config", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("absent.toml"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A malformed file names its line.
+    let config = write_config(
+        dir.path(),
+        "[[plugin]]\nname = \"sqlite\"\nenabled = \"yes\"\n",
+    );
+    let out = run(&["plugins", "check", "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("plugins.toml:3"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn sql_prints_rows_as_a_table_and_errors_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sqlite_config(dir.path());
+    let config = config.to_str().unwrap();
+    let out = run(&[
+        "sql",
+        "--config",
+        config,
+        "sqlite::memory:",
+        "SELECT 41 + 1 AS answer, 'plug' || 'orm' AS name",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].contains("answer") && lines[0].contains("name"),
+        "{stdout}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("42") && l.contains("plugorm")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(1 row)"), "{stdout}");
+
+    let out = run(&["sql", "--config", config, "oracle://db", "SELECT 1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("oracle") && stderr.contains("sqlite"),
+        "{stderr}"
+    );
+
+    let out = run(&[
+        "sql",
+        "--config",
+        config,
+        "sqlite::memory:",
+        "SELEC nonsense",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("error: "),
+        "{}",
+        text(&out.stderr)
+    );
+}
