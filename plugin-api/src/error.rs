@@ -85,6 +85,10 @@ pub enum DbError {
     /// Anything else, with its message.
     #[error("{0}")]
     Other(String),
+    /// A row or table lock could not be taken: `NOWAIT` found it held, or the database's
+    /// lock timeout expired (PostgreSQL `55P03`, MySQL 3572 / 1205).
+    #[error("lock not available: {message}")]
+    LockNotAvailable { message: String },
 }
 
 fn fmt_name(prefix: &str, name: &Option<String>) -> String {
@@ -125,6 +129,7 @@ mod kind {
     pub const TX_FINISHED: u32 = 14;
     pub const CONFIG: u32 = 15;
     pub const PANICKED: u32 = 16;
+    pub const LOCK_NOT_AVAILABLE: u32 = 17;
 }
 
 fn opt(s: &RString) -> Option<String> {
@@ -200,6 +205,12 @@ impl From<DbError> for FfiError {
             ),
             DbError::Panicked(m) => (kind::PANICKED, m, String::new(), String::new()),
             DbError::Other(m) => (kind::OTHER, m, String::new(), String::new()),
+            DbError::LockNotAvailable { message } => (
+                kind::LOCK_NOT_AVAILABLE,
+                message,
+                String::new(),
+                String::new(),
+            ),
         };
         FfiError {
             kind,
@@ -251,6 +262,7 @@ impl From<FfiError> for DbError {
                 message,
             },
             kind::PANICKED => DbError::Panicked(message),
+            kind::LOCK_NOT_AVAILABLE => DbError::LockNotAvailable { message },
             _ => DbError::Other(message),
         }
     }

@@ -2,6 +2,7 @@
 
 use abi_stable::std_types::RVec;
 use plugorm_plugin_api::{
+    dialect::UpsertStyle,
     schema::TimeTracking,
     statement::{Expr, Insert, Statement, TableRef},
     Processor, Rows, Value,
@@ -151,7 +152,13 @@ async fn insert<T: Model>(db: &Db, template: &Statement, items: &mut [T]) -> Res
         if returning.is_empty() {
             let r = db.execute_statement(&stmt).await?;
             affected += r.rows_affected;
-            backfill_last_id(chunk, &plan, r.last_insert_id.into_option())?;
+            // An upsert that updated (or kept) some rows generated fewer keys than rows:
+            // which row got which key is unknown, so none is assigned.
+            let all_inserted = r.rows_affected == chunk.len() as u64;
+            if db.session.on_conflict.is_none() || all_inserted {
+                let first = caps.upsert == UpsertStyle::OnDuplicateKey;
+                backfill_last_id(chunk, &plan, r.last_insert_id.into_option(), first)?;
+            }
         } else {
             let rows = db.query_statement(&stmt).await?;
             affected += if db.session.dry_run {
@@ -252,10 +259,17 @@ fn assign_returned<T: Model>(chunk: &mut [T], plan: &Plan, rows: &Rows) -> Resul
     Ok(())
 }
 
-/// Without RETURNING: the driver's last insert id is the *last* row's key (SQLite); the
-/// rows before it count down from it.
-fn backfill_last_id<T: Model>(chunk: &mut [T], plan: &Plan, last: Option<i64>) -> Result<()> {
-    let Some(last) = last.filter(|id| *id > 0) else {
+/// Without RETURNING: the driver's insert id is the *last* row's key on SQLite (the rows
+/// before it count down from it) and the *first* row's on MySQL-family servers — the
+/// dialects whose upsert is `ON DUPLICATE KEY` — where the rows after it count up
+/// (`auto_increment_increment` = 1; a multi-row INSERT gets consecutive keys).
+fn backfill_last_id<T: Model>(
+    chunk: &mut [T],
+    plan: &Plan,
+    reported: Option<i64>,
+    first_reported: bool,
+) -> Result<()> {
+    let Some(id) = reported.filter(|id| *id > 0) else {
         return Ok(());
     };
     let Some(&pk) = plan
@@ -266,8 +280,9 @@ fn backfill_last_id<T: Model>(chunk: &mut [T], plan: &Plan, last: Option<i64>) -
         return Ok(());
     };
     let n = chunk.len() as i64;
+    let first = if first_reported { id } else { id - (n - 1) };
     for (k, item) in chunk.iter_mut().enumerate() {
-        set_value(item, pk, &Value::I64(last - (n - 1 - k as i64)))?;
+        set_value(item, pk, &Value::I64(first + k as i64))?;
     }
     Ok(())
 }

@@ -1,0 +1,23 @@
+//! The MySQL / MariaDB plugin against the real server (`PLUGORM_MYSQL_URL`, default
+//! `mysql://root@127.0.0.1:3306/test`), each test in a database of its own, with the
+//! plugin loaded from its `.so` (or linked in under `--features static`):
+//!
+//! * `golden` — sql-golden.md's mysql column for what the host API can express, rendered
+//!   through the loaded dialect, and the same SQL run for real where the server accepts it;
+//! * `migrate` — G125–G134, AutoMigrate (create, add column / index, idempotence), the
+//!   type mapping, introspection and table options;
+//! * `roundtrip` — exec / raw / typed reads, creates with keys from `LAST_INSERT_ID()`,
+//!   upserts, every value type, error translation, transactions and savepoints, row locks,
+//!   cancellation, streaming, pool options and TLS modes.
+//!
+//! Outside CI an unreachable server skips each test with a printed reason; under
+//! `CI=true` it fails them.
+
+#[path = "mysql/golden.rs"]
+mod golden;
+#[path = "mysql/migrate.rs"]
+mod migrate;
+#[path = "mysql/models.rs"]
+mod models;
+#[path = "mysql/roundtrip.rs"]
+mod roundtrip;
