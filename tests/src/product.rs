@@ -1,25 +1,23 @@
-//! `Product`: a model with a hand-written [`Model`] impl (what `#[derive(Model)]`
-//! generates, spelled out), hooks that log into a per-thread event list, and its table.
+//! `Product`: a derived model (`id` key, time tracking, a soft-delete timestamp), hooks
+//! that log into a per-thread event list, and its table.
 
-use std::{cell::RefCell, sync::OnceLock};
+use std::cell::RefCell;
 
 use chrono::NaiveDateTime;
-use plugorm::{
-    plugin_api::{
-        row::DecodeError,
-        schema::{FieldSchema, ModelSchema, SoftDelete, TimeTracking},
-        Cell,
-    },
-    Db, Error, FieldType, Hooks, Model, Value,
-};
+use plugorm::{Db, Error, Hooks, Model};
 
-#[derive(Debug, Default, Clone, PartialEq)]
+/// `products`: `id` is the auto-increment key by convention, `created_at` / `updated_at`
+/// are filled by time tracking, `deleted_at` is served by the soft-delete plugin. Typed
+/// column handles such as `Product::PRICE` are generated.
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+#[orm(hooks)]
 pub struct Product {
     pub id: i64,
     pub code: String,
     pub price: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    #[orm(soft_delete)]
     pub deleted_at: Option<NaiveDateTime>,
 }
 
@@ -82,88 +80,6 @@ impl Hooks for Product {
         event("after_find");
         Ok(())
     }
-}
-
-fn field<F: FieldType>(name: &str) -> FieldSchema {
-    let mut f = FieldSchema::new(name, name, F::DATA_TYPE);
-    f.bits = F::BITS;
-    f.nullable = F::NULLABLE;
-    f
-}
-
-impl Model for Product {
-    fn schema() -> &'static ModelSchema {
-        static S: OnceLock<ModelSchema> = OnceLock::new();
-        S.get_or_init(|| {
-            let mut id = field::<i64>("id");
-            id.primary_key = true;
-            id.auto_increment = true;
-            let mut created = field::<NaiveDateTime>("created_at");
-            created.auto_create_time = TimeTracking::Time;
-            let mut updated = field::<NaiveDateTime>("updated_at");
-            updated.auto_update_time = TimeTracking::Time;
-            let mut deleted = field::<Option<NaiveDateTime>>("deleted_at");
-            deleted.soft_delete = SoftDelete::Timestamp;
-            ModelSchema {
-                name: "Product".into(),
-                table: "products".into(),
-                fields: vec![
-                    id,
-                    field::<String>("code"),
-                    field::<i64>("price"),
-                    created,
-                    updated,
-                    deleted,
-                ]
-                .into(),
-                indexes: Default::default(),
-            }
-        })
-    }
-    fn new_default() -> Self {
-        Product::default()
-    }
-    fn value_at(&self, i: usize) -> Value {
-        match i {
-            0 => self.id.to_value(),
-            1 => self.code.to_value(),
-            2 => self.price.to_value(),
-            3 => self.created_at.to_value(),
-            4 => self.updated_at.to_value(),
-            5 => self.deleted_at.to_value(),
-            _ => Value::Null,
-        }
-    }
-    fn is_zero_at(&self, i: usize) -> bool {
-        match i {
-            0 => self.id.is_zero(),
-            1 => self.code.is_zero(),
-            2 => self.price.is_zero(),
-            3 => self.created_at.is_zero(),
-            4 => self.updated_at.is_zero(),
-            5 => self.deleted_at.is_zero(),
-            _ => true,
-        }
-    }
-    fn set_at(&mut self, i: usize, cell: Cell<'_>) -> Result<(), DecodeError> {
-        match i {
-            0 => self.id = FieldType::from_cell(cell)?,
-            1 => self.code = FieldType::from_cell(cell)?,
-            2 => self.price = FieldType::from_cell(cell)?,
-            3 => self.created_at = FieldType::from_cell(cell)?,
-            4 => self.updated_at = FieldType::from_cell(cell)?,
-            5 => self.deleted_at = FieldType::from_cell(cell)?,
-            _ => {}
-        }
-        Ok(())
-    }
-}
-
-impl Product {
-    /// Typed column handles, as `#[derive(Model)]` generates them.
-    pub const ID: plugorm::model::Column<Product, i64> = plugorm::model::Column::new("id");
-    pub const CODE: plugorm::model::Column<Product, String> = plugorm::model::Column::new("code");
-    pub const PRICE: plugorm::model::Column<Product, i64> = plugorm::model::Column::new("price");
 }
 
 pub const DDL: &str =

@@ -1,5 +1,5 @@
-//! The ORM core on a hand-written `Model` impl (what `#[derive(Model)]` generates, spelled
-//! out): CRUD, hooks order, soft delete through the plugin, and refusal without it.
+//! The ORM core on the derived `Product` model: CRUD, hooks order, soft delete through the
+//! plugin, and refusal without it.
 
 use plugorm::{Db, Error, Registry};
 use plugorm_tests::{

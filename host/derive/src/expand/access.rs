@@ -1,0 +1,188 @@
+//! Field access by schema index: `new_default`, `value_at`, `is_zero_at`, `set_at`.
+//!
+//! Without embedded fields each is one `match` on the index. With them, the fields form
+//! segments — runs of plain columns and embedded structs, whose width is known only at
+//! run time — walked in order, each taking its share of the index.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::model::{FieldDef, FieldKind, ModelDef};
+
+enum Segment<'a> {
+    Columns(Vec<&'a FieldDef>),
+    Embedded(&'a FieldDef),
+}
+
+fn segments(model: &ModelDef) -> Vec<Segment<'_>> {
+    let mut out: Vec<Segment<'_>> = Vec::new();
+    for f in &model.fields {
+        match &f.kind {
+            FieldKind::Column { .. } => match out.last_mut() {
+                Some(Segment::Columns(list)) => list.push(f),
+                _ => out.push(Segment::Columns(vec![f])),
+            },
+            FieldKind::Embedded { .. } => out.push(Segment::Embedded(f)),
+            FieldKind::Ignored => {}
+        }
+    }
+    out
+}
+
+/// How one accessor reads a plain column, delegates to an embedded struct, and what it
+/// returns for an index past the last field.
+struct Accessor {
+    column: fn(&FieldDef) -> TokenStream,
+    embedded: fn(&FieldDef) -> TokenStream,
+    fallback: TokenStream,
+    /// Parameters to mark used when the struct has no column at all.
+    params: TokenStream,
+}
+
+fn body(model: &ModelDef, acc: &Accessor) -> TokenStream {
+    let segs = segments(model);
+    let fallback = &acc.fallback;
+    if segs.is_empty() {
+        let params = &acc.params;
+        return quote! { let _ = #params; #fallback };
+    }
+    if let [Segment::Columns(cols)] = segs.as_slice() {
+        let arms = cols.iter().enumerate().map(|(i, f)| {
+            let e = (acc.column)(f);
+            quote!(#i => #e,)
+        });
+        return quote! {
+            match index {
+                #(#arms)*
+                _ => #fallback,
+            }
+        };
+    }
+    let last = segs.len() - 1;
+    let steps = segs.iter().enumerate().map(|(n, seg)| {
+        let advance = n < last;
+        match seg {
+            Segment::Columns(cols) => {
+                let arms = cols.iter().enumerate().map(|(i, f)| {
+                    let e = (acc.column)(f);
+                    quote!(#i => return #e,)
+                });
+                let width = cols.len();
+                let skip = if advance {
+                    quote!(index -= #width;)
+                } else {
+                    quote!()
+                };
+                quote! {
+                    match index {
+                        #(#arms)*
+                        _ => {}
+                    }
+                    #skip
+                }
+            }
+            Segment::Embedded(f) => {
+                let ty = &f.ty;
+                let e = (acc.embedded)(f);
+                let skip = if advance {
+                    quote!(index -= width;)
+                } else {
+                    quote!()
+                };
+                quote! {
+                    let width = <#ty as ::plugorm::model::Embedded>::embedded_fields().len();
+                    if index < width {
+                        return #e;
+                    }
+                    #skip
+                }
+            }
+        }
+    });
+    // A lone embedded struct takes the index as it is.
+    let binding = if last > 0 {
+        quote!(let mut index = index;)
+    } else {
+        quote!()
+    };
+    quote! {
+        #binding
+        #(#steps)*
+        #fallback
+    }
+}
+
+pub(crate) fn value_at(model: &ModelDef) -> TokenStream {
+    body(
+        model,
+        &Accessor {
+            column: |f| {
+                let ident = &f.ident;
+                quote_spanned!(f.ty.span()=> ::plugorm::FieldType::to_value(&self.#ident))
+            },
+            embedded: |f| {
+                let (ident, ty) = (&f.ident, &f.ty);
+                quote!(<#ty as ::plugorm::model::Embedded>::value_at(&self.#ident, index))
+            },
+            fallback: quote!(::plugorm::Value::Null),
+            params: quote!(index),
+        },
+    )
+}
+
+pub(crate) fn is_zero_at(model: &ModelDef) -> TokenStream {
+    body(
+        model,
+        &Accessor {
+            column: |f| {
+                let ident = &f.ident;
+                quote_spanned!(f.ty.span()=> ::plugorm::FieldType::is_zero(&self.#ident))
+            },
+            embedded: |f| {
+                let (ident, ty) = (&f.ident, &f.ty);
+                quote!(<#ty as ::plugorm::model::Embedded>::is_zero_at(&self.#ident, index))
+            },
+            fallback: quote!(true),
+            params: quote!(index),
+        },
+    )
+}
+
+pub(crate) fn set_at(model: &ModelDef) -> TokenStream {
+    body(
+        model,
+        &Accessor {
+            column: |f| {
+                let (ident, ty) = (&f.ident, &f.ty);
+                let from_cell =
+                    quote_spanned!(ty.span()=> <#ty as ::plugorm::FieldType>::from_cell);
+                quote!({
+                    self.#ident = #from_cell(cell)?;
+                    ::core::result::Result::Ok(())
+                })
+            },
+            embedded: |f| {
+                let (ident, ty) = (&f.ident, &f.ty);
+                quote!(<#ty as ::plugorm::model::Embedded>::set_at(&mut self.#ident, index, cell))
+            },
+            fallback: quote!(::core::result::Result::Ok(())),
+            params: quote!((index, cell)),
+        },
+    )
+}
+
+/// `Self { field: <default>, … }`: columns and ignored fields at `Default`, embedded
+/// structs at their `Embedded::new_default`.
+pub(crate) fn new_default(model: &ModelDef) -> TokenStream {
+    let inits = model.fields.iter().map(|f| {
+        let (ident, ty) = (&f.ident, &f.ty);
+        match f.kind {
+            FieldKind::Embedded { .. } => quote_spanned! {ty.span()=>
+                #ident: <#ty as ::plugorm::model::Embedded>::new_default()
+            },
+            _ => quote_spanned!(ty.span()=> #ident: <#ty as ::core::default::Default>::default()),
+        }
+    });
+    quote!(Self { #(#inits),* })
+}

@@ -1,0 +1,17 @@
+//! `#[derive(Model)]` against real SQLite through the dynamically loaded plugin: the
+//! schema it produces (names, types, keys, indexes, permissions, embedding, time tracking,
+//! soft-delete modes), round trips of every supported field type, GORM's field
+//! permissions, time tracking and soft-delete modes at work, and typed column handles.
+//!
+//! Compile errors for bad attributes are in `derive_ui.rs`.
+
+mod derive {
+    pub mod models;
+    mod naming;
+    mod permissions;
+    mod round_trip;
+    mod schema;
+    mod soft_delete;
+    mod time_tracking;
+    mod typed_columns;
+}
