@@ -164,3 +164,43 @@ fn sql_prints_rows_as_a_table_and_errors_exit_1() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn demo_walks_through_crud_soft_delete_and_transactions_printing_its_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &format!(
+            "search_paths = [{:?}]\n[[plugin]]\nname = \"sqlite\"\n[[plugin]]\nname = \"soft-delete\"\n",
+            build_dir().display().to_string()
+        ),
+    );
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let out = run(&[
+        "demo",
+        "--config",
+        config.to_str().unwrap(),
+        "--database",
+        &url,
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}\n{stdout}", text(&out.stderr));
+    for expected in [
+        "SQL: CREATE TABLE `products`",
+        "SQL: INSERT INTO `products`",
+        "RETURNING `id`",
+        "SQL: UPDATE `products` SET `deleted_at`=?",
+        "visible: 3, stored: 4",
+        "first(#1) = RecordNotFound",
+        "rows with code TX2 after the rollback: 0",
+        "SQL: DELETE FROM `products`",
+        "done.",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+    // The second migration of an unchanged model runs no DDL.
+    assert!(stdout.contains("0 DDL statement(s)"), "{stdout}");
+}

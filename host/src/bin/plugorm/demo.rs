@@ -1,29 +1,86 @@
-//! `plugorm demo`: the README's main job, on an embedded SQLite file.
+//! `plugorm demo`: the README's main job. On an embedded SQLite file (or any URL), it
+//! migrates a small schema, creates, queries, updates, soft-deletes and runs transactions,
+//! printing each step and the SQL it ran (echoed from the `plugorm::sql` log target by
+//! [`SqlEcho`]).
 
-use plugorm::{Db, Registry, Sql};
+use std::fmt::Write as _;
 
-use crate::table;
+use chrono::NaiveDateTime;
+use plugorm::{Error, Model, Registry};
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, Layer};
+
+/// A product, as the README's "Models and CRUD" section shows it.
+#[derive(Model, Debug, Default, Clone)]
+struct Product {
+    id: i64,
+    #[orm(size = 32, unique_index)]
+    code: String,
+    price: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    #[orm(soft_delete)]
+    deleted_at: Option<NaiveDateTime>,
+}
+
+/// Prints every statement plugorm runs as `   SQL: …  ‖ [params]`.
+pub struct SqlEcho;
+
+#[derive(Default)]
+struct Statement {
+    sql: String,
+    params: String,
+}
+
+impl Visit for Statement {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        match field.name() {
+            "sql" => {
+                let _ = write!(self.sql, "{value:?}");
+            }
+            "sql.params" => {
+                let _ = write!(self.params, "{value:?}");
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for SqlEcho {
+    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
+        if event.metadata().target() != "plugorm::sql" {
+            return;
+        }
+        let mut s = Statement::default();
+        event.record(&mut s);
+        if s.sql.is_empty() {
+            return;
+        }
+        if s.params.is_empty() || s.params == "[]" {
+            println!("   SQL: {}", s.sql);
+        } else {
+            println!("   SQL: {}  ‖ {}", s.sql, s.params);
+        }
+    }
+}
 
 fn step(n: &mut u32, title: &str) {
     *n += 1;
     println!("\n== {n}. {title}");
 }
 
-fn show(sql: &Sql) {
-    println!("   SQL: {}", sql.text);
-}
-
-async fn exec(
-    db: &Db,
-    sql: &str,
-    params: impl plugorm::IntoArgs + Clone,
-) -> Result<u64, plugorm::Error> {
-    show(&db.render_raw(sql, params.clone())?);
-    Ok(db.exec(sql, params).await?.rows_affected)
+fn show(products: &[Product]) {
+    for p in products {
+        let state = match p.deleted_at {
+            Some(at) => format!("deleted at {at}"),
+            None => "alive".into(),
+        };
+        println!("   -> #{} {} price {} ({state})", p.id, p.code, p.price);
+    }
 }
 
 /// Runs the demo against `database` (default: a new file in the temp directory).
-pub async fn run(registry: &Registry, database: Option<String>) -> Result<(), plugorm::Error> {
+pub async fn run(registry: &Registry, database: Option<String>) -> Result<(), Error> {
     let url = match database {
         Some(u) => u,
         None => {
@@ -36,51 +93,147 @@ pub async fn run(registry: &Registry, database: Option<String>) -> Result<(), pl
     step(&mut n, &format!("open {url}"));
     let db = registry.open(&url).await?;
     println!("   dialect: {}", db.dialect().name());
+    for p in registry.plugins() {
+        println!(
+            "   plugin: {} {} ({})",
+            p.manifest.name, p.manifest.version, p.origin
+        );
+    }
 
-    step(&mut n, "create a table");
-    exec(&db, "CREATE TABLE IF NOT EXISTS products (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE, price INTEGER NOT NULL)", ()).await?;
+    step(
+        &mut n,
+        "auto_migrate::<Product>() — create the table and its unique index",
+    );
+    let report = db.auto_migrate::<Product>().await?;
+    println!("   {} DDL statement(s)", report.statements.len());
+    step(&mut n, "auto_migrate again — nothing to do");
+    let report = db.auto_migrate::<Product>().await?;
+    println!("   {} DDL statement(s)", report.statements.len());
 
-    step(&mut n, "insert two rows");
-    exec(
-        &db,
-        "INSERT INTO products (code, price) VALUES (?, ?), (?, ?)",
-        ("D42", 100, "F17", 250),
-    )
+    step(
+        &mut n,
+        "create one product — the key and timestamps are filled in",
+    );
+    let mut d42 = Product {
+        code: "D42".into(),
+        price: 100,
+        ..Default::default()
+    };
+    db.create(&mut d42).await?;
+    show(std::slice::from_ref(&d42));
+
+    step(&mut n, "create three more in one batch");
+    let mut more: Vec<Product> = [("F17", 250), ("K9", 40), ("Z1", 990)]
+        .into_iter()
+        .map(|(code, price)| Product {
+            code: code.into(),
+            price,
+            ..Default::default()
+        })
+        .collect();
+    db.create_in_batches(&mut more, 500).await?;
+    show(&more);
+
+    step(
+        &mut n,
+        "query: first by code, then a filtered, ordered page, a count and a pluck",
+    );
+    let p: Product = db
+        .model::<Product>()
+        .filter("code = ?", ("D42",))
+        .first()
+        .await?;
+    show(std::slice::from_ref(&p));
+    let cheap = db
+        .model::<Product>()
+        .filter_expr(Product::PRICE.lt(300))
+        .order("price desc")
+        .limit(2)
+        .find()
+        .await?;
+    show(&cheap);
+    let count = db.model::<Product>().count().await?;
+    println!("   -> count = {count}");
+    let codes: Vec<String> = db.model::<Product>().order("code").pluck("code").await?;
+    println!("   -> codes = {codes:?}");
+
+    step(
+        &mut n,
+        "update one column of a record, then many rows by condition",
+    );
+    db.record(&mut d42).update("price", 200).await?;
+    show(std::slice::from_ref(&d42));
+    let changed = db
+        .model::<Product>()
+        .filter("price < ?", (50,))
+        .update("price", 50)
+        .await?;
+    println!("   -> {changed} row(s) raised to 50");
+
+    step(
+        &mut n,
+        "soft delete — an UPDATE of deleted_at; the row is hidden, not gone",
+    );
+    db.delete(&mut d42).await?;
+    println!(
+        "   -> visible: {}, stored: {}",
+        db.model::<Product>().count().await?,
+        db.model::<Product>().unscoped().count().await?
+    );
+    match db.model::<Product>().id(d42.id).first().await {
+        Err(Error::RecordNotFound) => println!("   -> first(#{}) = RecordNotFound", d42.id),
+        other => println!("   -> unexpected: {:?}", other.map(|p| p.code)),
+    }
+
+    step(&mut n, "a transaction that commits");
+    db.transaction(|tx| async move {
+        let mut a = Product {
+            code: "TX1".into(),
+            price: 10,
+            ..Default::default()
+        };
+        tx.create(&mut a).await?;
+        tx.model::<Product>().id(a.id).update("price", 11).await?;
+        Ok(())
+    })
     .await?;
 
-    step(&mut n, "query");
-    let q = "SELECT id, code, price FROM products WHERE price > ? ORDER BY id";
-    show(&db.render_raw(q, (50,))?);
-    print!("{}", table::rows(&db.raw(q, (50,)).await?));
-
-    step(&mut n, "a transaction that rolls back to a savepoint");
-    let tx = db.begin().await?;
-    tx.exec("UPDATE products SET price = ? WHERE code = ?", (200, "D42"))
-        .await?;
-    tx.savepoint("before_delete").await?;
-    tx.exec("DELETE FROM products WHERE code = ?", ("F17",))
-        .await?;
-    tx.rollback_to("before_delete").await?;
-    tx.commit().await?;
-    print!(
-        "{}",
-        table::rows(
-            &db.raw("SELECT code, price FROM products ORDER BY id", ())
-                .await?
-        )
-    );
-
-    step(&mut n, "a unique violation, translated");
-    match db
-        .exec(
-            "INSERT INTO products (code, price) VALUES (?, ?)",
-            ("D42", 1),
-        )
-        .await
-    {
-        Err(e) => println!("   error (as expected): {e}"),
-        Ok(_) => println!("   unexpected: the duplicate was accepted"),
+    step(&mut n, "a transaction that fails and rolls back");
+    let failed = db
+        .transaction(|tx| async move {
+            let mut b = Product {
+                code: "TX2".into(),
+                price: 20,
+                ..Default::default()
+            };
+            tx.create(&mut b).await?;
+            // The same code again: the unique index refuses it, so nothing is kept.
+            let mut dup = Product {
+                code: "TX2".into(),
+                price: 21,
+                ..Default::default()
+            };
+            tx.create(&mut dup).await?;
+            Ok(())
+        })
+        .await;
+    match failed {
+        Err(e) => println!("   -> error (as expected): {e}"),
+        Ok(()) => println!("   -> unexpected: the duplicate was accepted"),
     }
+    let tx2 = db
+        .model::<Product>()
+        .filter("code = ?", ("TX2",))
+        .count()
+        .await?;
+    println!("   -> rows with code TX2 after the rollback: {tx2}");
+
+    step(&mut n, "unscoped delete — a real DELETE");
+    let removed = db.model::<Product>().unscoped().id(d42.id).delete().await?;
+    println!("   -> {removed} row(s) removed");
+    let all = db.model::<Product>().unscoped().order("id").find().await?;
+    show(&all);
+
     db.close().await?;
     println!("\ndone.");
     Ok(())

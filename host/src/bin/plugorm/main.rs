@@ -4,6 +4,7 @@ use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 use plugorm::{config::PluginsConfig, Registry};
+use tracing_subscriber::Layer as _;
 
 mod demo;
 mod table;
@@ -127,18 +128,30 @@ async fn run(cli: Cli) -> Result<(), plugorm::Error> {
     Ok(())
 }
 
-fn main() -> ExitCode {
-    // A failed statement is reported once, as the command's error: the SQL logger's own
-    // error line (target `plugorm::sql`) is shown only when RUST_LOG asks for it.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,plugorm::sql=off")),
-        )
+/// Logs to stderr. A failed statement is reported once, as the command's error: the SQL
+/// logger's own lines (target `plugorm::sql`) show only when RUST_LOG asks for them. The
+/// demo also echoes every statement to stdout.
+fn init_logging(echo_sql: bool) {
+    use tracing_subscriber::{filter::Targets, layer::SubscriberExt, util::SubscriberInitExt};
+    let stderr = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
+        .with_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,plugorm::sql=off")),
+        );
+    let echo = echo_sql.then(|| {
+        demo::SqlEcho.with_filter(Targets::new().with_target("plugorm::sql", tracing::Level::DEBUG))
+    });
+    tracing_subscriber::registry()
+        .with(stderr)
+        .with(echo)
         .init();
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(matches!(cli.command, Command::Demo { .. }));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
