@@ -50,6 +50,14 @@ pub enum Error {
     /// A field or column name the model does not have.
     #[error("invalid field: model `{model}` has no field or column `{field}`")]
     InvalidField { model: String, field: String },
+    /// A write names a field its permissions exclude from that write (a `readonly` field
+    /// in an update, a `create_only` field in an update, an `update_only` one in a create).
+    #[error("field `{field}` of model `{model}` cannot be written on {operation}: its permissions (readonly / create_only / update_only) exclude it — leave it out")]
+    FieldNotWritable {
+        model: String,
+        field: String,
+        operation: &'static str,
+    },
     /// Transaction misuse (commit outside a transaction, begin inside one).
     #[error("invalid transaction: {0}")]
     InvalidTransaction(String),

@@ -7,14 +7,12 @@
 use std::marker::PhantomData;
 
 use abi_stable::std_types::RBox;
-use plugorm_plugin_api::{
-    statement::{BinOp, Expr, OrderBy},
-    Value,
-};
+use plugorm_plugin_api::statement::{BinOp, Expr, OrderBy};
 
-use super::Model;
+use super::{FieldType, Model};
 
-/// Column `name` of model `M`, holding values of type `V`.
+/// Column `name` of model `M`, holding values of type `V` — any [`FieldType`], so a
+/// handle works for user types (an enum stored as text) as well as the built-in ones.
 ///
 /// ```
 /// # use plugorm::model::Column;
@@ -44,7 +42,7 @@ impl<M, V> std::fmt::Debug for Column<M, V> {
     }
 }
 
-impl<M: Model, V: Into<Value>> Column<M, V> {
+impl<M: Model, V: FieldType> Column<M, V> {
     /// The handle of column `name` (as the derive generates it).
     pub const fn new(name: &'static str) -> Self {
         Column {
@@ -65,27 +63,27 @@ impl<M: Model, V: Into<Value>> Column<M, V> {
 
     /// `= v` (`IS NULL` for a NULL value).
     pub fn eq(&self, v: impl Into<V>) -> Expr {
-        self.expr().eq(v.into())
+        self.expr().eq(v.into().to_value())
     }
     /// `<> v`.
     pub fn ne(&self, v: impl Into<V>) -> Expr {
-        self.expr().ne(v.into())
+        self.expr().ne(v.into().to_value())
     }
     /// `> v`.
     pub fn gt(&self, v: impl Into<V>) -> Expr {
-        self.expr().gt(v.into())
+        self.expr().gt(v.into().to_value())
     }
     /// `>= v`.
     pub fn gte(&self, v: impl Into<V>) -> Expr {
-        self.expr().gte(v.into())
+        self.expr().gte(v.into().to_value())
     }
     /// `< v`.
     pub fn lt(&self, v: impl Into<V>) -> Expr {
-        self.expr().lt(v.into())
+        self.expr().lt(v.into().to_value())
     }
     /// `<= v`.
     pub fn lte(&self, v: impl Into<V>) -> Expr {
-        self.expr().lte(v.into())
+        self.expr().lte(v.into().to_value())
     }
     /// `LIKE pattern`.
     pub fn like(&self, pattern: &str) -> Expr {
@@ -94,11 +92,14 @@ impl<M: Model, V: Into<Value>> Column<M, V> {
     /// `IN (values…)` (`= ?` for one value, `IN (NULL)` for none).
     pub fn in_<I: Into<V>>(&self, values: impl IntoIterator<Item = I>) -> Expr {
         self.expr()
-            .in_values(values.into_iter().map(|v| v.into().into()))
+            .in_values(values.into_iter().map(|v| v.into().to_value()))
     }
     /// `NOT IN (values…)`.
     pub fn not_in<I: Into<V>>(&self, values: impl IntoIterator<Item = I>) -> Expr {
-        let list = values.into_iter().map(|v| Expr::value(v.into())).collect();
+        let list = values
+            .into_iter()
+            .map(|v| Expr::value(v.into().to_value()))
+            .collect();
         Expr::In {
             expr: RBox::new(self.expr()),
             list,

@@ -298,7 +298,8 @@ impl<T: Model> crate::Query<T> {
         let mut columns = Vec::new();
         let mut row = Vec::new();
         for (k, v) in pairs {
-            columns.push(abi_stable::std_types::RString::from(self.column_of(k)?));
+            let i = super::writable_field::<T>(k, super::WriteKind::Create)?;
+            columns.push(T::schema().fields[i].column.clone());
             row.push(Expr::value(v.into()));
         }
         let mut pairs: Vec<_> = columns.into_iter().zip(row).collect();

@@ -16,6 +16,43 @@ use plugorm_plugin_api::{
 
 use crate::{Db, Error, Model, Result};
 
+/// The kind of write a field is named in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriteKind {
+    Create,
+    Update,
+}
+
+/// The index of the field `name` that a write names explicitly (a map key, the column of
+/// `update`). A field whose permissions forbid that write (`readonly`, `create_only` on
+/// update, `update_only` on create) is refused: GORM drops it silently, which loses the
+/// caller's value without a word.
+pub(crate) fn writable_field<T: Model>(name: &str, kind: WriteKind) -> Result<usize> {
+    let schema = T::schema();
+    let i = schema
+        .field_index(name)
+        .ok_or_else(|| Error::InvalidField {
+            model: schema.name.to_string(),
+            field: name.to_string(),
+        })?;
+    let f = &schema.fields[i];
+    let allowed = match kind {
+        WriteKind::Create => f.creatable,
+        WriteKind::Update => f.updatable,
+    };
+    if !allowed {
+        return Err(Error::FieldNotWritable {
+            model: schema.name.to_string(),
+            field: f.name.to_string(),
+            operation: match kind {
+                WriteKind::Create => "create",
+                WriteKind::Update => "update",
+            },
+        });
+    }
+    Ok(i)
+}
+
 /// Refuses a model with a soft-delete field when no plugin serves soft delete (a silent
 /// hard delete, or queries returning deleted rows, would be worse than an error).
 pub(crate) fn check_model<T: Model>(db: &Db, unscoped: bool, _writing: bool) -> Result<()> {

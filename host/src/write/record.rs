@@ -67,12 +67,7 @@ impl<'a, T: Model> Record<'a, T> {
     }
 
     fn index_of(&self, name: &str) -> Result<usize> {
-        T::schema()
-            .field_index(name)
-            .ok_or_else(|| Error::InvalidField {
-                model: T::schema().name.to_string(),
-                field: name.to_string(),
-            })
+        super::writable_field::<T>(name, super::WriteKind::Update)
     }
 
     fn chosen(&self, i: usize) -> bool {
@@ -128,10 +123,13 @@ impl<'a, T: Model> Record<'a, T> {
         self,
         pairs: impl IntoIterator<Item = (&'static str, V)>,
     ) -> Result<u64> {
-        let mut set = Vec::new();
-        for (k, v) in pairs {
-            let i = self.index_of(k)?;
-            let v = v.into();
+        // Every key is checked before the record changes: a refused key leaves it intact.
+        let pairs = pairs
+            .into_iter()
+            .map(|(k, v)| Ok((self.index_of(k)?, v.into())))
+            .collect::<Result<Vec<(usize, Value)>>>()?;
+        let mut set = Vec::with_capacity(pairs.len());
+        for (i, v) in pairs {
             set_value(self.item, i, &v)?;
             set.push((i, Expr::value(v)));
         }

@@ -1,6 +1,7 @@
 //! Bulk updates and deletes of a [`Query`]: by condition, without model hooks.
 
 use plugorm_plugin_api::{
+    abi_stable::std_types::RString,
     schema::TimeTracking,
     statement::{Assignment, Delete, Statement, Update},
     Processor,
@@ -54,6 +55,12 @@ pub(crate) async fn run_bulk<T: Model>(
 }
 
 impl<T: Model> Query<T> {
+    /// The column of a field an update names, refused when the field is not updatable.
+    fn updatable_column(&self, name: &str) -> Result<RString> {
+        let i = super::writable_field::<T>(name, super::WriteKind::Update)?;
+        Ok(T::schema().fields[i].column.clone())
+    }
+
     fn update_statement(&self, set: Vec<Assignment>) -> Statement {
         let mut u = Update::new(self.table_ref());
         u.set = set.into();
@@ -65,7 +72,7 @@ impl<T: Model> Query<T> {
     /// The value may be an expression: `Expr::raw("price * ? + ?", …)`.
     pub async fn update(&self, column: &str, value: impl IntoArg) -> Result<u64> {
         let mut set = vec![Assignment {
-            column: self.column_of(column)?.into(),
+            column: self.updatable_column(column)?,
             value: value.into_arg(),
         }];
         if !self.db.session.skip_hooks {
@@ -89,7 +96,7 @@ impl<T: Model> Query<T> {
         let mut set = Vec::new();
         for (k, v) in pairs {
             set.push(Assignment {
-                column: self.column_of(k)?.into(),
+                column: self.updatable_column(k)?,
                 value: v.into_arg(),
             });
         }
@@ -136,7 +143,7 @@ impl<T: Model> Query<T> {
     /// Like [`Query::update`] without the auto-update time (GORM's `UpdateColumn`).
     pub async fn update_column(&self, column: &str, value: impl IntoArg) -> Result<u64> {
         let set = vec![Assignment {
-            column: self.column_of(column)?.into(),
+            column: self.updatable_column(column)?,
             value: value.into_arg(),
         }];
         run_bulk(
@@ -206,7 +213,7 @@ impl<T: Model> Query<T> {
     /// SQLite; an `Unsupported` error elsewhere).
     pub async fn update_returning(&self, column: &str, value: impl IntoArg) -> Result<Vec<T>> {
         let mut set = vec![Assignment {
-            column: self.column_of(column)?.into(),
+            column: self.updatable_column(column)?,
             value: value.into_arg(),
         }];
         if !self.db.session.skip_hooks {

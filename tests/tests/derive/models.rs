@@ -19,7 +19,10 @@ pub enum Tier {
 impl FieldType for Tier {
     const DATA_TYPE: DataType = DataType::String;
     fn to_value(&self) -> Value {
-        Value::from(*self)
+        match self {
+            Tier::Free => "free".into(),
+            Tier::Pro => "pro".into(),
+        }
     }
     fn from_cell(cell: Cell<'_>) -> Result<Self, DecodeError> {
         match cell {
@@ -33,15 +36,8 @@ impl FieldType for Tier {
     }
 }
 
-/// Lets `Column<_, Tier>` (the typed handle) take a `Tier`.
-impl From<Tier> for Value {
-    fn from(t: Tier) -> Value {
-        match t {
-            Tier::Free => "free".into(),
-            Tier::Pro => "pro".into(),
-        }
-    }
-}
+// No `From<Tier> for Value` is needed: the typed handle `Sample::TIER` converts through
+// `FieldType::to_value`.
 
 /// Embedded with a prefix in [`Account`] and [`Sample`].
 #[derive(Model, Debug, Default, Clone, PartialEq)]

@@ -159,3 +159,73 @@ async fn skip_migration_fields_are_read_and_written_but_not_migrated() {
     db.create(&mut r).await.unwrap();
     assert_eq!(db.model::<Report>().id(r.id).first().await.unwrap(), r);
 }
+
+/// A write that names a field its permissions exclude is refused with a typed error and
+/// writes nothing (GORM drops the field silently, losing the caller's value).
+#[tokio::test]
+async fn explicit_writes_of_excluded_fields_are_refused() {
+    use plugorm::Error;
+    let db = sqlite_memory().await;
+    db.auto_migrate::<Member>().await.unwrap();
+    let mut m = Member {
+        name: "ann".into(),
+        origin: "web".into(),
+        ..Default::default()
+    };
+    db.create(&mut m).await.unwrap();
+    let before = stored(&db, m.id).await;
+
+    let refused = |r: plugorm::Result<u64>, field: &str, operation: &str| match r {
+        Err(Error::FieldNotWritable {
+            field: f,
+            operation: o,
+            model,
+        }) => {
+            assert_eq!(
+                (f.as_str(), o, model.as_str()),
+                (field, operation, "Member")
+            );
+        }
+        other => panic!("{field}: expected FieldNotWritable, got {other:?}"),
+    };
+    refused(
+        db.record(&mut m).update("score", 1).await,
+        "score",
+        "update",
+    );
+    refused(
+        db.record(&mut m)
+            .updates_map([("name", "x"), ("origin", "y")])
+            .await,
+        "origin",
+        "update",
+    );
+    refused(
+        db.model::<Member>().id(m.id).update("legacy", 2).await,
+        "legacy",
+        "update",
+    );
+    refused(
+        db.model::<Member>()
+            .id(m.id)
+            .update_column("score", 3)
+            .await,
+        "score",
+        "update",
+    );
+    match db
+        .model::<Member>()
+        .create_map([("name", "carl"), ("note", "n")])
+        .await
+    {
+        Err(Error::FieldNotWritable {
+            field, operation, ..
+        }) => {
+            assert_eq!((field.as_str(), operation), ("note", "create"));
+        }
+        other => panic!("expected FieldNotWritable, got {other:?}"),
+    }
+    assert_eq!(stored(&db, m.id).await, before, "nothing was written");
+    assert_eq!(m.name, "ann", "the record was not changed either");
+    assert_eq!(db.model::<Member>().count().await.unwrap(), 1);
+}
