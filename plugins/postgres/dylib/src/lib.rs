@@ -1,1 +1,3 @@
-//! The loadable `.so` of the postgres plugin (being written).
+//! The loadable `.so` of the PostgreSQL plugin: exports the root module and nothing else.
+
+plugorm_plugin_api::export_plugin!(plugorm_postgres::PLUGIN);

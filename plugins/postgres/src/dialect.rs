@@ -1,0 +1,166 @@
+//! The PostgreSQL dialect: rendering overrides and connecting.
+
+use std::sync::Arc;
+
+use plugorm_plugin_api::{
+    abi_stable::std_types::RVec,
+    dialect::{Capabilities, Dialect, PoolOptions, UpsertStyle},
+    migrate::{Ddl, TableInfo},
+    render::{render, SqlRenderer, SqlWriter},
+    runtime::in_runtime,
+    schema::{FieldSchema, IndexSchema, ModelSchema},
+    statement::{Statement, TableRef},
+    BoxFuture, DbResult, Pool, Rows, Sql,
+};
+
+use crate::{
+    ddl,
+    error::connect_error,
+    introspect,
+    options::{self, Target},
+    pool::PgPool,
+};
+
+/// The pool retries a refused or unreachable server until its connect timeout and then
+/// reports only the timeout; one more direct attempt names the cause.
+async fn timed_out(target: &Target, timeout_ms: u64) -> plugorm_plugin_api::DbError {
+    use sqlx_core::connection::Connection as _;
+    let attempt = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        sqlx_postgres::PgConnection::connect_with(&target.connect),
+    )
+    .await;
+    let cause = match attempt {
+        Ok(Err(e)) => format!("; last attempt: {e}"),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            String::new()
+        }
+        Err(_) => "; last attempt: no answer within 2 s".to_string(),
+    };
+    plugorm_plugin_api::DbError::Connect {
+        message: format!(
+            "{}: no connection within the connect timeout ({timeout_ms} ms){cause}",
+            target.label
+        ),
+    }
+}
+
+/// The PostgreSQL dialect.
+///
+/// Rendering is the default renderer's (GORM's generic clause builders, double-quoted
+/// identifiers) with `$n` placeholders, so LIMIT and OFFSET are bound parameters too:
+///
+/// ```
+/// use plugorm_plugin_api::{statement::{Expr, Select, Statement, TableRef}, Dialect};
+/// let mut q = Select::from_table(TableRef::new("users"));
+/// q.filter(Expr::col("users", "name").eq("jinzhu"));
+/// q.limit = Some(1).into();
+/// let sql = plugorm_postgres::PostgresDialect.render(&Statement::Select(q)).unwrap();
+/// assert_eq!(sql.text.as_str(), r#"SELECT * FROM "users" WHERE "users"."name" = $1 LIMIT $2"#);
+/// assert_eq!(sql.params.len(), 2);
+/// ```
+///
+/// DDL follows GORM's postgres driver (see the `ddl` module):
+///
+/// ```
+/// use plugorm_plugin_api::{migrate::Ddl, schema::{DataType, FieldSchema}, statement::TableRef, Dialect};
+/// let ddl = Ddl::AddColumn { table: TableRef::new("users"), field: FieldSchema::new("age", "age", DataType::UInt) };
+/// let sql = Dialect::render_ddl(&plugorm_postgres::PostgresDialect, &ddl).unwrap();
+/// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "users" ADD "age" bigint"#);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PostgresDialect;
+
+impl SqlRenderer for PostgresDialect {
+    /// `$1`, `$2`, … by position.
+    fn write_placeholder(&self, w: &mut SqlWriter, index: usize) {
+        w.push('$');
+        w.push_str(&index.to_string());
+    }
+
+    /// PostgreSQL truncates identifiers to 63 bytes (`NAMEDATALEN - 1`).
+    fn identifier_max_length(&self) -> usize {
+        63
+    }
+
+    fn column_type(&self, field: &FieldSchema) -> DbResult<String> {
+        Ok(ddl::column_type(field))
+    }
+
+    fn ddl_create_table(&self, table: &TableRef, schema: &ModelSchema) -> DbResult<Vec<Sql>> {
+        ddl::create_table(self, table, schema)
+    }
+
+    fn ddl_add_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
+        ddl::add_column(self, table, field)
+    }
+
+    fn ddl_alter_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
+        ddl::alter_column(self, table, field)
+    }
+
+    fn ddl_create_index(&self, table: &TableRef, index: &IndexSchema) -> DbResult<Vec<Sql>> {
+        ddl::create_index(self, table, index)
+    }
+
+    fn ddl_drop_table(&self, table: &TableRef, if_exists: bool) -> DbResult<Vec<Sql>> {
+        ddl::drop_table(self, table, if_exists)
+    }
+}
+
+impl Dialect for PostgresDialect {
+    fn name(&self) -> &str {
+        "postgres"
+    }
+
+    fn url_schemes(&self) -> Vec<String> {
+        vec!["postgres".into(), "postgresql".into()]
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            returning: true,
+            savepoints: true,
+            upsert: UpsertStyle::OnConflict,
+            row_locks: true,
+            // The protocol counts parameters in an unsigned 16-bit field.
+            max_params: 65_535,
+        }
+    }
+
+    fn render(&self, stmt: &Statement) -> DbResult<Sql> {
+        render(self, stmt)
+    }
+
+    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
+        SqlRenderer::render_ddl(self, ddl)
+    }
+
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
+        introspect::queries(table)
+    }
+
+    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+        introspect::parse(table, results)
+    }
+
+    fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>> {
+        let url = url.to_string();
+        Box::pin(in_runtime(async move {
+            let target = options::parse(&url)?;
+            let pool = match options::pool_options(&options, &target.session)
+                .connect_with(target.connect.clone())
+                .await
+            {
+                Ok(pool) => pool,
+                Err(sqlx_core::Error::PoolTimedOut) => {
+                    return Err(timed_out(&target, options.connect_timeout_ms).await)
+                }
+                Err(e) => return Err(connect_error(&target.label, e)),
+            };
+            tracing::info!(database = %target.label, "postgres pool opened");
+            Ok(Arc::new(PgPool::new(pool, target.cache)) as Arc<dyn Pool>)
+        }))
+    }
+}

@@ -1,0 +1,791 @@
+//! The PostgreSQL plugin, loaded from its `.so` (or linked in with `--features static`):
+//! the golden SQL of sql-golden.md's postgres column, rendered by the plugin alone and
+//! through the host's dry run; then real round trips on the server at `PLUGORM_PG_URL`,
+//! each test in a schema of its own (see `plugorm_tests::postgres`).
+
+use std::sync::Arc;
+
+use plugorm::{
+    plugin_api::{
+        statement::{
+            Assignment, Conflict, ConflictAction, Delete, Expr, Insert, Lock, LockStrength,
+            LockWait, OrderBy, RawSql, Select, Statement, TableRef,
+        },
+        Dialect,
+    },
+    Db, Model, OnConflict, Value,
+};
+use plugorm_tests::{postgres, product::Product};
+
+/// The PostgreSQL dialect as the host sees it (no server needed to render).
+fn dialect() -> Arc<dyn Dialect> {
+    let registry = postgres::registry_with("");
+    match registry.dialect_for_scheme("postgres") {
+        Some(d) => d,
+        None => panic!("no dialect serves postgres://"),
+    }
+}
+
+fn render(d: &dyn Dialect, stmt: Statement) -> (String, Vec<Value>) {
+    match d.render(&stmt) {
+        Ok(sql) => (
+            sql.text.to_string(),
+            sql.params
+                .iter()
+                .map(|p| p.as_enum().cloned().unwrap_or(Value::Null))
+                .collect(),
+        ),
+        Err(e) => panic!("{stmt:?} did not render: {e}"),
+    }
+}
+
+fn users() -> TableRef {
+    TableRef::new("users")
+}
+
+fn soft_deleted(table: &str) -> Expr {
+    Expr::col(table, "deleted_at").is_null()
+}
+
+fn lock(strength: LockStrength, wait: LockWait, of: &[&str]) -> Lock {
+    Lock {
+        strength,
+        of: of.iter().map(|t| (*t).into()).collect(),
+        wait,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Golden SQL rendered by the plugin from statement trees
+
+#[test]
+fn both_url_schemes_are_served() {
+    let d = dialect();
+    assert_eq!(d.name(), "postgres");
+    assert_eq!(d.url_schemes(), ["postgres", "postgresql"]);
+    let registry = postgres::registry_with("");
+    assert!(registry.dialect_for_scheme("postgresql").is_some());
+}
+
+#[test]
+fn golden_selects_bind_limit_and_offset() {
+    let d = dialect();
+    // G01 First.
+    let mut q = Select::from_table(users());
+    q.filter(soft_deleted("users"));
+    q.order_by.push(OrderBy::asc(Expr::col("users", "id")));
+    q.limit = Some(1).into();
+    assert_eq!(
+        render(&*d, Statement::Select(q.clone())),
+        (
+            r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL ORDER BY "users"."id" LIMIT $1"#.into(),
+            vec![Value::I64(1)]
+        )
+    );
+    // G04 First by primary key: the key's placeholder comes first.
+    let mut by_id = q.clone();
+    by_id
+        .conditions
+        .insert(0, Expr::col("users", "id").eq(10i64));
+    assert_eq!(
+        render(&*d, Statement::Select(by_id)),
+        (
+            r#"SELECT * FROM "users" WHERE "users"."id" = $1 AND "users"."deleted_at" IS NULL ORDER BY "users"."id" LIMIT $2"#.into(),
+            vec![Value::I64(10), Value::I64(1)]
+        )
+    );
+    // G46 Limit + Offset, G47 Offset only, G48 Limit on a bare table.
+    let mut page = Select::from_table(users());
+    page.filter(soft_deleted("users"));
+    page.limit = Some(10).into();
+    page.offset = Some(5).into();
+    assert_eq!(
+        render(&*d, Statement::Select(page.clone())),
+        (
+            r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL LIMIT $1 OFFSET $2"#.into(),
+            vec![Value::I64(10), Value::I64(5)]
+        )
+    );
+    page.limit = None.into();
+    page.offset = Some(3).into();
+    assert_eq!(
+        render(&*d, Statement::Select(page)).0,
+        r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL OFFSET $1"#
+    );
+    let mut bare = Select::from_table(users());
+    bare.limit = Some(5).into();
+    assert_eq!(
+        render(&*d, Statement::Select(bare)).0,
+        r#"SELECT * FROM "users" LIMIT $1"#
+    );
+    // G10 Find by key list; G13 IN with a slice inside raw SQL.
+    let mut ids = Select::from_table(users());
+    ids.filter(Expr::col("users", "id").in_values([1i64.into(), 2i64.into(), 3i64.into()]));
+    ids.filter(soft_deleted("users"));
+    assert_eq!(
+        render(&*d, Statement::Select(ids)).0,
+        r#"SELECT * FROM "users" WHERE "users"."id" IN ($1,$2,$3) AND "users"."deleted_at" IS NULL"#
+    );
+    let mut names = Select::from_table(users());
+    names.filter(Expr::Raw(RawSql {
+        sql: "name IN ?".into(),
+        args: vec![Expr::List(
+            vec![Expr::value("jinzhu"), Expr::value("jinzhu 2")].into(),
+        )]
+        .into(),
+    }));
+    names.filter(soft_deleted("users"));
+    assert_eq!(
+        render(&*d, Statement::Select(names)).0,
+        r#"SELECT * FROM "users" WHERE name IN ($1,$2) AND "users"."deleted_at" IS NULL"#
+    );
+}
+
+#[test]
+fn golden_locking_clauses() {
+    let d = dialect();
+    let locked = |l: Lock, first: bool| {
+        let mut q = Select::from_table(users());
+        q.filter(soft_deleted("users"));
+        if first {
+            q.order_by.push(OrderBy::asc(Expr::col("users", "id")));
+            q.limit = Some(1).into();
+        }
+        q.lock = Some(l).into();
+        render(&*d, Statement::Select(q)).0
+    };
+    // G68, G70, G71.
+    assert_eq!(
+        locked(lock(LockStrength::Update, LockWait::Wait, &[]), false),
+        r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL FOR UPDATE"#
+    );
+    assert_eq!(
+        locked(lock(LockStrength::Update, LockWait::NoWait, &[]), false),
+        r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL FOR UPDATE NOWAIT"#
+    );
+    assert_eq!(
+        locked(lock(LockStrength::Update, LockWait::SkipLocked, &[]), true),
+        r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL ORDER BY "users"."id" LIMIT $1 FOR UPDATE SKIP LOCKED"#
+    );
+    // PostgreSQL's other strengths and OF.
+    assert_eq!(
+        locked(
+            lock(LockStrength::Share, LockWait::NoWait, &["users"]),
+            false
+        ),
+        r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL FOR SHARE OF "users" NOWAIT"#
+    );
+    assert_eq!(
+        locked(lock(LockStrength::NoKeyUpdate, LockWait::Wait, &[]), false),
+        r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL FOR NO KEY UPDATE"#
+    );
+    assert_eq!(
+        locked(
+            lock(LockStrength::KeyShare, LockWait::SkipLocked, &["a", "b"]),
+            false
+        ),
+        r#"SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL FOR KEY SHARE OF "a","b" SKIP LOCKED"#
+    );
+}
+
+fn languages_insert() -> Insert {
+    let mut ins = Insert::new(TableRef::new("languages"), ["code".into(), "name".into()]);
+    ins.rows
+        .push(vec![Expr::value("zh"), Expr::value("Chinese")].into());
+    ins
+}
+
+#[test]
+fn golden_inserts_returning_and_upserts() {
+    let d = dialect();
+    // G74 batch insert with the key read back.
+    let mut ins = Insert::new(TableRef::new("products"), ["code".into(), "price".into()]);
+    ins.rows
+        .push(vec![Expr::value("A"), Expr::value(1i64)].into());
+    ins.rows
+        .push(vec![Expr::value("B"), Expr::value(2i64)].into());
+    ins.returning.push("id".into());
+    assert_eq!(
+        render(&*d, Statement::Insert(ins)).0,
+        r#"INSERT INTO "products" ("code","price") VALUES ($1,$2),($3,$4) RETURNING "id""#
+    );
+    // G80 an expression value.
+    let mut ins = Insert::new(users(), ["age".into(), "name".into()]);
+    ins.rows
+        .push(vec![Expr::raw("?+1", [Value::I64(17)]), Expr::value("jinzhu")].into());
+    ins.returning.push("id".into());
+    assert_eq!(
+        render(&*d, Statement::Insert(ins)).0,
+        r#"INSERT INTO "users" ("age","name") VALUES ($1+1,$2) RETURNING "id""#
+    );
+    // G82 explicit assignment, G83 / G84 copy from excluded.
+    let mut ins = languages_insert();
+    ins.on_conflict = Some(Conflict {
+        target: vec!["code".into()].into(),
+        action: ConflictAction::Update(
+            vec![Assignment {
+                column: "name".into(),
+                value: Expr::value("upsert-new"),
+            }]
+            .into(),
+        ),
+        condition: None.into(),
+    })
+    .into();
+    assert_eq!(
+        render(&*d, Statement::Insert(ins)),
+        (
+            r#"INSERT INTO "languages" ("code","name") VALUES ($1,$2) ON CONFLICT ("code") DO UPDATE SET "name"=$3"#.into(),
+            vec!["zh".into(), "Chinese".into(), "upsert-new".into()]
+        )
+    );
+    let mut ins = languages_insert();
+    ins.on_conflict = Some(Conflict {
+        target: vec!["code".into()].into(),
+        action: ConflictAction::UpdateColumns(vec!["name".into()].into()),
+        condition: None.into(),
+    })
+    .into();
+    assert_eq!(
+        render(&*d, Statement::Insert(ins)).0,
+        r#"INSERT INTO "languages" ("code","name") VALUES ($1,$2) ON CONFLICT ("code") DO UPDATE SET "name"="excluded"."name""#
+    );
+    // G88 DO NOTHING (no target) with RETURNING.
+    let mut ins = Insert::new(TableRef::new("companies"), ["name".into()]);
+    ins.rows.push(vec![Expr::value("acme")].into());
+    ins.on_conflict = Some(Conflict {
+        target: vec!["id".into()].into(),
+        action: ConflictAction::DoNothing,
+        condition: None.into(),
+    })
+    .into();
+    ins.returning.push("id".into());
+    assert_eq!(
+        render(&*d, Statement::Insert(ins)).0,
+        r#"INSERT INTO "companies" ("name") VALUES ($1) ON CONFLICT DO NOTHING RETURNING "id""#
+    );
+}
+
+#[test]
+fn golden_deletes_returning_raw_sql_and_quoting() {
+    let d = dialect();
+    // G113 / G114.
+    let mut del = Delete::new(TableRef::new("products"));
+    del.conditions
+        .push(Expr::raw("price > ?", [Value::I64(100)]));
+    del.returning.push("*".into());
+    assert_eq!(
+        render(&*d, Statement::Delete(del.clone())).0,
+        r#"DELETE FROM "products" WHERE price > $1 RETURNING *"#
+    );
+    del.returning = vec!["code".into(), "price".into()].into();
+    assert_eq!(
+        render(&*d, Statement::Delete(del)).0,
+        r#"DELETE FROM "products" WHERE price > $1 RETURNING "code","price""#
+    );
+    // G120 / G121 raw SQL: `?` become `$n`, lists expand, `??` stays a `?` (jsonb).
+    let raw = |sql: &str, args: Vec<Expr>| {
+        render(
+            &*d,
+            Statement::Raw(RawSql {
+                sql: sql.into(),
+                args: args.into(),
+            }),
+        )
+        .0
+    };
+    assert_eq!(
+        raw(
+            "SELECT id, name, age FROM users WHERE name = ?",
+            vec![Expr::value("x")]
+        ),
+        "SELECT id, name, age FROM users WHERE name = $1"
+    );
+    assert_eq!(
+        raw(
+            "UPDATE orders SET shipped_at = ? WHERE id IN ?",
+            vec![
+                Expr::value(Value::Null),
+                Expr::List(vec![Expr::value(1i64), Expr::value(2i64), Expr::value(3i64)].into()),
+            ]
+        ),
+        "UPDATE orders SET shipped_at = $1 WHERE id IN ($2,$3,$4)"
+    );
+    assert_eq!(
+        raw(
+            "SELECT doc ?? 'k' FROM t WHERE id = ?",
+            vec![Expr::value(1i64)]
+        ),
+        "SELECT doc ? 'k' FROM t WHERE id = $1"
+    );
+    // Identifiers are quoted, embedded quotes doubled; schema-qualified tables.
+    let mut q = Select::from_table(TableRef::parse("app.we\"ird").alias("w"));
+    q.filter(Expr::col("w", "va\"l").eq(1i64));
+    assert_eq!(
+        render(&*d, Statement::Select(q)).0,
+        r#"SELECT * FROM "app"."we""ird" "w" WHERE "w"."va""l" = $1"#
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Golden SQL through the host's dry run (a connected session renders, nothing runs)
+
+async fn sql_of<F, Fut, R>(db: &Db, f: F) -> (String, Vec<Value>)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = plugorm::Result<R>>,
+{
+    match db.to_sql(f).await {
+        Ok(sql) => (
+            sql.text.to_string(),
+            sql.params
+                .iter()
+                .map(|p| p.as_enum().cloned().unwrap_or(Value::Null))
+                .collect(),
+        ),
+        Err(e) => panic!("dry run failed: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn golden_model_queries_through_the_host() {
+    let Some(db) = postgres::products_db().await else {
+        return;
+    };
+    let dry = db
+        .dry_run()
+        .with_now(|| chrono::DateTime::from_timestamp(0, 0).unwrap_or_default());
+    dry.model::<Product>().first().await.unwrap();
+    dry.model::<Product>().id(10).first().await.unwrap();
+    dry.model::<Product>()
+        .filter("name = ?", ("x",))
+        .take()
+        .await
+        .unwrap();
+    dry.delete(&mut Product {
+        id: 3,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    dry.model::<Product>()
+        .unscoped()
+        .id(3)
+        .delete()
+        .await
+        .unwrap();
+    let statements = dry.dry_run_statements();
+    let texts: Vec<&str> = statements.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            // G05 (with soft delete) / G01
+            r#"SELECT * FROM "products" WHERE "products"."deleted_at" IS NULL ORDER BY "products"."id" LIMIT $1"#,
+            // G04
+            r#"SELECT * FROM "products" WHERE "products"."id" = $1 AND "products"."deleted_at" IS NULL ORDER BY "products"."id" LIMIT $2"#,
+            // G12 / G02
+            r#"SELECT * FROM "products" WHERE name = $1 AND "products"."deleted_at" IS NULL LIMIT $2"#,
+            // G106
+            r#"UPDATE "products" SET "deleted_at"=$1 WHERE "products"."id" = $2 AND "products"."deleted_at" IS NULL"#,
+            // G109
+            r#"DELETE FROM "products" WHERE "products"."id" = $1"#,
+        ]
+    );
+    assert_eq!(statements[1].params.len(), 2, "G04 binds [10, 1]");
+
+    let (text, params) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .filter("code = ?", ("a",))
+            .or("code = ?", ("b",))
+            .limit(10)
+            .offset(5)
+            .find()
+            .await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT * FROM "products" WHERE (code = $1 OR code = $2) AND "products"."deleted_at" IS NULL LIMIT $3 OFFSET $4"#
+    );
+    assert_eq!(
+        params,
+        [
+            Value::from("a"),
+            Value::from("b"),
+            Value::I64(10),
+            Value::I64(5)
+        ]
+    );
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .filter_struct(&Product {
+                code: "x".into(),
+                price: 5,
+                ..Default::default()
+            })
+            .find()
+            .await
+    })
+    .await;
+    // G16's shape.
+    assert_eq!(
+        text,
+        r#"SELECT * FROM "products" WHERE ("products"."code" = $1 AND "products"."price" = $2) AND "products"."deleted_at" IS NULL"#
+    );
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>().ids([1, 2, 3]).find().await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT * FROM "products" WHERE "products"."id" IN ($1,$2,$3) AND "products"."deleted_at" IS NULL"#
+    );
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>().offset(3).find().await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT * FROM "products" WHERE "products"."deleted_at" IS NULL OFFSET $1"#
+    );
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .omit(&["price", "created_at"])
+            .find()
+            .await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT "products"."id","products"."code","products"."updated_at","products"."deleted_at" FROM "products" WHERE "products"."deleted_at" IS NULL"#
+    );
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>().pluck::<i64>("price").await
+    })
+    .await;
+    // G56 has `SELECT "price"`; the host qualifies a plucked column with its table.
+    assert_eq!(
+        text,
+        r#"SELECT "products"."price" FROM "products" WHERE "products"."deleted_at" IS NULL"#
+    );
+    // G70, G71 through the query builder.
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .filter("price > ?", (1,))
+            .for_update()
+            .nowait()
+            .find()
+            .await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT * FROM "products" WHERE price > $1 AND "products"."deleted_at" IS NULL FOR UPDATE NOWAIT"#
+    );
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .for_update()
+            .skip_locked()
+            .first()
+            .await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT * FROM "products" WHERE "products"."deleted_at" IS NULL ORDER BY "products"."id" LIMIT $1 FOR UPDATE SKIP LOCKED"#
+    );
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .for_share()
+            .lock_of(&["products"])
+            .skip_locked()
+            .find()
+            .await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT * FROM "products" WHERE "products"."deleted_at" IS NULL FOR SHARE OF "products" SKIP LOCKED"#
+    );
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .unscoped()
+            .filter("code LIKE ?", ("%D%",))
+            .delete()
+            .await
+    })
+    .await;
+    // G112.
+    assert_eq!(text, r#"DELETE FROM "products" WHERE code LIKE $1"#);
+    // Typed columns.
+    let (text, _) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .filter_cols([Product::PRICE.between(10, 30), Product::CODE.like("P%")])
+            .select_cols([Product::CODE.expr()])
+            .order_by(Product::PRICE.asc())
+            .find()
+            .await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT "products"."code" FROM "products" WHERE ("products"."price" >= $1 AND "products"."price" <= $2) AND "products"."code" LIKE $3 AND "products"."deleted_at" IS NULL ORDER BY "products"."price""#
+    );
+    // G121 raw SQL through the host.
+    let sql = db
+        .render_raw(
+            "UPDATE orders SET shipped_at = ? WHERE id IN ?",
+            (chrono::NaiveDate::default(), vec![1, 2, 3]),
+        )
+        .unwrap();
+    assert_eq!(
+        sql.text.as_str(),
+        "UPDATE orders SET shipped_at = $1 WHERE id IN ($2,$3,$4)"
+    );
+    assert_eq!(Product::schema().table.as_str(), "products");
+}
+
+#[tokio::test]
+async fn golden_creates_and_upserts_through_the_host() {
+    let Some(db) = postgres::products_db().await else {
+        return;
+    };
+    let fixed = chrono::DateTime::from_timestamp(0, 0).unwrap_or_default();
+    let dry = db.dry_run().with_now(move || fixed).skip_hooks();
+    dry.create(&mut Product {
+        code: "x".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    dry.create_many(&mut [
+        Product {
+            code: "a".into(),
+            ..Default::default()
+        },
+        Product {
+            code: "b".into(),
+            ..Default::default()
+        },
+    ])
+    .await
+    .unwrap();
+    dry.on_conflict(OnConflict::update_columns(&["price"]).on(&["code"]))
+        .create(&mut Product {
+            code: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    dry.on_conflict(OnConflict::do_nothing().on(&["code"]))
+        .create(&mut Product {
+            code: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let statements = dry.dry_run_statements();
+    let texts: Vec<&str> = statements.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            // G72
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) RETURNING "id""#,
+            // G74
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5),($6,$7,$8,$9,$10) RETURNING "id""#,
+            // G83
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) ON CONFLICT ("code") DO UPDATE SET "price"="excluded"."price" RETURNING "id""#,
+            // G88's DO NOTHING
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING RETURNING "id""#,
+        ]
+    );
+}
+
+#[tokio::test]
+async fn golden_updates_joins_groups_and_subqueries_through_the_host() {
+    let Some(db) = postgres::products_db().await else {
+        return;
+    };
+    let db = db.with_now(|| chrono::DateTime::from_timestamp(0, 0).unwrap_or_default());
+    let cases: Vec<(&str, String)> = vec![
+        (
+            // G85's shape: the key is the target, created_at is kept, updated_at bound.
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) ON CONFLICT ("id") DO UPDATE SET "code"="excluded"."code","price"="excluded"."price","updated_at"=$6,"deleted_at"="excluded"."deleted_at" RETURNING "id""#,
+            sql_of(&db, |tx| async move {
+                tx.skip_hooks()
+                    .on_conflict(OnConflict::update_all())
+                    .create(&mut Product {
+                        code: "x".into(),
+                        ..Default::default()
+                    })
+                    .await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G91
+            r#"UPDATE "products" SET "code"=$1,"updated_at"=$2 WHERE "products"."deleted_at" IS NULL AND "id" = $3"#,
+            sql_of(&db, |tx| async move {
+                let mut p = Product {
+                    id: 111,
+                    ..Default::default()
+                };
+                tx.record(&mut p).update("code", "hello").await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G92
+            r#"UPDATE "products" SET "code"=$1,"updated_at"=$2 WHERE price > $3 AND "products"."deleted_at" IS NULL"#,
+            sql_of(&db, |tx| async move {
+                tx.model::<Product>()
+                    .filter("price > ?", (1,))
+                    .update("code", "hello")
+                    .await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G97
+            r#"UPDATE "products" SET "code"=$1 WHERE "products"."deleted_at" IS NULL AND "id" = $2"#,
+            sql_of(&db, |tx| async move {
+                let mut p = Product {
+                    id: 111,
+                    ..Default::default()
+                };
+                tx.record(&mut p).update_column("code", "hello").await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G102
+            r#"UPDATE "products" SET "code"=$1,"price"=$2,"created_at"=$3,"updated_at"=$4,"deleted_at"=$5 WHERE "products"."deleted_at" IS NULL AND "id" = $6"#,
+            sql_of(&db, |tx| async move {
+                let mut p = Product {
+                    id: 111,
+                    code: "c".into(),
+                    ..Default::default()
+                };
+                tx.save(&mut p).await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G104
+            r#"UPDATE "products" SET "price"=$1,"updated_at"=$2 WHERE price > $3 AND "products"."deleted_at" IS NULL RETURNING *"#,
+            sql_of(&db, |tx| async move {
+                tx.model::<Product>()
+                    .filter("price > ?", (1,))
+                    .update_returning("price", Value::I64(2))
+                    .await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G113
+            r#"DELETE FROM "products" WHERE price > $1 RETURNING *"#,
+            sql_of(&db, |tx| async move {
+                tx.model::<Product>()
+                    .unscoped()
+                    .filter("price > ?", (100,))
+                    .delete_returning()
+                    .await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G61
+            r#"SELECT * FROM "products" JOIN emails ON emails.user_id = products.id AND emails.email = $1 WHERE "products"."deleted_at" IS NULL"#,
+            sql_of(&db, |tx| async move {
+                tx.model::<Product>()
+                    .joins(
+                        "JOIN emails ON emails.user_id = products.id AND emails.email = ?",
+                        ("a@b.c",),
+                    )
+                    .find()
+                    .await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G49
+            r#"SELECT code, sum(price) as total FROM "products" WHERE "products"."deleted_at" IS NULL GROUP BY "code" HAVING sum(price) > $1"#,
+            sql_of(&db, |tx| async move {
+                tx.model::<Product>()
+                    .select(&["code, sum(price) as total"])
+                    .group("code")
+                    .having("sum(price) > ?", (100,))
+                    .find_maps()
+                    .await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G55
+            r#"SELECT count(*) FROM "products" WHERE "products"."deleted_at" IS NULL GROUP BY "code""#,
+            sql_of(&db, |tx| async move {
+                tx.model::<Product>().group("code").count().await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G38
+            r#"SELECT "code","price" FROM "products" WHERE "products"."deleted_at" IS NULL"#,
+            sql_of(&db, |tx| async move {
+                tx.model::<Product>()
+                    .select(&["code", "price"])
+                    .find()
+                    .await
+            })
+            .await
+            .0,
+        ),
+        (
+            // G42
+            r#"SELECT DISTINCT "code","price" FROM "products" WHERE "products"."deleted_at" IS NULL ORDER BY code, price desc"#,
+            sql_of(&db, |tx| async move {
+                tx.model::<Product>()
+                    .distinct()
+                    .select(&["code", "price"])
+                    .order("code, price desc")
+                    .find()
+                    .await
+            })
+            .await
+            .0,
+        ),
+    ];
+    for (expected, got) in &cases {
+        assert_eq!(got, expected);
+    }
+    // G64: the sub-query's placeholders are numbered in the outer statement.
+    let sub = db
+        .model::<Product>()
+        .select(&["id"])
+        .filter("price > ?", (18,))
+        .subquery()
+        .unwrap();
+    let (text, params) = sql_of(&db, |tx| async move {
+        tx.model::<Product>()
+            .filter("id IN (?)", (sub,))
+            .filter("code <> ?", ("z",))
+            .find()
+            .await
+    })
+    .await;
+    assert_eq!(
+        text,
+        r#"SELECT * FROM "products" WHERE id IN (SELECT "id" FROM "products" WHERE price > $1 AND "products"."deleted_at" IS NULL) AND code <> $2 AND "products"."deleted_at" IS NULL"#
+    );
+    assert_eq!(params, [Value::I64(18), Value::from("z")]);
+}
