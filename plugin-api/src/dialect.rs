@@ -28,6 +28,18 @@ pub enum UpsertStyle {
     None,
 }
 
+/// Which row of a multi-row `INSERT` the driver's reported insert id belongs to; the host
+/// derives the other rows' keys from it when the dialect has no `RETURNING`.
+#[repr(u8)]
+#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsertIdRow {
+    /// The last row's key (SQLite's `last_insert_rowid()`); earlier rows count down.
+    Last,
+    /// The first row's key (MySQL / MariaDB `LAST_INSERT_ID()`); later rows count up
+    /// (consecutive keys, `auto_increment_increment = 1`).
+    First,
+}
+
 /// What a dialect can do; the host plans statements around it.
 ///
 /// ```
@@ -46,6 +58,8 @@ pub struct Capabilities {
     pub row_locks: bool,
     /// The most bound parameters one statement may carry.
     pub max_params: u32,
+    /// Which row of a batch `ExecResult::last_insert_id` names.
+    pub insert_id_row: InsertIdRow,
 }
 
 impl Default for Capabilities {
@@ -56,6 +70,7 @@ impl Default for Capabilities {
             upsert: UpsertStyle::OnConflict,
             row_locks: true,
             max_params: 32_766,
+            insert_id_row: InsertIdRow::Last,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use abi_stable::std_types::RVec;
 use plugorm_plugin_api::{
-    dialect::UpsertStyle,
+    dialect::InsertIdRow,
     schema::TimeTracking,
     statement::{Expr, Insert, Statement, TableRef},
     Processor, Rows, Value,
@@ -156,7 +156,7 @@ async fn insert<T: Model>(db: &Db, template: &Statement, items: &mut [T]) -> Res
             // which row got which key is unknown, so none is assigned.
             let all_inserted = r.rows_affected == chunk.len() as u64;
             if db.session.on_conflict.is_none() || all_inserted {
-                let first = caps.upsert == UpsertStyle::OnDuplicateKey;
+                let first = caps.insert_id_row == InsertIdRow::First;
                 backfill_last_id(chunk, &plan, r.last_insert_id.into_option(), first)?;
             }
         } else {
@@ -260,9 +260,9 @@ fn assign_returned<T: Model>(chunk: &mut [T], plan: &Plan, rows: &Rows) -> Resul
 }
 
 /// Without RETURNING: the driver's insert id is the *last* row's key on SQLite (the rows
-/// before it count down from it) and the *first* row's on MySQL-family servers — the
-/// dialects whose upsert is `ON DUPLICATE KEY` — where the rows after it count up
-/// (`auto_increment_increment` = 1; a multi-row INSERT gets consecutive keys).
+/// before it count down from it) and the *first* row's on MySQL-family servers, where the
+/// rows after it count up (`auto_increment_increment` = 1; a multi-row INSERT gets
+/// consecutive keys) — as the dialect's [`InsertIdRow`] capability says.
 fn backfill_last_id<T: Model>(
     chunk: &mut [T],
     plan: &Plan,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use plugorm_plugin_api::{
     abi_stable::std_types::{RString, RVec},
-    dialect::{Capabilities, Dialect, PoolOptions, UpsertStyle},
+    dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
     migrate::{Ddl, TableInfo},
     render::{render, SqlRenderer, SqlWriter},
     runtime::in_runtime,
@@ -180,6 +180,7 @@ impl Dialect for MysqlDialect {
             upsert: UpsertStyle::OnDuplicateKey,
             row_locks: true,
             max_params: 65_535,
+            insert_id_row: InsertIdRow::First,
         }
     }
 

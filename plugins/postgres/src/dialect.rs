@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use plugorm_plugin_api::{
     abi_stable::std_types::RVec,
-    dialect::{Capabilities, Dialect, PoolOptions, UpsertStyle},
+    dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
     migrate::{Ddl, TableInfo},
     render::{render, SqlRenderer, SqlWriter},
     runtime::in_runtime,
@@ -126,6 +126,7 @@ impl Dialect for PostgresDialect {
             row_locks: true,
             // The protocol counts parameters in an unsigned 16-bit field.
             max_params: 65_535,
+            insert_id_row: InsertIdRow::Last,
         }
     }
 

@@ -4,7 +4,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 
 use plugorm_plugin_api::{
     abi_stable::std_types::RVec,
-    dialect::{Capabilities, Dialect, PoolOptions, UpsertStyle},
+    dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
     migrate::{Ddl, TableInfo},
     render::{render, SqlRenderer, SqlWriter},
     runtime::in_runtime,
@@ -111,6 +111,7 @@ impl Dialect for SqliteDialect {
             upsert: UpsertStyle::OnConflict,
             row_locks: false,
             max_params: 32_766,
+            insert_id_row: InsertIdRow::Last,
         }
     }
 
