@@ -71,6 +71,9 @@ pub enum Error {
     /// A callback registration could not be ordered.
     #[error("callback: {0}")]
     Callback(String),
+    /// A relation that cannot be resolved or used as asked.
+    #[error(transparent)]
+    Relation(#[from] crate::relation::RelationError),
     /// An error raised by application code (a hook, a transaction closure).
     #[error("{0}")]
     Custom(String),

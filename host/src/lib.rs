@@ -12,6 +12,7 @@
 //! ```
 
 mod args;
+pub mod association;
 pub mod callbacks;
 mod chain;
 pub mod config;
@@ -22,8 +23,10 @@ pub mod loader;
 pub mod migrator;
 pub mod model;
 mod pool_settings;
+mod preload;
 mod query;
 mod registry;
+pub mod relation;
 mod session;
 mod write;
 

@@ -32,6 +32,8 @@ pub struct Session {
     /// The fields the running update writes (for [`crate::Db::changed`] in hooks).
     pub(crate) changed: Option<std::sync::Arc<Vec<String>>>,
     pub(crate) captured: Option<Arc<Mutex<Vec<Sql>>>>,
+    /// Which associations writes save (all when `None`).
+    pub(crate) associations: Option<Arc<crate::association::SaveFilter>>,
 }
 
 impl Default for Session {
@@ -48,6 +50,7 @@ impl Default for Session {
             on_conflict: None,
             changed: None,
             captured: None,
+            associations: None,
         }
     }
 }

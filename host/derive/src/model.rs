@@ -22,6 +22,28 @@ pub(crate) enum FieldKind {
     Embedded { prefix: String },
     /// Not a column (`ignore`): only defaulted when a row is decoded.
     Ignored,
+    /// A relation to another model: no column; reached through `Model::relations`.
+    Relation {
+        /// How the field holds the related value(s).
+        shape: Shape,
+        /// The related model type.
+        target: Box<Type>,
+    },
+}
+
+/// How a relation field holds its related model(s), read from the field's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `Vec<T>`: has-many or many-to-many.
+    Many,
+    /// `Option<T>`.
+    Optional,
+    /// `Option<Box<T>>` (self-references).
+    OptionalBox,
+    /// `Box<T>`.
+    Boxed,
+    /// `T`.
+    Bare,
 }
 
 pub(crate) struct FieldDef {
@@ -120,8 +142,18 @@ impl ModelDef {
             };
             let name = ident.unraw().to_string();
             let attrs = FieldAttrs::parse(&f.attrs, &mut errors);
+            let relation = if attrs.ignore.is_some() {
+                None
+            } else {
+                relation_shape(&name, &f.ty, &attrs, &named.named, &mut errors)
+            };
             let kind = if attrs.ignore.is_some() {
                 FieldKind::Ignored
+            } else if let Some((shape, target)) = relation {
+                FieldKind::Relation {
+                    shape,
+                    target: Box::new(target),
+                }
             } else if attrs.embedded.is_some() || attrs.embedded_prefix.is_some() {
                 FieldKind::Embedded {
                     prefix: attrs
@@ -169,6 +201,117 @@ impl FieldDef {
             _ => None,
         }
     }
+}
+
+/// The single generic argument of `ty` when its last path segment is `wrapper`.
+fn unwrap_type<'t>(ty: &'t Type, wrapper: &str) -> Option<&'t Type> {
+    let Type::Path(p) = ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) if a.args.len() == 1 => match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Types that are columns by nature: a field of one of these is never guessed to be a
+/// relation.
+const SCALARS: &[&str] = &[
+    "bool",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "f32",
+    "f64",
+    "String",
+    "str",
+    "char",
+    "NaiveDateTime",
+    "NaiveDate",
+    "NaiveTime",
+    "DateTime",
+    "Uuid",
+    "Decimal",
+    "Value",
+    "Vec",
+];
+
+fn is_scalar(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_none_or(|s| SCALARS.contains(&s.ident.to_string().as_str())),
+        _ => true,
+    }
+}
+
+/// The shape and target of a field's relation, or `None` for a column. A field is a
+/// relation when it says so (`#[orm(belongs_to)]`, `foreign_key`, …), when it is a
+/// `Vec` of something other than `u8` (no column type is a `Vec<T>`), or — GORM's
+/// belongs-to convention — when it holds a non-scalar type and the struct has a
+/// `<field>_id` sibling.
+fn relation_shape(
+    name: &str,
+    ty: &Type,
+    attrs: &FieldAttrs,
+    all: &syn::punctuated::Punctuated<syn::Field, syn::Token![,]>,
+    errors: &mut Errors,
+) -> Option<(Shape, Type)> {
+    let declared = attrs.relation.any();
+    let shaped = if let Some(inner) = unwrap_type(ty, "Vec") {
+        let bytes = matches!(inner, Type::Path(p) if p.path.is_ident("u8"));
+        (!bytes).then(|| (Shape::Many, inner.clone()))
+    } else if let Some(inner) = unwrap_type(ty, "Option") {
+        match unwrap_type(inner, "Box") {
+            Some(boxed) => Some((Shape::OptionalBox, boxed.clone())),
+            None => Some((Shape::Optional, inner.clone())),
+        }
+    } else if let Some(inner) = unwrap_type(ty, "Box") {
+        Some((Shape::Boxed, inner.clone()))
+    } else {
+        Some((Shape::Bare, ty.clone()))
+    };
+    if declared {
+        if shaped.is_none() {
+            errors.error(
+                ty.span(),
+                "a relation field holds a model: `T`, `Option<T>`, `Option<Box<T>>`,                  `Box<T>` or `Vec<T>`",
+            );
+        }
+        return shaped;
+    }
+    let (shape, target) = shaped?;
+    if shape == Shape::Many {
+        return Some((shape, target));
+    }
+    if is_scalar(&target) {
+        return None;
+    }
+    let sibling = format!("{name}_id");
+    let has_sibling = all.iter().any(|f| {
+        f.ident
+            .as_ref()
+            .is_some_and(|i| i.unraw() == sibling.as_str())
+    });
+    has_sibling.then_some((shape, target))
 }
 
 /// Two fields may not share a column.

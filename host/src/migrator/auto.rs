@@ -65,6 +65,20 @@ impl Migrator {
         let mut report = MigrationReport::for_table(&table);
         self.run_plan(plan(schema, &table, &info), &mut report)
             .await?;
+        // Generated join tables of many-to-many relations (GORM creates them too).
+        for rel in T::relations() {
+            let resolved = rel.resolved()?;
+            let Some(join) = crate::relation::join_table_schema(resolved, schema, rel.target())
+            else {
+                continue;
+            };
+            let join_ref = TableRef::parse(join.table.as_str());
+            let info = self.describe_ref(&join_ref).await?;
+            let mut join_report = MigrationReport::for_table(&join_ref);
+            self.run_plan(plan(&join, &join_ref, &info), &mut join_report)
+                .await?;
+            report.statements.extend(join_report.statements);
+        }
         if !report.is_empty() {
             tracing::info!(
                 table = %report.table,

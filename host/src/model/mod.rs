@@ -27,6 +27,11 @@ pub trait Model: Hooks + Send + Sync + Sized + 'static {
     fn is_zero_at(&self, index: usize) -> bool;
     /// Sets field `index` from a cell.
     fn set_at(&mut self, index: usize, cell: Cell<'_>) -> Result<(), DecodeError>;
+    /// The model's relations (fields holding other models); none unless derived with
+    /// relation fields — see [`crate::relation`].
+    fn relations() -> &'static [crate::relation::Relation<Self>] {
+        &[]
+    }
 }
 
 /// A struct that can be embedded into a model with `#[orm(embedded)]` (derive `Model` on

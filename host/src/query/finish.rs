@@ -31,6 +31,9 @@ impl<T: Model> Query<T> {
                     Ok(rows) => decode::decode_all::<T>(&rows).map(|v| found = v),
                     Err(e) => Err(e),
                 },
+                names::PRELOAD if !self.preloads.is_empty() => {
+                    crate::preload::load_requested(&run.db, &mut found, &self.preloads).await
+                }
                 names::AFTER_QUERY if !run.db.session.skip_hooks => {
                     let mut r = Ok(());
                     for item in found.iter_mut() {

@@ -55,6 +55,8 @@ pub struct Query<T> {
     pub(crate) attrs: Vec<(usize, Value)>,
     pub(crate) assigns: Vec<(usize, Value)>,
     pub(crate) modifiers: Vec<Modifier>,
+    /// Relations to load after the query (`preload`).
+    pub(crate) preloads: Vec<crate::preload::PreloadRequest>,
     _model: PhantomData<fn() -> T>,
 }
 
@@ -80,6 +82,7 @@ impl<T> Clone for Query<T> {
             attrs: self.attrs.clone(),
             assigns: self.assigns.clone(),
             modifiers: self.modifiers.clone(),
+            preloads: self.preloads.clone(),
             _model: PhantomData,
         }
     }
@@ -118,6 +121,7 @@ impl Db {
             attrs: Vec::new(),
             assigns: Vec::new(),
             modifiers: Vec::new(),
+            preloads: Vec::new(),
             _model: PhantomData,
         }
     }

@@ -29,9 +29,15 @@ pub(crate) async fn create_all<T: Model>(db: &Db, items: &mut [T]) -> Result<u64
     while let Some(step) = run.next_builtin().await {
         let r = match step {
             names::BEFORE_CREATE => each_hook!(run.db, items, before_save, before_create),
+            names::SAVE_BEFORE_ASSOCIATIONS => {
+                crate::association::save::before_all(&run.db, items).await
+            }
             names::CREATE => insert(&run.db, &run.ctx.statement, items)
                 .await
                 .map(|n| affected = n),
+            names::SAVE_AFTER_ASSOCIATIONS => {
+                crate::association::save::after_all(&run.db, items).await
+            }
             names::AFTER_CREATE => each_hook!(run.db, items, after_create, after_save),
             _ => Ok(()),
         };

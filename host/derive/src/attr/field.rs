@@ -6,7 +6,9 @@ use proc_macro2::Span;
 use syn::{Attribute, LitStr};
 
 use super::{
-    key_name, orm_attributes, set_flag, set_once, span_of,
+    key_name, orm_attributes,
+    relation::{RelationAttrs, RELATION_KEYS},
+    set_flag, set_once, span_of,
     value::{self, FlagOrMode},
     Errors, IndexAttr, Setting,
 };
@@ -69,6 +71,8 @@ pub(crate) struct FieldAttrs {
     pub soft_delete: Option<Setting<SoftDeleteMode>>,
     /// `soft_delete_at = "field"`: the field that receives the deletion time (flag mode).
     pub soft_delete_at: Option<LitStr>,
+    /// Relation settings (`belongs_to`, `foreign_key`, …).
+    pub relation: RelationAttrs,
 }
 
 /// The keys a field accepts, for the "unknown attribute" message.
@@ -265,10 +269,11 @@ impl FieldAttrs {
         for attr in orm_attributes(attrs) {
             let r = attr.parse_nested_meta(|meta| {
                 let key = key_name(&meta);
-                let Some(&known) = KEYS.iter().find(|k| **k == key) else {
+                let Some(&known) = KEYS.iter().chain(RELATION_KEYS).find(|k| **k == key) else {
                     return Err(meta.error(format!(
                         "unknown field attribute `{key}` (expected one of {})",
                         KEYS.iter()
+                            .chain(RELATION_KEYS)
                             .map(|k| format!("`{k}`"))
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -367,6 +372,7 @@ impl FieldAttrs {
                 self.soft_delete_at = Some(value::non_empty_string(meta, key)?);
                 Ok(())
             }
+            k if RELATION_KEYS.contains(&k) => self.relation.parse_entry(meta, k),
             _ => Err(meta.error(format!("unknown field attribute `{key}`"))),
         }
     }
@@ -382,6 +388,18 @@ impl FieldAttrs {
                 errors.error(
                     *span,
                     format!("`{k}` has no effect on an `ignore`d field: it is no column at all"),
+                );
+            }
+            return;
+        }
+        if self.relation.any() {
+            for (k, span) in self.keys.iter().filter(|(k, _)| !RELATION_KEYS.contains(k)) {
+                errors.error(
+                    *span,
+                    format!(
+                        "`{k}` does not apply to a relation field: it is no column (put column \
+                         settings on the foreign-key field)"
+                    ),
                 );
             }
             return;

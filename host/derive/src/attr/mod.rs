@@ -4,11 +4,13 @@
 mod container;
 mod field;
 mod index;
+mod relation;
 mod value;
 
 pub(crate) use container::ContainerAttrs;
 pub(crate) use field::{FieldAttrs, SoftDeleteMode, TimeMode};
 pub(crate) use index::IndexAttr;
+pub(crate) use relation::DeclaredKind;
 
 use proc_macro2::Span;
 use syn::{meta::ParseNestedMeta, Attribute};

@@ -24,7 +24,7 @@ fn segments(model: &ModelDef) -> Vec<Segment<'_>> {
                 _ => out.push(Segment::Columns(vec![f])),
             },
             FieldKind::Embedded { .. } => out.push(Segment::Embedded(f)),
-            FieldKind::Ignored => {}
+            FieldKind::Ignored | FieldKind::Relation { .. } => {}
         }
     }
     out

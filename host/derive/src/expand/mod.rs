@@ -4,6 +4,7 @@
 mod access;
 mod checks;
 mod columns;
+mod relations;
 mod schema;
 
 use proc_macro2::TokenStream;
@@ -26,6 +27,7 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
     let set_at = access::set_at(&model);
     let checks = checks::field_type_checks(&model);
     let handles = columns::handles(&model);
+    let relations = relations::relations(&model);
     let hooks = if model.hooks {
         quote!()
     } else {
@@ -92,6 +94,7 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
                 fn new_default() -> Self {
                     <Self as ::plugorm::model::Embedded>::new_default()
                 }
+                #relations
                 #[inline]
                 fn value_at(&self, index: usize) -> ::plugorm::Value {
                     <Self as ::plugorm::model::Embedded>::value_at(self, index)

@@ -231,7 +231,7 @@ pub(crate) fn push_fields(model: &ModelDef) -> TokenStream {
         .map(|f| match &f.kind {
             FieldKind::Column { column } => column_field(f, column),
             FieldKind::Embedded { prefix } => embedded_fields(f, prefix),
-            FieldKind::Ignored => quote!(),
+            FieldKind::Ignored | FieldKind::Relation { .. } => quote!(),
         })
         .collect()
 }

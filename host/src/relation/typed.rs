@@ -1,0 +1,145 @@
+//! [`RelationOps`]: what the host does with one relation, implemented once, generically,
+//! for every owner / related pair by [`TypedRelation`]; `Relation<M>` holds it as a trait
+//! object so code that only knows `M` reaches the related type's typed code.
+
+use std::any::Any;
+
+use futures_util::future::BoxFuture;
+use plugorm_plugin_api::schema::ModelSchema;
+
+use super::{Access, RelationKind, ResolvedRelation};
+use crate::{preload::PreloadNode, Db, Model, Result};
+
+/// The operations on one relation of `M`, with the related type erased.
+pub(crate) trait RelationOps<M>: Send + Sync {
+    fn target_schema(&self) -> &'static ModelSchema;
+    /// For association mode, which takes related values of a type the caller names.
+    fn as_any(&self) -> &dyn Any;
+    /// Loads the relation into `owners`.
+    fn preload<'a>(
+        &'a self,
+        db: &'a Db,
+        owners: &'a mut [M],
+        rel: &'a ResolvedRelation,
+        node: &'a PreloadNode,
+    ) -> BoxFuture<'a, Result<()>>;
+    /// Saves the related records that must exist before the owners (belongs-to), and
+    /// copies their keys into the owners' foreign keys.
+    fn save_before<'a>(
+        &'a self,
+        db: &'a Db,
+        owners: &'a mut [M],
+        rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<()>>;
+    /// Saves the related records that point at the owners (has-one, has-many) and the
+    /// join rows (many-to-many).
+    fn save_after<'a>(
+        &'a self,
+        db: &'a Db,
+        owners: &'a mut [M],
+        rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<()>>;
+    /// The number of related records of one owner.
+    fn count<'a>(
+        &'a self,
+        db: &'a Db,
+        owner: &'a M,
+        rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<i64>>;
+    /// Unlinks every related record of one owner (foreign keys set to NULL, join rows
+    /// deleted, a belongs-to key cleared) and empties the field.
+    fn clear<'a>(
+        &'a self,
+        db: &'a Db,
+        owner: &'a mut M,
+        rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<()>>;
+}
+
+/// [`RelationOps`] for owner `M` and related model `C`.
+pub(crate) struct TypedRelation<M, C> {
+    pub access: Access<M, C>,
+}
+
+impl<M: Model, C: Model + Clone> RelationOps<M> for TypedRelation<M, C> {
+    fn target_schema(&self) -> &'static ModelSchema {
+        C::schema()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn preload<'a>(
+        &'a self,
+        db: &'a Db,
+        owners: &'a mut [M],
+        rel: &'a ResolvedRelation,
+        node: &'a PreloadNode,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            match rel.kind {
+                RelationKind::ManyToMany => {
+                    crate::preload::through::preload(db, owners, rel, self.access, node).await
+                }
+                _ => crate::preload::direct::preload(db, owners, rel, self.access, node).await,
+            }
+        })
+    }
+
+    fn save_before<'a>(
+        &'a self,
+        db: &'a Db,
+        owners: &'a mut [M],
+        rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(crate::association::save::before(
+            db,
+            owners,
+            rel,
+            self.access,
+        ))
+    }
+
+    fn save_after<'a>(
+        &'a self,
+        db: &'a Db,
+        owners: &'a mut [M],
+        rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(crate::association::save::after(
+            db,
+            owners,
+            rel,
+            self.access,
+        ))
+    }
+
+    fn count<'a>(
+        &'a self,
+        db: &'a Db,
+        owner: &'a M,
+        rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<i64>> {
+        Box::pin(async move {
+            crate::association::mode::query_of::<M, C>(db, owner, rel)
+                .await?
+                .count()
+                .await
+        })
+    }
+
+    fn clear<'a>(
+        &'a self,
+        db: &'a Db,
+        owner: &'a mut M,
+        rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(crate::association::mode::clear::<M, C>(
+            db,
+            owner,
+            rel,
+            self.access,
+        ))
+    }
+}
