@@ -352,7 +352,11 @@ fn disabled_plugins_are_not_loaded() {
     let cfg = PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")).unwrap();
     let r = Registry::load(&cfg).unwrap();
     assert!(r.get("sqlite").is_none());
-    assert!(!r.schemes().iter().any(|s| s == "sqlite"), "{:?}", r.schemes());
+    assert!(
+        !r.schemes().iter().any(|s| s == "sqlite"),
+        "{:?}",
+        r.schemes()
+    );
 }
 
 #[test]

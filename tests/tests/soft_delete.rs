@@ -92,7 +92,10 @@ async fn exercise<T: Model + Default + Clone>(
         .iter()
         .position(|f| f.soft_delete != plugorm::plugin_api::schema::SoftDelete::None)
         .unwrap();
-    assert!(!gone.is_zero_at(marker), "the deleted value carries its marker");
+    assert!(
+        !gone.is_zero_at(marker),
+        "the deleted value carries its marker"
+    );
     // Hidden from queries and counts…
     assert_eq!(db.model::<T>().count().await.unwrap(), 1);
     match db.model::<T>().id(gone_id).first().await {
