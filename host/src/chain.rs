@@ -74,7 +74,9 @@ impl ChainRun {
     /// The next built-in step the operation must perform, or `None` at the end of the
     /// chain. Callbacks and transaction steps in between are run here.
     pub async fn next_builtin(&mut self) -> Option<&'static str> {
-        while let Some(step) = self.steps.get(self.next).cloned() {
+        // The chain is shared and immutable: borrow its steps rather than cloning each.
+        let steps = Arc::clone(&self.steps);
+        while let Some(step) = steps.get(self.next) {
             self.next += 1;
             match (&step.handler, step.name.as_str()) {
                 (Handler::Builtin, names::BEGIN_TRANSACTION) => {

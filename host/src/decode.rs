@@ -65,7 +65,7 @@ pub(crate) fn assign_row<T: Model>(
     map: &[Option<usize>],
     row_index: usize,
 ) -> Result<()> {
-    if let Some(row) = rows.iter().nth(row_index) {
+    if let Some(row) = rows.row(row_index) {
         for (field, col) in map.iter().enumerate() {
             if let Some(col) = col {
                 set_cell(item, field, row.cell(*col)?)?;

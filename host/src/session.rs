@@ -34,6 +34,9 @@ pub struct Session {
     pub(crate) captured: Option<Arc<Mutex<Vec<Sql>>>>,
     /// Which associations writes save (all when `None`).
     pub(crate) associations: Option<Arc<crate::association::SaveFilter>>,
+    /// Saving associations updates every field of the associated rows that exist
+    /// (GORM's `FullSaveAssociations`), not only their keys.
+    pub(crate) full_save: bool,
 }
 
 impl Default for Session {
@@ -51,6 +54,7 @@ impl Default for Session {
             changed: None,
             captured: None,
             associations: None,
+            full_save: false,
         }
     }
 }

@@ -52,6 +52,128 @@ pub enum Ddl {
         from: RString,
         to: RString,
     },
+    /// [`Ddl::CreateTable`] with FOREIGN KEY constraints written inside the definition
+    /// (after the primary key, before UNIQUE and CHECK constraints, as GORM writes them).
+    /// Appended after the first release's variants: a plugin built before it is refused at
+    /// load by the layout check, never handed a variant it does not know.
+    CreateTableWithForeignKeys {
+        table: TableRef,
+        schema: ModelSchema,
+        foreign_keys: RVec<ForeignKeySchema>,
+    },
+    /// `ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (…) REFERENCES …` on an existing table;
+    /// dialects that cannot alter constraints (SQLite) refuse it with
+    /// [`crate::DbError::Unsupported`].
+    AddForeignKey {
+        table: TableRef,
+        foreign_key: ForeignKeySchema,
+    },
+    /// `ALTER TABLE t DROP CONSTRAINT name` (any named constraint).
+    DropConstraint {
+        table: TableRef,
+        name: RString,
+    },
+}
+
+/// A FOREIGN KEY constraint: the columns of the table holding it, the table and columns
+/// they reference (paired in order), and the referential actions (empty: the database's
+/// default, `NO ACTION`).
+///
+/// ```
+/// use plugorm_plugin_api::migrate::ForeignKeySchema;
+/// use plugorm_plugin_api::statement::TableRef;
+/// let fk = ForeignKeySchema::new("fk_users_pets", ["user_id"], TableRef::new("users"), ["id"])
+///     .on_delete("CASCADE");
+/// assert_eq!(fk.on_delete.as_str(), "CASCADE");
+/// assert!(fk.on_update.is_empty());
+/// ```
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeySchema {
+    /// The constraint's name (`fk_<owner table>_<relation>`).
+    pub name: RString,
+    pub columns: RVec<RString>,
+    pub referenced_table: TableRef,
+    pub referenced_columns: RVec<RString>,
+    /// `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT`, `NO ACTION`, or empty.
+    pub on_delete: RString,
+    pub on_update: RString,
+}
+
+impl ForeignKeySchema {
+    /// A constraint without referential actions.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::migrate::ForeignKeySchema;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// let fk = ForeignKeySchema::new("fk_a_b", ["b_id"], TableRef::new("b"), ["id"]);
+    /// assert_eq!(fk.columns[0].as_str(), "b_id");
+    /// ```
+    pub fn new<C, R>(
+        name: impl Into<RString>,
+        columns: C,
+        referenced_table: TableRef,
+        referenced_columns: R,
+    ) -> ForeignKeySchema
+    where
+        C: IntoIterator,
+        C::Item: Into<RString>,
+        R: IntoIterator,
+        R::Item: Into<RString>,
+    {
+        ForeignKeySchema {
+            name: name.into(),
+            columns: columns.into_iter().map(Into::into).collect(),
+            referenced_table,
+            referenced_columns: referenced_columns.into_iter().map(Into::into).collect(),
+            on_delete: RString::new(),
+            on_update: RString::new(),
+        }
+    }
+
+    /// The `ON DELETE` action.
+    ///
+    /// ```
+    /// # use plugorm_plugin_api::{migrate::ForeignKeySchema, statement::TableRef};
+    /// let fk = ForeignKeySchema::new("fk", ["a"], TableRef::new("t"), ["id"]).on_delete("SET NULL");
+    /// assert_eq!(fk.on_delete.as_str(), "SET NULL");
+    /// ```
+    pub fn on_delete(mut self, action: impl Into<RString>) -> ForeignKeySchema {
+        self.on_delete = action.into();
+        self
+    }
+
+    /// The `ON UPDATE` action.
+    ///
+    /// ```
+    /// # use plugorm_plugin_api::{migrate::ForeignKeySchema, statement::TableRef};
+    /// let fk = ForeignKeySchema::new("fk", ["a"], TableRef::new("t"), ["id"]).on_update("CASCADE");
+    /// assert_eq!(fk.on_update.as_str(), "CASCADE");
+    /// ```
+    pub fn on_update(mut self, action: impl Into<RString>) -> ForeignKeySchema {
+        self.on_update = action.into();
+        self
+    }
+}
+
+/// A FOREIGN KEY constraint as the database describes it.
+///
+/// ```
+/// use plugorm_plugin_api::migrate::ForeignKeyInfo;
+/// let fk = ForeignKeyInfo { name: "fk_users_pets".into(), ..Default::default() };
+/// assert!(fk.columns.is_empty());
+/// ```
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, PartialEq, Eq, Default)]
+pub struct ForeignKeyInfo {
+    /// The constraint's name (empty when the database keeps none: an unnamed SQLite one).
+    pub name: RString,
+    pub columns: RVec<RString>,
+    pub referenced_table: RString,
+    pub referenced_columns: RVec<RString>,
+    /// Upper case as the database reports it (`CASCADE`, `NO ACTION`).
+    pub on_delete: RString,
+    pub on_update: RString,
 }
 
 /// A column as the database describes it.
@@ -86,6 +208,8 @@ pub struct TableInfo {
     pub exists: bool,
     pub columns: RVec<ColumnInfo>,
     pub indexes: RVec<IndexInfo>,
+    /// The FOREIGN KEY constraints the table holds (appended after the first release).
+    pub foreign_keys: RVec<ForeignKeyInfo>,
 }
 
 impl TableInfo {
@@ -100,5 +224,36 @@ impl TableInfo {
         self.indexes
             .iter()
             .find(|i| i.name.as_str().eq_ignore_ascii_case(name))
+    }
+    /// A FOREIGN KEY constraint by name (case-insensitive).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::migrate::{ForeignKeyInfo, TableInfo};
+    /// let mut t = TableInfo::default();
+    /// t.foreign_keys.push(ForeignKeyInfo { name: "fk_users_pets".into(), ..Default::default() });
+    /// assert!(t.foreign_key("FK_USERS_PETS").is_some());
+    /// ```
+    pub fn foreign_key(&self, name: &str) -> Option<&ForeignKeyInfo> {
+        self.foreign_keys
+            .iter()
+            .find(|f| !f.name.is_empty() && f.name.as_str().eq_ignore_ascii_case(name))
+    }
+    /// A FOREIGN KEY constraint on exactly these columns (in order, case-insensitive) —
+    /// for databases that keep unnamed constraints.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::migrate::{ForeignKeyInfo, TableInfo};
+    /// let mut t = TableInfo::default();
+    /// t.foreign_keys.push(ForeignKeyInfo { columns: vec!["user_id".into()].into(), ..Default::default() });
+    /// assert!(t.foreign_key_on(&["USER_ID"]).is_some());
+    /// ```
+    pub fn foreign_key_on(&self, columns: &[&str]) -> Option<&ForeignKeyInfo> {
+        self.foreign_keys.iter().find(|f| {
+            f.columns.len() == columns.len()
+                && f.columns
+                    .iter()
+                    .zip(columns)
+                    .all(|(a, b)| a.as_str().eq_ignore_ascii_case(b))
+        })
     }
 }

@@ -2,8 +2,10 @@
 //! a `plugins.toml` pointing at them, and databases for each test.
 //!
 //! The same tests run with plugins loaded from their `.so` files (default) and with the
-//! plugin crates linked statically (`--features static`).
+//! plugin crates linked statically (`--features static`). Tests that hold on every
+//! database run through [`matrix!`] on SQLite, PostgreSQL and MariaDB alike.
 
+pub mod matrix;
 pub mod mysql;
 pub mod postgres;
 pub mod product;
@@ -84,13 +86,15 @@ pub fn registry_with_soft_delete() -> Registry {
     }
 }
 
-/// An in-memory database with the soft-delete plugin and the `products` table.
+/// An in-memory SQLite database with the soft-delete plugin and the `products` table
+/// (created by AutoMigrate from [`product::Product`]); [`matrix::Backend::products`] is
+/// the same on every backend.
 pub async fn products_db() -> Db {
     let db = match registry_with_soft_delete().open("sqlite::memory:").await {
         Ok(db) => db,
         Err(e) => panic!("cannot open sqlite::memory:: {e}"),
     };
-    if let Err(e) = db.exec(product::DDL, ()).await {
+    if let Err(e) = db.auto_migrate::<product::Product>().await {
         panic!("cannot create products: {e}");
     }
     db

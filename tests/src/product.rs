@@ -1,5 +1,6 @@
 //! `Product`: a derived model (`id` key, time tracking, a soft-delete timestamp), hooks
-//! that log into a per-thread event list, and its table.
+//! that log into a per-thread event list. Its table comes from AutoMigrate on every
+//! backend.
 
 use std::cell::RefCell;
 
@@ -8,12 +9,15 @@ use plugorm::{Db, Error, Hooks, Model};
 
 /// `products`: `id` is the auto-increment key by convention, `created_at` / `updated_at`
 /// are filled by time tracking, `deleted_at` is served by the soft-delete plugin. Typed
-/// column handles such as `Product::PRICE` are generated.
+/// column handles such as `Product::PRICE` are generated. `code` is unique (upserts and
+/// duplicate-key tests rely on it) and, like `price`, NOT NULL.
 #[derive(Model, Debug, Default, Clone, PartialEq)]
 #[orm(hooks)]
 pub struct Product {
     pub id: i64,
+    #[orm(unique, not_null)]
     pub code: String,
+    #[orm(not_null)]
     pub price: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -81,10 +85,6 @@ impl Hooks for Product {
         Ok(())
     }
 }
-
-pub const DDL: &str =
-    "CREATE TABLE products (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE, \
-    price INTEGER NOT NULL, created_at DATETIME, updated_at DATETIME, deleted_at DATETIME)";
 
 thread_local! {
     static CHANGED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };

@@ -1,10 +1,16 @@
-//! Callback registration and ordering, GORM's rules: register, before / after (and `*`),
-//! replace in place, remove; user callbacks see and change the statement.
+//! Callback registration and ordering on every backend, GORM's rules: register, before /
+//! after (and `*`), replace in place, remove; user callbacks see and change the statement.
 
 use std::sync::{Arc, Mutex};
 
 use plugorm::plugin_api::{statement::Statement, Callback, CallbackContext, DbResult};
-use plugorm_tests::{product::Product, products_db};
+use plugorm_tests::{matrix::Backend, product::Product};
+
+plugorm_tests::matrix!(
+    default_chains_match_gorm,
+    before_after_star_replace_remove,
+    a_user_callback_rewrites_the_statement,
+);
 
 struct Named(&'static str, Arc<Mutex<Vec<&'static str>>>);
 
@@ -15,9 +21,10 @@ impl Callback for Named {
     }
 }
 
-#[tokio::test]
-async fn default_chains_match_gorm() {
-    let db = products_db().await;
+async fn default_chains_match_gorm(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     assert_eq!(
         db.callbacks().create().names(),
         [
@@ -46,9 +53,10 @@ async fn default_chains_match_gorm() {
     assert_eq!(pos("soft_delete:delete") + 1, pos("orm:delete"));
 }
 
-#[tokio::test]
-async fn before_after_star_replace_remove() {
-    let db = products_db().await;
+async fn before_after_star_replace_remove(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let log = Arc::new(Mutex::new(Vec::new()));
     let cb = |n| Arc::new(Named(n, log.clone())) as Arc<dyn Callback>;
     let raw = db.callbacks().raw();
@@ -105,9 +113,10 @@ impl Callback for Limit {
     }
 }
 
-#[tokio::test]
-async fn a_user_callback_rewrites_the_statement() {
-    let db = products_db().await;
+async fn a_user_callback_rewrites_the_statement(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     db.create_many(&mut [
         Product {
             code: "a".into(),

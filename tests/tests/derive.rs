@@ -1,7 +1,8 @@
-//! `#[derive(Model)]` against real SQLite through the dynamically loaded plugin: the
-//! schema it produces (names, types, keys, indexes, permissions, embedding, time tracking,
-//! soft-delete modes), round trips of every supported field type, GORM's field
-//! permissions, time tracking and soft-delete modes at work, and typed column handles.
+//! `#[derive(Model)]`: the schema it produces (names, types, keys, indexes, permissions,
+//! embedding, time tracking, soft-delete modes), checked once; and on every backend
+//! (SQLite, PostgreSQL, MariaDB, through the loaded plugins) AutoMigrate of it, round
+//! trips of every supported field type, GORM's field permissions, time tracking and
+//! soft-delete modes at work, and typed column handles.
 //!
 //! Compile errors for bad attributes are in `derive_ui.rs`.
 

@@ -445,6 +445,7 @@ async fn auto_migrate_creates_the_table_and_a_second_run_is_empty() {
                 .split(" ; ")
                 .map(String::from)
                 .collect(),
+            ..MigrationReport::default()
         }
     );
     let second = ok(db.auto_migrate::<Pet>().await, "second run");

@@ -1,47 +1,47 @@
-//! Pool settings reach the dialect's pool: from the application, from `[plugin.pool]` in
-//! `plugins.toml`, and from the URL's query string, each layer overriding the one below;
-//! bad values are typed errors naming the key (and the line, in `plugins.toml`).
+//! Pool settings reach the dialect's pool on every backend: from the application, from
+//! `[plugin.pool]` in `plugins.toml`, and from the URL's query string, each layer
+//! overriding the one below; bad values are typed errors naming the key (and the line, in
+//! `plugins.toml`, which is checked once: parsing does not depend on the backend).
 
 use plugorm::{config::PluginsConfig, loader::LoadError, Error, PoolOptions, Registry};
-use plugorm_tests::{config, config_text, plugin_dir, registry};
+use plugorm_tests::{config, config_text, matrix::Backend, plugin_dir};
 
-fn file_url(dir: &tempfile::TempDir, query: &str) -> String {
-    format!("sqlite://{}{query}", dir.path().join("pool.db").display())
+plugorm_tests::matrix!(
+    url_pool_keys_reach_the_pool_and_are_hidden_from_the_driver,
+    plugins_toml_pool_applies_and_the_url_overrides_it,
+    bad_url_pool_values_are_invalid_url_errors_naming_the_key,
+);
+
+async fn url_pool_keys_reach_the_pool_and_are_hidden_from_the_driver(backend: Backend) {
+    let Some(db) = backend.open_file("").await else {
+        return;
+    };
+    // sqlx's SQLite driver refuses unknown query keys: there, opening proves they were
+    // removed. On every backend the pool's maximum shows they were read.
+    let url = db.url_with("max_connections=3&idle_timeout=none&max_lifetime=10m");
+    let pool = db.registry().open(&url).await.unwrap();
+    assert_eq!(pool.pool_stats().max_connections, 3);
+    pool.exec("CREATE TABLE t (x INTEGER)", ()).await.unwrap();
 }
 
-#[tokio::test]
-async fn url_pool_keys_reach_the_pool_and_are_hidden_from_the_driver() {
-    let dir = tempfile::tempdir().unwrap();
-    // sqlx's SQLite driver refuses unknown query keys: opening proves they were removed.
-    let db = registry()
-        .open(&file_url(
-            &dir,
-            "?max_connections=3&idle_timeout=none&max_lifetime=10m",
-        ))
+async fn plugins_toml_pool_applies_and_the_url_overrides_it(backend: Backend) {
+    let Some(db) = backend
+        .open_file("[plugin.pool]\nmax_connections = 2\nconnect_timeout = \"5s\"\n")
         .await
-        .unwrap();
-    assert_eq!(db.pool_stats().max_connections, 3);
-    db.exec("CREATE TABLE t (x INTEGER)", ()).await.unwrap();
-}
-
-#[tokio::test]
-async fn plugins_toml_pool_applies_and_the_url_overrides_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let registry = Registry::load(&config(
-        "[plugin.pool]\nmax_connections = 2\nconnect_timeout = \"5s\"\n",
-    ))
-    .unwrap();
-    let db = registry.open(&file_url(&dir, "")).await.unwrap();
+    else {
+        return;
+    };
     assert_eq!(db.pool_stats().max_connections, 2);
-    let db = registry
-        .open(&file_url(&dir, "?max_connections=4"))
+    let registry = db.registry();
+    let more = registry
+        .open(&db.url_with("max_connections=4"))
         .await
         .unwrap();
-    assert_eq!(db.pool_stats().max_connections, 4);
+    assert_eq!(more.pool_stats().max_connections, 4);
     // The application's options are the lowest layer.
-    let db = registry
+    let coded = registry
         .open_with(
-            &file_url(&dir, ""),
+            db.url(),
             PoolOptions {
                 max_connections: 7,
                 ..PoolOptions::default()
@@ -50,25 +50,28 @@ async fn plugins_toml_pool_applies_and_the_url_overrides_it() {
         .await
         .unwrap();
     assert_eq!(
-        db.pool_stats().max_connections,
+        coded.pool_stats().max_connections,
         2,
         "plugins.toml overrides code defaults"
     );
 }
 
-#[tokio::test]
-async fn bad_url_pool_values_are_invalid_url_errors_naming_the_key() {
-    let dir = tempfile::tempdir().unwrap();
+async fn bad_url_pool_values_are_invalid_url_errors_naming_the_key(backend: Backend) {
+    let Some(db) = backend.open_file("").await else {
+        return;
+    };
+    // The error names the URL that was opened (`mysql://` or `mariadb://`, as configured).
+    let scheme = db.url().split("://").next().unwrap().to_string() + "://";
     for (query, needle) in [
-        ("?max_connections=many", "max_connections"),
-        ("?max_connections=0", "at least 1"),
-        ("?idle_timeout=soon", "idle_timeout"),
-        ("?min_connections=9&max_connections=2", "exceeds"),
+        ("max_connections=many", "max_connections"),
+        ("max_connections=0", "at least 1"),
+        ("idle_timeout=soon", "idle_timeout"),
+        ("min_connections=9&max_connections=2", "exceeds"),
     ] {
-        match registry().open(&file_url(&dir, query)).await {
+        match db.registry().open(&db.url_with(query)).await {
             Err(Error::InvalidUrl { reason, url }) => {
                 assert!(reason.contains(needle), "{query}: {reason}");
-                assert!(url.starts_with("sqlite://"), "{url}");
+                assert!(url.starts_with(&scheme), "{url}");
             }
             Err(other) => panic!("{query}: expected InvalidUrl, got {other}"),
             Ok(_) => panic!("{query}: opened"),

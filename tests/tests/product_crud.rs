@@ -1,29 +1,31 @@
-//! The ORM core on the derived `Product` model: CRUD, hooks order, soft delete through the
-//! plugin, and refusal without it.
+//! The ORM core on the derived `Product` model, on every backend: CRUD, hooks order, soft
+//! delete through the plugin, refusal without it, and the golden SQL of each dialect.
 
-use plugorm::{Db, Error, Registry};
+use chrono::{DateTime, Utc};
+use plugorm::Error;
 use plugorm_tests::{
-    config,
-    product::{take_events, Product, DDL},
+    matrix::Backend,
+    product::{take_events, Product},
 };
 
-async fn db_with(extra: &str) -> Db {
-    let db = Registry::load(&config(extra))
-        .unwrap()
-        .open("sqlite::memory:")
-        .await
-        .unwrap();
-    db.exec(DDL, ()).await.unwrap();
-    db
+/// A clock at a whole millisecond: every backend stores it exactly (PostgreSQL keeps
+/// microseconds, MariaDB's default `datetime(3)` milliseconds), so records compare equal
+/// to what was stored.
+fn t0() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(1_767_225_600_123).unwrap()
 }
 
-async fn db() -> Db {
-    db_with("[[plugin]]\nname = \"soft-delete\"\n").await
-}
+plugorm_tests::matrix!(
+    crud_hooks_and_soft_delete,
+    soft_delete_model_is_refused_without_the_plugin,
+    golden_sql,
+);
 
-#[tokio::test]
-async fn crud_hooks_and_soft_delete() {
-    let db = db().await;
+async fn crud_hooks_and_soft_delete(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
+    let db = db.with_now(t0);
     take_events();
 
     // Create: hooks in GORM's order, key and timestamps back-filled, before-hook changes persisted.
@@ -39,7 +41,10 @@ async fn crud_hooks_and_soft_delete() {
     );
     assert_eq!(p.id, 1);
     assert_eq!(p.code, "D42");
-    assert!(p.created_at.and_utc().timestamp() > 0 && p.updated_at == p.created_at);
+    assert_eq!(
+        (p.created_at, p.updated_at),
+        (t0().naive_utc(), t0().naive_utc())
+    );
 
     // Batch create: hooks per row, keys in order.
     let mut more: Vec<Product> = (0..5)
@@ -138,7 +143,7 @@ async fn crud_hooks_and_soft_delete() {
 
     // Record update: hooks, value and updated_at written back.
     let before = p.updated_at;
-    let db2 = db.with_now(|| chrono::Utc::now() + chrono::Duration::seconds(5));
+    let db2 = db.with_now(|| t0() + chrono::Duration::seconds(5));
     db2.record(&mut p).update("price", 200).await.unwrap();
     assert_eq!(
         take_events(),
@@ -210,9 +215,11 @@ async fn crud_hooks_and_soft_delete() {
     assert_eq!(db.model::<Product>().unscoped().count().await.unwrap(), 4);
 }
 
-#[tokio::test]
-async fn soft_delete_model_is_refused_without_the_plugin() {
-    let db = db_with("").await;
+async fn soft_delete_model_is_refused_without_the_plugin(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    db.auto_migrate::<Product>().await.unwrap();
     let e = db.model::<Product>().count().await.unwrap_err();
     assert!(
         matches!(&e, Error::SoftDeleteUnavailable { model, field } if model == "Product" && field == "deleted_at"),
@@ -238,9 +245,11 @@ async fn soft_delete_model_is_refused_without_the_plugin() {
     );
 }
 
-#[tokio::test]
-async fn golden_sql_for_sqlite() {
-    let db = db().await;
+/// G01, G04, G12, G106 and G109 of sql-golden.md on `products`.
+async fn golden_sql(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let dry = db
         .dry_run()
         .with_now(|| chrono::DateTime::from_timestamp(0, 0).unwrap());
@@ -268,16 +277,30 @@ async fn golden_sql_for_sqlite() {
         .iter()
         .map(|s| s.text.to_string())
         .collect();
-    assert_eq!(
-        texts,
+    let expected = backend.pick(
         [
             "SELECT * FROM `products` WHERE `products`.`deleted_at` IS NULL ORDER BY `products`.`id` LIMIT 1",
             "SELECT * FROM `products` WHERE `products`.`id` = ? AND `products`.`deleted_at` IS NULL ORDER BY `products`.`id` LIMIT 1",
             "SELECT * FROM `products` WHERE name = ? AND `products`.`deleted_at` IS NULL LIMIT 1",
             "UPDATE `products` SET `deleted_at`=? WHERE `products`.`id` = ? AND `products`.`deleted_at` IS NULL",
             "DELETE FROM `products` WHERE `products`.`id` = ?",
-        ]
+        ],
+        [
+            r#"SELECT * FROM "products" WHERE "products"."deleted_at" IS NULL ORDER BY "products"."id" LIMIT $1"#,
+            r#"SELECT * FROM "products" WHERE "products"."id" = $1 AND "products"."deleted_at" IS NULL ORDER BY "products"."id" LIMIT $2"#,
+            r#"SELECT * FROM "products" WHERE name = $1 AND "products"."deleted_at" IS NULL LIMIT $2"#,
+            r#"UPDATE "products" SET "deleted_at"=$1 WHERE "products"."id" = $2 AND "products"."deleted_at" IS NULL"#,
+            r#"DELETE FROM "products" WHERE "products"."id" = $1"#,
+        ],
+        [
+            "SELECT * FROM `products` WHERE `products`.`deleted_at` IS NULL ORDER BY `products`.`id` LIMIT ?",
+            "SELECT * FROM `products` WHERE `products`.`id` = ? AND `products`.`deleted_at` IS NULL ORDER BY `products`.`id` LIMIT ?",
+            "SELECT * FROM `products` WHERE name = ? AND `products`.`deleted_at` IS NULL LIMIT ?",
+            "UPDATE `products` SET `deleted_at`=? WHERE `products`.`id` = ? AND `products`.`deleted_at` IS NULL",
+            "DELETE FROM `products` WHERE `products`.`id` = ?",
+        ],
     );
+    assert_eq!(texts, expected);
     // Nothing ran.
     assert_eq!(db.model::<Product>().unscoped().count().await.unwrap(), 0);
 }

@@ -1,17 +1,30 @@
-//! Sessions: dry run, skip hooks, skip default transaction, global updates, clock,
-//! timeouts, the SQL logger; saving and creating from maps.
+//! Sessions on every backend: dry run, skip hooks, skip default transaction, global
+//! updates, clock, timeouts; saving and creating from maps.
 
 use std::time::Duration;
 
 use plugorm::{DbError, Error, Value};
 use plugorm_tests::{
+    matrix::Backend,
     product::{take_events, Product},
-    products_db,
 };
 
-#[tokio::test]
-async fn skip_hooks_runs_no_hook() {
-    let db = products_db().await;
+plugorm_tests::matrix!(
+    skip_hooks_runs_no_hook,
+    now_function_drives_automatic_timestamps,
+    timeout_cancels_a_slow_statement_and_the_pool_recovers,
+    save_updates_all_fields_or_inserts,
+    updates_write_only_non_zero_fields_or_selected_ones,
+    create_from_a_map_runs_no_hooks,
+    raw_sql_scans_into_models,
+    dry_run_touches_nothing_and_to_sql_returns_the_statement,
+    tracked_records_update_only_what_changed_and_hooks_see_it,
+);
+
+async fn skip_hooks_runs_no_hook(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     take_events();
     let mut p = Product {
         code: "lower".into(),
@@ -27,9 +40,10 @@ async fn skip_hooks_runs_no_hook() {
     assert!(take_events().is_empty());
 }
 
-#[tokio::test]
-async fn now_function_drives_automatic_timestamps() {
-    let db = products_db().await;
+async fn now_function_drives_automatic_timestamps(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let fixed = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
     let mut p = Product {
         code: "t".into(),
@@ -42,10 +56,15 @@ async fn now_function_drives_automatic_timestamps() {
     assert_eq!(stored.updated_at, fixed.naive_utc());
 }
 
-#[tokio::test]
-async fn timeout_cancels_a_slow_statement_and_the_pool_recovers() {
-    let db = products_db().await;
-    let slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c";
+async fn timeout_cancels_a_slow_statement_and_the_pool_recovers(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
+    let slow = backend.pick(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c",
+        "SELECT pg_sleep(5)",
+        "SELECT SLEEP(5)",
+    );
     let e = db
         .with_timeout(Duration::from_millis(20))
         .raw(slow, ())
@@ -56,9 +75,10 @@ async fn timeout_cancels_a_slow_statement_and_the_pool_recovers() {
     assert_eq!(n, 2);
 }
 
-#[tokio::test]
-async fn save_updates_all_fields_or_inserts() {
-    let db = products_db().await;
+async fn save_updates_all_fields_or_inserts(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let mut p = Product {
         code: "s".into(),
         price: 5,
@@ -86,9 +106,10 @@ async fn save_updates_all_fields_or_inserts() {
     );
 }
 
-#[tokio::test]
-async fn updates_write_only_non_zero_fields_or_selected_ones() {
-    let db = products_db().await;
+async fn updates_write_only_non_zero_fields_or_selected_ones(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let mut p = Product {
         code: "u".into(),
         price: 50,
@@ -138,9 +159,10 @@ async fn updates_write_only_non_zero_fields_or_selected_ones() {
     );
 }
 
-#[tokio::test]
-async fn create_from_a_map_runs_no_hooks() {
-    let db = products_db().await;
+async fn create_from_a_map_runs_no_hooks(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     take_events();
     let id = db
         .model::<Product>()
@@ -153,9 +175,10 @@ async fn create_from_a_map_runs_no_hooks() {
     assert_eq!((p.code.as_str(), p.price), ("m", 3));
 }
 
-#[tokio::test]
-async fn raw_sql_scans_into_models() {
-    let db = products_db().await;
+async fn raw_sql_scans_into_models(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     db.create_many(&mut [
         Product {
             code: "r1".into(),
@@ -189,9 +212,10 @@ async fn raw_sql_scans_into_models() {
     );
 }
 
-#[tokio::test]
-async fn dry_run_touches_nothing_and_to_sql_returns_the_statement() {
-    let db = products_db().await;
+async fn dry_run_touches_nothing_and_to_sql_returns_the_statement(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let dry = db.dry_run();
     let mut p = Product {
         code: "dry".into(),
@@ -200,9 +224,14 @@ async fn dry_run_touches_nothing_and_to_sql_returns_the_statement() {
     dry.create(&mut p).await.unwrap();
     assert_eq!(db.model::<Product>().unscoped().count().await.unwrap(), 0);
     let sql = &dry.dry_run_statements()[0];
+    // G72 on `products`; MySQL reads the key with LAST_INSERT_ID() instead of RETURNING.
     assert_eq!(
         sql.text.as_str(),
-        "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) RETURNING `id`"
+        backend.pick(
+            "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) RETURNING `id`",
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) RETURNING "id""#,
+            "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?)",
+        )
     );
     let sql = db
         .to_sql(|tx| async move {
@@ -215,15 +244,21 @@ async fn dry_run_touches_nothing_and_to_sql_returns_the_statement() {
         })
         .await
         .unwrap();
+    // G46: PostgreSQL and MySQL bind LIMIT and OFFSET.
     assert_eq!(
         sql.text.as_str(),
-        "SELECT * FROM `products` WHERE price > ? AND `products`.`deleted_at` IS NULL LIMIT 10 OFFSET 5"
+        backend.pick(
+            "SELECT * FROM `products` WHERE price > ? AND `products`.`deleted_at` IS NULL LIMIT 10 OFFSET 5",
+            r#"SELECT * FROM "products" WHERE price > $1 AND "products"."deleted_at" IS NULL LIMIT $2 OFFSET $3"#,
+            "SELECT * FROM `products` WHERE price > ? AND `products`.`deleted_at` IS NULL LIMIT ? OFFSET ?",
+        )
     );
 }
 
-#[tokio::test]
-async fn tracked_records_update_only_what_changed_and_hooks_see_it() {
-    let db = products_db().await;
+async fn tracked_records_update_only_what_changed_and_hooks_see_it(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let mut p = Product {
         code: "t".into(),
         price: 10,
@@ -247,10 +282,12 @@ async fn tracked_records_update_only_what_changed_and_hooks_see_it() {
     let dry = db.dry_run();
     dry.save_changes(&mut tracked.clone()).await.unwrap();
     let text = dry.dry_run_statements()[0].text.to_string();
-    assert!(
-        text.starts_with("UPDATE `products` SET `price`=?,`updated_at`=? WHERE"),
-        "{text}"
+    let update = backend.pick(
+        "UPDATE `products` SET `price`=?,`updated_at`=? WHERE",
+        r#"UPDATE "products" SET "price"=$1,"updated_at"=$2 WHERE"#,
+        "UPDATE `products` SET `price`=?,`updated_at`=? WHERE",
     );
+    assert!(text.starts_with(update), "{text}");
     assert_eq!(db.save_changes(&mut tracked).await.unwrap(), 1);
     assert_eq!(plugorm_tests::product::last_changed(), ["price"]);
     assert!(tracked.changed().is_empty(), "snapshot refreshed");

@@ -1,11 +1,19 @@
-//! The soft-delete plugin in every mode: timestamp, Unix seconds / milliseconds /
-//! nanoseconds, the 0/1 flag, and mixed mode (a flag plus a deleted-at field). In each,
-//! a delete marks the row instead of removing it, queries and counts hide it, `unscoped()`
-//! sees it and deletes it for real.
+//! The soft-delete plugin in every mode, on every backend: timestamp, Unix seconds /
+//! milliseconds / nanoseconds, the 0/1 flag, and mixed mode (a flag plus a deleted-at
+//! field). In each, a delete marks the row instead of removing it, queries and counts
+//! hide it, `unscoped()` sees it and deletes it for real.
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use plugorm::{Db, Error, Model};
-use plugorm_tests::registry_with_soft_delete;
+use plugorm::{Db, Error, Model, Value};
+use plugorm_tests::matrix::{Backend, SOFT_DELETE};
+
+plugorm_tests::matrix!(
+    timestamp_mode_writes_the_deletion_time,
+    unix_second_milli_and_nano_modes_write_the_time_in_their_unit,
+    flag_mode_sets_one,
+    mixed_mode_sets_the_flag_and_the_deleted_at_field,
+    golden_sql_of_a_soft_delete_per_mode,
+);
 
 /// The fixed "now" every deletion in these tests happens at.
 fn now() -> DateTime<Utc> {
@@ -61,12 +69,22 @@ struct MixedNote {
     deleted_at: Option<NaiveDateTime>,
 }
 
-async fn db() -> Db {
-    registry_with_soft_delete()
-        .open("sqlite::memory:")
-        .await
-        .unwrap()
-        .with_now(now)
+/// [`now`] as a deletion-time column stores it: microseconds on SQLite and PostgreSQL;
+/// milliseconds on MySQL, whose default is `datetime(3)` (.123456 s is .123 s whether
+/// the server rounds, as MySQL, or truncates, as MariaDB).
+fn stored_now(backend: Backend) -> String {
+    backend
+        .pick(
+            "2026-03-04 05:06:07.123456",
+            "2026-03-04 05:06:07.123456",
+            "2026-03-04 05:06:07.123",
+        )
+        .to_string()
+}
+
+/// A fresh database with the soft-delete plugin whose clock is [`now`].
+async fn db(backend: Backend) -> Option<Db> {
+    Some(backend.open(SOFT_DELETE).await?.with_now(now))
 }
 
 /// Creates two rows, soft-deletes the first, checks what every reader sees, and returns
@@ -119,10 +137,17 @@ async fn exercise<T: Model + Default + Clone>(
         .await
         .unwrap();
     let row = rows.iter().next().expect("the row is still stored");
+    // Integers as their value; a deletion time (text on SQLite, a timestamp elsewhere)
+    // decoded as a date-time, so every backend's marker reads the same way.
     let markers: Vec<String> = (0..marker_sql.split(',').count())
-        .map(|i| {
-            let v = row.cell(i).unwrap().to_value();
-            format!("{v:?}")
+        .map(|i| match row.cell(i).unwrap().to_value() {
+            v @ (Value::Text(_) | Value::Timestamp(_)) => {
+                let at: NaiveDateTime = row
+                    .get_at(i)
+                    .unwrap_or_else(|e| panic!("{v:?} is not a date-time: {e}"));
+                at.to_string()
+            }
+            v => format!("{v:?}"),
         })
         .collect();
     // A real delete with unscoped().
@@ -139,9 +164,10 @@ async fn exercise<T: Model + Default + Clone>(
     markers
 }
 
-#[tokio::test]
-async fn timestamp_mode_writes_the_deletion_time() {
-    let db = db().await;
+async fn timestamp_mode_writes_the_deletion_time(backend: Backend) {
+    let Some(db) = db(backend).await else {
+        return;
+    };
     let m = exercise(
         &db,
         |b| StampNote {
@@ -152,7 +178,7 @@ async fn timestamp_mode_writes_the_deletion_time() {
         "deleted_at",
     )
     .await;
-    assert!(m[0].contains("2026-03-04"), "{m:?}");
+    assert_eq!(m, [stored_now(backend)]);
     let stored: Option<NaiveDateTime> = db
         .raw("SELECT deleted_at FROM stamp_notes", ())
         .await
@@ -165,9 +191,10 @@ async fn timestamp_mode_writes_the_deletion_time() {
     assert_eq!(stored, None, "the surviving row stays alive");
 }
 
-#[tokio::test]
-async fn unix_second_milli_and_nano_modes_write_the_time_in_their_unit() {
-    let db = db().await;
+async fn unix_second_milli_and_nano_modes_write_the_time_in_their_unit(backend: Backend) {
+    let Some(db) = db(backend).await else {
+        return;
+    };
     let secs = now().timestamp();
     let m = exercise(
         &db,
@@ -204,9 +231,10 @@ async fn unix_second_milli_and_nano_modes_write_the_time_in_their_unit() {
     assert_eq!(m, [format!("I64({})", now().timestamp_micros() * 1000)]);
 }
 
-#[tokio::test]
-async fn flag_mode_sets_one() {
-    let db = db().await;
+async fn flag_mode_sets_one(backend: Backend) {
+    let Some(db) = db(backend).await else {
+        return;
+    };
     let m = exercise(
         &db,
         |b| FlagNote {
@@ -220,9 +248,10 @@ async fn flag_mode_sets_one() {
     assert_eq!(m, ["I64(1)"]);
 }
 
-#[tokio::test]
-async fn mixed_mode_sets_the_flag_and_the_deleted_at_field() {
-    let db = db().await;
+async fn mixed_mode_sets_the_flag_and_the_deleted_at_field(backend: Backend) {
+    let Some(db) = db(backend).await else {
+        return;
+    };
     let m = exercise(
         &db,
         |b| MixedNote {
@@ -234,12 +263,13 @@ async fn mixed_mode_sets_the_flag_and_the_deleted_at_field() {
     )
     .await;
     assert_eq!(m[0], "I64(1)");
-    assert!(m[1].contains("2026-03-04"), "{m:?}");
+    assert_eq!(m[1], stored_now(backend));
 }
 
-#[tokio::test]
-async fn golden_sql_of_a_soft_delete_per_mode() {
-    let db = db().await;
+async fn golden_sql_of_a_soft_delete_per_mode(backend: Backend) {
+    let Some(db) = db(backend).await else {
+        return;
+    };
     let mut n = FlagNote {
         id: 1,
         ..Default::default()
@@ -250,7 +280,11 @@ async fn golden_sql_of_a_soft_delete_per_mode() {
         .unwrap();
     assert_eq!(
         stmt.text.as_str(),
-        "UPDATE `flag_notes` SET `is_del`=? WHERE `flag_notes`.`id` = ? AND `flag_notes`.`is_del` = ?"
+        backend.pick(
+            "UPDATE `flag_notes` SET `is_del`=? WHERE `flag_notes`.`id` = ? AND `flag_notes`.`is_del` = ?",
+            r#"UPDATE "flag_notes" SET "is_del"=$1 WHERE "flag_notes"."id" = $2 AND "flag_notes"."is_del" = $3"#,
+            "UPDATE `flag_notes` SET `is_del`=? WHERE `flag_notes`.`id` = ? AND `flag_notes`.`is_del` = ?",
+        )
     );
     let mut n = MixedNote {
         id: 1,
@@ -262,7 +296,11 @@ async fn golden_sql_of_a_soft_delete_per_mode() {
         .unwrap();
     assert_eq!(
         stmt.text.as_str(),
-        "UPDATE `mixed_notes` SET `is_del`=?,`deleted_at`=? WHERE `mixed_notes`.`id` = ? AND `mixed_notes`.`is_del` = ?"
+        backend.pick(
+            "UPDATE `mixed_notes` SET `is_del`=?,`deleted_at`=? WHERE `mixed_notes`.`id` = ? AND `mixed_notes`.`is_del` = ?",
+            r#"UPDATE "mixed_notes" SET "is_del"=$1,"deleted_at"=$2 WHERE "mixed_notes"."id" = $3 AND "mixed_notes"."is_del" = $4"#,
+            "UPDATE `mixed_notes` SET `is_del`=?,`deleted_at`=? WHERE `mixed_notes`.`id` = ? AND `mixed_notes`.`is_del` = ?",
+        )
     );
     let mut n = StampNote {
         id: 1,
@@ -272,8 +310,13 @@ async fn golden_sql_of_a_soft_delete_per_mode() {
         .to_sql(|tx| async move { tx.delete(&mut n).await })
         .await
         .unwrap();
+    // G106 in each mode.
     assert_eq!(
         stmt.text.as_str(),
-        "UPDATE `stamp_notes` SET `deleted_at`=? WHERE `stamp_notes`.`id` = ? AND `stamp_notes`.`deleted_at` IS NULL"
+        backend.pick(
+            "UPDATE `stamp_notes` SET `deleted_at`=? WHERE `stamp_notes`.`id` = ? AND `stamp_notes`.`deleted_at` IS NULL",
+            r#"UPDATE "stamp_notes" SET "deleted_at"=$1 WHERE "stamp_notes"."id" = $2 AND "stamp_notes"."deleted_at" IS NULL"#,
+            "UPDATE `stamp_notes` SET `deleted_at`=? WHERE `stamp_notes`.`id` = ? AND `stamp_notes`.`deleted_at` IS NULL",
+        )
     );
 }

@@ -1,11 +1,20 @@
-//! Transactions: closure form, manual form, nesting as savepoints, default transactions
-//! around writes.
+//! Transactions on every backend: closure form, manual form, nesting as savepoints,
+//! default transactions around writes.
 
 use plugorm::{Error, Model};
 use plugorm_tests::{
+    matrix::Backend,
     product::{take_events, Product},
-    products_db,
 };
+
+plugorm_tests::matrix!(
+    closure_commits_on_ok_and_rolls_back_on_err,
+    closure_rolls_back_on_panic_and_the_panic_continues,
+    nested_transactions_are_savepoints,
+    manual_transactions_and_explicit_savepoints,
+    a_failing_batch_leaves_no_partial_rows,
+    hooks_receive_the_transaction,
+);
 
 fn product(code: &str) -> Product {
     Product {
@@ -23,9 +32,10 @@ async fn codes(db: &plugorm::Db) -> Vec<String> {
         .unwrap()
 }
 
-#[tokio::test]
-async fn closure_commits_on_ok_and_rolls_back_on_err() {
-    let db = products_db().await;
+async fn closure_commits_on_ok_and_rolls_back_on_err(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     db.transaction(|tx| async move {
         assert!(tx.in_transaction());
         tx.create(&mut product("a")).await?;
@@ -45,9 +55,10 @@ async fn closure_commits_on_ok_and_rolls_back_on_err() {
     assert_eq!(codes(&db).await, ["A", "B"]);
 }
 
-#[tokio::test]
-async fn closure_rolls_back_on_panic_and_the_panic_continues() {
-    let db = products_db().await;
+async fn closure_rolls_back_on_panic_and_the_panic_continues(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let db2 = db.clone();
     let outcome = tokio::spawn(async move {
         db2.transaction(|tx| async move {
@@ -67,9 +78,10 @@ async fn closure_rolls_back_on_panic_and_the_panic_continues() {
     );
 }
 
-#[tokio::test]
-async fn nested_transactions_are_savepoints() {
-    let db = products_db().await;
+async fn nested_transactions_are_savepoints(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     db.transaction(|tx| async move {
         tx.create(&mut product("outer")).await?;
         let inner = tx
@@ -91,9 +103,10 @@ async fn nested_transactions_are_savepoints() {
     assert_eq!(codes(&db).await, ["OUTER", "KEPT"]);
 }
 
-#[tokio::test]
-async fn manual_transactions_and_explicit_savepoints() {
-    let db = products_db().await;
+async fn manual_transactions_and_explicit_savepoints(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let tx = db.begin().await.unwrap();
     tx.create(&mut product("one")).await.unwrap();
     tx.savepoint("before_two").await.unwrap();
@@ -123,9 +136,10 @@ async fn manual_transactions_and_explicit_savepoints() {
     ));
 }
 
-#[tokio::test]
-async fn a_failing_batch_leaves_no_partial_rows() {
-    let db = products_db().await;
+async fn a_failing_batch_leaves_no_partial_rows(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     let mut items = vec![product("x1"), product("x2"), product("x1")];
     // The third row violates UNIQUE(code): the whole create is rolled back.
     let e = db.create_in_batches(&mut items, 1).await.unwrap_err();
@@ -144,9 +158,10 @@ async fn a_failing_batch_leaves_no_partial_rows() {
     assert_eq!(codes(&db).await, ["Y1"]);
 }
 
-#[tokio::test]
-async fn hooks_receive_the_transaction() {
-    let db = products_db().await;
+async fn hooks_receive_the_transaction(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
     take_events();
     let tx = db.begin().await.unwrap();
     let mut p = product("in-tx");

@@ -4,10 +4,10 @@
 use abi_stable::std_types::RVec;
 use plugorm_plugin_api::{
     statement::{Assignment, Delete, Expr, Statement, TableRef, Update},
-    Value,
+    Processor, Value,
 };
 
-use super::save;
+use super::{routed, save};
 use crate::{
     relation::{self, Access, Key, Relation, RelationError, RelationKind, ResolvedRelation},
     Db, Error, Model, Query, Result,
@@ -114,17 +114,7 @@ pub(crate) async fn query_of<M: Model, C: Model>(
     };
     match rel.kind {
         RelationKind::ManyToMany => {
-            let Some(join) = &rel.join else {
-                return Ok(q.filter_expr(Expr::raw("1 = 0", [])));
-            };
-            let pairs = crate::preload::through::join_pairs(
-                db,
-                &join.table,
-                &join.owner_columns,
-                &join.target_columns,
-                &[owner_values],
-            )
-            .await?;
+            let pairs = crate::preload::through::join_pairs(db, rel, &[owner_values]).await?;
             let keys: Vec<Vec<Value>> = pairs.into_iter().map(|(_, t)| t).collect();
             if keys.is_empty() {
                 return Ok(q.filter_expr(Expr::raw("1 = 0", [])));
@@ -190,7 +180,8 @@ async fn unlink<M: Model, C: Model>(
                 .map(|c| (c, Value::Null))
                 .collect();
             let cond = equal(&table, &columns(M::schema(), &pk), &pk_values);
-            db.execute_statement(&update(&table, set, cond)).await?;
+            let stmt = update(&table, set, cond);
+            routed::execute(db, Processor::Update, M::schema(), stmt).await?;
             for &f in &rel.owner_keys {
                 crate::write::set_value(owner, f, &Value::Null)?;
             }
@@ -222,7 +213,8 @@ async fn unlink<M: Model, C: Model>(
             if let Some(keep) = keep.filter(|k| !k.is_empty()) {
                 cond.push(!crate::preload::in_keys(&table, &pk_cols, keep));
             }
-            db.execute_statement(&update(&table, set, cond)).await?;
+            let stmt = update(&table, set, cond);
+            routed::execute(db, Processor::Update, c_schema, stmt).await?;
         }
         RelationKind::ManyToMany => {
             let Some(join) = &rel.join else {
@@ -239,7 +231,7 @@ async fn unlink<M: Model, C: Model>(
                 cond.push(!crate::preload::in_keys(&join.table, &tcols, keep));
             }
             d.conditions = RVec::from(cond);
-            db.execute_statement(&Statement::Delete(d)).await?;
+            routed::delete(db, rel, Statement::Delete(d), false).await?;
         }
     }
     Ok(())
@@ -313,7 +305,8 @@ impl<M: Model> Association<'_, M> {
                     .zip(values_of(owner, &rel.owner_keys))
                     .collect();
                 let cond = equal(&table, &columns(M::schema(), &pk), &pk_values);
-                db.execute_statement(&update(&table, set, cond)).await?;
+                let stmt = update(&table, set, cond);
+                routed::execute(&db, Processor::Update, M::schema(), stmt).await?;
             }
             _ => {
                 require_key(owner, &rel.owner_keys)?;

@@ -1,11 +1,11 @@
-//! Saving the associations of records being created.
+//! Saving the associations of records being created, saved or updated.
 
 use std::sync::Arc;
 
 use abi_stable::std_types::RVec;
 use plugorm_plugin_api::{
     statement::{Conflict, ConflictAction, Expr, Insert, Statement, TableRef},
-    Value,
+    Processor, Value,
 };
 
 use crate::{
@@ -13,12 +13,18 @@ use crate::{
     Db, Model, OnConflict, Result,
 };
 
-/// Which associations a write saves (GORM's `Select` / `Omit` of associations).
+/// Which associations a write saves (GORM's `Select` / `Omit` of associations). A dotted
+/// name reaches into a related record's own associations: selecting `"Pets.Toys"` saves
+/// the pets and their toys; omitting it saves the pets without their toys.
 ///
 /// ```
-/// let f = plugorm::association::SaveFilter::omit(&["Company"]);
+/// use plugorm::association::SaveFilter;
+/// let f = SaveFilter::omit(&["Company"]);
 /// assert!(!f.saves("company") && f.saves("pets"));
-/// assert!(!plugorm::association::SaveFilter::omit(&["*"]).saves("pets"));
+/// assert!(!SaveFilter::omit(&["*"]).saves("pets"));
+/// let nested = SaveFilter::omit(&["Pets.Toys"]);
+/// assert!(nested.saves("pets"));
+/// assert!(!nested.below("pets").unwrap().saves("toys"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SaveFilter {
@@ -26,6 +32,14 @@ pub struct SaveFilter {
     pub select: Option<Vec<String>>,
     /// Never these; `*` means all.
     pub omit: Vec<String>,
+}
+
+/// `"Pets.Toys"` → (`"Pets"`, `Some("Toys")`).
+fn split(entry: &str) -> (&str, Option<&str>) {
+    match entry.split_once('.') {
+        Some((head, rest)) => (head.trim(), Some(rest.trim())),
+        None => (entry.trim(), None),
+    }
 }
 
 impl SaveFilter {
@@ -47,24 +61,57 @@ impl SaveFilter {
 
     /// Whether relation `name` is saved.
     pub fn saves(&self, name: &str) -> bool {
-        let hit = |list: &[String]| {
-            list.iter()
-                .any(|n| n == "*" || naming_fold(n) == naming_fold(name))
-        };
-        if hit(&self.omit) {
+        let same = |n: &str| n == "*" || naming_fold(n) == naming_fold(name);
+        if self.omit.iter().any(|n| split(n).1.is_none() && same(n)) {
             return false;
         }
-        self.select.as_ref().is_none_or(|s| hit(s))
+        self.select
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|n| same(split(n).0)))
+    }
+
+    /// The filter for the associations of relation `name`'s records: the dotted entries
+    /// under it, or `None` (all of them) when there are none.
+    pub fn below(&self, name: &str) -> Option<SaveFilter> {
+        let under = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .filter_map(|n| match split(n) {
+                    (head, Some(rest)) if naming_fold(head) == naming_fold(name) => {
+                        Some(rest.to_string())
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let select = self
+            .select
+            .as_ref()
+            .map(|s| under(s))
+            .filter(|s| !s.is_empty());
+        let omit = under(&self.omit);
+        (select.is_some() || !omit.is_empty()).then_some(SaveFilter { select, omit })
     }
 }
 
 /// The handle nested saves run on: the same transaction, without the caller's conflict
-/// clause or association filter (they apply to the top-level records).
+/// clause (it applies to the top-level records); the association filter is the caller's
+/// (see [`below`]).
 pub(crate) fn nested(db: &Db, conflict: Option<OnConflict>) -> Db {
     db.with_session(|s| {
         s.on_conflict = conflict;
-        s.associations = None;
     })
+}
+
+/// The handle the records of relation `name` are saved on: the association filter narrowed
+/// to what lies below it.
+pub(crate) fn below(db: &Db, name: &str) -> Db {
+    let inner = db
+        .session
+        .associations
+        .as_ref()
+        .and_then(|f| f.below(name))
+        .map(Arc::new);
+    db.with_session(|s| s.associations = inner)
 }
 
 /// Saves every saved relation of `items` that must exist before them.
@@ -196,6 +243,16 @@ pub(crate) async fn upsert<C: Model>(
     Ok(())
 }
 
+/// The conflict clause for associated rows that exist: `normal` (keep them, or only
+/// re-point their foreign key), or every column in full-save mode.
+fn keep_or_update(db: &Db, normal: OnConflict) -> OnConflict {
+    if db.session.full_save {
+        OnConflict::update_all()
+    } else {
+        normal
+    }
+}
+
 /// Copies `from`'s fields `src` into `to`'s fields `dst`.
 fn copy_keys<A: Model, B: Model>(from: &A, src: &[usize], to: &mut B, dst: &[usize]) -> Result<()> {
     for (&s, &d) in src.iter().zip(dst) {
@@ -215,7 +272,8 @@ pub(crate) async fn before<M: Model, C: Model + Clone>(
     if taken.is_empty() {
         return Ok(());
     }
-    upsert(db, &mut taken, OnConflict::do_nothing()).await?;
+    let db = &below(db, rel.field);
+    upsert(db, &mut taken, keep_or_update(db, OnConflict::do_nothing())).await?;
     for (c, &i) in taken.iter().zip(&from) {
         copy_keys(c, &rel.target_keys, &mut owners[i], &rel.owner_keys)?;
     }
@@ -263,13 +321,19 @@ pub(crate) async fn after<M: Model, C: Model + Clone>(
     if taken.is_empty() {
         return Ok(());
     }
+    let db = &below(db, rel.field);
     if rel.target_holds_key() {
         for (c, &i) in taken.iter_mut().zip(&from) {
             point_at_owner(&owners[i], c, rel)?;
         }
-        upsert(db, &mut taken, repoint(rel, C::schema())).await?;
+        upsert(
+            db,
+            &mut taken,
+            keep_or_update(db, repoint(rel, C::schema())),
+        )
+        .await?;
     } else {
-        upsert(db, &mut taken, OnConflict::do_nothing()).await?;
+        upsert(db, &mut taken, keep_or_update(db, OnConflict::do_nothing())).await?;
         let pairs: Vec<(Vec<Value>, Vec<Value>)> = taken
             .iter()
             .zip(&from)
@@ -289,7 +353,8 @@ pub(crate) async fn after<M: Model, C: Model + Clone>(
     Ok(())
 }
 
-/// `INSERT INTO join (…) VALUES … ON CONFLICT DO NOTHING`, in chunks.
+/// `INSERT INTO join (…) VALUES … ON CONFLICT DO NOTHING`, in chunks, through the create
+/// processor — or, for a join model, its records created.
 pub(crate) async fn insert_join_rows(
     db: &Db,
     rel: &ResolvedRelation,
@@ -304,6 +369,14 @@ pub(crate) async fn insert_join_rows(
         .chain(&join.target_columns)
         .cloned()
         .collect();
+    if let Some(model) = &rel.join_model {
+        // Join records of the join model: its hooks run, its time fields are filled.
+        let rows = pairs
+            .iter()
+            .map(|(o, t)| o.iter().chain(t).cloned().collect())
+            .collect();
+        return model.0.insert(db, &columns, rows).await;
+    }
     let per = crate::preload::chunk_size(db, columns.len());
     for chunk in pairs.chunks(per) {
         let mut ins = Insert::new(
@@ -326,7 +399,15 @@ pub(crate) async fn insert_join_rows(
             condition: None.into(),
         })
         .into();
-        db.execute_statement(&Statement::Insert(ins)).await?;
+        let stmt = Statement::Insert(ins);
+        match rel.join_schema {
+            Some(schema) => {
+                super::routed::execute(db, Processor::Create, schema, stmt).await?;
+            }
+            None => {
+                db.execute_statement(&stmt).await?;
+            }
+        }
     }
     Ok(())
 }

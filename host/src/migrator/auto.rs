@@ -2,7 +2,7 @@
 //! missing.
 
 use plugorm_plugin_api::{
-    migrate::{Ddl, TableInfo},
+    migrate::{Ddl, ForeignKeySchema, TableInfo},
     schema::ModelSchema,
     statement::TableRef,
 };
@@ -10,15 +10,28 @@ use plugorm_plugin_api::{
 use super::{MigrationReport, Migrator};
 use crate::{model::Model, Result};
 
-/// The DDL that brings `info` up to `schema`: the table and its indexes when the table is
-/// missing; otherwise each missing migrated column, then each missing index. Nothing is
-/// dropped or altered.
-pub(super) fn plan(schema: &ModelSchema, table: &TableRef, info: &TableInfo) -> Vec<Ddl> {
+/// The DDL that brings `info` up to `schema`: the table (with `foreign_keys` inside) and
+/// its indexes when the table is missing; otherwise each missing migrated column, then
+/// each missing index. Nothing is dropped or altered.
+pub(super) fn plan(
+    schema: &ModelSchema,
+    table: &TableRef,
+    info: &TableInfo,
+    foreign_keys: Vec<ForeignKeySchema>,
+) -> Vec<Ddl> {
     let mut out = Vec::new();
     if !info.exists {
-        out.push(Ddl::CreateTable {
-            table: table.clone(),
-            schema: schema.clone(),
+        out.push(if foreign_keys.is_empty() {
+            Ddl::CreateTable {
+                table: table.clone(),
+                schema: schema.clone(),
+            }
+        } else {
+            Ddl::CreateTableWithForeignKeys {
+                table: table.clone(),
+                schema: schema.clone(),
+                foreign_keys: foreign_keys.into(),
+            }
         });
         out.extend(schema.indexes.iter().map(|index| Ddl::CreateIndex {
             table: table.clone(),
@@ -47,8 +60,11 @@ pub(super) fn plan(schema: &ModelSchema, table: &TableRef, info: &TableInfo) -> 
 
 impl Migrator {
     /// Creates the model's table when missing, adds missing columns and creates missing
-    /// indexes; runs no statement when the table already matches. See
-    /// [`crate::Db::auto_migrate`].
+    /// indexes; runs no statement when the table already matches. Join tables of its
+    /// many-to-many relations are migrated too, and the FOREIGN KEY constraints on these
+    /// tables (belongs-to, join tables) are created when the tables they reference exist.
+    /// See [`crate::Db::auto_migrate`] and, for several models with the constraints
+    /// between them, [`Migrator::auto_migrate_all`].
     ///
     /// ```no_run
     /// # async fn run<User: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {
@@ -59,34 +75,19 @@ impl Migrator {
     /// # Ok(()) }
     /// ```
     pub async fn auto_migrate<T: Model>(&self) -> Result<MigrationReport> {
-        let schema = T::schema();
-        let table = super::model_table::<T>();
-        let info = self.describe_ref(&table).await?;
-        let mut report = MigrationReport::for_table(&table);
-        self.run_plan(plan(schema, &table, &info), &mut report)
-            .await?;
-        // Generated join tables of many-to-many relations (GORM creates them too).
-        for rel in T::relations() {
-            let resolved = rel.resolved()?;
-            let Some(join) = crate::relation::join_table_schema(resolved, schema, rel.target())
-            else {
-                continue;
-            };
-            let join_ref = TableRef::parse(join.table.as_str());
-            let info = self.describe_ref(&join_ref).await?;
-            let mut join_report = MigrationReport::for_table(&join_ref);
-            self.run_plan(plan(&join, &join_ref, &info), &mut join_report)
-                .await?;
-            report.statements.extend(join_report.statements);
+        let models = vec![super::constraints::of_model::<T>()?];
+        let mut reports = self.migrate_models(models).await?;
+        let own = super::table_label(&super::model_table::<T>());
+        let at = reports.iter().position(|r| r.table == own).unwrap_or(0);
+        if reports.is_empty() {
+            return Ok(MigrationReport::for_table(&super::model_table::<T>()));
         }
-        if !report.is_empty() {
-            tracing::info!(
-                table = %report.table,
-                created = report.created_table,
-                columns = ?report.added_columns,
-                indexes = ?report.created_indexes,
-                "auto-migrated"
-            );
+        // One report for the model: its table's, with the join tables' statements after.
+        let mut report = reports.remove(at);
+        for other in reports {
+            report.statements.extend(other.statements);
+            report.created_constraints.extend(other.created_constraints);
+            report.skipped_constraints.extend(other.skipped_constraints);
         }
         Ok(report)
     }
@@ -110,6 +111,15 @@ impl Migrator {
                 Ddl::CreateTable { .. } => report.created_table = true,
                 Ddl::AddColumn { field, .. } => report.added_columns.push(field.column.into()),
                 Ddl::CreateIndex { index, .. } => report.created_indexes.push(index.name.into()),
+                Ddl::CreateTableWithForeignKeys { foreign_keys, .. } => {
+                    report.created_table = true;
+                    report
+                        .created_constraints
+                        .extend(foreign_keys.into_iter().map(|f| f.name.into()));
+                }
+                Ddl::AddForeignKey { foreign_key, .. } => {
+                    report.created_constraints.push(foreign_key.name.into())
+                }
                 _ => {}
             }
         }
@@ -120,7 +130,15 @@ impl Migrator {
 /// What a step does, for error messages.
 fn describe_step(ddl: &Ddl, table: &str) -> String {
     match ddl {
-        Ddl::CreateTable { .. } => format!("creating table `{table}`"),
+        Ddl::CreateTable { .. } | Ddl::CreateTableWithForeignKeys { .. } => {
+            format!("creating table `{table}`")
+        }
+        Ddl::AddForeignKey { foreign_key, .. } => {
+            format!(
+                "adding foreign key `{}` to table `{table}`",
+                foreign_key.name
+            )
+        }
         Ddl::AddColumn { field, .. } => {
             format!("adding column `{}` to table `{table}`", field.column)
         }
@@ -185,7 +203,7 @@ mod tests {
     #[test]
     fn missing_table_creates_table_then_indexes() {
         let t = TableRef::new("users");
-        let p = plan(&schema(), &t, &TableInfo::default());
+        let p = plan(&schema(), &t, &TableInfo::default(), Vec::new());
         assert_eq!(p.len(), 2);
         assert!(matches!(p[0], Ddl::CreateTable { .. }));
         assert!(matches!(p[1], Ddl::CreateIndex { .. }));
@@ -198,8 +216,9 @@ mod tests {
             exists: true,
             columns: vec![column("ID")].into(),
             indexes: Default::default(),
+            foreign_keys: Default::default(),
         };
-        let p = plan(&schema(), &t, &info);
+        let p = plan(&schema(), &t, &info, Vec::new());
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(matches!(&p[0], Ddl::AddColumn { field, .. } if field.column.as_str() == "name"));
         info.columns.push(column("name"));
@@ -209,6 +228,6 @@ mod tests {
             primary: false,
             columns: vec!["name".into()].into(),
         });
-        assert!(plan(&schema(), &t, &info).is_empty());
+        assert!(plan(&schema(), &t, &info, Vec::new()).is_empty());
     }
 }

@@ -8,6 +8,14 @@
 //! returned [`MigrationReport`] lists every statement that ran, so a second run reports
 //! nothing.
 //!
+//! Relations add FOREIGN KEY constraints (`fk_<owner table>_<relation>`, with the model's
+//! `on_delete` / `on_update`), each on the table holding the key. Migrate the related
+//! models together with [`Db::auto_migrate_all`] — `(User, Pet, Company)` in any order —
+//! and the tables come referenced-first with their constraints inside CREATE TABLE; a
+//! table that exists gains a missing constraint through `ALTER TABLE … ADD CONSTRAINT`
+//! (SQLite cannot: the report lists it as skipped). Constraints are read back from the
+//! database, so a second run issues nothing.
+//!
 //! Every DDL statement is rendered by the dialect ([`plugorm_plugin_api::Dialect::render_ddl`]);
 //! what a dialect cannot do (SQLite's ALTER COLUMN) comes back as
 //! [`DbError::Unsupported`](crate::DbError::Unsupported) before anything runs.
@@ -22,15 +30,20 @@
 //! ```
 
 mod auto;
+mod constraint_ops;
+mod constraints;
 mod context;
 mod describe;
 mod ops;
+mod order;
+mod set;
 
 use plugorm_plugin_api::{migrate::Ddl, statement::TableRef, Sql};
 
 use crate::{model::Model, Db, Result};
 
-pub use plugorm_plugin_api::migrate::{ColumnInfo, IndexInfo, TableInfo};
+pub use plugorm_plugin_api::migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo};
+pub use set::{ModelList, ModelSet};
 
 /// What a migration did: the table, what was created, and the text of every statement
 /// that ran, in order.
@@ -51,6 +64,11 @@ pub struct MigrationReport {
     pub created_indexes: Vec<String>,
     /// The SQL text of every statement run, in order.
     pub statements: Vec<String>,
+    /// FOREIGN KEY constraints created (inside CREATE TABLE or added to the table).
+    pub created_constraints: Vec<String>,
+    /// Constraints of the model that were not created, each `name: reason` (the
+    /// referenced table is missing, or the dialect cannot add one to an existing table).
+    pub skipped_constraints: Vec<String>,
 }
 
 impl MigrationReport {

@@ -28,7 +28,9 @@ impl Migrator {
         Ok(self.describe_table(table).await?.exists)
     }
 
-    /// Creates the model's table and its indexes (an error when it already exists).
+    /// Creates the model's table and its indexes (an error when it already exists), with
+    /// the FOREIGN KEY constraints of its belongs-to relations inside (their tables must
+    /// exist).
     ///
     /// ```no_run
     /// # async fn run<User: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {
@@ -40,7 +42,14 @@ impl Migrator {
         let table = model_table::<T>();
         let mut report = MigrationReport::for_table(&table);
         let missing = plugorm_plugin_api::migrate::TableInfo::default();
-        let steps = super::auto::plan(T::schema(), &table, &missing);
+        let own = T::schema().table.as_str();
+        let foreign_keys = super::constraints::of_model::<T>()?
+            .constraints
+            .into_iter()
+            .filter(|c| c.table.eq_ignore_ascii_case(own))
+            .map(|c| c.key)
+            .collect();
+        let steps = super::auto::plan(T::schema(), &table, &missing, foreign_keys);
         self.run_plan(steps, &mut report).await?;
         Ok(report)
     }

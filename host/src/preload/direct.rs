@@ -55,6 +55,9 @@ pub(crate) async fn load_related<M: Model, C: Model>(
                 plugorm_plugin_api::statement::Expr::col(table.as_str(), col).eq(p.value.as_str()),
             );
         }
+        if let Some(f) = &node.filter {
+            q = q.filter_expr(f.clone());
+        }
         if let Some(s) = &scope {
             q = s(q);
         }

@@ -17,12 +17,16 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Joins preloading ([`crate::Query::join_relation`], module `joins`) reads a has-one or
+//! belongs-to relation in the owners' own query instead.
+//!
 //! Key sets larger than the dialect's parameter limit (`Capabilities::max_params`) are
 //! split into several `IN` queries; nested levels then run once over all the records the
 //! chunks found.
 
 mod api;
 pub(crate) mod direct;
+pub(crate) mod joins;
 pub(crate) mod through;
 mod tree;
 

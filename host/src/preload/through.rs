@@ -14,31 +14,40 @@ use crate::{
     Db, Model, Result,
 };
 
-/// The `(owner key, related key)` pairs of the join table for `keys`.
+/// The `(owner key, related key)` pairs of the join table of `rel` for the owner `keys`,
+/// read through the query processor with the join table's schema (a soft-deletable join
+/// model's deleted rows are not read).
 pub(crate) async fn join_pairs(
     db: &Db,
-    table: &str,
-    owner_columns: &[String],
-    target_columns: &[String],
+    rel: &ResolvedRelation,
     keys: &[Vec<Value>],
 ) -> Result<Vec<(Vec<Value>, Vec<Value>)>> {
-    let owner_cols: Vec<&str> = owner_columns.iter().map(String::as_str).collect();
+    let Some(join) = &rel.join else {
+        return Ok(Vec::new());
+    };
+    let table = join.table.as_str();
+    let owner_cols: Vec<&str> = join.owner_columns.iter().map(String::as_str).collect();
     let width = owner_cols.len();
+    let targets = join.target_columns.len();
     let mut pairs = Vec::new();
     for chunk in keys.chunks(chunk_size(db, width)) {
         let mut s = Select::from_table(TableRef::parse(table));
-        for c in owner_columns.iter().chain(target_columns) {
+        for c in join.owner_columns.iter().chain(&join.target_columns) {
             s.column(Expr::col(table, c.as_str()));
         }
         s.filter(in_keys(table, &owner_cols, chunk));
-        let rows = db.query_statement(&Statement::Select(s)).await?;
+        let stmt = Statement::Select(s);
+        let rows = match rel.join_schema {
+            Some(schema) => crate::association::routed::query(db, schema, stmt).await?,
+            None => db.query_statement(&stmt).await?,
+        };
         for row in rows.iter() {
             let mut owner = Vec::with_capacity(width);
-            let mut target = Vec::with_capacity(target_columns.len());
+            let mut target = Vec::with_capacity(targets);
             for i in 0..width {
                 owner.push(row.get_at::<Value>(i)?);
             }
-            for i in 0..target_columns.len() {
+            for i in 0..targets {
                 target.push(row.get_at::<Value>(width + i)?);
             }
             pairs.push((owner, target));
@@ -55,21 +64,14 @@ pub(crate) async fn preload<M: Model, C: Model + Clone>(
     access: Access<M, C>,
     node: &PreloadNode,
 ) -> Result<()> {
-    let Some(join) = &rel.join else {
+    if rel.join.is_none() {
         return Ok(());
-    };
+    }
     let index = OwnerIndex::build(owners, &rel.owner_keys);
     let mut buckets: Vec<Vec<C>> = Vec::new();
     buckets.resize_with(owners.len(), Vec::new);
     if !index.keys.is_empty() {
-        let pairs = join_pairs(
-            db,
-            &join.table,
-            &join.owner_columns,
-            &join.target_columns,
-            &index.keys,
-        )
-        .await?;
+        let pairs = join_pairs(db, rel, &index.keys).await?;
         let mut wanted: HashMap<Key, ()> = HashMap::new();
         let mut target_keys = Vec::new();
         for (_, t) in &pairs {

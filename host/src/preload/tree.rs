@@ -2,6 +2,8 @@
 
 use std::{any::Any, sync::Arc};
 
+use plugorm_plugin_api::statement::{Expr, JoinKind};
+
 use crate::relation::RelationError;
 
 /// One `preload(…)` call: a dotted path and an optional condition for its last relation.
@@ -10,6 +12,10 @@ pub(crate) struct PreloadRequest {
     pub path: String,
     /// A `Scope<C>` for the last relation's model `C`.
     pub scope: Option<Arc<dyn Any + Send + Sync>>,
+    /// Loaded in the same query through a JOIN of this kind (joins preloading).
+    pub join: Option<JoinKind>,
+    /// A SQL condition for the last relation's query (`preload_filter`).
+    pub filter: Option<Expr>,
 }
 
 /// One relation to load, with what to load below it.
@@ -19,6 +25,10 @@ pub(crate) struct PreloadNode {
     /// Every relation of the model (`preload_all`).
     pub all: bool,
     pub scope: Option<Arc<dyn Any + Send + Sync>>,
+    /// The JOIN of this level (joins preloading).
+    pub join: Option<JoinKind>,
+    /// A SQL condition for this level's query.
+    pub filter: Option<Expr>,
     pub children: Vec<PreloadNode>,
 }
 
@@ -52,6 +62,13 @@ impl PreloadNode {
                 let node = &mut level[pos];
                 if n + 1 == parts.len() && r.scope.is_some() {
                     node.scope = r.scope.clone();
+                }
+                if n + 1 == parts.len() && r.filter.is_some() {
+                    node.filter = r.filter.clone();
+                }
+                // An inner join anywhere on the path makes its levels inner.
+                if r.join == Some(JoinKind::Inner) || node.join.is_none() {
+                    node.join = r.join.or(node.join);
                 }
                 level = &mut node.children;
             }

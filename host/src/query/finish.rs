@@ -16,6 +16,13 @@ impl<T: Model> Query<T> {
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<Vec<T>> {
         crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
+        crate::preload::joins::apply::<T>(
+            &self.db,
+            &self.preloads,
+            &mut select,
+            &self.qualifier(),
+            true,
+        )?;
         select.conditions = std::mem::take(&mut select.conditions);
         let mut run = ChainRun::start(
             &self.db,
@@ -28,7 +35,13 @@ impl<T: Model> Query<T> {
         while let Some(step) = run.next_builtin().await {
             let r = match step {
                 names::QUERY => match run.db.query_statement(&run.ctx.statement).await {
-                    Ok(rows) => decode::decode_all::<T>(&rows).map(|v| found = v),
+                    Ok(rows) => match decode::decode_all::<T>(&rows) {
+                        Ok(v) => {
+                            found = v;
+                            crate::preload::joins::assign::<T>(&self.preloads, &rows, &mut found)
+                        }
+                        Err(e) => Err(e),
+                    },
                     Err(e) => Err(e),
                 },
                 names::PRELOAD if !self.preloads.is_empty() => {
@@ -148,9 +161,11 @@ impl<T: Model> Query<T> {
     /// Runs a SELECT through the query processor and returns its raw rows.
     async fn run_rows(
         &self,
-        select: plugorm_plugin_api::statement::Select,
+        mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<plugorm_plugin_api::Rows> {
         crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
+        let q = self.qualifier();
+        crate::preload::joins::apply::<T>(&self.db, &self.preloads, &mut select, &q, false)?;
         let mut run = ChainRun::start(
             &self.db,
             Processor::Query,

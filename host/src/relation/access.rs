@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use plugorm_plugin_api::schema::ModelSchema;
 
 use super::{
+    join_model::JoinModel,
     resolve::{resolve, RelationKind, ResolvedRelation},
     typed::{RelationOps, TypedRelation},
     RelationError,
@@ -119,6 +120,7 @@ impl<M, C> Copy for Access<M, C> {}
 pub struct Relation<M> {
     decl: RelationDecl,
     resolved: OnceLock<Result<ResolvedRelation, RelationError>>,
+    join_model: Option<JoinModel>,
     pub(crate) ops: Box<dyn RelationOps<M>>,
 }
 
@@ -128,8 +130,30 @@ impl<M: Model> Relation<M> {
         Relation {
             decl,
             resolved: OnceLock::new(),
+            join_model: None,
             ops: Box::new(TypedRelation { access }),
         }
+    }
+
+    /// A many-to-many relation whose join table is model `J` (GORM's `SetupJoinTable`;
+    /// `#[orm(join_model = "J")]` writes this): its table, fields and hooks serve the join
+    /// rows — see [`crate::relation::JoinModel`].
+    ///
+    /// ```
+    /// # use plugorm::{Model, relation::{Access, Relation, RelationDecl}};
+    /// # #[derive(Model, Debug, Default, Clone)] struct Tag { id: i64 }
+    /// # #[derive(Model, Debug, Default, Clone)]
+    /// # struct PostTag { #[orm(primary_key)] post_id: i64, #[orm(primary_key)] tag_id: i64 }
+    /// # #[derive(Model, Debug, Default, Clone)] struct Post { id: i64 }
+    /// let decl = RelationDecl { join_table: Some("post_tags"), many: true, ..RelationDecl::new("tags") };
+    /// let access: Access<Post, Tag> = Access { get: |_| &[], get_mut: |_| &mut [], set: |_, _| {} };
+    /// let rel = Relation::new(decl, access).with_join_model::<PostTag>();
+    /// assert_eq!(rel.resolved()?.join_schema.unwrap().name, "PostTag");
+    /// # Ok::<(), plugorm::relation::RelationError>(())
+    /// ```
+    pub fn with_join_model<J: Model>(mut self) -> Relation<M> {
+        self.join_model = Some(JoinModel::of::<J>());
+        self
     }
 
     /// The field name.
@@ -150,7 +174,14 @@ impl<M: Model> Relation<M> {
     /// The relation with GORM's conventions applied (computed once).
     pub fn resolved(&self) -> Result<&ResolvedRelation, RelationError> {
         self.resolved
-            .get_or_init(|| resolve(&self.decl, M::schema(), self.target()))
+            .get_or_init(|| {
+                resolve(
+                    &self.decl,
+                    M::schema(),
+                    self.target(),
+                    self.join_model.as_ref(),
+                )
+            })
             .as_ref()
             .map_err(Clone::clone)
     }

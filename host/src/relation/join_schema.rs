@@ -1,5 +1,6 @@
-//! The schema of a generated many-to-many join table, for AutoMigrate: one column per
-//! join column, typed like the key field it holds, all of them the primary key.
+//! The schema of a many-to-many join table, for AutoMigrate and the statements on join
+//! rows: the join model's, or one generated with a column per join column, typed like the
+//! key field it holds, all of them the primary key.
 
 use plugorm_plugin_api::schema::{FieldSchema, ModelSchema};
 
@@ -41,6 +42,18 @@ fn key_column(from: &FieldSchema, column: &str) -> FieldSchema {
 /// # Ok::<(), plugorm::relation::RelationError>(())
 /// ```
 pub fn join_table_schema(
+    rel: &ResolvedRelation,
+    owner: &ModelSchema,
+    target: &ModelSchema,
+) -> Option<ModelSchema> {
+    if let Some(j) = &rel.join_model {
+        return Some(j.schema().clone());
+    }
+    generated(rel, owner, target)
+}
+
+/// The generated join table: the two sides' key columns, all of them the primary key.
+pub(crate) fn generated(
     rel: &ResolvedRelation,
     owner: &ModelSchema,
     target: &ModelSchema,

@@ -57,6 +57,7 @@
 //! | `relation` | — | a relation of inferred kind |
 //! | `belongs_to`, `has_one`, `has_many` | `belongsTo` | the kind, instead of the guess |
 //! | `many_to_many = "user_languages"` | `many2many` | a many-to-many through this join table |
+//! | `join_model = "UserLanguage"` | `SetupJoinTable` | the join table is this model, with its own fields and hooks ([`JoinModel`]) |
 //! | `foreign_key = "f"` / `"f1,f2"` | `foreignKey` | the foreign-key field(s): on the owner for belongs-to, on the related model for has-*, the owner's key for many-to-many |
 //! | `references = "f"` | `references` | the referenced field(s): the related model's for belongs-to and many-to-many, the owner's for has-* |
 //! | `join_foreign_key = "c"`, `join_references = "c"` | `joinForeignKey`, `joinReferences` | the join table's columns for the owner and for the related model |
@@ -81,6 +82,19 @@
 //! A relation that cannot be resolved is a [`RelationError`] the first time it is used,
 //! naming the model, the field and the names tried.
 //!
+//! # Where relations are used
+//!
+//! | what | how |
+//! | --- | --- |
+//! | preloading | [`crate::Query::preload`] (one `IN` query per level), `preload_with` / `preload_filter` (conditions), `preload_all`; [`crate::Query::join_relation`] reads a has-one / belongs-to in the owners' own query (`LEFT JOIN … "Company"."id" AS "Company__id"`) |
+//! | saving | `create`, `save` and `updates` upsert associations; [`crate::Db::omit_associations`], [`crate::Db::select_associations`] (dotted: `"Pets.Toys"`), [`crate::Db::full_save_associations`] |
+//! | deleting | `db.select_associations(&["Pets"]).delete(&mut user)` deletes the has-* records and join rows first |
+//! | association mode | [`crate::Db::association`]: find, count, append, replace, delete, clear |
+//! | migration | [`crate::Db::auto_migrate_all`] creates join tables and FOREIGN KEY constraints (`fk_<owner table>_<field>`, with `on_delete` / `on_update`) in dependency order |
+//!
+//! Statements on related tables and join tables go through the processors with those
+//! tables' schemas, so plugins such as soft delete apply to them.
+//!
 //! # How the host reaches relations
 //!
 //! [`Model::relations`] lists one [`Relation`] per field: the declaration
@@ -93,6 +107,7 @@
 
 mod access;
 mod error;
+mod join_model;
 mod join_schema;
 mod key;
 mod naming;
@@ -101,11 +116,13 @@ mod typed;
 
 pub use access::{Access, Relation, RelationDecl};
 pub use error::RelationError;
+pub use join_model::JoinModel;
 pub use join_schema::join_table_schema;
 pub use resolve::{JoinTable, Polymorphic, RelationKind, ResolvedRelation};
 
 pub(crate) use key::Key;
 pub(crate) use naming::fold as naming_fold;
+pub(crate) use naming::snake as naming_snake;
 pub(crate) use typed::TypedRelation;
 
 use crate::Model;

@@ -4,7 +4,7 @@
 
 use plugorm_plugin_api::schema::{FieldSchema, ModelSchema};
 
-use super::{naming, RelationDecl, RelationError};
+use super::{join_model::JoinModel, naming, RelationDecl, RelationError};
 
 /// The kinds of relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,7 +53,7 @@ pub struct Polymorphic {
 /// assert_eq!(User::schema().fields[r.owner_keys[0]].column, "company_id");
 /// # Ok::<(), plugorm::relation::RelationError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedRelation {
     pub field: &'static str,
     pub kind: RelationKind,
@@ -72,6 +72,11 @@ pub struct ResolvedRelation {
     pub on_delete: Option<&'static str>,
     pub on_update: Option<&'static str>,
     pub constraint: bool,
+    /// The join table's schema (many-to-many): the join model's, or one generated from the
+    /// key fields (built once per relation and kept, like model schemas).
+    pub join_schema: Option<&'static ModelSchema>,
+    /// The join model, when the relation has one.
+    pub join_model: Option<JoinModel>,
 }
 
 impl ResolvedRelation {
@@ -216,6 +221,7 @@ pub(crate) fn resolve(
     decl: &RelationDecl,
     owner: &ModelSchema,
     target: &ModelSchema,
+    join_model: Option<&JoinModel>,
 ) -> Result<ResolvedRelation, RelationError> {
     let cx = Ctx { decl, owner };
     let kind = match (decl.kind, decl.many) {
@@ -344,11 +350,16 @@ pub(crate) fn resolve(
                 );
             }
             let table = decl.join_table.unwrap_or_default();
-            let table = if table.chars().any(|c| c.is_ascii_uppercase()) {
-                naming::snake(table)
-            } else {
-                table.to_string()
+            let table = match join_model {
+                // The join model's own table (GORM's `SetupJoinTable`).
+                Some(j) => j.schema().table.to_string(),
+                None if table.chars().any(|c| c.is_ascii_uppercase()) => naming::snake(table),
+                None => table.to_string(),
             };
+            if let Some(j) = join_model {
+                let all: Vec<&String> = owner_columns.iter().chain(&target_columns).collect();
+                j.check(&all)?;
+            }
             (
                 owner_refs,
                 target_refs,
@@ -395,7 +406,10 @@ pub(crate) fn resolve(
             )
         }
     };
-    Ok(ResolvedRelation {
+    if join_model.is_some() && kind != RelationKind::ManyToMany {
+        return Err(cx.invalid("a join model belongs to a `many_to_many` relation"));
+    }
+    let mut resolved = ResolvedRelation {
         field: decl.field,
         kind,
         owner_keys,
@@ -409,7 +423,15 @@ pub(crate) fn resolve(
         on_delete: decl.on_delete,
         on_update: decl.on_update,
         constraint: decl.constraint && polymorphic_free(decl),
-    })
+        join_schema: None,
+        join_model: join_model.cloned(),
+    };
+    resolved.join_schema = match join_model {
+        Some(j) => Some(j.schema()),
+        None => super::join_schema::generated(&resolved, owner, target)
+            .map(|s| &*Box::leak(Box::new(s))),
+    };
+    Ok(resolved)
 }
 
 /// A polymorphic relation's id column points at several tables: no FOREIGN KEY for it.

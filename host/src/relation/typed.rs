@@ -5,7 +5,7 @@
 use std::any::Any;
 
 use futures_util::future::BoxFuture;
-use plugorm_plugin_api::schema::ModelSchema;
+use plugorm_plugin_api::{schema::ModelSchema, statement::Select, Rows};
 
 use super::{Access, RelationKind, ResolvedRelation};
 use crate::{preload::PreloadNode, Db, Model, Result};
@@ -23,6 +23,28 @@ pub(crate) trait RelationOps<M>: Send + Sync {
         rel: &'a ResolvedRelation,
         node: &'a PreloadNode,
     ) -> BoxFuture<'a, Result<()>>;
+    /// Adds the JOIN of the relation under `alias` (and its aliased columns) to `select`,
+    /// then the JOINs of the node's children (joins preloading).
+    #[allow(clippy::too_many_arguments)]
+    fn join(
+        &self,
+        db: &Db,
+        owner_alias: &str,
+        alias: &str,
+        rel: &ResolvedRelation,
+        node: &PreloadNode,
+        select: &mut Select,
+        columns: bool,
+    ) -> Result<()>;
+    /// Decodes the joined relation from the columns under `alias` into `owners`.
+    fn assign_joined(
+        &self,
+        rows: &Rows,
+        owners: &mut [M],
+        alias: &str,
+        rel: &ResolvedRelation,
+        node: &PreloadNode,
+    ) -> Result<()>;
     /// Saves the related records that must exist before the owners (belongs-to), and
     /// copies their keys into the owners' foreign keys.
     fn save_before<'a>(
@@ -38,6 +60,14 @@ pub(crate) trait RelationOps<M>: Send + Sync {
         db: &'a Db,
         owners: &'a mut [M],
         rel: &'a ResolvedRelation,
+    ) -> BoxFuture<'a, Result<()>>;
+    /// Deletes the related records (has-*) or join rows (many-to-many) of `owners`.
+    fn delete_owned<'a>(
+        &'a self,
+        db: &'a Db,
+        owners: &'a [M],
+        rel: &'a ResolvedRelation,
+        unscoped: bool,
     ) -> BoxFuture<'a, Result<()>>;
     /// The number of related records of one owner.
     fn count<'a>(
@@ -87,6 +117,30 @@ impl<M: Model, C: Model + Clone> RelationOps<M> for TypedRelation<M, C> {
         })
     }
 
+    fn join(
+        &self,
+        db: &Db,
+        owner_alias: &str,
+        alias: &str,
+        rel: &ResolvedRelation,
+        node: &PreloadNode,
+        select: &mut Select,
+        columns: bool,
+    ) -> Result<()> {
+        crate::preload::joins::join::<M, C>(db, owner_alias, alias, rel, node, select, columns)
+    }
+
+    fn assign_joined(
+        &self,
+        rows: &Rows,
+        owners: &mut [M],
+        alias: &str,
+        _rel: &ResolvedRelation,
+        node: &PreloadNode,
+    ) -> Result<()> {
+        crate::preload::joins::assign_joined::<M, C>(rows, owners, alias, self.access, node)
+    }
+
     fn save_before<'a>(
         &'a self,
         db: &'a Db,
@@ -112,6 +166,18 @@ impl<M: Model, C: Model + Clone> RelationOps<M> for TypedRelation<M, C> {
             owners,
             rel,
             self.access,
+        ))
+    }
+
+    fn delete_owned<'a>(
+        &'a self,
+        db: &'a Db,
+        owners: &'a [M],
+        rel: &'a ResolvedRelation,
+        unscoped: bool,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(crate::association::delete::owned::<M, C>(
+            db, owners, rel, unscoped,
         ))
     }
 

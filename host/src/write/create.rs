@@ -4,7 +4,7 @@ use abi_stable::std_types::RVec;
 use plugorm_plugin_api::{
     dialect::InsertIdRow,
     schema::TimeTracking,
-    statement::{Expr, Insert, Statement, TableRef},
+    statement::{Expr, Insert, Select, Statement, TableRef},
     Processor, Rows, Value,
 };
 
@@ -164,6 +164,7 @@ async fn insert<T: Model>(db: &Db, template: &Statement, items: &mut [T]) -> Res
             if db.session.on_conflict.is_none() || all_inserted {
                 let first = caps.insert_id_row == InsertIdRow::First;
                 backfill_last_id(chunk, &plan, r.last_insert_id.into_option(), first)?;
+                read_back_defaults(db, &template.table, chunk, &plan).await?;
             }
         } else {
             let rows = db.query_statement(&stmt).await?;
@@ -261,6 +262,76 @@ fn assign_returned<T: Model>(chunk: &mut [T], plan: &Plan, rows: &Rows) -> Resul
         .collect();
     for (n, item) in chunk.iter_mut().enumerate() {
         decode::assign_row(item, rows, &map, n)?;
+    }
+    Ok(())
+}
+
+/// Without RETURNING (MySQL): the database defaults of the fields the INSERT left out are
+/// read back with one SELECT by primary key, once every record's key is known (generated
+/// and back-filled, or set by the caller). Models without a single-column key keep their
+/// zero values, as before.
+async fn read_back_defaults<T: Model>(
+    db: &Db,
+    table: &TableRef,
+    chunk: &mut [T],
+    plan: &Plan,
+) -> Result<()> {
+    let schema = T::schema();
+    let mut keys = schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.primary_key);
+    let (Some((pk, key)), None) = (keys.next(), keys.next()) else {
+        return Ok(());
+    };
+    let wanted: Vec<usize> = plan
+        .returning
+        .iter()
+        .copied()
+        .filter(|&i| i != pk)
+        .collect();
+    if wanted.is_empty() || db.session.dry_run || chunk.iter().any(|it| it.is_zero_at(pk)) {
+        return Ok(());
+    }
+    let mut select = Select::from_table(table.clone());
+    select.column(Expr::bare_col(key.column.clone()));
+    for &i in &wanted {
+        select.column(Expr::bare_col(schema.fields[i].column.clone()));
+    }
+    select.filter(
+        Expr::bare_col(key.column.clone()).in_values(chunk.iter().map(|it| it.value_at(pk))),
+    );
+    let rows = db.query_statement(&Statement::Select(select)).await?;
+    let Some(key_col) = rows.column_index(key.column.as_str()) else {
+        return Ok(());
+    };
+    let map: Vec<Option<usize>> = decode::column_map::<T>(&rows)
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| c.filter(|_| wanted.contains(&i)))
+        .collect();
+    for n in 0..rows.len() {
+        let Some(row) = rows.row(n) else { continue };
+        // The key as the model holds it, so it compares equal to the records' keys.
+        let mut probe = T::new_default();
+        probe
+            .set_at(pk, row.cell(key_col)?)
+            .map_err(|e| plugorm_plugin_api::DbError::Decode {
+                detail: format!(
+                    "key `{}` of {} read back after INSERT: expected {}, found {}",
+                    key.column, schema.name, e.expected, e.found
+                ),
+            })?;
+        let key_value = probe.value_at(pk);
+        // Rows come back in key order, which is usually the records' order: try that first.
+        let at = match chunk.get(n) {
+            Some(it) if it.value_at(pk) == key_value => Some(n),
+            _ => chunk.iter().position(|it| it.value_at(pk) == key_value),
+        };
+        if let Some(item) = at.and_then(|i| chunk.get_mut(i)) {
+            decode::assign_row(item, &rows, &map, n)?;
+        }
     }
     Ok(())
 }

@@ -231,10 +231,22 @@ impl<'a, T: Model> Record<'a, T> {
         let stmt = Statement::Update(Update::new(table));
         let mut run = ChainRun::start(&db, Processor::Update, Some(schema), stmt, self.unscoped);
         let mut affected = 0;
+        // Save and Updates of a record upsert its associations, as GORM does; single-column
+        // updates do not. After a save whose UPDATE matched nothing the record is created
+        // next, and its creation saves them.
+        let associations = matches!(change, Change::All | Change::NonZero);
         let items = std::slice::from_mut(self.item);
         while let Some(step) = run.next_builtin().await {
             let r = match step {
                 names::BEFORE_UPDATE => each_hook!(run.db, items, before_save, before_update),
+                names::SAVE_BEFORE_ASSOCIATIONS if associations => {
+                    crate::association::save::before_all(&run.db, items).await
+                }
+                names::SAVE_AFTER_ASSOCIATIONS
+                    if associations && !(affected == 0 && matches!(change, Change::All)) =>
+                {
+                    crate::association::save::after_all(&run.db, items).await
+                }
                 names::UPDATE => {
                     let rec = Record {
                         db: run.db.clone(),
@@ -332,10 +344,14 @@ impl<'a, T: Model> Record<'a, T> {
             self.unscoped,
         );
         let mut affected = 0;
+        let unscoped = self.unscoped;
         let items = std::slice::from_mut(self.item);
         while let Some(step) = run.next_builtin().await {
             let r = match step {
                 names::BEFORE_DELETE => each_hook!(run.db, items, before_delete),
+                names::DELETE_BEFORE_ASSOCIATIONS => {
+                    crate::association::delete::before_all(&run.db, items, unscoped).await
+                }
                 names::DELETE => match run.db.execute_statement(&run.ctx.statement).await {
                     Ok(r) => {
                         affected = r.rows_affected;

@@ -27,8 +27,12 @@
 use abi_stable::std_types::{ROption, RVec};
 
 use super::{SqlRenderer, SqlWriter};
+mod foreign_key;
+
+pub use foreign_key::{add_foreign_key, drop_constraint, referential_action, write_foreign_key};
+
 use crate::{
-    migrate::Ddl,
+    migrate::{Ddl, ForeignKeySchema},
     schema::{DataType, FieldSchema, IndexColumn, IndexSchema, ModelSchema},
     statement::TableRef,
     DbError, DbResult, Sql,
@@ -55,6 +59,13 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<RVec<Sq
         Ddl::DropIndex { table, name } => r.ddl_drop_index(table, name)?,
         Ddl::DropTable { table, if_exists } => r.ddl_drop_table(table, *if_exists)?,
         Ddl::RenameColumn { table, from, to } => r.ddl_rename_column(table, from, to)?,
+        Ddl::CreateTableWithForeignKeys {
+            table,
+            schema,
+            foreign_keys,
+        } => r.ddl_create_table_with_foreign_keys(table, schema, foreign_keys)?,
+        Ddl::AddForeignKey { table, foreign_key } => r.ddl_add_foreign_key(table, foreign_key)?,
+        Ddl::DropConstraint { table, name } => r.ddl_drop_constraint(table, name)?,
     };
     Ok(RVec::from(list))
 }
@@ -375,6 +386,36 @@ pub fn create_table<R: SqlRenderer + ?Sized>(
     table: &TableRef,
     schema: &ModelSchema,
 ) -> DbResult<Vec<Sql>> {
+    create_table_with_foreign_keys(r, table, schema, &[])
+}
+
+/// [`create_table`] with FOREIGN KEY constraints ([`write_foreign_key`]) after the
+/// PRIMARY KEY clause and before the UNIQUE and CHECK constraints (G126).
+///
+/// ```
+/// use plugorm_plugin_api::migrate::ForeignKeySchema;
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::schema::{DataType, FieldSchema, ModelSchema};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let schema = ModelSchema {
+///     name: "Pet".into(), table: "pets".into(), indexes: Default::default(),
+///     fields: vec![FieldSchema::new("user_id", "user_id", DataType::Int)].into(),
+/// };
+/// let fk = ForeignKeySchema::new("fk_users_pets", ["user_id"], TableRef::new("users"), ["id"]);
+/// let sql = ddl::create_table_with_foreign_keys(&Ansi, &TableRef::new("pets"), &schema, &[fk]).unwrap();
+/// assert_eq!(
+///     sql[0].text.as_str(),
+///     r#"CREATE TABLE "pets" ("user_id" bigint,CONSTRAINT "fk_users_pets" FOREIGN KEY ("user_id") REFERENCES "users"("id"))"#
+/// );
+/// ```
+pub fn create_table_with_foreign_keys<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    schema: &ModelSchema,
+    foreign_keys: &[ForeignKeySchema],
+) -> DbResult<Vec<Sql>> {
     require_table(table, "CREATE TABLE")?;
     let fields: Vec<&FieldSchema> = schema.fields.iter().filter(|f| f.migrate).collect();
     if fields.is_empty() {
@@ -415,6 +456,10 @@ pub fn create_table<R: SqlRenderer + ?Sized>(
             r.write_ident(&mut w, &k.column);
         }
         w.push(')');
+    }
+    for fk in foreign_keys {
+        w.push(',');
+        write_foreign_key(r, &mut w, fk)?;
     }
     for f in fields.iter().filter(|f| f.unique && !f.primary_key) {
         w.push_str(",CONSTRAINT ");

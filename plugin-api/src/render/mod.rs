@@ -22,7 +22,7 @@ mod writer;
 pub use writer::SqlWriter;
 
 use crate::{
-    migrate::Ddl,
+    migrate::{Ddl, ForeignKeySchema},
     schema::{FieldSchema, IndexColumn, IndexSchema, ModelSchema},
     statement::{
         Assignment, ConflictAction, Delete, FromItem, Insert, JoinKind, Lock, LockStrength,
@@ -629,6 +629,68 @@ pub trait SqlRenderer {
     /// ```
     fn ddl_rename_column(&self, table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
         ddl::rename_column(self, table, from, to)
+    }
+
+    /// `CREATE TABLE` with FOREIGN KEY constraints inside
+    /// ([`ddl::create_table_with_foreign_keys`]). Without constraints it is
+    /// [`SqlRenderer::ddl_create_table`], so a dialect that overrides only that keeps its
+    /// form; a dialect overriding both writes its constraints where it wants them.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::migrate::ForeignKeySchema;
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::schema::{DataType, FieldSchema, ModelSchema};
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let schema = ModelSchema {
+    ///     name: "T".into(), table: "t".into(), indexes: Default::default(),
+    ///     fields: vec![FieldSchema::new("u", "u", DataType::Int)].into(),
+    /// };
+    /// let fk = ForeignKeySchema::new("fk_u_t", ["u"], TableRef::new("u"), ["id"]);
+    /// let sql = Ansi.ddl_create_table_with_foreign_keys(&TableRef::new("t"), &schema, &[fk]).unwrap();
+    /// assert!(sql[0].text.contains(r#"CONSTRAINT "fk_u_t" FOREIGN KEY"#));
+    /// ```
+    fn ddl_create_table_with_foreign_keys(
+        &self,
+        table: &TableRef,
+        schema: &ModelSchema,
+        foreign_keys: &[ForeignKeySchema],
+    ) -> DbResult<Vec<Sql>> {
+        if foreign_keys.is_empty() {
+            return self.ddl_create_table(table, schema);
+        }
+        ddl::create_table_with_foreign_keys(self, table, schema, foreign_keys)
+    }
+
+    /// `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY …` ([`ddl::add_foreign_key`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::migrate::ForeignKeySchema;
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let fk = ForeignKeySchema::new("fk", ["u"], TableRef::new("u"), ["id"]).on_delete("CASCADE");
+    /// let sql = Ansi.ddl_add_foreign_key(&TableRef::new("t"), &fk).unwrap();
+    /// assert!(sql[0].text.ends_with("ON DELETE CASCADE"));
+    /// ```
+    fn ddl_add_foreign_key(&self, table: &TableRef, fk: &ForeignKeySchema) -> DbResult<Vec<Sql>> {
+        ddl::add_foreign_key(self, table, fk)
+    }
+
+    /// `ALTER TABLE … DROP CONSTRAINT …` ([`ddl::drop_constraint`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_drop_constraint(&TableRef::new("t"), "fk").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "t" DROP CONSTRAINT "fk""#);
+    /// ```
+    fn ddl_drop_constraint(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+        ddl::drop_constraint(self, table, name)
     }
 
     /// Renders any DDL operation into its statements, dispatching to the `ddl_*` method

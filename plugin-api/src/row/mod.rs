@@ -456,6 +456,35 @@ impl Rows {
         self.names.iter().map(|n| n.as_str())
     }
 
+    /// The row at `index` (counting across batches), without walking the rows before it.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::row::{ColumnBuilder, ColumnKind, RowBatch, Rows};
+    /// let batch = |v: i64| {
+    ///     let mut b = ColumnBuilder::new(ColumnKind::I64);
+    ///     b.push_i64(v);
+    ///     RowBatch { columns: vec![b.finish()].into(), len: 1 }
+    /// };
+    /// let rows = Rows::new(vec!["id".into()], vec![batch(1), batch(2)]);
+    /// assert_eq!(rows.row(1).unwrap().get::<i64>("id").unwrap(), 2);
+    /// assert!(rows.row(2).is_none());
+    /// ```
+    pub fn row(&self, index: usize) -> Option<Row<'_>> {
+        let mut rest = index;
+        for b in self.batches.iter() {
+            let len = b.len as usize;
+            if rest < len {
+                return Some(Row {
+                    rows: self,
+                    batch: b,
+                    index: rest,
+                });
+            }
+            rest -= len;
+        }
+        None
+    }
+
     /// Iterates over the rows.
     pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
         self.batches.iter().flat_map(move |b| {

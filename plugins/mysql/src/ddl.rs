@@ -27,6 +27,7 @@
 //! field a size.
 
 use plugorm_plugin_api::{
+    migrate::ForeignKeySchema,
     render::{
         ddl::{self, default_text, explicit_type, is_index_class, write_ddl_table},
         SqlRenderer, SqlWriter,
@@ -129,11 +130,13 @@ pub(crate) fn column_type(field: &FieldSchema) -> String {
 }
 
 /// CREATE TABLE, with the strings that an index of the model covers sized like keys
-/// (`varchar(191)`): MySQL cannot index a `longtext` without a prefix length.
+/// (`varchar(191)`): MySQL cannot index a `longtext` without a prefix length. FOREIGN KEY
+/// constraints go inside (G126).
 pub(crate) fn create_table<R: SqlRenderer + ?Sized>(
     r: &R,
     table: &TableRef,
     schema: &ModelSchema,
+    foreign_keys: &[ForeignKeySchema],
 ) -> DbResult<Vec<Sql>> {
     let mut keyed = schema.clone();
     for f in keyed.fields.iter_mut() {
@@ -147,7 +150,7 @@ pub(crate) fn create_table<R: SqlRenderer + ?Sized>(
             f.size = KEYED_STRING_SIZE;
         }
     }
-    ddl::create_table(r, table, &keyed)
+    ddl::create_table_with_foreign_keys(r, table, &keyed, foreign_keys)
 }
 
 /// `ALTER TABLE t MODIFY COLUMN <definition>` (G128): MySQL changes type, nullability and

@@ -6,7 +6,9 @@
 //! 1. existence: `TABLES` rows of type `BASE TABLE`;
 //! 2. columns: `COLUMNS`, in ordinal order;
 //! 3. indexes: `STATISTICS`, one row per indexed column, in index order (unique
-//!    constraints are unique indexes in MySQL; the primary key is the index `PRIMARY`).
+//!    constraints are unique indexes in MySQL; the primary key is the index `PRIMARY`);
+//! 4. foreign keys: `KEY_COLUMN_USAGE` rows that reference a table, one per column pair in
+//!    key order, with the actions from `REFERENTIAL_CONSTRAINTS`.
 //!
 //! Types are reported as the server writes them, lower case, with the display widths of
 //! integer types (`bigint(20)`, MariaDB and MySQL < 8.0.19) dropped so both servers read
@@ -14,12 +16,12 @@
 
 use plugorm_plugin_api::{
     abi_stable::std_types::{ROption, RString, RVec},
-    migrate::{ColumnInfo, IndexInfo, TableInfo},
+    migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
     statement::TableRef,
     DbError, DbResult, Rows, Sql, Value,
 };
 
-const QUERIES: usize = 3;
+const QUERIES: usize = 4;
 
 fn text(s: &str) -> Value {
     Value::Text(s.into())
@@ -56,6 +58,18 @@ pub(crate) fn queries(table: &TableRef) -> DbResult<RVec<Sql>> {
              SEQ_IN_INDEX AS seq, COLUMN_NAME AS column_name \
              FROM information_schema.STATISTICS WHERE {db_cond} AND TABLE_NAME = ? \
              ORDER BY INDEX_NAME, SEQ_IN_INDEX"
+        )),
+        q(format!(
+            "SELECT k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name, \
+             k.REFERENCED_TABLE_NAME AS referenced_table, \
+             k.REFERENCED_COLUMN_NAME AS referenced_column, \
+             r.DELETE_RULE AS on_delete, r.UPDATE_RULE AS on_update \
+             FROM information_schema.KEY_COLUMN_USAGE k \
+             JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
+             ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+             AND r.TABLE_NAME = k.TABLE_NAME \
+             WHERE k.{db_cond} AND k.TABLE_NAME = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+             ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
         )),
     ]))
 }
@@ -117,6 +131,7 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
         });
     }
     let (exists_rows, column_rows, index_rows) = (&results[0], &results[1], &results[2]);
+    let fk_rows = &results[3];
     let mut count = 0i64;
     for row in exists_rows.iter() {
         count += row
@@ -173,10 +188,42 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
         }
     }
 
+    let mut foreign_keys: Vec<ForeignKeyInfo> = Vec::new();
+    for row in fk_rows.iter() {
+        let read = || -> DbResult<[String; 6]> {
+            Ok([
+                row.get::<String>("name")?,
+                row.get::<String>("column_name")?,
+                row.get::<String>("referenced_table")?,
+                row.get::<String>("referenced_column")?,
+                row.get::<String>("on_delete")?,
+                row.get::<String>("on_update")?,
+            ])
+        };
+        let [name, column, referenced_table, referenced, on_delete, on_update] =
+            read().map_err(|e| context(table, "foreign keys", e))?;
+        // Rows come ordered by constraint, so a key's column pairs are contiguous.
+        match foreign_keys.last_mut() {
+            Some(last) if last.name.as_str() == name => {
+                last.columns.push(column.into());
+                last.referenced_columns.push(referenced.into());
+            }
+            _ => foreign_keys.push(ForeignKeyInfo {
+                name: name.into(),
+                columns: vec![RString::from(column)].into(),
+                referenced_table: referenced_table.into(),
+                referenced_columns: vec![RString::from(referenced)].into(),
+                on_delete: on_delete.to_ascii_uppercase().into(),
+                on_update: on_update.to_ascii_uppercase().into(),
+            }),
+        }
+    }
+
     Ok(TableInfo {
         exists: true,
         columns: columns.into(),
         indexes: indexes.into(),
+        foreign_keys: foreign_keys.into(),
     })
 }
 

@@ -14,6 +14,7 @@
 //! * Column and index comments become `COMMENT ON … IS E'…'` statements.
 
 use plugorm_plugin_api::{
+    migrate::ForeignKeySchema,
     render::{
         ddl::{self, default_text, explicit_type, is_index_class, write_ddl_table},
         SqlRenderer, SqlWriter,
@@ -126,13 +127,15 @@ fn column_comment<R: SqlRenderer + ?Sized>(
     Ok(Some(w.finish()))
 }
 
-/// CREATE TABLE (the default renderer's), then a COMMENT for each commented column.
+/// CREATE TABLE (the default renderer's, FOREIGN KEY constraints inside), then a COMMENT
+/// for each commented column.
 pub(crate) fn create_table<R: SqlRenderer + ?Sized>(
     r: &R,
     table: &TableRef,
     schema: &ModelSchema,
+    foreign_keys: &[ForeignKeySchema],
 ) -> DbResult<Vec<Sql>> {
-    let mut out = ddl::create_table(r, table, schema)?;
+    let mut out = ddl::create_table_with_foreign_keys(r, table, schema, foreign_keys)?;
     for f in schema.fields.iter().filter(|f| f.migrate) {
         out.extend(column_comment(r, table, f)?);
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use plugorm_plugin_api::{
     abi_stable::std_types::RVec,
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
-    migrate::{Ddl, TableInfo},
+    migrate::{Ddl, ForeignKeySchema, TableInfo},
     render::{render, SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexSchema, ModelSchema},
@@ -89,7 +89,16 @@ impl SqlRenderer for PostgresDialect {
     }
 
     fn ddl_create_table(&self, table: &TableRef, schema: &ModelSchema) -> DbResult<Vec<Sql>> {
-        ddl::create_table(self, table, schema)
+        ddl::create_table(self, table, schema, &[])
+    }
+
+    fn ddl_create_table_with_foreign_keys(
+        &self,
+        table: &TableRef,
+        schema: &ModelSchema,
+        foreign_keys: &[ForeignKeySchema],
+    ) -> DbResult<Vec<Sql>> {
+        ddl::create_table(self, table, schema, foreign_keys)
     }
 
     fn ddl_add_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {

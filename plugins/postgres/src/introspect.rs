@@ -9,16 +9,18 @@
 //!    identity, and primary-key membership from `pg_index`;
 //! 3. indexes: `pg_index` with one row per key column in index order (the primary key,
 //!    unique constraints — whose index has the constraint's name — and plain indexes; an
-//!    expression member has no column name).
+//!    expression member has no column name);
+//! 4. foreign keys: `pg_constraint` rows of type `f`, one row per column pair in key order,
+//!    with the referenced table and the `ON DELETE` / `ON UPDATE` actions.
 
 use plugorm_plugin_api::{
     abi_stable::std_types::{ROption, RString, RVec},
-    migrate::{ColumnInfo, IndexInfo, TableInfo},
+    migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
     statement::TableRef,
     DbError, DbResult, Rows, Sql, Value,
 };
 
-const QUERIES: usize = 3;
+const QUERIES: usize = 4;
 
 /// The schema condition and its parameters, then the table name's placeholder.
 fn scope(table: &TableRef, first: usize) -> (String, Vec<Value>, String) {
@@ -85,9 +87,37 @@ pub(crate) fn queries(table: &TableRef) -> DbResult<RVec<Sql>> {
              WHERE {schema_cond} AND t.relname = {name} AND k.ord <= i.indnkeyatts \
              ORDER BY ic.relname, k.ord"
         ),
+        params.clone(),
+    );
+    let foreign_keys = Sql::new(
+        format!(
+            "SELECT con.conname AS name, a.attname AS column_name, \
+             rt.relname AS referenced_table, ra.attname AS referenced_column, \
+             con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update \
+             FROM pg_catalog.pg_constraint con \
+             JOIN pg_catalog.pg_class t ON t.oid = con.conrelid \
+             JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
+             JOIN pg_catalog.pg_class rt ON rt.oid = con.confrelid \
+             CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, refnum, ord) \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
+             JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.refnum \
+             WHERE {schema_cond} AND t.relname = {name} AND con.contype = 'f' \
+             ORDER BY con.conname, k.ord"
+        ),
         params,
     );
-    Ok(RVec::from(vec![exists, columns, indexes]))
+    Ok(RVec::from(vec![exists, columns, indexes, foreign_keys]))
+}
+
+/// `pg_constraint`'s one-letter referential action in SQL's words.
+fn action(code: &str) -> &'static str {
+    match code {
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "d" => "SET DEFAULT",
+        "r" => "RESTRICT",
+        _ => "NO ACTION",
+    }
 }
 
 /// PostgreSQL's long type spellings in the short form DDL uses (`character varying(64)`
@@ -159,6 +189,7 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
         });
     }
     let (exists_rows, column_rows, index_rows) = (&results[0], &results[1], &results[2]);
+    let fk_rows = &results[3];
     let mut count = 0i64;
     for row in exists_rows.iter() {
         count += row
@@ -222,10 +253,42 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
         }
     }
 
+    let mut foreign_keys: Vec<ForeignKeyInfo> = Vec::new();
+    for row in fk_rows.iter() {
+        let read = || -> DbResult<[String; 6]> {
+            Ok([
+                row.get::<String>("name")?,
+                row.get::<String>("column_name")?,
+                row.get::<String>("referenced_table")?,
+                row.get::<String>("referenced_column")?,
+                row.get::<String>("on_delete")?,
+                row.get::<String>("on_update")?,
+            ])
+        };
+        let [name, column, referenced_table, referenced, on_delete, on_update] =
+            read().map_err(|e| context(table, "foreign keys", e))?;
+        // Rows come ordered by constraint, so a key's column pairs are contiguous.
+        match foreign_keys.last_mut() {
+            Some(last) if last.name.as_str() == name => {
+                last.columns.push(column.into());
+                last.referenced_columns.push(referenced.into());
+            }
+            _ => foreign_keys.push(ForeignKeyInfo {
+                name: name.into(),
+                columns: vec![RString::from(column)].into(),
+                referenced_table: referenced_table.into(),
+                referenced_columns: vec![RString::from(referenced)].into(),
+                on_delete: action(&on_delete).into(),
+                on_update: action(&on_update).into(),
+            }),
+        }
+    }
+
     Ok(TableInfo {
         exists: true,
         columns: columns.into(),
         indexes: indexes.into(),
+        foreign_keys: foreign_keys.into(),
     })
 }
 

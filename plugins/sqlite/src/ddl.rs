@@ -10,8 +10,11 @@
 //!   ignored) and no FULLTEXT / SPATIAL class (refused).
 //! * ALTER COLUMN is refused with [`DbError::Unsupported`]: SQLite has no ALTER COLUMN and
 //!   this dialect does not rebuild tables (GORM's driver copies the table).
+//! * FOREIGN KEY constraints exist only inside CREATE TABLE: adding or dropping one on an
+//!   existing table is refused the same way.
 
 use plugorm_plugin_api::{
+    migrate::ForeignKeySchema,
     render::{
         ddl::{self, explicit_type, is_index_class, split_check},
         SqlRenderer, SqlWriter,
@@ -53,11 +56,13 @@ fn naming_table(table: &TableRef) -> String {
 }
 
 /// CREATE TABLE, refusing what SQLite cannot express: AUTOINCREMENT belongs to a single
-/// INTEGER PRIMARY KEY, so a composite key cannot have an auto-increment member.
+/// INTEGER PRIMARY KEY, so a composite key cannot have an auto-increment member. FOREIGN
+/// KEY constraints are written inside (G126): SQLite cannot add them later.
 pub(crate) fn create_table<R: SqlRenderer + ?Sized>(
     r: &R,
     table: &TableRef,
     schema: &ModelSchema,
+    foreign_keys: &[ForeignKeySchema],
 ) -> DbResult<Vec<Sql>> {
     let keys: Vec<&FieldSchema> = schema
         .fields
@@ -79,7 +84,28 @@ pub(crate) fn create_table<R: SqlRenderer + ?Sized>(
             )));
         }
     }
-    ddl::create_table(r, table, schema)
+    ddl::create_table_with_foreign_keys(r, table, schema, foreign_keys)
+}
+
+/// SQLite's ALTER TABLE cannot add a constraint (GORM's driver copies the table into a new
+/// one; this dialect does not rebuild tables).
+pub(crate) fn add_foreign_key(table: &TableRef, fk: &ForeignKeySchema) -> DbResult<Vec<Sql>> {
+    Err(DbError::Unsupported(format!(
+        "SQLite cannot add FOREIGN KEY `{}` to the existing table `{}`: its ALTER TABLE adds no \
+         constraints, and the sqlite dialect does not rebuild tables; constraints are created \
+         with the table, so migrate the referencing and referenced models together on a new \
+         database",
+        fk.name, table.name
+    )))
+}
+
+/// SQLite's ALTER TABLE cannot drop a constraint.
+pub(crate) fn drop_constraint(table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+    Err(DbError::Unsupported(format!(
+        "SQLite cannot drop constraint `{name}` of table `{}`: its ALTER TABLE drops no \
+         constraints, and the sqlite dialect does not rebuild tables",
+        table.name
+    )))
 }
 
 /// `ALTER TABLE t ADD <column>[ CONSTRAINT chk CHECK (e)]`, then `CREATE UNIQUE INDEX

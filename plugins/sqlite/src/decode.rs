@@ -29,41 +29,84 @@ fn kind_of_storage(name: &str) -> ColumnKind {
     kind_of_decl(name).unwrap_or(ColumnKind::MIXED)
 }
 
+/// Builds [`Rows`] one fetched row at a time, so a result is decoded as it streams in
+/// (each sqlx row is dropped right after its cells are copied, instead of all of them
+/// being held and then walked column by column).
+#[derive(Default)]
+pub(crate) struct RowsBuilder {
+    names: Vec<plugorm_plugin_api::abi_stable::std_types::RString>,
+    kinds: Vec<ColumnKind>,
+    columns: Vec<ColumnBuilder>,
+    batches: Vec<RowBatch>,
+    in_batch: usize,
+    started: bool,
+}
+
+impl RowsBuilder {
+    /// Appends one row; the first one fixes the column names and kinds.
+    pub(crate) fn push(&mut self, row: &SqliteRow) -> DbResult<()> {
+        if !self.started {
+            self.start(row)?;
+            self.started = true;
+        }
+        for (i, b) in self.columns.iter_mut().enumerate() {
+            push_cell(b, row, i)?;
+        }
+        self.in_batch += 1;
+        if self.in_batch == BATCH {
+            self.seal();
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, first: &SqliteRow) -> DbResult<()> {
+        self.names = first.columns().iter().map(|c| c.name().into()).collect();
+        self.kinds = (0..first.columns().len())
+            .map(|i| {
+                let decl = first.columns()[i].type_info();
+                match kind_of_decl(decl.name()) {
+                    Some(k) => Ok(k),
+                    None => {
+                        let v = first.try_get_raw(i).map_err(translate)?;
+                        Ok(kind_of_storage(v.type_info().name()))
+                    }
+                }
+            })
+            .collect::<DbResult<_>>()?;
+        self.columns = self.kinds.iter().map(|k| ColumnBuilder::new(*k)).collect();
+        Ok(())
+    }
+
+    /// Closes the current batch.
+    fn seal(&mut self) {
+        let fresh = self.kinds.iter().map(|k| ColumnBuilder::new(*k)).collect();
+        let columns: Vec<_> = std::mem::replace(&mut self.columns, fresh)
+            .into_iter()
+            .map(ColumnBuilder::finish)
+            .collect();
+        self.batches.push(RowBatch {
+            columns: columns.into(),
+            len: self.in_batch as u64,
+        });
+        self.in_batch = 0;
+    }
+
+    /// The rows pushed so far (none: no names, no batches, as for an empty result).
+    pub(crate) fn finish(mut self) -> Rows {
+        if self.in_batch > 0 {
+            self.seal();
+        }
+        Rows::new(self.names, self.batches)
+    }
+}
+
 /// Converts fetched rows into [`Rows`].
 pub(crate) fn rows_to_batches(rows: &[SqliteRow]) -> DbResult<Rows> {
-    let Some(first) = rows.first() else {
-        return Ok(Rows::default());
-    };
-    let names = first.columns().iter().map(|c| c.name().into()).collect();
-    let ncols = first.columns().len();
-    let kinds: Vec<ColumnKind> = (0..ncols)
-        .map(|i| {
-            let decl = first.columns()[i].type_info();
-            match kind_of_decl(decl.name()) {
-                Some(k) => Ok(k),
-                None => {
-                    let v = first.try_get_raw(i).map_err(translate)?;
-                    Ok(kind_of_storage(v.type_info().name()))
-                }
-            }
-        })
-        .collect::<DbResult<_>>()?;
-    let mut batches = Vec::with_capacity(rows.len() / BATCH + 1);
-    for chunk in rows.chunks(BATCH) {
-        let mut columns = Vec::with_capacity(ncols);
-        for (i, kind) in kinds.iter().enumerate() {
-            let mut b = ColumnBuilder::new(*kind);
-            for row in chunk {
-                push_cell(&mut b, row, i)?;
-            }
-            columns.push(b.finish());
-        }
-        batches.push(RowBatch {
-            columns: columns.into(),
-            len: chunk.len() as u64,
-        });
+    let mut b = RowsBuilder::default();
+    for row in rows {
+        b.push(row)?;
     }
-    Ok(Rows::new(names, batches))
+    Ok(b.finish())
 }
 
 fn push_cell(b: &mut ColumnBuilder, row: &SqliteRow, i: usize) -> DbResult<()> {

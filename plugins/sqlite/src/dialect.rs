@@ -5,7 +5,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 use plugorm_plugin_api::{
     abi_stable::std_types::RVec,
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
-    migrate::{Ddl, TableInfo},
+    migrate::{Ddl, ForeignKeySchema, TableInfo},
     render::{render, SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexSchema, ModelSchema},
@@ -79,7 +79,24 @@ impl SqlRenderer for SqliteDialect {
     }
 
     fn ddl_create_table(&self, table: &TableRef, schema: &ModelSchema) -> DbResult<Vec<Sql>> {
-        ddl::create_table(self, table, schema)
+        ddl::create_table(self, table, schema, &[])
+    }
+
+    fn ddl_create_table_with_foreign_keys(
+        &self,
+        table: &TableRef,
+        schema: &ModelSchema,
+        foreign_keys: &[ForeignKeySchema],
+    ) -> DbResult<Vec<Sql>> {
+        ddl::create_table(self, table, schema, foreign_keys)
+    }
+
+    fn ddl_add_foreign_key(&self, table: &TableRef, fk: &ForeignKeySchema) -> DbResult<Vec<Sql>> {
+        ddl::add_foreign_key(table, fk)
+    }
+
+    fn ddl_drop_constraint(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+        ddl::drop_constraint(table, name)
     }
 
     fn ddl_add_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
@@ -147,6 +164,9 @@ impl Dialect for SqliteDialect {
     }
 }
 
+/// Rows queued between sqlx's SQLite thread and the reader.
+const ROW_BUFFER_SIZE: usize = 1024;
+
 /// Turns a URL into sqlx options. In-memory databases live in one connection that is
 /// never closed, so the pool is capped at one and nothing expires.
 fn connect_options(
@@ -170,7 +190,10 @@ fn connect_options(
         .map_err(|e| bad(e.to_string()))?
         .create_if_missing(true)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // Rows sqlx's SQLite thread may queue ahead of the reader (default 50): a larger
+        // buffer lets a long result cross in fewer thread wake-ups.
+        .row_buffer_size(ROW_BUFFER_SIZE);
     let mut pool = SqlitePoolOptions::new()
         .acquire_timeout(options.connect_timeout())
         .test_before_acquire(false);

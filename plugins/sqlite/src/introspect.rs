@@ -7,18 +7,23 @@
 //!    SQLite compares names);
 //! 2. columns: `pragma_table_info(table)`;
 //! 3. indexes: `pragma_index_list(table)` joined with `pragma_index_info(index)`, one row
-//!    per indexed column, in index order.
+//!    per indexed column, in index order;
+//! 4. foreign keys: `pragma_foreign_key_list(table)`, one row per column pair;
+//! 5. the table's `CREATE TABLE` text from `sqlite_master`: SQLite keeps no constraint
+//!    names in its catalogue, so they are read from there ([`fk_names`]).
 
 use plugorm_plugin_api::{
     abi_stable::std_types::{ROption, RString, RVec},
-    migrate::{ColumnInfo, IndexInfo, TableInfo},
+    migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
     render::SqlRenderer,
     render::SqlWriter,
     statement::TableRef,
     DbError, DbResult, Rows, Sql, Value,
 };
 
-const QUERIES: usize = 3;
+mod fk_names;
+
+const QUERIES: usize = 5;
 
 fn text(s: &str) -> Value {
     Value::Text(s.into())
@@ -42,6 +47,22 @@ pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbRes
     }
     exists.push_str("sqlite_master WHERE type = ? AND name = ? COLLATE NOCASE");
     let exists = Sql::new(exists.finish().text, [text("table"), text(name)]);
+
+    let mut master = SqlWriter::default();
+    master.push_str("SELECT sql FROM ");
+    if let Some(s) = schema {
+        r.write_ident(&mut master, s);
+        master.push('.');
+    }
+    master.push_str("sqlite_master WHERE type = ? AND name = ? COLLATE NOCASE");
+    let master = Sql::new(master.finish().text, [text("table"), text(name)]);
+    let foreign_keys = match schema {
+        None => Sql::new(FOREIGN_KEYS.replace("{args}", "?"), [text(name)]),
+        Some(s) => Sql::new(
+            FOREIGN_KEYS.replace("{args}", "?, ?"),
+            [text(name), text(s)],
+        ),
+    };
 
     let (columns, indexes) = match schema {
         None => (
@@ -73,8 +94,20 @@ pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbRes
             ),
         ),
     };
-    Ok(RVec::from(vec![exists, columns, indexes]))
+    Ok(RVec::from(vec![
+        exists,
+        columns,
+        indexes,
+        foreign_keys,
+        master,
+    ]))
 }
+
+/// One row per column pair of each foreign key, in key order.
+const FOREIGN_KEYS: &str =
+    "SELECT id, seq, \"table\" AS referenced_table, \"from\" AS column_name, \
+     \"to\" AS referenced_column, on_update, on_delete \
+     FROM pragma_foreign_key_list({args}) ORDER BY id, seq";
 
 /// The declared length of a character or binary type (`varchar(100)` → 100), else 0.
 fn declared_size(sql_type: &str) -> u32 {
@@ -113,6 +146,7 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
         });
     }
     let (exists_rows, column_rows, index_rows) = (&results[0], &results[1], &results[2]);
+    let (fk_rows, master_rows) = (&results[3], &results[4]);
 
     let mut count = 0i64;
     for row in exists_rows.iter() {
@@ -174,10 +208,63 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
         }
     }
 
+    let mut create_sql = String::new();
+    for row in master_rows.iter() {
+        let sql = row
+            .get::<Option<String>>("sql")
+            .map_err(|e| context(table, "definition", e))?;
+        create_sql = sql.unwrap_or_default();
+    }
+    let named = fk_names::parse(&create_sql);
+    let mut foreign_keys: Vec<(i64, ForeignKeyInfo)> = Vec::new();
+    for row in fk_rows.iter() {
+        let read = || -> DbResult<(i64, String, String, Option<String>, String, String)> {
+            Ok((
+                row.get::<i64>("id")?,
+                row.get::<String>("referenced_table")?,
+                row.get::<String>("column_name")?,
+                row.get::<Option<String>>("referenced_column")?,
+                row.get::<String>("on_delete")?,
+                row.get::<String>("on_update")?,
+            ))
+        };
+        let (id, referenced_table, column, referenced, on_delete, on_update) =
+            read().map_err(|e| context(table, "foreign keys", e))?;
+        match foreign_keys.last_mut() {
+            Some((last, fk)) if *last == id => {
+                fk.columns.push(column.into());
+                fk.referenced_columns
+                    .push(referenced.unwrap_or_default().into());
+            }
+            _ => foreign_keys.push((
+                id,
+                ForeignKeyInfo {
+                    name: RString::new(),
+                    columns: vec![RString::from(column)].into(),
+                    referenced_table: referenced_table.into(),
+                    referenced_columns: vec![RString::from(referenced.unwrap_or_default())].into(),
+                    on_delete: on_delete.to_ascii_uppercase().into(),
+                    on_update: on_update.to_ascii_uppercase().into(),
+                },
+            )),
+        }
+    }
+    let foreign_keys: Vec<ForeignKeyInfo> = foreign_keys
+        .into_iter()
+        .map(|(_, mut fk)| {
+            let columns: Vec<&str> = fk.columns.iter().map(|c| c.as_str()).collect();
+            if let Some(name) = fk_names::name_for(&named, &columns) {
+                fk.name = name.into();
+            }
+            fk
+        })
+        .collect();
+
     Ok(TableInfo {
         exists: true,
         columns: columns.into(),
         indexes: indexes.into(),
+        foreign_keys: foreign_keys.into(),
     })
 }
 

@@ -19,6 +19,7 @@ mod dialect;
 mod error;
 mod introspect;
 mod pool;
+mod spare;
 mod stream;
 
 pub use dialect::SqliteDialect;

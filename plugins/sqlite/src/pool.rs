@@ -3,9 +3,12 @@
 //! A transaction holds its connection through an owned lock, issues `BEGIN` / `COMMIT` /
 //! `ROLLBACK` itself and, when dropped unfinished, rolls back on the plugin runtime before
 //! the connection returns to the pool: a half-done transaction never leaks into the pool.
+//! Statements on the pool and transactions begun on it take their connection from the
+//! [`Spare`] first (see `spare.rs` for why).
 
 use std::sync::Arc;
 
+use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
     runtime::{self, in_runtime},
     BoxFuture, Connection, DbError, DbResult, ExecResult, Executor, Pool, PoolStats, RowStream,
@@ -14,7 +17,13 @@ use plugorm_plugin_api::{
 use sqlx::{pool::PoolConnection, Sqlite};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use crate::{bind::bind_all, decode::rows_to_batches, error::translate, stream};
+use crate::{
+    bind::bind_all,
+    decode::RowsBuilder,
+    error::translate,
+    spare::{Held, Spare},
+    stream,
+};
 
 async fn run_execute<'c, E>(e: E, sql: &Sql) -> DbResult<ExecResult>
 where
@@ -33,8 +42,12 @@ where
     E: sqlx::Executor<'c, Database = Sqlite>,
 {
     let q = bind_all(sqlx::query(audited(sql)), &sql.params)?;
-    let rows = q.fetch_all(e).await.map_err(translate)?;
-    rows_to_batches(&rows)
+    let mut rows = q.fetch(e);
+    let mut out = RowsBuilder::default();
+    while let Some(row) = rows.try_next().await.map_err(translate)? {
+        out.push(&row)?;
+    }
+    Ok(out.finish())
 }
 
 /// The statement text for sqlx. It is audited by construction: the dialect's renderer
@@ -52,34 +65,56 @@ fn savepoint_ident(name: &str) -> String {
 /// A SQLite pool.
 pub(crate) struct SqlitePool {
     pool: sqlx::SqlitePool,
+    spare: Arc<Spare>,
 }
 
 impl SqlitePool {
     pub(crate) fn new(pool: sqlx::SqlitePool) -> SqlitePool {
-        SqlitePool { pool }
+        SqlitePool {
+            pool,
+            spare: Arc::new(Spare::default()),
+        }
+    }
+
+    fn parts(&self) -> (sqlx::SqlitePool, Arc<Spare>) {
+        (self.pool.clone(), self.spare.clone())
     }
 }
 
 impl Executor for SqlitePool {
     fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
-        let pool = self.pool.clone();
-        Box::pin(in_runtime(async move { run_execute(&pool, &sql).await }))
+        let (pool, spare) = self.parts();
+        Box::pin(in_runtime(async move {
+            let mut held = spare.take(&pool).await?;
+            let r = run_execute(&mut *held, &sql).await;
+            if r.is_ok() {
+                spare.give_back(held);
+            }
+            r
+        }))
     }
 
     fn query(&self, sql: Sql) -> BoxFuture<Rows> {
-        let pool = self.pool.clone();
-        Box::pin(in_runtime(async move { run_query(&pool, &sql).await }))
+        let (pool, spare) = self.parts();
+        Box::pin(in_runtime(async move {
+            let mut held = spare.take(&pool).await?;
+            let r = run_query(&mut *held, &sql).await;
+            if r.is_ok() {
+                spare.give_back(held);
+            }
+            r
+        }))
     }
 
     fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
-        let pool = self.pool.clone();
+        let (pool, spare) = self.parts();
         Box::pin(in_runtime(stream::start(move |tx| async move {
-            match pool.acquire().await {
-                Ok(mut conn) => {
-                    stream::produce(&mut conn, &sql, batch_rows.max(1) as usize, &tx).await
+            match spare.take(&pool).await {
+                Ok(mut held) => {
+                    stream::produce(&mut held, &sql, batch_rows.max(1) as usize, &tx).await
                 }
                 Err(e) => {
-                    let _ = tx.send(stream::failed(translate(e))).await;
+                    let _ = tx.send(stream::failed(e)).await;
                 }
             }
         })))
@@ -95,51 +130,64 @@ async fn begin_on(conn: SharedConn) -> DbResult<Arc<dyn Transaction>> {
         .await
         .map_err(translate)?;
     Ok(Arc::new(SqliteTransaction {
-        state: Arc::new(Mutex::new(Some(guard))),
+        state: Arc::new(Mutex::new(Some(TxConn::Shared(guard)))),
+        spare: None,
     }) as Arc<dyn Transaction>)
 }
 
 impl Pool for SqlitePool {
     fn acquire(&self) -> BoxFuture<Arc<dyn Connection>> {
-        let pool = self.pool.clone();
+        let (pool, spare) = self.parts();
         Box::pin(in_runtime(async move {
-            let conn = pool.acquire().await.map_err(translate)?;
+            let held = spare.take(&pool).await?;
             Ok(Arc::new(SqliteConnection {
-                conn: Arc::new(Mutex::new(conn)),
+                conn: Arc::new(Mutex::new(held.conn)),
             }) as Arc<dyn Connection>)
         }))
     }
 
     fn begin(&self) -> BoxFuture<Arc<dyn Transaction>> {
-        let pool = self.pool.clone();
+        let (pool, spare) = self.parts();
         Box::pin(in_runtime(async move {
-            let conn = pool.acquire().await.map_err(translate)?;
-            begin_on(Arc::new(Mutex::new(conn))).await
+            let mut held = spare.take(&pool).await?;
+            sqlx::query("BEGIN")
+                .execute(&mut *held)
+                .await
+                .map_err(translate)?;
+            Ok(Arc::new(SqliteTransaction {
+                state: Arc::new(Mutex::new(Some(TxConn::Held(held)))),
+                spare: Some(spare),
+            }) as Arc<dyn Transaction>)
         }))
     }
 
     fn ping(&self) -> BoxFuture<()> {
-        let pool = self.pool.clone();
+        let (pool, spare) = self.parts();
         Box::pin(in_runtime(async move {
+            let mut held = spare.take(&pool).await?;
             sqlx::query("SELECT 1")
-                .execute(&pool)
+                .execute(&mut *held)
                 .await
-                .map_err(translate)
-                .map(|_| ())
+                .map_err(translate)?;
+            spare.give_back(held);
+            Ok(())
         }))
     }
 
     fn stats(&self) -> PoolStats {
+        let idle = self.pool.num_idle() + self.spare.count();
         PoolStats {
             connections: self.pool.size(),
-            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
             max_connections: self.pool.options().get_max_connections(),
         }
     }
 
     fn close(&self) -> BoxFuture<()> {
-        let pool = self.pool.clone();
+        let (pool, spare) = self.parts();
         Box::pin(in_runtime(async move {
+            // sqlx waits for every checked-out connection, the spare one included.
+            spare.release();
             pool.close().await;
             Ok(())
         }))
@@ -196,11 +244,32 @@ impl Connection for SqliteConnection {
     }
 }
 
-type TxState = Arc<Mutex<Option<OwnedMutexGuard<PoolConnection<Sqlite>>>>>;
+/// A transaction's connection: its own (begun on the pool) or an acquired connection's.
+enum TxConn {
+    Held(Held),
+    Shared(OwnedMutexGuard<PoolConnection<Sqlite>>),
+}
+
+impl TxConn {
+    fn pool_conn(&mut self) -> &mut PoolConnection<Sqlite> {
+        match self {
+            TxConn::Held(h) => &mut h.conn,
+            TxConn::Shared(g) => g,
+        }
+    }
+
+    fn conn(&mut self) -> &mut sqlx::SqliteConnection {
+        self.pool_conn()
+    }
+}
+
+type TxState = Arc<Mutex<Option<TxConn>>>;
 
 /// A transaction; the state is `None` once committed or rolled back.
 struct SqliteTransaction {
     state: TxState,
+    /// Where the connection goes after a clean COMMIT or ROLLBACK (pool transactions).
+    spare: Option<Arc<Spare>>,
 }
 
 impl SqliteTransaction {
@@ -219,24 +288,28 @@ impl SqliteTransaction {
         Box::pin(in_runtime(async move {
             let mut guard = state.lock().await;
             let conn = guard.as_mut().ok_or(DbError::TransactionFinished)?;
-            f(conn).await
+            f(conn.conn()).await
         }))
     }
 
     /// Runs `COMMIT` or `ROLLBACK` and releases the connection.
     fn finish(&self, sql: &'static str) -> BoxFuture<()> {
         let state = self.state.clone();
+        let spare = self.spare.clone();
         Box::pin(in_runtime(async move {
             let mut guard = state.lock().await;
             let mut conn = guard.take().ok_or(DbError::TransactionFinished)?;
             let result = sqlx::query(sql)
-                .execute(&mut **conn)
+                .execute(conn.conn())
                 .await
                 .map_err(translate);
             if result.is_err() && sql == "COMMIT" {
                 // A failed COMMIT leaves the transaction open: undo it before the
                 // connection goes back to the pool.
-                let _ = sqlx::query("ROLLBACK").execute(&mut **conn).await;
+                let _ = sqlx::query("ROLLBACK").execute(conn.conn()).await;
+            }
+            if let (Ok(_), Some(spare), TxConn::Held(held)) = (&result, spare, conn) {
+                spare.give_back(held);
             }
             result.map(|_| ())
         }))
@@ -269,7 +342,9 @@ impl Executor for SqliteTransaction {
         Box::pin(in_runtime(stream::start(move |tx| async move {
             let mut guard = state.lock_owned().await;
             match guard.as_mut() {
-                Some(conn) => stream::produce(conn, &sql, batch_rows.max(1) as usize, &tx).await,
+                Some(conn) => {
+                    stream::produce(conn.conn(), &sql, batch_rows.max(1) as usize, &tx).await
+                }
                 None => {
                     let _ = tx.send(stream::failed(DbError::TransactionFinished)).await;
                 }
@@ -304,6 +379,10 @@ impl Drop for SqliteTransaction {
     /// An unfinished transaction is rolled back on the plugin runtime; the connection is
     /// released only after that, so the pool never hands out a connection mid-transaction.
     fn drop(&mut self) {
+        // Committed or rolled back already: nothing to undo, no task to spawn.
+        if self.state.try_lock().is_ok_and(|s| s.is_none()) {
+            return;
+        }
         let state = self.state.clone();
         let Ok(handle) = runtime::handle() else {
             return;
@@ -311,9 +390,9 @@ impl Drop for SqliteTransaction {
         handle.spawn(async move {
             let mut guard = state.lock().await;
             if let Some(mut conn) = guard.take() {
-                if let Err(e) = sqlx::query("ROLLBACK").execute(&mut **conn).await {
+                if let Err(e) = sqlx::query("ROLLBACK").execute(conn.conn()).await {
                     tracing::warn!(error = %e, "rollback of a dropped transaction failed; closing its connection");
-                    conn.close_on_drop();
+                    conn.pool_conn().close_on_drop();
                 }
             }
         });

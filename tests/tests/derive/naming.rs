@@ -4,7 +4,9 @@
 #![allow(dead_code)] // the models exist for their schemas
 
 use plugorm::{plugin_api::schema::ModelSchema, Model};
-use plugorm_tests::sqlite_memory;
+use plugorm_tests::matrix::Backend;
+
+plugorm_tests::matrix!(keys_behave_in_the_database);
 
 macro_rules! tables {
     ($($name:ident),* $(,)?) => {$(
@@ -128,9 +130,10 @@ fn primary_key_conventions() {
     );
 }
 
-#[tokio::test]
-async fn keys_behave_in_the_database() {
-    let db = sqlite_memory().await;
+async fn keys_behave_in_the_database(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
     db.auto_migrate::<Code>().await.unwrap();
     let mut c = Code {
         id: 42,

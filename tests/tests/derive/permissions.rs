@@ -5,7 +5,13 @@
 //! are read and written but not created by AutoMigrate.
 
 use plugorm::{Db, Model};
-use plugorm_tests::sqlite_memory;
+use plugorm_tests::matrix::Backend;
+
+plugorm_tests::matrix!(
+    permissions_on_create_read_and_update,
+    skip_migration_fields_are_read_and_written_but_not_migrated,
+    explicit_writes_of_excluded_fields_are_refused,
+);
 
 #[derive(Model, Debug, Default, Clone, PartialEq)]
 struct Member {
@@ -53,9 +59,10 @@ async fn stored(
     )
 }
 
-#[tokio::test]
-async fn permissions_on_create_read_and_update() {
-    let db = sqlite_memory().await;
+async fn permissions_on_create_read_and_update(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
     db.auto_migrate::<Member>().await.unwrap();
     let info = db.migrator().describe::<Member>().await.unwrap();
     let columns: Vec<&str> = info.columns.iter().map(|c| c.name.as_str()).collect();
@@ -134,9 +141,10 @@ struct Report {
     computed: i64,
 }
 
-#[tokio::test]
-async fn skip_migration_fields_are_read_and_written_but_not_migrated() {
-    let db = sqlite_memory().await;
+async fn skip_migration_fields_are_read_and_written_but_not_migrated(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
     db.auto_migrate::<Report>().await.unwrap();
     let info = db.migrator().describe::<Report>().await.unwrap();
     assert!(info.column("computed").is_none(), "AutoMigrate left it out");
@@ -162,10 +170,11 @@ async fn skip_migration_fields_are_read_and_written_but_not_migrated() {
 
 /// A write that names a field its permissions exclude is refused with a typed error and
 /// writes nothing (GORM drops the field silently, losing the caller's value).
-#[tokio::test]
-async fn explicit_writes_of_excluded_fields_are_refused() {
+async fn explicit_writes_of_excluded_fields_are_refused(backend: Backend) {
     use plugorm::Error;
-    let db = sqlite_memory().await;
+    let Some(db) = backend.open("").await else {
+        return;
+    };
     db.auto_migrate::<Member>().await.unwrap();
     let mut m = Member {
         name: "ann".into(),

@@ -7,7 +7,14 @@ use plugorm::{
     plugin_api::schema::{DataType, SoftDelete},
     Db, Model,
 };
-use plugorm_tests::registry_with_soft_delete;
+use plugorm_tests::matrix::{Backend, SOFT_DELETE};
+
+plugorm_tests::matrix!(
+    timestamp_mode,
+    unix_second_milli_and_nano_modes,
+    flag_and_mixed_modes,
+    refused_without_the_plugin,
+);
 
 #[derive(Model, Debug, Default, Clone, PartialEq)]
 struct Note {
@@ -103,13 +110,10 @@ fn the_schema_names_the_mode() {
 
 const NOW_SECS: i64 = 1_700_000_000;
 
-async fn db() -> Db {
+/// A fresh database with the soft-delete plugin whose clock is at `NOW_SECS`.
+async fn db(backend: Backend) -> Option<Db> {
     let now = Utc.timestamp_opt(NOW_SECS, 0).unwrap();
-    registry_with_soft_delete()
-        .open("sqlite::memory:")
-        .await
-        .unwrap()
-        .with_now(move || now)
+    Some(backend.open(SOFT_DELETE).await?.with_now(move || now))
 }
 
 /// Creates two rows, deletes the first; returns it as stored (read unscoped).
@@ -141,9 +145,10 @@ macro_rules! note {
     };
 }
 
-#[tokio::test]
-async fn timestamp_mode() {
-    let db = db().await;
+async fn timestamp_mode(backend: Backend) {
+    let Some(db) = db(backend).await else {
+        return;
+    };
     let gone = create_two_delete_one(&db, [note!(Note, "a"), note!(Note, "b")]).await;
     assert_eq!(
         gone.deleted_at,
@@ -163,9 +168,10 @@ async fn timestamp_mode() {
     assert_eq!(db.model::<Note>().count().await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn unix_second_milli_and_nano_modes() {
-    let db = db().await;
+async fn unix_second_milli_and_nano_modes(backend: Backend) {
+    let Some(db) = db(backend).await else {
+        return;
+    };
     let s = create_two_delete_one(&db, [note!(SecondNote, "a"), note!(SecondNote, "b")]).await;
     assert_eq!(s.deleted_at, NOW_SECS);
     let m = create_two_delete_one(&db, [note!(MilliNote, "a"), note!(MilliNote, "b")]).await;
@@ -176,9 +182,10 @@ async fn unix_second_milli_and_nano_modes() {
     assert_eq!((alive.text.as_str(), alive.deleted_ns), ("b", 0));
 }
 
-#[tokio::test]
-async fn flag_and_mixed_modes() {
-    let db = db().await;
+async fn flag_and_mixed_modes(backend: Backend) {
+    let Some(db) = db(backend).await else {
+        return;
+    };
     let f = create_two_delete_one(&db, [note!(FlagNote, "a"), note!(FlagNote, "b")]).await;
     assert_eq!(f.is_del, 1);
     let m = create_two_delete_one(&db, [note!(MixedNote, "a"), note!(MixedNote, "b")]).await;
@@ -192,9 +199,10 @@ async fn flag_and_mixed_modes() {
     assert_eq!((alive.is_del, alive.removed_at), (0, None));
 }
 
-#[tokio::test]
-async fn refused_without_the_plugin() {
-    let db = plugorm_tests::sqlite_memory().await;
+async fn refused_without_the_plugin(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
     db.auto_migrate::<FlagNote>().await.unwrap();
     let mut n = note!(FlagNote, "a");
     let e = db.create(&mut n).await.unwrap_err();

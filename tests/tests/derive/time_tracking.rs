@@ -4,7 +4,12 @@
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use plugorm::{plugin_api::schema::TimeTracking, Model};
-use plugorm_tests::sqlite_memory;
+use plugorm_tests::matrix::Backend;
+
+plugorm_tests::matrix!(
+    filled_on_create_and_update,
+    a_set_create_time_is_kept_and_untracked_fields_stay_zero,
+);
 
 #[derive(Model, Debug, Default, Clone, PartialEq)]
 struct Clock {
@@ -63,9 +68,10 @@ fn modes_in_the_schema() {
         .all(|f| f.auto_create_time == None && f.auto_update_time == None));
 }
 
-#[tokio::test]
-async fn filled_on_create_and_update() {
-    let db = sqlite_memory().await;
+async fn filled_on_create_and_update(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
     db.auto_migrate::<Clock>().await.unwrap();
     let t0 = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
     let mut c = Clock {
@@ -96,9 +102,10 @@ async fn filled_on_create_and_update() {
     assert_eq!(i64::from(stored.seen), t1.timestamp());
 }
 
-#[tokio::test]
-async fn a_set_create_time_is_kept_and_untracked_fields_stay_zero() {
-    let db = sqlite_memory().await;
+async fn a_set_create_time_is_kept_and_untracked_fields_stay_zero(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
     db.auto_migrate::<Clock>().await.unwrap();
     let mut c = Clock {
         created_at: 42,

@@ -1,6 +1,6 @@
 //! Relation settings of a field: `belongs_to`, `has_one`, `has_many`,
-//! `many_to_many = "join_table"`, key overrides, polymorphism and the foreign-key
-//! constraint's actions. The keys are GORM's tags in snake case.
+//! `many_to_many = "join_table"` (with an optional `join_model`), key overrides,
+//! polymorphism and the foreign-key constraint's actions. The keys are GORM's tags in snake case.
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
@@ -38,6 +38,9 @@ pub(crate) struct RelationAttrs {
     pub on_update: Option<Setting<String>>,
     /// `no_constraint`: AutoMigrate creates no FOREIGN KEY for it (GORM's `constraint:-`).
     pub no_constraint: Option<Span>,
+    /// `join_model = "UserLanguage"`: the many-to-many join table is this model (GORM's
+    /// `SetupJoinTable`).
+    pub join_model: Option<Setting<syn::Type>>,
 }
 
 /// The relation keys, for the field attribute parser.
@@ -58,6 +61,7 @@ pub(crate) const RELATION_KEYS: &[&str] = &[
     "on_delete",
     "on_update",
     "no_constraint",
+    "join_model",
 ];
 
 /// The referential actions `on_delete` / `on_update` accept.
@@ -123,6 +127,7 @@ impl RelationAttrs {
             || self.on_delete.is_some()
             || self.on_update.is_some()
             || self.no_constraint.is_some()
+            || self.join_model.is_some()
     }
 
     pub fn parse_entry(&mut self, meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<()> {
@@ -165,6 +170,10 @@ impl RelationAttrs {
                 set_once(&mut self.on_update, meta, key, v)
             }
             "no_constraint" => set_flag(&mut self.no_constraint, meta, key),
+            "join_model" => {
+                let ty: syn::Type = value::non_empty_string(meta, key)?.parse()?;
+                set_once(&mut self.join_model, meta, key, ty)
+            }
             _ => Err(meta.error(format!("unknown relation attribute `{key}`"))),
         }
     }

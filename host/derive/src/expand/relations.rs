@@ -110,7 +110,14 @@ fn one(f: &FieldDef, model: &ModelDef, shape: Shape, target: &syn::Type) -> Toke
             ),
         ),
     };
-    quote_spanned! {target.span()=>
+    let join_model = match (&r.join_model, &r.join_table) {
+        (Some(j), Some(_)) => {
+            let ty = &j.value;
+            quote!(.with_join_model::<#ty>())
+        }
+        _ => quote!(),
+    };
+    let relation = quote_spanned! {target.span()=>
         ::plugorm::relation::Relation::new::<#target>(
             ::plugorm::relation::RelationDecl {
                 field: #name,
@@ -134,7 +141,16 @@ fn one(f: &FieldDef, model: &ModelDef, shape: Shape, target: &syn::Type) -> Toke
                 get_mut: |m: &mut #owner| -> &mut [#target] { #get_mut },
                 set: |m: &mut #owner, v: ::std::vec::Vec<#target>| { #set; },
             },
-        )
+        )#join_model
+    };
+    match (&r.join_model, &r.join_table) {
+        (Some(j), None) => quote_spanned! {j.span=>
+            {
+                ::core::compile_error!("`join_model` goes with `many_to_many = \"join_table\"`");
+                #relation
+            }
+        },
+        _ => relation,
     }
 }
 

@@ -1,0 +1,81 @@
+//! Deleting a record with its selected associations (GORM's `Select("Pets").Delete(&user)`):
+//! before the owner's row goes, its has-one / has-many records are deleted — through the
+//! delete processor, so a soft-deletable model is soft-deleted — and its many-to-many join
+//! rows removed. belongs-to records are never deleted with an owner (others may point at
+//! them). Nothing happens without [`crate::Db::select_associations`].
+
+use abi_stable::std_types::RVec;
+use plugorm_plugin_api::statement::{Delete, Expr, Statement, TableRef};
+
+use crate::{
+    preload::{chunk_size, in_keys, OwnerIndex},
+    relation::{RelationKind, ResolvedRelation},
+    Db, Model, Result,
+};
+
+/// Deletes the selected has-* records and join rows of `owners`.
+pub(crate) async fn before_all<M: Model>(db: &Db, owners: &mut [M], unscoped: bool) -> Result<()> {
+    let Some(filter) = db.session.associations.clone() else {
+        return Ok(());
+    };
+    if filter.select.is_none() {
+        return Ok(());
+    }
+    for rel in M::relations() {
+        if !filter.saves(rel.name()) {
+            continue;
+        }
+        let r = rel.resolved()?;
+        if r.kind != RelationKind::BelongsTo {
+            rel.ops.delete_owned(db, owners, r, unscoped).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the `C` records (has-*) or join rows (many-to-many) of `owners`.
+pub(crate) async fn owned<M: Model, C: Model>(
+    db: &Db,
+    owners: &[M],
+    rel: &ResolvedRelation,
+    unscoped: bool,
+) -> Result<()> {
+    let index = OwnerIndex::build(owners, &rel.owner_keys);
+    if index.keys.is_empty() {
+        return Ok(());
+    }
+    // The children's own associations are not deleted with them.
+    let db = db.with_session(|s| s.associations = None);
+    match (&rel.join, rel.kind) {
+        (Some(join), RelationKind::ManyToMany) => {
+            let cols: Vec<&str> = join.owner_columns.iter().map(String::as_str).collect();
+            for chunk in index.keys.chunks(chunk_size(&db, cols.len())) {
+                let mut d = Delete::new(TableRef::parse(&join.table));
+                d.conditions = RVec::from(vec![in_keys(&join.table, &cols, chunk)]);
+                super::routed::delete(&db, rel, Statement::Delete(d), unscoped).await?;
+            }
+        }
+        _ => {
+            let schema = C::schema();
+            let cols: Vec<&str> = rel
+                .target_keys
+                .iter()
+                .map(|&f| schema.fields[f].column.as_str())
+                .collect();
+            for chunk in index.keys.chunks(chunk_size(&db, cols.len())) {
+                let mut q = db.model::<C>();
+                let table = q.qualifier();
+                q = q.filter_expr(in_keys(&table, &cols, chunk));
+                if let Some(p) = &rel.polymorphic {
+                    let col = schema.fields[p.type_field].column.as_str();
+                    q = q.filter_expr(Expr::col(table.as_str(), col).eq(p.value.as_str()));
+                }
+                if unscoped {
+                    q = q.unscoped();
+                }
+                q.delete().await?;
+            }
+        }
+    }
+    Ok(())
+}

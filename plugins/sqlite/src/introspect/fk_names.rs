@@ -1,0 +1,165 @@
+//! The names of a table's FOREIGN KEY constraints, read from its `CREATE TABLE` text:
+//! SQLite's catalogue (`pragma_foreign_key_list`) lists the keys but not their names.
+//!
+//! A small tokenizer is enough: words, quoted identifiers (`"x"`, `` `x` ``, `[x]`),
+//! string literals (skipped, so a CHECK text cannot fake a constraint) and punctuation.
+//! A named key is the sequence `CONSTRAINT <name> FOREIGN KEY (<columns>)`.
+
+#[derive(Debug, PartialEq)]
+enum Token {
+    /// A bare word or a quoted identifier, unquoted; `quoted` tells keywords apart.
+    Word {
+        text: String,
+        quoted: bool,
+    },
+    Punct(char),
+}
+
+/// Reads a quoted identifier whose closing quote is `close` (doubled to escape).
+fn quoted(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, close: char) -> String {
+    let mut out = String::new();
+    while let Some(c) = chars.next() {
+        if c == close {
+            if close != ']' && chars.peek() == Some(&close) {
+                chars.next();
+                out.push(c);
+                continue;
+            }
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn tokens(sql: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '\'' => {
+                chars.next();
+                quoted(&mut chars, '\'');
+            }
+            '"' | '`' | '[' => {
+                chars.next();
+                let close = match c {
+                    '[' => ']',
+                    other => other,
+                };
+                out.push(Token::Word {
+                    text: quoted(&mut chars, close),
+                    quoted: true,
+                });
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut word = String::new();
+                while let Some(&w) = chars.peek() {
+                    if w.is_alphanumeric() || w == '_' || w == '$' {
+                        word.push(w);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                out.push(Token::Word {
+                    text: word,
+                    quoted: false,
+                });
+            }
+            other => {
+                chars.next();
+                out.push(Token::Punct(other));
+            }
+        }
+    }
+    out
+}
+
+fn keyword(t: Option<&Token>, k: &str) -> bool {
+    matches!(t, Some(Token::Word { text, quoted: false }) if text.eq_ignore_ascii_case(k))
+}
+
+/// Every `(name, columns)` of the named FOREIGN KEY constraints in a `CREATE TABLE` text.
+pub(crate) fn parse(sql: &str) -> Vec<(String, Vec<String>)> {
+    let t = tokens(sql);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if !keyword(t.get(i), "constraint") {
+            i += 1;
+            continue;
+        }
+        let (Some(Token::Word { text: name, .. }), true, true, Some(Token::Punct('('))) = (
+            t.get(i + 1),
+            keyword(t.get(i + 2), "foreign"),
+            keyword(t.get(i + 3), "key"),
+            t.get(i + 4),
+        ) else {
+            i += 1;
+            continue;
+        };
+        let mut columns = Vec::new();
+        let mut j = i + 5;
+        while let Some(tok) = t.get(j) {
+            match tok {
+                Token::Word { text, .. } => columns.push(text.clone()),
+                Token::Punct(')') => break,
+                Token::Punct(_) => {}
+            }
+            j += 1;
+        }
+        out.push((name.clone(), columns));
+        i = j;
+    }
+    out
+}
+
+/// The name of the constraint on exactly `columns` (case-insensitive, in order).
+pub(crate) fn name_for<'a>(
+    named: &'a [(String, Vec<String>)],
+    columns: &[&str],
+) -> Option<&'a str> {
+    named
+        .iter()
+        .find(|(_, cols)| {
+            cols.len() == columns.len()
+                && cols
+                    .iter()
+                    .zip(columns)
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b))
+        })
+        .map(|(n, _)| n.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_the_definition() {
+        let sql = "CREATE TABLE `pets` (`id` integer PRIMARY KEY AUTOINCREMENT,`user_id` integer,\
+                   `a` integer,`b` integer,`name` text,\
+                   CONSTRAINT `fk_users_pets` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON DELETE CASCADE,\
+                   CONSTRAINT \"fk \"\"two\"\"\" FOREIGN KEY (a, [b]) REFERENCES t(x, y),\
+                   CONSTRAINT `chk_pets_name` CHECK (name <> 'CONSTRAINT fake FOREIGN KEY (name)'))";
+        let named = parse(sql);
+        assert_eq!(
+            named,
+            [
+                ("fk_users_pets".to_string(), vec!["user_id".to_string()]),
+                (
+                    "fk \"two\"".to_string(),
+                    vec!["a".to_string(), "b".to_string()]
+                ),
+            ]
+        );
+        assert_eq!(name_for(&named, &["USER_ID"]), Some("fk_users_pets"));
+        assert_eq!(name_for(&named, &["a", "b"]), Some("fk \"two\""));
+        assert_eq!(name_for(&named, &["name"]), None);
+        assert!(parse("").is_empty());
+    }
+}
