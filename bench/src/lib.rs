@@ -1,1 +1,32 @@
-//! The benchmark workloads (being written).
+//! # plugorm-bench
+//!
+//! plugorm's benchmark workloads (`shared/bench/WORKLOADS.md`: W1–W7) against raw sqlx,
+//! on SQLite (file and `:memory:`), PostgreSQL and MariaDB, and the measurement of the
+//! plugin boundary's own cost (the `plugorm-boundary` binaries).
+//!
+//! plugorm runs with every dialect loaded from its release `.so` through a generated
+//! `plugins.toml`; the baseline is sqlx called directly, with its own copy of SQLite and
+//! its own database files.
+//!
+//! ```no_run
+//! // What `cargo bench -p plugorm-bench` runs:
+//! plugorm_bench::cli::main();
+//! ```
+
+pub mod boundary;
+pub mod cli;
+pub mod cpu;
+pub mod data;
+pub mod database;
+mod error;
+pub mod models;
+pub mod peer_plugorm;
+pub mod peer_sqlx;
+pub mod report;
+pub mod runner;
+pub mod setup;
+pub mod workload;
+
+pub use database::Database;
+pub use error::{BenchError, Result};
+pub use workload::Workload;

@@ -317,13 +317,13 @@ impl Db {
 
     /// Renders and runs a statement tree that returns no rows.
     pub async fn execute_statement(&self, stmt: &Statement) -> Result<ExecResult> {
-        let sql = self.shared.dialect.render(stmt)?;
+        let sql = crate::query::render_statement(self, stmt)?;
         self.execute_sql(sql).await
     }
 
     /// Renders and runs a statement tree that returns rows.
     pub async fn query_statement(&self, stmt: &Statement) -> Result<Rows> {
-        let sql = self.shared.dialect.render(stmt)?;
+        let sql = crate::query::render_statement(self, stmt)?;
         self.query_sql(sql).await
     }
 
@@ -342,7 +342,7 @@ impl Db {
 
     /// Renders a statement tree without running it.
     pub fn render(&self, stmt: &Statement) -> Result<Sql> {
-        Ok(self.shared.dialect.render(stmt)?)
+        crate::query::render_statement(self, stmt)
     }
 
     /// Renders a raw template with its arguments without running it.

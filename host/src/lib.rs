@@ -94,7 +94,7 @@ pub use plugorm_derive::Model;
 pub use plugorm_plugin_api::{
     self as plugin_api, statement, DbError, Decode, ExecResult, PoolOptions, Row, Rows, Sql, Value,
 };
-pub use query::{ModelStream, Query};
+pub use query::{ModelStream, PreparedStats, Query, RowCursor};
 pub use registry::{LoadedPlugin, Origin, Registry};
 pub use session::{ConflictUpdate, NowFn, OnConflict, Session};
 pub use write::{Record, Tracked};

@@ -37,6 +37,8 @@ pub struct Session {
     /// Saving associations updates every field of the associated rows that exist
     /// (GORM's `FullSaveAssociations`), not only their keys.
     pub(crate) full_save: bool,
+    /// The statement cache of prepared-statement mode ([`crate::Db::prepare_stmt`]).
+    pub(crate) prepared: Option<Arc<crate::query::StatementCache>>,
 }
 
 impl Default for Session {
@@ -55,6 +57,7 @@ impl Default for Session {
             captured: None,
             associations: None,
             full_save: false,
+            prepared: None,
         }
     }
 }

@@ -112,28 +112,37 @@ impl<T: Model> Query<T> {
         self.one(Some(true)).await
     }
 
-    /// The number of matching rows (`count(*)`, or `count(DISTINCT col)` after
-    /// `distinct().select(&["col"])`); ORDER BY, LIMIT and OFFSET are dropped.
+    /// The number of matching rows: `count(*)`; `COUNT(DISTINCT(col))` after
+    /// `distinct().select(&["col"])`; `COUNT(col)` (the non-NULL values) after
+    /// `select(&["col"])`; the number of groups after `group`. ORDER BY, LIMIT and OFFSET
+    /// are dropped.
     pub async fn count(&self) -> Result<i64> {
         let mut s = self.build_select();
-        let inner = if self.distinct && !s.columns.is_empty() {
-            let cols: Vec<String> = s
-                .columns
-                .iter()
-                .filter_map(|c| match &c.expr {
-                    Expr::Column(col) => Some(col.name.to_string()),
-                    _ => None,
-                })
-                .collect();
-            format!("count(DISTINCT {})", cols.join(","))
-        } else {
-            "count(*)".to_string()
+        let single = match s.columns.as_slice() {
+            [only] => Some(only.expr.clone()),
+            _ => None,
+        };
+        let inner = match single {
+            Some(col) if self.distinct => count_of(Expr::Func {
+                name: "DISTINCT".into(),
+                args: vec![col].into(),
+            }),
+            Some(col @ Expr::Column(_)) => count_of(col),
+            _ if self.distinct && !s.columns.is_empty() => {
+                let cols: Vec<String> = s
+                    .columns
+                    .iter()
+                    .filter_map(|c| match &c.expr {
+                        Expr::Column(col) => Some(col.name.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                Expr::raw(format!("count(DISTINCT {})", cols.join(",")), [])
+            }
+            _ => Expr::raw("count(*)", []),
         };
         s.distinct = false;
-        s.columns = vec![SelectItem {
-            expr: Expr::raw(inner, []),
-        }]
-        .into();
+        s.columns = vec![SelectItem { expr: inner }].into();
         s.order_by = Default::default();
         s.limit = None.into();
         s.offset = None.into();
@@ -159,7 +168,7 @@ impl<T: Model> Query<T> {
     }
 
     /// Runs a SELECT through the query processor and returns its raw rows.
-    async fn run_rows(
+    pub(super) async fn run_rows(
         &self,
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<plugorm_plugin_api::Rows> {
@@ -198,6 +207,14 @@ impl<T: Model> Query<T> {
         q.db.dry_run_statements()
             .pop()
             .ok_or_else(|| Error::DryRunUnsupported("no statement".into()))
+    }
+}
+
+/// `COUNT(expr)`.
+fn count_of(expr: Expr) -> Expr {
+    Expr::Func {
+        name: "COUNT".into(),
+        args: vec![expr].into(),
     }
 }
 

@@ -5,10 +5,17 @@
 //! independent copy, so no condition ever leaks from one query into the next.
 
 mod clauses;
+mod conditions;
 mod finish;
 mod first_or;
+mod named;
+mod prepared;
+mod rows;
 mod stream;
 
+pub use prepared::PreparedStats;
+pub(crate) use prepared::{render as render_statement, StatementCache};
+pub use rows::RowCursor;
 pub use stream::ModelStream;
 
 use std::marker::PhantomData;
@@ -238,8 +245,12 @@ impl<T: Model> Query<T> {
     }
 
     /// ORs a condition with everything given so far: `filter(a).or(b)` is `a OR b`.
-    pub fn or(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        let right = raw(sql, args);
+    pub fn or(self, sql: &str, args: impl IntoArgs) -> Self {
+        self.or_expr(raw(sql, args))
+    }
+
+    /// ORs a condition expression with everything given so far (see [`Query::or`]).
+    pub fn or_expr(mut self, right: Expr) -> Self {
         let left = std::mem::take(&mut self.conditions);
         let left = match left.len() {
             0 => {

@@ -57,8 +57,23 @@ impl<T: Model> ModelStream<T> {
 impl<T: Model> Query<T> {
     /// Streams the matching rows (soft-delete and other plugin clauses apply).
     pub async fn stream(&self) -> Result<ModelStream<T>> {
+        let (inner, db) = self.open_stream(self.build_select()).await?;
+        let names = inner.names().into_iter().map(Into::into).collect();
+        Ok(ModelStream {
+            inner,
+            names,
+            buffered: Vec::new().into_iter(),
+            db,
+        })
+    }
+
+    /// Runs `select` through the query processor as a stream; the session it ran in.
+    pub(super) async fn open_stream(
+        &self,
+        select: plugorm_plugin_api::statement::Select,
+    ) -> Result<(Box<dyn RowStream>, crate::Db)> {
         crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
-        let stmt = Statement::Select(self.build_select());
+        let stmt = Statement::Select(select);
         let mut run = ChainRun::start(
             &self.db,
             Processor::Query,
@@ -84,13 +99,7 @@ impl<T: Model> Query<T> {
         let inner = stream.ok_or_else(|| {
             Error::Callback("the query step was removed; nothing to stream".into())
         })?;
-        let names = inner.names().into_iter().map(Into::into).collect();
-        Ok(ModelStream {
-            inner,
-            names,
-            buffered: Vec::new().into_iter(),
-            db: run.db,
-        })
+        Ok((inner, run.db))
     }
 
     /// Reads the matching rows in pages of `size`, ordered by primary key, calling `f`

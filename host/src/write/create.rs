@@ -12,6 +12,36 @@ use super::{check_model, each_hook, set_value, time_value};
 use crate::{callbacks::names, chain::ChainRun, decode, Db, Error, Model, Result};
 
 pub(crate) async fn create_all<T: Model>(db: &Db, items: &mut [T]) -> Result<u64> {
+    create_fields(db, items, &CreateFields::default()).await
+}
+
+/// The fields a create writes, from a record's `select` / `omit` (GORM's
+/// `db.Select(..).Create(..)` / `db.Omit(..).Create(..)`): with a selection, only the
+/// selected fields and the automatic time fields; never the omitted ones.
+#[derive(Debug, Default)]
+pub(crate) struct CreateFields {
+    pub(crate) selects: Vec<String>,
+    pub(crate) omits: Vec<String>,
+}
+
+impl CreateFields {
+    fn chosen(&self, f: &plugorm_plugin_api::schema::FieldSchema) -> bool {
+        let named = |list: &[String]| {
+            list.iter()
+                .any(|n| n == f.name.as_str() || n == f.column.as_str() || n == "*")
+        };
+        let auto_time =
+            f.auto_create_time != TimeTracking::None || f.auto_update_time != TimeTracking::None;
+        (self.selects.is_empty() || named(&self.selects) || auto_time) && !named(&self.omits)
+    }
+}
+
+/// [`create_all`] writing only the fields `fields` chooses.
+pub(crate) async fn create_fields<T: Model>(
+    db: &Db,
+    items: &mut [T],
+    fields: &CreateFields,
+) -> Result<u64> {
     if items.is_empty() {
         return Err(Error::EmptySlice);
     }
@@ -32,7 +62,7 @@ pub(crate) async fn create_all<T: Model>(db: &Db, items: &mut [T]) -> Result<u64
             names::SAVE_BEFORE_ASSOCIATIONS => {
                 crate::association::save::before_all(&run.db, items).await
             }
-            names::CREATE => insert(&run.db, &run.ctx.statement, items)
+            names::CREATE => insert(&run.db, &run.ctx.statement, items, fields)
                 .await
                 .map(|n| affected = n),
             names::SAVE_AFTER_ASSOCIATIONS => {
@@ -55,11 +85,11 @@ struct Plan {
     returning: Vec<usize>,
 }
 
-fn plan<T: Model>(items: &[T]) -> Plan {
+fn plan<T: Model>(items: &[T], fields: &CreateFields) -> Plan {
     let mut columns = Vec::new();
     let mut returning = Vec::new();
     for (i, f) in T::schema().fields.iter().enumerate() {
-        if !f.creatable {
+        if !f.creatable || !fields.chosen(f) {
             if f.readable && (f.default.is_some() || f.auto_increment) {
                 returning.push(i);
             }
@@ -100,11 +130,16 @@ fn fill_times<T: Model>(db: &Db, items: &mut [T]) -> Result<()> {
     Ok(())
 }
 
-async fn insert<T: Model>(db: &Db, template: &Statement, items: &mut [T]) -> Result<u64> {
+async fn insert<T: Model>(
+    db: &Db,
+    template: &Statement,
+    items: &mut [T],
+    fields: &CreateFields,
+) -> Result<u64> {
     fill_times(db, items)?;
     let schema = T::schema();
     let caps = db.dialect().capabilities();
-    let plan = plan(items);
+    let plan = plan(items, fields);
     let Statement::Insert(template) = template else {
         return Err(Error::Callback(
             "a create callback replaced the INSERT statement".into(),
@@ -371,13 +406,39 @@ impl<T: Model> crate::Query<T> {
         &self,
         pairs: impl IntoIterator<Item = (&'static str, V)>,
     ) -> Result<Option<Value>> {
+        self.create_map_expr(pairs.into_iter().map(|(k, v)| (k, Expr::value(v.into()))))
+            .await
+    }
+
+    /// Like [`Query::create_map`](crate::Query::create_map), with SQL expressions and
+    /// functions as values (GORM's `clause.Expr` in a create map): each value is any
+    /// [`IntoArg`](crate::IntoArg) — a plain value, `Expr::raw("?+1", …)`, a function
+    /// call, a sub-query.
+    ///
+    /// ```no_run
+    /// # use plugorm::{Model, Value};
+    /// # use plugorm::plugin_api::statement::Expr;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// // INSERT INTO `users` (`age`,`name`) VALUES (?+1,upper(?))
+    /// db.model::<User>()
+    ///     .create_map_expr([
+    ///         ("age", Expr::raw("?+1", [Value::from(17)])),
+    ///         ("name", Expr::raw("upper(?)", [Value::from("jinzhu")])),
+    ///     ])
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_map_expr<A: crate::IntoArg>(
+        &self,
+        pairs: impl IntoIterator<Item = (&'static str, A)>,
+    ) -> Result<Option<Value>> {
         check_model::<T>(&self.db, false, true)?;
         let mut columns = Vec::new();
         let mut row = Vec::new();
         for (k, v) in pairs {
             let i = super::writable_field::<T>(k, super::WriteKind::Create)?;
             columns.push(T::schema().fields[i].column.clone());
-            row.push(Expr::value(v.into()));
+            row.push(v.into_arg());
         }
         let mut pairs: Vec<_> = columns.into_iter().zip(row).collect();
         pairs.sort_by(|a, b| a.0.cmp(&b.0));

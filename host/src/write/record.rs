@@ -48,16 +48,45 @@ impl<'a, T: Model> Record<'a, T> {
         }
     }
 
-    /// Only these fields are written by `save` / `updates`.
+    /// Only these fields are written by `save` / `updates` / `create`.
     pub fn select(mut self, fields: &[&str]) -> Self {
         self.selects.extend(fields.iter().map(|f| f.to_string()));
         self
     }
 
-    /// These fields are not written by `save` / `updates`.
+    /// These fields are not written by `save` / `updates` / `create`.
     pub fn omit(mut self, fields: &[&str]) -> Self {
         self.omits.extend(fields.iter().map(|f| f.to_string()));
         self
+    }
+
+    /// Creates the record (hooks, keys and defaults read back, as [`Db::create`]),
+    /// writing only the selected fields plus the automatic time fields when `select` was
+    /// given, and never the omitted ones (GORM's `db.Select(..).Create(&u)` /
+    /// `db.Omit(..).Create(&u)`). A name that is no field is refused.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db, mut user: User) -> Result<(), plugorm::Error> {
+    /// // INSERT INTO `users` (`created_at`,`updated_at`,`name`,`age`) VALUES (?,?,?,?)
+    /// db.record(&mut user).select(&["name", "age", "created_at"]).create().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn create(self) -> Result<u64> {
+        let schema = T::schema();
+        for name in self.selects.iter().chain(&self.omits) {
+            if name != "*" && schema.field(name).is_none() {
+                return Err(Error::InvalidField {
+                    model: schema.name.to_string(),
+                    field: name.clone(),
+                });
+            }
+        }
+        let fields = super::create::CreateFields {
+            selects: self.selects,
+            omits: self.omits,
+        };
+        super::create::create_fields(&self.db, std::slice::from_mut(self.item), &fields).await
     }
 
     /// Deletes for real even with a soft-delete field.

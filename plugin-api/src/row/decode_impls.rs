@@ -100,9 +100,46 @@ impl Decode for Value {
     }
 }
 
+/// `YYYY-MM-DD HH:MM:SS[.fraction]` (or with `T`), the form SQLite stores and most
+/// results carry, read without chrono's format-string interpreter (which showed in the
+/// profile of every row decoded). Anything else, leap seconds included, returns `None`
+/// and takes the general path, which gives the same answer for these strings.
+fn parse_plain_datetime(s: &str) -> Option<chrono::NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b' ' | b'T') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let nanos = match &b[19..] {
+        [] => 0,
+        [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
+            let n = num(20, b.len())?;
+            n * 10u32.pow(9 - digits.len() as u32)
+        }
+        _ => return None,
+    };
+    if second > 59 {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    date.and_hms_nano_opt(hour, minute, second, nanos)
+}
+
 fn parse_naive_datetime(s: &str) -> Option<chrono::NaiveDateTime> {
     use chrono::{DateTime, NaiveDate, NaiveDateTime};
     let s = s.trim();
+    if let Some(t) = parse_plain_datetime(s) {
+        return Some(t);
+    }
     for f in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
             return Some(t);
@@ -232,5 +269,54 @@ impl Decode for serde_json::Value {
             _ => None,
         }
         .ok_or_else(|| DecodeError::mismatch("serde_json::Value", &cell))
+    }
+}
+
+#[cfg(test)]
+mod plain_datetime_tests {
+    use super::parse_plain_datetime;
+
+    /// What the general path (chrono's parser) makes of the same text.
+    fn general(s: &str) -> Option<chrono::NaiveDateTime> {
+        ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+            .into_iter()
+            .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_chrono_or_steps_aside() {
+        let cases = [
+            "2024-01-01 00:00:01",
+            "2024-02-29T23:59:59",
+            "1999-12-31 23:59:59.5",
+            "1999-12-31 23:59:59.123456",
+            "1999-12-31 23:59:59.123456789",
+            "0000-01-01 00:00:00",
+            "9999-12-31 23:59:59.999999",
+            "2023-02-29 00:00:00",
+            "2024-13-01 00:00:00",
+            "2024-01-01 24:00:00",
+            "2024-01-01 23:59:60",
+            "2024-01-01 00:00:00.",
+            "2024-01-01 00:00:00.1234567890",
+            "2024-01-01 00:00:00+02:00",
+            "2024-1-01 00:00:00",
+            "x024-01-01 00:00:00",
+        ];
+        // Declining is always safe (the general path decides); answering differently
+        // is not.
+        for s in cases {
+            if let Some(t) = parse_plain_datetime(s) {
+                assert_eq!(Some(t), general(s), "{s}");
+            }
+        }
+        for s in &cases[..7] {
+            assert!(
+                parse_plain_datetime(s).is_some(),
+                "{s}: the common form is taken"
+            );
+        }
+        assert!(parse_plain_datetime("2024-01-01 00:00:01").is_some());
+        assert!(parse_plain_datetime("1999-12-31 23:59:59.123456").is_some());
     }
 }

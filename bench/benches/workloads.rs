@@ -1,0 +1,6 @@
+//! `cargo bench -p plugorm-bench [-- --reps N --only W1,W3 --db sqlite-memory]`: the
+//! workloads W1–W7, plugorm against raw sqlx (see the crate docs and the README).
+
+fn main() {
+    plugorm_bench::cli::main();
+}

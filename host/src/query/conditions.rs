@@ -1,0 +1,264 @@
+//! More condition forms of [`Query`]: grouped conditions (nested AND / OR), IN over several
+//! columns, NOT and OR with a struct or a map, and inline conditions on the finishers.
+
+use abi_stable::std_types::RBox;
+use plugorm_plugin_api::{statement::Expr, Value};
+
+use super::{group_of, Query};
+use crate::{args::IntoArgs, Model, Result};
+
+impl<T: Model> Query<T> {
+    /// The conditions of `group` as one parenthesised group, ANDed with the others
+    /// (GORM's `db.Where(db.Where(..).Or(..))`). Only `group`'s conditions are used.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<Pizza: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// // WHERE (pizza = ? AND (size = ? OR size = ?)) OR (pizza = ? AND size = ?)
+    /// let q = db.model::<Pizza>();
+    /// let pizzas = q.clone()
+    ///     .where_group(q.clone().filter("pizza = ?", ("pepperoni",)).where_group(
+    ///         q.clone().filter("size = ?", ("small",)).or("size = ?", ("medium",)),
+    ///     ))
+    ///     .or_group(q.clone().filter("pizza = ?", ("hawaiian",)).filter("size = ?", ("xlarge",)))
+    ///     .find()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn where_group(mut self, group: Query<T>) -> Self {
+        if let Some(g) = conditions_of(group) {
+            self.conditions.push(g);
+        }
+        self
+    }
+
+    /// The conditions of `group` as one group, ORed with everything given so far.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>();
+    /// let n = q.clone().filter("age > ?", (60,))
+    ///     .or_group(q.clone().filter("age < ?", (18,)).filter("name <> ?", ("x",)))
+    ///     .count()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn or_group(self, group: Query<T>) -> Self {
+        match conditions_of(group) {
+            Some(g) => self.or_expr(g),
+            None => self,
+        }
+    }
+
+    /// `NOT (group)`: the conditions of `group`, negated as one (GORM's
+    /// `db.Not(db.Where(..).Or(..))`).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>();
+    /// let rest = q.clone().not_group(q.clone().filter("age < ?", (18,)).or("age > ?", (60,)));
+    /// # Ok(()) }
+    /// ```
+    pub fn not_group(mut self, group: Query<T>) -> Self {
+        if let Some(g) = conditions_of(group) {
+            self.conditions.push(!g);
+        }
+        self
+    }
+
+    /// `(col1,col2,…) IN ((?,?,…),(?,?,…))`: rows of values over several fields (by Rust
+    /// or column name); every row must have one value per column.
+    ///
+    /// ```no_run
+    /// # use plugorm::{Model, Value};
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let pairs = vec![
+    ///     vec![Value::from("jinzhu"), Value::from(18)],
+    ///     vec![Value::from("jinzhu2"), Value::from(19)],
+    /// ];
+    /// let users = db.model::<User>().filter_in_columns(&["name", "age"], pairs)?.find().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn filter_in_columns(
+        mut self,
+        columns: &[&str],
+        rows: impl IntoIterator<Item = Vec<Value>>,
+    ) -> Result<Self> {
+        let q = self.qualifier();
+        let mut cols = Vec::with_capacity(columns.len());
+        for c in columns {
+            cols.push(Expr::col(q.clone(), self.column_of(c)?));
+        }
+        let mut list = Vec::new();
+        for (i, row) in rows.into_iter().enumerate() {
+            if row.len() != cols.len() {
+                return Err(crate::Error::Db(plugorm_plugin_api::DbError::Render(
+                    format!(
+                        "row {i} of the IN list over ({}) has {} value(s), expected {}",
+                        columns.join(", "),
+                        row.len(),
+                        cols.len()
+                    ),
+                )));
+            }
+            list.push(Expr::List(row.into_iter().map(Expr::value).collect()));
+        }
+        self.conditions.push(Expr::In {
+            expr: RBox::new(Expr::List(cols.into())),
+            list: list.into(),
+            negated: false,
+        });
+        Ok(self)
+    }
+
+    /// The negation of [`Query::filter_struct`], as GORM renders it: every non-zero field
+    /// becomes `table.column <> value` (several form one AND group, GORM's text for
+    /// `db.Not(User{Name: "jinzhu", Age: 18})`).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model + Default>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let others = db.model::<User>().not_struct(&User::default()).find().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn not_struct(mut self, example: &T) -> Self {
+        let q = self.qualifier();
+        let group: Vec<Expr> = T::schema()
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| f.readable && !example.is_zero_at(*i))
+            .map(|(i, f)| Expr::col(q.clone(), f.column.as_str()).ne(example.value_at(i)))
+            .collect();
+        if !group.is_empty() {
+            self.conditions.push(group_of(group));
+        }
+        self
+    }
+
+    /// The negation of [`Query::filter_map`]: `table.column <> value` for each pair (NULL:
+    /// `IS NOT NULL`); several form one AND group, as GORM renders `db.Not(map…)`.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>().not_map([("name", "jinzhu")])?;
+    /// # Ok(()) }
+    /// ```
+    pub fn not_map<V: Into<Value>>(
+        mut self,
+        pairs: impl IntoIterator<Item = (&'static str, V)>,
+    ) -> Result<Self> {
+        let q = self.qualifier();
+        let mut group = Vec::new();
+        for (name, v) in pairs {
+            group.push(Expr::col(q.clone(), self.column_of(name)?).ne(v.into()));
+        }
+        if !group.is_empty() {
+            self.conditions.push(group_of(group));
+        }
+        Ok(self)
+    }
+
+    /// `table.column NOT IN (values…)`; an empty list is `IS NOT NULL` (GORM's
+    /// `db.Not(map{"name": []string{…}})`).
+    ///
+    /// ```no_run
+    /// # use plugorm::{Model, Value};
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>().not_in("name", [Value::from("a"), Value::from("b")])?;
+    /// # Ok(()) }
+    /// ```
+    pub fn not_in(mut self, column: &str, values: impl IntoIterator<Item = Value>) -> Result<Self> {
+        let col = Expr::col(self.qualifier(), self.column_of(column)?);
+        self.conditions.push(Expr::In {
+            expr: RBox::new(col),
+            list: values.into_iter().map(Expr::value).collect(),
+            negated: true,
+        });
+        Ok(self)
+    }
+
+    /// ORs a struct condition (its non-zero fields, ANDed) with everything given so far
+    /// (GORM's `Or(User{…})`).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model + Default>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>().filter("name = ?", ("a",)).or_struct(&User::default());
+    /// # Ok(()) }
+    /// ```
+    pub fn or_struct(self, example: &T) -> Self {
+        let group = self.clone_empty().filter_struct(example);
+        self.or_group(group)
+    }
+
+    /// The first row by primary key matching an inline condition (GORM's
+    /// `First(&user, "name = ?", x)`); the chain's other conditions apply too.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let u: User = db.model::<User>().first_where("name = ?", ("jinzhu",)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn first_where(&self, sql: &str, args: impl IntoArgs) -> Result<T> {
+        self.clone().filter(sql, args).first().await
+    }
+
+    /// Every row matching an inline condition (GORM's `Find(&users, "age > ?", 18)`).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let adults: Vec<User> = db.model::<User>().find_where("age > ?", (18,)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn find_where(&self, sql: &str, args: impl IntoArgs) -> Result<Vec<T>> {
+        self.clone().filter(sql, args).find().await
+    }
+
+    /// The row with this primary key (GORM's `First(&user, 10)`).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let u: User = db.model::<User>().first_id(10).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn first_id(&self, id: impl Into<Value>) -> Result<T> {
+        self.clone().id(id).first().await
+    }
+
+    /// The rows with these primary keys (GORM's `Find(&users, []int{1,2,3})`).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let us: Vec<User> = db.model::<User>().find_ids([1, 2, 3]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn find_ids<V: Into<Value>>(
+        &self,
+        ids: impl IntoIterator<Item = V>,
+    ) -> Result<Vec<T>> {
+        self.clone().ids(ids).find().await
+    }
+
+    /// The same query with no conditions (a builder for a group).
+    fn clone_empty(&self) -> Self {
+        let mut q = self.db.model::<T>();
+        q.table = self.table.clone();
+        q
+    }
+}
+
+/// The conditions of a query as one expression (`None` when it has none).
+fn conditions_of<T>(group: Query<T>) -> Option<Expr> {
+    match group.conditions.len() {
+        0 => None,
+        _ => Some(group_of(group.conditions)),
+    }
+}
