@@ -1,9 +1,14 @@
 //! The SQL logger on every backend: every statement as a `tracing` event (text, params,
 //! rows, elapsed), slow ones as warnings, failed ones as errors. Each test captures the
 //! events of its own thread (its current-thread runtime runs the host's code there).
+//!
+//! The capture is one global subscriber handing events to the current thread's sink: a
+//! per-thread default subscriber can miss events while other tests run on other threads
+//! (tracing caches each call site's interest across dispatchers).
 
 use std::{
-    sync::{Arc, Mutex},
+    cell::RefCell,
+    sync::{Arc, Mutex, Once},
     time::Duration,
 };
 
@@ -16,8 +21,11 @@ use tracing_subscriber::{layer::Context, prelude::*, Layer};
 
 plugorm_tests::matrix!(statements_are_logged_and_slow_ones_warned);
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<(String, String)>>>);
+type Events = Arc<Mutex<Vec<(String, String)>>>;
+
+thread_local! {
+    static SINK: RefCell<Option<Events>> = const { RefCell::new(None) };
+}
 
 struct Fields(String);
 
@@ -30,28 +38,46 @@ impl Visit for Fields {
     }
 }
 
-impl<S: Subscriber> Layer<S> for Captured {
+/// The global layer: each `plugorm::sql` event goes to the current thread's sink, if any.
+struct ToThreadSink;
+
+impl<S: Subscriber> Layer<S> for ToThreadSink {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        if event.metadata().target() == "plugorm::sql" {
-            let mut f = Fields(String::new());
-            event.record(&mut f);
-            self.0
-                .lock()
-                .unwrap()
-                .push((event.metadata().level().to_string(), f.0));
+        if event.metadata().target() != "plugorm::sql" {
+            return;
         }
+        SINK.with(|sink| {
+            if let Some(sink) = &*sink.borrow() {
+                let mut f = Fields(String::new());
+                event.record(&mut f);
+                sink.lock()
+                    .unwrap()
+                    .push((event.metadata().level().to_string(), f.0));
+            }
+        });
     }
+}
+
+/// Captures this thread's SQL events from now on.
+fn capture() -> Events {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::registry().with(ToThreadSink);
+        if tracing::subscriber::set_global_default(subscriber).is_err() {
+            panic!("another global tracing subscriber is installed");
+        }
+    });
+    let events = Events::default();
+    SINK.with(|sink| *sink.borrow_mut() = Some(events.clone()));
+    events
 }
 
 async fn statements_are_logged_and_slow_ones_warned(backend: Backend) {
     let Some(db) = backend.open("").await else {
         return;
     };
-    // Installed after opening: setting up a server's test database runs statements too.
-    let captured = Captured::default();
-    let _guard = tracing_subscriber::registry()
-        .with(captured.clone())
-        .set_default();
+    // Started after opening: setting up a server's test database runs statements too.
+    let captured = capture();
     // PostgreSQL cannot infer the type of a lone parameter in a select list: cast it.
     let (select, logged) = backend.pick(
         ("SELECT ? AS v", "sql=SELECT ? AS v"),
@@ -73,7 +99,7 @@ async fn statements_are_logged_and_slow_ones_warned(backend: Backend) {
         .await
         .unwrap();
     let _ = db.raw("SELECT * FROM missing_table", ()).await;
-    let events = captured.0.lock().unwrap().clone();
+    let events = captured.lock().unwrap().clone();
     let first = &events[0];
     assert_eq!(first.0, "DEBUG");
     assert!(
