@@ -5,100 +5,23 @@
 //!
 //! The models implement `plugorm::Model` by hand: only their schema matters here.
 
-use std::sync::OnceLock;
-
 use plugorm::{
     migrator::MigrationReport,
     plugin_api::{
         migrate::{Ddl, TableInfo},
-        row::DecodeError,
-        schema::{DataType, FieldSchema, IndexColumn, IndexSchema, ModelSchema},
+        schema::{DataType, FieldSchema, ModelSchema},
         statement::TableRef,
-        Cell,
     },
-    Db, DbError, Error, Value,
+    Db, DbError, Error,
+};
+use plugorm_tests::{
+    hand_schema::{auto_id, column_names, db_err, field, index, joined, model, named, ok, render},
+    schema_model,
 };
 use plugorm_tests::{registry, sqlite_file, sqlite_memory};
 
-/// A schema-only model: `$name` with the schema `$build()` returns.
-macro_rules! schema_model {
-    ($name:ident, $build:expr) => {
-        #[derive(Debug, Default)]
-        struct $name;
-
-        impl plugorm::Hooks for $name {}
-
-        impl plugorm::Model for $name {
-            fn schema() -> &'static ModelSchema {
-                static SCHEMA: OnceLock<ModelSchema> = OnceLock::new();
-                SCHEMA.get_or_init($build)
-            }
-            fn new_default() -> Self {
-                $name
-            }
-            fn value_at(&self, _index: usize) -> Value {
-                Value::Null
-            }
-            fn is_zero_at(&self, _index: usize) -> bool {
-                true
-            }
-            fn set_at(&mut self, _index: usize, _cell: Cell<'_>) -> Result<(), DecodeError> {
-                Ok(())
-            }
-        }
-    };
-}
-
 // ---------------------------------------------------------------------------------------
 // Schema builders
-
-fn field(column: &str, ty: DataType) -> FieldSchema {
-    FieldSchema::new(column, column, ty)
-}
-
-/// A field whose Rust name differs from its column (`Name` → `name`), as GORM's.
-fn named(rust: &str, column: &str, ty: DataType) -> FieldSchema {
-    FieldSchema::new(rust, column, ty)
-}
-
-fn auto_id() -> FieldSchema {
-    let mut id = named("ID", "id", DataType::UInt);
-    id.primary_key = true;
-    id.auto_increment = true;
-    id
-}
-
-fn index(name: &str, unique: bool, columns: &[&str]) -> IndexSchema {
-    IndexSchema {
-        name: name.into(),
-        unique,
-        columns: columns
-            .iter()
-            .map(|c| IndexColumn {
-                column: (*c).into(),
-                sort: "".into(),
-                length: 0,
-            })
-            .collect(),
-        kind: "".into(),
-        condition: "".into(),
-        comment: "".into(),
-    }
-}
-
-fn model(
-    name: &str,
-    table: &str,
-    fields: Vec<FieldSchema>,
-    indexes: Vec<IndexSchema>,
-) -> ModelSchema {
-    ModelSchema {
-        name: name.into(),
-        table: table.into(),
-        fields: fields.into(),
-        indexes: indexes.into(),
-    }
-}
 
 /// G125's `Product`: `Code string gorm:"uniqueIndex;size:64"`, `Price uint`.
 fn product_schema() -> ModelSchema {
@@ -274,37 +197,8 @@ schema_model!(Doc, fulltext_schema);
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-fn render(db: &Db, ddl: &Ddl) -> Vec<String> {
-    match db.dialect().render_ddl(ddl) {
-        Ok(list) => list.iter().map(|s| s.text.to_string()).collect(),
-        Err(e) => panic!("{ddl:?} did not render: {e}"),
-    }
-}
-
-fn joined(statements: &[String]) -> String {
-    statements.join(" ; ")
-}
-
-fn db_err(e: Error) -> DbError {
-    match e {
-        Error::Db(d) => d,
-        other => panic!("expected a database error, got {other:?}"),
-    }
-}
-
-fn ok<T>(r: plugorm::Result<T>, what: &str) -> T {
-    match r {
-        Ok(v) => v,
-        Err(e) => panic!("{what}: {e}"),
-    }
-}
-
 async fn describe(db: &Db, table: &str) -> TableInfo {
     ok(db.migrator().describe_table(table).await, "describe")
-}
-
-fn column_names(info: &TableInfo) -> Vec<String> {
-    info.columns.iter().map(|c| c.name.to_string()).collect()
 }
 
 // Golden SQLite texts, copied from sql-golden.md.

@@ -11,90 +11,16 @@ use plugorm::{
     migrator::MigrationReport,
     plugin_api::{
         migrate::{Ddl, TableInfo},
-        row::DecodeError,
-        schema::{DataType, FieldSchema, IndexColumn, IndexSchema, ModelSchema},
+        schema::{DataType, FieldSchema, ModelSchema},
         statement::TableRef,
-        Cell,
     },
-    Db, DbError, Error, Value,
+    Db, DbError,
 };
 use plugorm_tests::postgres;
-
-/// A schema-only model: `$name` with the schema `$build()` returns.
-macro_rules! schema_model {
-    ($name:ident, $build:expr) => {
-        #[derive(Debug, Default)]
-        struct $name;
-
-        impl plugorm::Hooks for $name {}
-
-        impl plugorm::Model for $name {
-            fn schema() -> &'static ModelSchema {
-                static SCHEMA: OnceLock<ModelSchema> = OnceLock::new();
-                SCHEMA.get_or_init($build)
-            }
-            fn new_default() -> Self {
-                $name
-            }
-            fn value_at(&self, _index: usize) -> Value {
-                Value::Null
-            }
-            fn is_zero_at(&self, _index: usize) -> bool {
-                true
-            }
-            fn set_at(&mut self, _index: usize, _cell: Cell<'_>) -> Result<(), DecodeError> {
-                Ok(())
-            }
-        }
-    };
-}
-
-fn named(rust: &str, column: &str, ty: DataType) -> FieldSchema {
-    FieldSchema::new(rust, column, ty)
-}
-
-fn field(column: &str, ty: DataType) -> FieldSchema {
-    FieldSchema::new(column, column, ty)
-}
-
-fn auto_id() -> FieldSchema {
-    let mut id = named("ID", "id", DataType::UInt);
-    id.primary_key = true;
-    id.auto_increment = true;
-    id
-}
-
-fn index(name: &str, unique: bool, columns: &[&str]) -> IndexSchema {
-    IndexSchema {
-        name: name.into(),
-        unique,
-        columns: columns
-            .iter()
-            .map(|c| IndexColumn {
-                column: (*c).into(),
-                sort: "".into(),
-                length: 0,
-            })
-            .collect(),
-        kind: "".into(),
-        condition: "".into(),
-        comment: "".into(),
-    }
-}
-
-fn model(
-    name: &str,
-    table: &str,
-    fields: Vec<FieldSchema>,
-    indexes: Vec<IndexSchema>,
-) -> ModelSchema {
-    ModelSchema {
-        name: name.into(),
-        table: table.into(),
-        fields: fields.into(),
-        indexes: indexes.into(),
-    }
-}
+use plugorm_tests::{
+    hand_schema::{auto_id, column_names, db_err, field, index, joined, model, named, ok, render},
+    schema_model,
+};
 
 /// G125's `Product`: `Code string gorm:"uniqueIndex;size:64"`, `Price uint`.
 fn product_schema() -> ModelSchema {
@@ -325,37 +251,8 @@ schema_model!(Qualified, qualified_schema);
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-fn render(db: &Db, ddl: &Ddl) -> Vec<String> {
-    match db.dialect().render_ddl(ddl) {
-        Ok(list) => list.iter().map(|s| s.text.to_string()).collect(),
-        Err(e) => panic!("{ddl:?} did not render: {e}"),
-    }
-}
-
-fn joined(statements: &[String]) -> String {
-    statements.join(" ; ")
-}
-
-fn db_err(e: Error) -> DbError {
-    match e {
-        Error::Db(d) => d,
-        other => panic!("expected a database error, got {other:?}"),
-    }
-}
-
-fn ok<T>(r: plugorm::Result<T>, what: &str) -> T {
-    match r {
-        Ok(v) => v,
-        Err(e) => panic!("{what}: {e}"),
-    }
-}
-
 async fn describe(db: &Db, table: &str) -> TableInfo {
     ok(db.migrator().describe_table(table).await, "describe")
-}
-
-fn column_names(info: &TableInfo) -> Vec<String> {
-    info.columns.iter().map(|c| c.name.to_string()).collect()
 }
 
 // Golden postgres texts, copied from sql-golden.md.

@@ -2,78 +2,20 @@
 //! (create, add columns and indexes, nothing on a second run), the type mapping read back
 //! by introspection, introspection of a hand-written table, and table options.
 
-use std::sync::OnceLock;
-
 use plugorm::{
     plugin_api::{
         migrate::{Ddl, TableInfo},
-        row::DecodeError,
-        schema::{DataType, FieldSchema, IndexSchema, ModelSchema},
+        schema::{DataType, FieldSchema, ModelSchema},
         statement::TableRef,
-        Cell,
     },
-    Db, DbError, Value,
+    Db, DbError,
 };
 
 use crate::models::{db_err, index, mysql_db, ok, Gadget};
-
-/// A schema-only model: `$name` with the schema `$build()` returns.
-macro_rules! schema_model {
-    ($name:ident, $build:expr) => {
-        #[derive(Debug, Default)]
-        struct $name;
-
-        impl plugorm::Hooks for $name {}
-
-        impl plugorm::Model for $name {
-            fn schema() -> &'static ModelSchema {
-                static SCHEMA: OnceLock<ModelSchema> = OnceLock::new();
-                SCHEMA.get_or_init($build)
-            }
-            fn new_default() -> Self {
-                $name
-            }
-            fn value_at(&self, _index: usize) -> Value {
-                Value::Null
-            }
-            fn is_zero_at(&self, _index: usize) -> bool {
-                true
-            }
-            fn set_at(&mut self, _index: usize, _cell: Cell<'_>) -> Result<(), DecodeError> {
-                Ok(())
-            }
-        }
-    };
-}
-
-fn field(column: &str, ty: DataType) -> FieldSchema {
-    FieldSchema::new(column, column, ty)
-}
-
-fn named(rust: &str, column: &str, ty: DataType) -> FieldSchema {
-    FieldSchema::new(rust, column, ty)
-}
-
-fn auto_id() -> FieldSchema {
-    let mut id = named("ID", "id", DataType::UInt);
-    id.primary_key = true;
-    id.auto_increment = true;
-    id
-}
-
-fn model(
-    name: &str,
-    table: &str,
-    fields: Vec<FieldSchema>,
-    indexes: Vec<IndexSchema>,
-) -> ModelSchema {
-    ModelSchema {
-        name: name.into(),
-        table: table.into(),
-        fields: fields.into(),
-        indexes: indexes.into(),
-    }
-}
+use plugorm_tests::{
+    hand_schema::{auto_id, column_names, field, model, named, render},
+    schema_model,
+};
 
 /// G126's `Pet` without its relation.
 fn pet_schema() -> ModelSchema {
@@ -274,19 +216,8 @@ fn all_types_schema() -> ModelSchema {
 }
 schema_model!(AllTypes, all_types_schema);
 
-fn render(db: &Db, ddl: &Ddl) -> Vec<String> {
-    match db.dialect().render_ddl(ddl) {
-        Ok(list) => list.iter().map(|s| s.text.to_string()).collect(),
-        Err(e) => panic!("{ddl:?} did not render: {e}"),
-    }
-}
-
 async fn describe(db: &Db, table: &str) -> TableInfo {
     ok(db.migrator().describe_table(table).await, "describe")
-}
-
-fn column_names(info: &TableInfo) -> Vec<String> {
-    info.columns.iter().map(|c| c.name.to_string()).collect()
 }
 
 async fn is_mariadb(db: &Db) -> bool {

@@ -1,15 +1,16 @@
 //! Hand-written models (what `#[derive(Model)]` generates, spelled out) for the MySQL
 //! tests, and small helpers.
 
+pub use plugorm_tests::hand_schema::{db_err, index, ok};
 use std::sync::OnceLock;
 
 use plugorm::{
     plugin_api::{
         row::DecodeError,
-        schema::{FieldSchema, IndexColumn, IndexSchema, ModelSchema, SoftDelete, TimeTracking},
+        schema::{FieldSchema, IndexSchema, ModelSchema, SoftDelete, TimeTracking},
         Cell,
     },
-    DbError, Error, FieldType, Value,
+    FieldType, Value,
 };
 
 /// A field of Rust type `F` named `name` (column = name).
@@ -18,25 +19,6 @@ pub fn field_of<F: FieldType>(name: &str) -> FieldSchema {
     f.bits = F::BITS;
     f.nullable = F::NULLABLE;
     f
-}
-
-/// A plain index over `columns`.
-pub fn index(name: &str, unique: bool, columns: &[&str]) -> IndexSchema {
-    IndexSchema {
-        name: name.into(),
-        unique,
-        columns: columns
-            .iter()
-            .map(|c| IndexColumn {
-                column: (*c).into(),
-                sort: "".into(),
-                length: 0,
-            })
-            .collect(),
-        kind: "".into(),
-        condition: "".into(),
-        comment: "".into(),
-    }
 }
 
 /// A struct with a hand-written `Model` impl: `$name` / table `$table`, the listed
@@ -169,22 +151,6 @@ hand_model!(Num, "nums", {
 }, |f, _| {
     auto_key(f);
 });
-
-/// The database error inside a host error.
-pub fn db_err(e: Error) -> DbError {
-    match e {
-        Error::Db(d) => d,
-        other => panic!("expected a database error, got {other:?}"),
-    }
-}
-
-/// The value, or a panic naming what failed.
-pub fn ok<T>(r: plugorm::Result<T>, what: &str) -> T {
-    match r {
-        Ok(v) => v,
-        Err(e) => panic!("{what}: {e}"),
-    }
-}
 
 /// A fresh database, or return from the test (skipped outside CI).
 macro_rules! mysql_db {
