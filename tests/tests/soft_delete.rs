@@ -266,53 +266,38 @@ async fn mixed_mode_sets_the_flag_and_the_deleted_at_field(backend: Backend) {
     assert_eq!(m[1], stored_now(backend));
 }
 
+/// The SQL a delete of `item` renders to, run in a dry run.
+async fn delete_sql<T: Model>(db: &Db, mut item: T) -> String {
+    db.to_sql(|tx| async move { tx.delete(&mut item).await })
+        .await
+        .unwrap()
+        .text
+        .to_string()
+}
+
 async fn golden_sql_of_a_soft_delete_per_mode(backend: Backend) {
     let Some(db) = db(backend).await else {
         return;
     };
-    let mut n = FlagNote {
-        id: 1,
-        ..Default::default()
-    };
-    let stmt = db
-        .to_sql(|tx| async move { tx.delete(&mut n).await })
-        .await
-        .unwrap();
     assert_eq!(
-        stmt.text.as_str(),
+        delete_sql(&db, FlagNote { id: 1, ..Default::default() }).await,
         backend.pick(
             "UPDATE `flag_notes` SET `is_del`=? WHERE `flag_notes`.`id` = ? AND `flag_notes`.`is_del` = ?",
             r#"UPDATE "flag_notes" SET "is_del"=$1 WHERE "flag_notes"."id" = $2 AND "flag_notes"."is_del" = $3"#,
             "UPDATE `flag_notes` SET `is_del`=? WHERE `flag_notes`.`id` = ? AND `flag_notes`.`is_del` = ?",
         )
     );
-    let mut n = MixedNote {
-        id: 1,
-        ..Default::default()
-    };
-    let stmt = db
-        .to_sql(|tx| async move { tx.delete(&mut n).await })
-        .await
-        .unwrap();
     assert_eq!(
-        stmt.text.as_str(),
+        delete_sql(&db, MixedNote { id: 1, ..Default::default() }).await,
         backend.pick(
             "UPDATE `mixed_notes` SET `is_del`=?,`deleted_at`=? WHERE `mixed_notes`.`id` = ? AND `mixed_notes`.`is_del` = ?",
             r#"UPDATE "mixed_notes" SET "is_del"=$1,"deleted_at"=$2 WHERE "mixed_notes"."id" = $3 AND "mixed_notes"."is_del" = $4"#,
             "UPDATE `mixed_notes` SET `is_del`=?,`deleted_at`=? WHERE `mixed_notes`.`id` = ? AND `mixed_notes`.`is_del` = ?",
         )
     );
-    let mut n = StampNote {
-        id: 1,
-        ..Default::default()
-    };
-    let stmt = db
-        .to_sql(|tx| async move { tx.delete(&mut n).await })
-        .await
-        .unwrap();
     // G106 in each mode.
     assert_eq!(
-        stmt.text.as_str(),
+        delete_sql(&db, StampNote { id: 1, ..Default::default() }).await,
         backend.pick(
             "UPDATE `stamp_notes` SET `deleted_at`=? WHERE `stamp_notes`.`id` = ? AND `stamp_notes`.`deleted_at` IS NULL",
             r#"UPDATE "stamp_notes" SET "deleted_at"=$1 WHERE "stamp_notes"."id" = $2 AND "stamp_notes"."deleted_at" IS NULL"#,
