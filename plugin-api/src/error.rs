@@ -89,6 +89,9 @@ pub enum DbError {
     /// lock timeout expired (PostgreSQL `55P03`, MySQL 3572 / 1205).
     #[error("lock not available: {message}")]
     LockNotAvailable { message: String },
+    /// SQL text that cannot be sent as given (a NUL byte in it).
+    #[error("invalid SQL text: {0}")]
+    InvalidSql(String),
 }
 
 fn fmt_name(prefix: &str, name: &Option<String>) -> String {
@@ -130,6 +133,7 @@ mod kind {
     pub const CONFIG: u32 = 15;
     pub const PANICKED: u32 = 16;
     pub const LOCK_NOT_AVAILABLE: u32 = 17;
+    pub const INVALID_SQL: u32 = 18;
 }
 
 fn opt(s: &RString) -> Option<String> {
@@ -211,6 +215,7 @@ impl From<DbError> for FfiError {
                 String::new(),
                 String::new(),
             ),
+            DbError::InvalidSql(m) => (kind::INVALID_SQL, m, String::new(), String::new()),
         };
         FfiError {
             kind,
@@ -263,6 +268,7 @@ impl From<FfiError> for DbError {
             },
             kind::PANICKED => DbError::Panicked(message),
             kind::LOCK_NOT_AVAILABLE => DbError::LockNotAvailable { message },
+            kind::INVALID_SQL => DbError::InvalidSql(message),
             _ => DbError::Other(message),
         }
     }

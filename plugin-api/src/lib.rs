@@ -11,6 +11,7 @@ pub mod connection;
 pub mod dialect;
 pub mod feature;
 pub mod ffi;
+pub mod kit;
 pub mod manifest;
 pub mod migrate;
 pub mod render;

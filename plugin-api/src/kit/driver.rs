@@ -1,0 +1,122 @@
+//! The two traits a dialect implements to get a pool from the kit: [`Driver`] opens
+//! connections, [`DriverConnection`] runs statements on one of them.
+//!
+//! Everything else (pooling, transactions, cancellation, streaming, the runtime) is the
+//! kit's. A driver's methods take `&mut self`: the kit guarantees one statement at a time
+//! per connection, and that every statement it starts runs to its end even when the
+//! caller stops waiting, so a driver never sees a half-read result.
+
+use std::future::Future;
+
+use crate::{row::Rows, sql::ExecResult, DbResult, Sql};
+
+use super::stream::BatchSink;
+
+/// Where a connection's statements run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Threading {
+    /// As a task on the plugin's runtime (async drivers over sockets: sqlx, tiberius).
+    #[default]
+    Task,
+    /// On a thread of the connection's own, which the driver may block (rusqlite, ODBC,
+    /// any C client library). Statements reach it through a channel, one hand-off each way.
+    OwnThread,
+}
+
+/// Opens connections to one database: what a dialect implements to get a
+/// [`crate::Pool`] from [`super::KitPool::open`].
+///
+/// ```
+/// use plugorm_plugin_api::kit::{Driver, DriverConnection};
+/// use plugorm_plugin_api::{DbResult, ExecResult, Rows, Sql};
+///
+/// /// A driver whose connections answer every query with no rows.
+/// struct Silent;
+/// struct SilentConn;
+///
+/// impl Driver for Silent {
+///     type Connection = SilentConn;
+///     async fn connect(&self) -> DbResult<SilentConn> { Ok(SilentConn) }
+/// }
+/// impl DriverConnection for SilentConn {
+///     async fn execute(&mut self, _sql: &Sql) -> DbResult<ExecResult> { Ok(ExecResult::default()) }
+///     async fn query(&mut self, _sql: &Sql) -> DbResult<Rows> { Ok(Rows::default()) }
+/// }
+/// ```
+pub trait Driver: Send + Sync + 'static {
+    /// One open connection.
+    type Connection: DriverConnection;
+
+    /// Opens a new connection. The kit applies the pool's connect timeout around it.
+    fn connect(&self) -> impl Future<Output = DbResult<Self::Connection>> + Send;
+
+    /// Where the connections' statements run (default: tasks on the plugin runtime).
+    fn threading(&self) -> Threading {
+        Threading::Task
+    }
+
+    /// Quotes a savepoint name as an identifier (default: SQL's double quotes).
+    fn quote_savepoint(&self, name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    /// The statement that starts a transaction (default `BEGIN`).
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN"
+    }
+}
+
+/// One open connection: runs one statement at a time.
+///
+/// Only [`DriverConnection::execute`] and [`DriverConnection::query`] are required; a
+/// driver that can read rows as they arrive overrides [`DriverConnection::stream`].
+pub trait DriverConnection: Send + 'static {
+    /// Runs a statement that returns no rows.
+    fn execute(&mut self, sql: &Sql) -> impl Future<Output = DbResult<ExecResult>> + Send;
+
+    /// Runs a statement and returns all its rows.
+    fn query(&mut self, sql: &Sql) -> impl Future<Output = DbResult<Rows>> + Send;
+
+    /// Runs a statement and hands its rows to `sink` batch by batch: first
+    /// [`BatchSink::names`], then [`BatchSink::send`] per batch of about
+    /// [`BatchSink::batch_rows`] rows, stopping when `send` returns `false` (the reader is
+    /// gone). The default reads everything with [`DriverConnection::query`] first.
+    fn stream(
+        &mut self,
+        sql: &Sql,
+        sink: &mut BatchSink,
+    ) -> impl Future<Output = DbResult<()>> + Send {
+        async move {
+            let rows = self.query(sql).await?;
+            sink.send_rows(rows).await;
+            Ok(())
+        }
+    }
+
+    /// Runs transaction control without parameters (`BEGIN`, `COMMIT`,
+    /// `SAVEPOINT "sp1"`). The default runs it through [`DriverConnection::execute`].
+    fn control(&mut self, command: &str) -> impl Future<Output = DbResult<()>> + Send {
+        let sql = Sql::new(command.to_string(), []);
+        async move { self.execute(&sql).await.map(|_| ()) }
+    }
+
+    /// Checks that the connection answers (default: `SELECT 1`).
+    fn ping(&mut self) -> impl Future<Output = DbResult<()>> + Send {
+        let sql = Sql::new("SELECT 1", []);
+        async move { self.query(&sql).await.map(|_| ()) }
+    }
+
+    /// True once the connection can no longer be used (its socket failed): the kit then
+    /// closes it instead of returning it to the pool.
+    fn is_broken(&self) -> bool {
+        false
+    }
+
+    /// Closes the connection cleanly (default: drops it).
+    fn close(self) -> impl Future<Output = ()> + Send
+    where
+        Self: Sized,
+    {
+        async move { drop(self) }
+    }
+}

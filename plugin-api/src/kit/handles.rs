@@ -1,0 +1,355 @@
+//! The [`crate::Pool`], [`crate::Connection`] and [`crate::Transaction`] the kit gives a
+//! driver: thin handles that send operations to a connection's worker and await its
+//! reply. Dropping a handle's future never disturbs the connection (the worker finishes
+//! the statement); dropping a transaction queues its rollback.
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::oneshot;
+
+use super::{
+    driver::Driver,
+    pool::{Lease, Limits, Shared},
+    stream::BatchSink,
+    worker::{self, Msg, Op, Reply, SavepointOp},
+};
+use crate::{
+    connection::{BoxFuture, Connection, Executor, Pool, PoolStats, RowStream, Transaction},
+    dialect::PoolOptions,
+    row::Rows,
+    sql::ExecResult,
+    DbError, DbResult, Sql,
+};
+
+/// Refuses SQL text the database could misread: a NUL byte ends a C string early in
+/// every client library, so the statement the server sees would not be the one given.
+pub fn check_text(text: &str) -> DbResult<()> {
+    match text.find('\0') {
+        None => Ok(()),
+        Some(at) => Err(DbError::InvalidSql(format!(
+            "the statement contains a NUL byte at offset {at}"
+        ))),
+    }
+}
+
+/// Awaits a worker's reply.
+async fn answer<T>(rx: oneshot::Receiver<DbResult<T>>) -> DbResult<T> {
+    rx.await.unwrap_or_else(|_| Err(worker::gone()))
+}
+
+/// Builds an operation and its reply channel.
+fn op<T>(make: impl FnOnce(Reply<T>) -> Op) -> (Op, oneshot::Receiver<DbResult<T>>) {
+    let (tx, rx) = oneshot::channel();
+    (make(tx), rx)
+}
+
+/// A pool of driver connections. Build one with [`KitPool::open`].
+pub struct KitPool {
+    shared: Arc<Shared>,
+}
+
+impl KitPool {
+    /// Opens a pool: connects once right away (so a bad address, password or TLS setting
+    /// is reported now, with the driver's own message), then up to `min_connections`.
+    ///
+    /// ```no_run
+    /// # use plugorm_plugin_api::{kit::{Driver, DriverConnection, KitPool}, DbResult, ExecResult, Rows, Sql, PoolOptions};
+    /// # struct D; struct C;
+    /// # impl Driver for D { type Connection = C; async fn connect(&self) -> DbResult<C> { Ok(C) } }
+    /// # impl DriverConnection for C {
+    /// #     async fn execute(&mut self, _: &Sql) -> DbResult<ExecResult> { Ok(ExecResult::default()) }
+    /// #     async fn query(&mut self, _: &Sql) -> DbResult<Rows> { Ok(Rows::default()) }
+    /// # }
+    /// # async fn f() -> DbResult<()> {
+    /// let pool = KitPool::open(D, PoolOptions::default()).await?;
+    /// pool.execute(Sql::new("CREATE TABLE t (v INTEGER)", [])).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open<D: Driver>(driver: D, options: PoolOptions) -> DbResult<Arc<dyn Pool>> {
+        let limits = Limits::from_options(&options);
+        let shared = Shared::new(Arc::new(driver), limits);
+        let first = shared.open_connection().await?;
+        shared.add_idle(first);
+        for _ in 1..limits.min {
+            let h = shared.open_connection().await?;
+            shared.add_idle(h);
+        }
+        if limits.idle_timeout.is_some() || limits.max_lifetime.is_some() {
+            start_reaper(&shared);
+        }
+        Ok(Arc::new(KitPool { shared }))
+    }
+
+    /// Runs one operation on a connection leased for just that operation.
+    fn once<T: Send + 'static>(
+        &self,
+        make: impl FnOnce(Reply<T>) -> Op + Send + 'static,
+    ) -> BoxFuture<T> {
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let lease = shared.lease().await?;
+            let (op, rx) = op(make);
+            let (handle, release) = lease.into_release().ok_or_else(worker::gone)?;
+            let msg = Msg::Run {
+                tx: None,
+                op,
+                release: Some(release),
+            };
+            handle.send(msg).map_err(|_| worker::gone())?;
+            answer(rx).await
+        })
+    }
+}
+
+/// Closes idle connections past their limits, every so often, while the pool lives.
+fn start_reaper(shared: &Arc<Shared>) {
+    let limits = shared.limits;
+    let shortest = [limits.idle_timeout, limits.max_lifetime]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(Duration::from_secs(60));
+    let every = (shortest / 2).clamp(Duration::from_millis(100), Duration::from_secs(30));
+    let weak = Arc::downgrade(shared);
+    if let Ok(rt) = crate::runtime::handle() {
+        rt.spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match weak.upgrade() {
+                    Some(s) => s.prune(),
+                    None => return,
+                }
+            }
+        });
+    }
+}
+
+impl Executor for KitPool {
+    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
+        if let Err(e) = check_text(&sql.text) {
+            return Box::pin(std::future::ready(Err(e)));
+        }
+        self.once(move |r| Op::Execute(sql, r))
+    }
+
+    fn query(&self, sql: Sql) -> BoxFuture<Rows> {
+        if let Err(e) = check_text(&sql.text) {
+            return Box::pin(std::future::ready(Err(e)));
+        }
+        self.once(move |r| Op::Query(sql, r))
+    }
+
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            check_text(&sql.text)?;
+            let lease = shared.lease().await?;
+            let (handle, release) = lease.into_release().ok_or_else(worker::gone)?;
+            let (sink, stream) = BatchSink::pair(batch_rows);
+            let msg = Msg::Run {
+                tx: None,
+                op: Op::Stream(sql, sink),
+                release: Some(release),
+            };
+            handle.send(msg).map_err(|_| worker::gone())?;
+            stream.await
+        })
+    }
+}
+
+impl Pool for KitPool {
+    fn acquire(&self) -> BoxFuture<Arc<dyn Connection>> {
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let lease = shared.lease().await?;
+            Ok(Arc::new(KitConnection {
+                lease: Arc::new(lease),
+            }) as Arc<dyn Connection>)
+        })
+    }
+
+    fn begin(&self) -> BoxFuture<Arc<dyn Transaction>> {
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let lease = Arc::new(shared.lease().await?);
+            begin_on(lease).await
+        })
+    }
+
+    fn ping(&self) -> BoxFuture<()> {
+        self.once(Op::Ping)
+    }
+
+    fn stats(&self) -> PoolStats {
+        self.shared.stats()
+    }
+
+    fn close(&self) -> BoxFuture<()> {
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            shared.close().await;
+            Ok(())
+        })
+    }
+}
+
+/// Sends an operation on a leased connection and awaits the reply.
+fn on_lease<T: Send + 'static>(
+    lease: &Arc<Lease>,
+    tx: Option<u64>,
+    make: impl FnOnce(Reply<T>) -> Op,
+) -> BoxFuture<T> {
+    let (op, rx) = op(make);
+    let sent = lease.handle().and_then(|h| {
+        h.send(Msg::Run {
+            tx,
+            op,
+            release: None,
+        })
+        .map_err(|_| worker::gone())
+    });
+    Box::pin(async move {
+        sent?;
+        answer(rx).await
+    })
+}
+
+fn stream_on_lease(
+    lease: &Arc<Lease>,
+    tx: Option<u64>,
+    sql: Sql,
+    batch_rows: u32,
+) -> BoxFuture<Box<dyn RowStream>> {
+    if let Err(e) = check_text(&sql.text) {
+        return Box::pin(std::future::ready(Err(e)));
+    }
+    let (sink, stream) = BatchSink::pair(batch_rows);
+    let sent = lease.handle().and_then(|h| {
+        h.send(Msg::Run {
+            tx,
+            op: Op::Stream(sql, sink),
+            release: None,
+        })
+        .map_err(|_| worker::gone())
+    });
+    Box::pin(async move {
+        sent?;
+        stream.await
+    })
+}
+
+fn checked<T: Send + 'static>(sql: &Sql, run: impl FnOnce() -> BoxFuture<T>) -> BoxFuture<T> {
+    match check_text(&sql.text) {
+        Ok(()) => run(),
+        Err(e) => Box::pin(std::future::ready(Err(e))),
+    }
+}
+
+async fn begin_on(lease: Arc<Lease>) -> DbResult<Arc<dyn Transaction>> {
+    let id = on_lease(&lease, None, Op::Begin).await?;
+    Ok(Arc::new(KitTransaction { lease, id }) as Arc<dyn Transaction>)
+}
+
+/// One connection leased until dropped.
+struct KitConnection {
+    lease: Arc<Lease>,
+}
+
+impl Executor for KitConnection {
+    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
+        checked(&sql.clone(), || {
+            on_lease(&self.lease, None, |r| Op::Execute(sql, r))
+        })
+    }
+
+    fn query(&self, sql: Sql) -> BoxFuture<Rows> {
+        checked(&sql.clone(), || {
+            on_lease(&self.lease, None, |r| Op::Query(sql, r))
+        })
+    }
+
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
+        stream_on_lease(&self.lease, None, sql, batch_rows)
+    }
+}
+
+impl Connection for KitConnection {
+    fn begin(&self) -> BoxFuture<Arc<dyn Transaction>> {
+        Box::pin(begin_on(self.lease.clone()))
+    }
+
+    fn ping(&self) -> BoxFuture<()> {
+        on_lease(&self.lease, None, Op::Ping)
+    }
+}
+
+/// A transaction: its id on the connection's worker, which refuses the id once the
+/// transaction ended.
+struct KitTransaction {
+    lease: Arc<Lease>,
+    id: u64,
+}
+
+impl KitTransaction {
+    fn savepoint_op(&self, kind: SavepointOp, name: &str) -> BoxFuture<()> {
+        if let Err(e) = check_text(name) {
+            return Box::pin(std::future::ready(Err(e)));
+        }
+        let name = name.to_string();
+        on_lease(&self.lease, Some(self.id), move |r| {
+            Op::Savepoint(kind, name, r)
+        })
+    }
+}
+
+impl Executor for KitTransaction {
+    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
+        checked(&sql.clone(), || {
+            on_lease(&self.lease, Some(self.id), |r| Op::Execute(sql, r))
+        })
+    }
+
+    fn query(&self, sql: Sql) -> BoxFuture<Rows> {
+        checked(&sql.clone(), || {
+            on_lease(&self.lease, Some(self.id), |r| Op::Query(sql, r))
+        })
+    }
+
+    fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
+        stream_on_lease(&self.lease, Some(self.id), sql, batch_rows)
+    }
+}
+
+impl Transaction for KitTransaction {
+    fn savepoint(&self, name: &str) -> BoxFuture<()> {
+        self.savepoint_op(SavepointOp::Create, name)
+    }
+
+    fn rollback_to(&self, name: &str) -> BoxFuture<()> {
+        self.savepoint_op(SavepointOp::RollbackTo, name)
+    }
+
+    fn release(&self, name: &str) -> BoxFuture<()> {
+        self.savepoint_op(SavepointOp::Release, name)
+    }
+
+    fn commit(&self) -> BoxFuture<()> {
+        on_lease(&self.lease, Some(self.id), |r| Op::Finish(true, r))
+    }
+
+    fn rollback(&self) -> BoxFuture<()> {
+        on_lease(&self.lease, Some(self.id), |r| Op::Finish(false, r))
+    }
+}
+
+impl Drop for KitTransaction {
+    /// Queues the rollback of a transaction still open: it runs after any statement in
+    /// flight and before the connection serves anyone else.
+    fn drop(&mut self) {
+        if let Ok(h) = self.lease.handle() {
+            let _ = h.send(Msg::EndTx(self.id));
+        }
+    }
+}

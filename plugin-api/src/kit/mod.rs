@@ -1,0 +1,34 @@
+//! The driver kit: everything between a database driver and the host, written once.
+//!
+//! A dialect implements [`Driver`] (open a connection) and [`DriverConnection`] (run one
+//! statement, stream rows, optionally ping and classify breakage) and calls
+//! [`KitPool::open`]. The kit supplies:
+//!
+//! - the [`crate::Pool`], [`crate::Connection`] and [`crate::Transaction`] objects;
+//! - a connection *worker* per connection (a task on the plugin runtime, or a thread of
+//!   its own for blocking drivers, see [`Threading`]) that runs statements in order and
+//!   always to their end, so a caller cancelled at any await point leaves the connection
+//!   in a known state;
+//! - the transaction state machine: `BEGIN` / `COMMIT` / `ROLLBACK`, savepoints with the
+//!   driver's quoting, rollback when a transaction is dropped unfinished, and no
+//!   connection back in the pool while a transaction is open on it;
+//! - streaming with bounded memory ([`BatchSink`]);
+//! - the pool limits of [`crate::PoolOptions`] (max and min connections, acquire and
+//!   connect timeout, idle timeout, max lifetime);
+//! - the refusal of SQL text a client library could misread ([`check_text`]).
+//!
+//! The fast path: a statement on the pool takes a permit and the most recently used idle
+//! connection (no timer, no ping, no task spawned), sends one message to that
+//! connection's worker, and awaits one reply; the worker puts itself back afterwards.
+pub mod driver;
+mod handles;
+mod pool;
+pub mod stream;
+mod worker;
+
+#[cfg(test)]
+mod tests;
+
+pub use driver::{Driver, DriverConnection, Threading};
+pub use handles::{check_text, KitPool};
+pub use stream::BatchSink;

@@ -1,0 +1,243 @@
+//! The kit's pool: idle connection workers, a semaphore that caps the connections in
+//! use, and leases.
+//!
+//! A permit stands for one connection in use; idle connections hold none. A lease takes a
+//! permit, then the most recently used idle connection (or opens one when none is idle),
+//! so the number of open connections never exceeds `max_connections`. A lease ends by a
+//! message to its worker, which rolls back anything left open and only then puts itself
+//! back on the idle list and releases the permit.
+
+use std::{
+    collections::VecDeque,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex, Weak,
+    },
+    time::{Duration, Instant},
+};
+
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+
+use super::{
+    driver::Driver,
+    worker::{self, Msg, Release, WorkerHandle},
+};
+use crate::{connection::PoolStats, dialect::PoolOptions, DbError, DbResult};
+
+/// The pool settings the kit applies, from [`PoolOptions`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max: u32,
+    pub(crate) min: u32,
+    pub(crate) acquire_timeout: Duration,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) max_lifetime: Option<Duration>,
+}
+
+impl Limits {
+    pub(crate) fn from_options(o: &PoolOptions) -> Limits {
+        let max = o.max_connections.max(1);
+        Limits {
+            max,
+            min: o.min_connections.min(max),
+            acquire_timeout: o.connect_timeout(),
+            idle_timeout: o.idle_timeout_ms.into_option().map(Duration::from_millis),
+            max_lifetime: o.max_lifetime_ms.into_option().map(Duration::from_millis),
+        }
+    }
+
+    fn expired(&self, h: &WorkerHandle, now: Instant) -> bool {
+        let old = self
+            .max_lifetime
+            .is_some_and(|l| now.duration_since(h.info.born) >= l);
+        let idle = self
+            .idle_timeout
+            .is_some_and(|l| now.duration_since(h.idle_since) >= l);
+        old || idle
+    }
+}
+
+/// State shared by a pool's handles and its workers.
+pub(crate) struct Shared {
+    pub(crate) limits: Limits,
+    idle: Mutex<VecDeque<WorkerHandle>>,
+    in_use: Arc<Semaphore>,
+    closed: AtomicBool,
+    /// Open connections.
+    size: watch::Sender<u32>,
+    /// Opens a connection (type-erased so leases need not name the driver).
+    opener: Box<dyn Fn(Weak<Shared>) -> crate::BoxFuture<WorkerHandle> + Send + Sync>,
+}
+
+impl Shared {
+    pub(crate) fn new<D: Driver>(driver: Arc<D>, limits: Limits) -> Arc<Shared> {
+        Arc::new(Shared {
+            limits,
+            idle: Mutex::new(VecDeque::new()),
+            in_use: Arc::new(Semaphore::new(limits.max as usize)),
+            closed: AtomicBool::new(false),
+            size: watch::Sender::new(0),
+            opener: Box::new(move |shared| {
+                let driver = driver.clone();
+                Box::pin(worker::spawn(driver, shared))
+            }),
+        })
+    }
+
+    pub(crate) fn connection_started(&self) {
+        self.size.send_modify(|n| *n += 1);
+    }
+
+    pub(crate) fn connection_ended(&self) {
+        self.size.send_modify(|n| *n = n.saturating_sub(1));
+    }
+
+    fn idle(&self) -> std::sync::MutexGuard<'_, VecDeque<WorkerHandle>> {
+        // The lock guards plain pushes and pops that cannot panic; recover from poison.
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Puts a worker back on the idle list after its lease; false when the pool is closed
+    /// (the worker then closes its connection).
+    pub(crate) fn rejoin(&self, release: Release) -> bool {
+        let Release { mut handle, permit } = release;
+        if self.closed.load(Ordering::Acquire) {
+            return false;
+        }
+        handle.idle_since = Instant::now();
+        self.idle().push_back(handle);
+        drop(permit);
+        true
+    }
+
+    /// An idle worker that is alive and within its limits (the most recently used).
+    fn take_idle(&self) -> Option<WorkerHandle> {
+        let now = Instant::now();
+        let mut idle = self.idle();
+        while let Some(h) = idle.pop_back() {
+            if !h.is_dead() && !self.limits.expired(&h, now) {
+                return Some(h);
+            }
+            // Dropping its last handle ends the worker, which closes the connection.
+        }
+        None
+    }
+
+    /// Drops idle connections past their limits, keeping `min` open.
+    pub(crate) fn prune(&self) {
+        let now = Instant::now();
+        let open = *self.size.borrow();
+        let mut idle = self.idle();
+        let mut spare = open.saturating_sub(self.limits.min) as usize;
+        idle.retain(|h| {
+            let keep = spare == 0 || !(h.is_dead() || self.limits.expired(h, now));
+            if !keep {
+                spare -= 1;
+            }
+            keep
+        });
+    }
+
+    pub(crate) fn stats(&self) -> PoolStats {
+        PoolStats {
+            connections: *self.size.borrow(),
+            idle: u32::try_from(self.idle().len()).unwrap_or(u32::MAX),
+            max_connections: self.limits.max,
+        }
+    }
+
+    fn closed_error() -> DbError {
+        DbError::Pool("the pool is closed".into())
+    }
+
+    /// Takes a connection for the caller until the lease is dropped.
+    pub(crate) async fn lease(self: &Arc<Shared>) -> DbResult<Lease> {
+        let permit = match self.in_use.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(tokio::sync::TryAcquireError::Closed) => return Err(Self::closed_error()),
+            Err(tokio::sync::TryAcquireError::NoPermits) => {
+                let wait = self.in_use.clone().acquire_owned();
+                match tokio::time::timeout(self.limits.acquire_timeout, wait).await {
+                    Ok(Ok(p)) => p,
+                    Ok(Err(_)) => return Err(Self::closed_error()),
+                    Err(_) => {
+                        return Err(DbError::Timeout(format!(
+                            "no connection became free within {:?} (all {} in use)",
+                            self.limits.acquire_timeout, self.limits.max
+                        )))
+                    }
+                }
+            }
+        };
+        let handle = match self.take_idle() {
+            Some(h) => h,
+            None => self.open_connection().await?,
+        };
+        Ok(Lease {
+            handle: Some(handle),
+            permit: Some(permit),
+        })
+    }
+
+    /// Opens one more connection, within the connect timeout.
+    pub(crate) async fn open_connection(self: &Arc<Shared>) -> DbResult<WorkerHandle> {
+        let open = (self.opener)(Arc::downgrade(self));
+        match tokio::time::timeout(self.limits.acquire_timeout, open).await {
+            Ok(r) => r,
+            Err(_) => Err(DbError::Timeout(format!(
+                "connecting took longer than {:?}",
+                self.limits.acquire_timeout
+            ))),
+        }
+    }
+
+    /// Adds an open connection to the idle list (pool start-up).
+    pub(crate) fn add_idle(&self, handle: WorkerHandle) {
+        self.idle().push_back(handle);
+    }
+
+    /// Refuses new leases, closes idle connections, and waits for leased ones to return.
+    pub(crate) async fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.in_use.close();
+        self.idle().clear();
+        let mut size = self.size.subscribe();
+        let _ = size.wait_for(|n| *n == 0).await;
+    }
+}
+
+/// A connection taken out of the pool; dropping it sends the worker back.
+pub(crate) struct Lease {
+    handle: Option<WorkerHandle>,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Lease {
+    pub(crate) fn handle(&self) -> DbResult<&WorkerHandle> {
+        self.handle.as_ref().ok_or_else(worker::gone)
+    }
+
+    /// Ends the lease with the message carrying `release`, so a one-statement lease costs
+    /// one message.
+    pub(crate) fn into_release(mut self) -> Option<(WorkerHandle, Release)> {
+        let handle = self.handle.take()?;
+        let release = Release {
+            handle: handle.clone(),
+            permit: self.permit.take(),
+        };
+        Some((handle, release))
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            let release = Release {
+                handle: handle.clone(),
+                permit: self.permit.take(),
+            };
+            // A dead worker hands the message back; dropping it releases the permit.
+            let _ = handle.send(Msg::Release(release));
+        }
+    }
+}

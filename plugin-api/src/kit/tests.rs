@@ -1,0 +1,354 @@
+//! The kit's own tests, on an in-memory driver that keeps SQLite's transaction rules
+//! (`BEGIN` inside a transaction is an error) and records what each connection saw.
+
+use std::{
+    sync::{
+        atomic::{AtomicU32, AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use crate::{
+    kit::{BatchSink, Driver, DriverConnection, KitPool, Threading},
+    row::{ColumnBuilder, ColumnKind, RowBatch, Rows},
+    sql::ExecResult,
+    DbError, DbResult, Pool, PoolOptions, Sql,
+};
+
+#[derive(Default)]
+struct Log {
+    open: AtomicU32,
+    max_open: AtomicU32,
+    batches_sent: AtomicUsize,
+    threads: Mutex<Vec<String>>,
+    /// Statements that reached a connection, in order.
+    seen: Mutex<Vec<String>>,
+}
+
+struct Fake {
+    log: Arc<Log>,
+    threading: Threading,
+}
+
+struct FakeConn {
+    log: Arc<Log>,
+    in_tx: bool,
+    blocking: bool,
+}
+
+impl Driver for Fake {
+    type Connection = FakeConn;
+    async fn connect(&self) -> DbResult<FakeConn> {
+        let n = self.log.open.fetch_add(1, Ordering::SeqCst) + 1;
+        self.log.max_open.fetch_max(n, Ordering::SeqCst);
+        Ok(FakeConn {
+            log: self.log.clone(),
+            in_tx: false,
+            blocking: self.threading == Threading::OwnThread,
+        })
+    }
+    fn threading(&self) -> Threading {
+        self.threading
+    }
+}
+
+impl Drop for FakeConn {
+    fn drop(&mut self) {
+        self.log.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl FakeConn {
+    async fn run(&mut self, text: &str) -> DbResult<u64> {
+        if let Ok(mut seen) = self.log.seen.lock() {
+            seen.push(text.to_string());
+        }
+        if let Some(name) = std::thread::current().name() {
+            if let Ok(mut t) = self.log.threads.lock() {
+                t.push(name.to_string());
+            }
+        }
+        if let Some(ms) = text.strip_prefix("SLEEP ") {
+            let ms: u64 = ms.parse().map_err(|_| DbError::Other("bad sleep".into()))?;
+            if self.blocking {
+                std::thread::sleep(Duration::from_millis(ms));
+            } else {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+            return Ok(0);
+        }
+        match text {
+            "BEGIN" if self.in_tx => Err(DbError::Database {
+                code: None,
+                message: "cannot start a transaction within a transaction".into(),
+            }),
+            "BEGIN" => {
+                self.in_tx = true;
+                Ok(0)
+            }
+            "COMMIT" | "ROLLBACK" => {
+                self.in_tx = false;
+                Ok(0)
+            }
+            "IN_TX" => Ok(u64::from(self.in_tx)),
+            _ => Ok(1),
+        }
+    }
+}
+
+fn one_column(values: impl IntoIterator<Item = i64>) -> RowBatch {
+    let mut b = ColumnBuilder::new(ColumnKind::I64);
+    let mut n = 0;
+    for v in values {
+        b.push_i64(v);
+        n += 1;
+    }
+    RowBatch {
+        columns: vec![b.finish()].into(),
+        len: n,
+    }
+}
+
+impl DriverConnection for FakeConn {
+    async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
+        let n = self.run(&sql.text).await?;
+        Ok(ExecResult {
+            rows_affected: n,
+            last_insert_id: None.into(),
+        })
+    }
+    async fn query(&mut self, sql: &Sql) -> DbResult<Rows> {
+        let n = self.run(&sql.text).await?;
+        Ok(Rows::new(vec!["v".into()], vec![one_column([n as i64])]))
+    }
+    async fn stream(&mut self, _sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
+        sink.names(vec!["v".into()]).await;
+        for i in 0..1_000 {
+            let batch = one_column((0..sink.batch_rows() as i64).map(|r| r + i));
+            self.log.batches_sent.fetch_add(1, Ordering::SeqCst);
+            if !sink.send(batch).await {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn pool(max: u32, threading: Threading) -> (Arc<dyn Pool>, Arc<Log>) {
+    let log = Arc::new(Log::default());
+    let options = PoolOptions {
+        max_connections: max,
+        connect_timeout_ms: 5_000,
+        ..PoolOptions::default()
+    };
+    let driver = Fake {
+        log: log.clone(),
+        threading,
+    };
+    (KitPool::open(driver, options).await.unwrap(), log)
+}
+
+fn sql(text: &str) -> Sql {
+    Sql::new(text.to_string(), [])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_transactions_never_leave_a_pooled_connection_inside_a_transaction() {
+    let (pool, _log) = pool(4, Threading::Task).await;
+    let mut tasks = Vec::new();
+    for i in 0..300u64 {
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            // Cancelled at a different point each time: while waiting for a connection,
+            // during BEGIN, mid-statement, or before COMMIT.
+            let work = async {
+                let tx = pool.begin().await?;
+                tx.execute(sql(&format!("SLEEP {}", i % 3))).await?;
+                tx.execute(sql("INSERT")).await?;
+                tx.commit().await
+            };
+            let _ = tokio::time::timeout(Duration::from_micros(200 * (i % 17)), work).await;
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    // Every connection of the pool now starts a transaction cleanly.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(pool.begin().await.expect("a clean connection"));
+    }
+    for tx in &held {
+        let rows = tx.query(sql("IN_TX")).await.unwrap();
+        assert_eq!(rows.iter().next().unwrap().get_at::<i64>(0).unwrap(), 1);
+    }
+    drop(held);
+    for _ in 0..8 {
+        let rows = pool.query(sql("IN_TX")).await.unwrap();
+        assert_eq!(rows.iter().next().unwrap().get_at::<i64>(0).unwrap(), 0);
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_dropped_transaction_rolls_back_before_its_connection_serves_again() {
+    let (pool, log) = pool(1, Threading::Task).await;
+    let tx = pool.begin().await.unwrap();
+    tx.execute(sql("INSERT")).await.unwrap();
+    drop(tx);
+    pool.execute(sql("NEXT")).await.unwrap();
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(seen, ["BEGIN", "INSERT", "ROLLBACK", "NEXT"]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_finished_transaction_refuses_further_work() {
+    let (pool, log) = pool(1, Threading::Task).await;
+    let tx = pool.begin().await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        tx.execute(sql("LATE")).await.unwrap_err(),
+        DbError::TransactionFinished
+    );
+    assert_eq!(
+        tx.rollback().await.unwrap_err(),
+        DbError::TransactionFinished
+    );
+    drop(tx);
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(seen, ["BEGIN", "COMMIT"], "no statement ran after COMMIT");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn savepoints_are_quoted_by_the_driver() {
+    let (pool, log) = pool(1, Threading::Task).await;
+    let tx = pool.begin().await.unwrap();
+    tx.savepoint("sp\"1").await.unwrap();
+    tx.rollback_to("sp\"1").await.unwrap();
+    tx.release("sp\"1").await.unwrap();
+    tx.rollback().await.unwrap();
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            "BEGIN",
+            "SAVEPOINT \"sp\"\"1\"",
+            "ROLLBACK TO SAVEPOINT \"sp\"\"1\"",
+            "RELEASE SAVEPOINT \"sp\"\"1\"",
+            "ROLLBACK"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn nul_bytes_are_refused_before_reaching_the_driver() {
+    let (pool, log) = pool(1, Threading::Task).await;
+    let e = pool.query(sql("SELECT 1\0")).await.unwrap_err();
+    assert!(
+        matches!(e, DbError::InvalidSql(ref m) if m.contains("offset 8")),
+        "{e}"
+    );
+    let tx = pool.begin().await.unwrap();
+    assert!(matches!(
+        tx.savepoint("a\0b").await,
+        Err(DbError::InvalidSql(_))
+    ));
+    assert!(matches!(
+        tx.execute(sql("\0")).await,
+        Err(DbError::InvalidSql(_))
+    ));
+    tx.rollback().await.unwrap();
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(seen, ["BEGIN", "ROLLBACK"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_never_opens_more_than_its_maximum() {
+    let (pool, log) = pool(3, Threading::Task).await;
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            pool.execute(sql("SLEEP 2")).await.unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(log.max_open.load(Ordering::SeqCst), 3);
+    let stats = pool.stats();
+    assert_eq!((stats.connections, stats.idle), (3, 3), "{stats:?}");
+    pool.close().await.unwrap();
+    assert_eq!(
+        log.open.load(Ordering::SeqCst),
+        0,
+        "close closed every connection"
+    );
+    assert!(matches!(
+        pool.execute(sql("X")).await,
+        Err(DbError::Pool(_))
+    ));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_busy_pool_times_out_with_a_typed_error() {
+    let log = Arc::new(Log::default());
+    let options = PoolOptions {
+        max_connections: 1,
+        connect_timeout_ms: 50,
+        ..PoolOptions::default()
+    };
+    let driver = Fake {
+        log,
+        threading: Threading::Task,
+    };
+    let pool = KitPool::open(driver, options).await.unwrap();
+    let held = pool.acquire().await.unwrap();
+    let e = pool.execute(sql("X")).await.unwrap_err();
+    assert!(
+        matches!(e, DbError::Timeout(ref m) if m.contains("all 1 in use")),
+        "{e}"
+    );
+    drop(held);
+    pool.execute(sql("X")).await.unwrap();
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_stream_holds_at_most_two_batches_and_stops_when_dropped() {
+    let (pool, log) = pool(1, Threading::Task).await;
+    let stream = pool.query_stream(sql("ALL"), 10).await.unwrap();
+    assert_eq!(stream.names(), ["v"]);
+    let first = stream.next_batch().await.unwrap().unwrap();
+    assert_eq!(first.len, 10);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // One read, one queued, one being sent: the producer waits for the reader.
+    assert!(log.batches_sent.load(Ordering::SeqCst) <= 3);
+    drop(stream);
+    // The connection is released once the driver sees the reader gone.
+    let rows = tokio::time::timeout(Duration::from_secs(5), pool.query(sql("NEXT")))
+        .await
+        .expect("the stream's connection came back")
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(log.batches_sent.load(Ordering::SeqCst) <= 4);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_blocking_driver_runs_on_a_connection_thread_of_its_own() {
+    let (pool, log) = pool(2, Threading::OwnThread).await;
+    // The caller's single-threaded runtime stays free while the driver blocks.
+    let slow = pool.execute(sql("SLEEP 50"));
+    let ticker = async {
+        let mut ticks = 0;
+        for _ in 0..5 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            ticks += 1;
+        }
+        ticks
+    };
+    let (r, ticks) = tokio::join!(slow, ticker);
+    r.unwrap();
+    assert_eq!(ticks, 5);
+    let threads = log.threads.lock().unwrap().clone();
+    assert!(threads.iter().all(|t| t == "plugorm-conn"), "{threads:?}");
+}

@@ -1,0 +1,355 @@
+//! The connection worker: one task (or thread) owns one driver connection and runs the
+//! messages sent to it, in order.
+//!
+//! Why a worker: the statement a caller started always runs to its end on the worker,
+//! even when the caller's future is dropped, so a cancelled caller never leaves a
+//! connection mid-protocol; and "roll back and rejoin the pool" is just one more message
+//! in the queue, so it runs after whatever was in flight and before the connection serves
+//! anyone else. No connection can rejoin the pool inside a transaction, whatever point a
+//! caller was cancelled at. The worker also owns its socket's IO, so a statement costs
+//! one hand-off to the worker and one back, whatever the number of IO events.
+
+use std::{
+    panic::AssertUnwindSafe,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Weak,
+    },
+    time::Instant,
+};
+
+use futures_util::FutureExt as _;
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit};
+
+use super::{
+    driver::{Driver, DriverConnection, Threading},
+    pool::Shared,
+    stream::BatchSink,
+};
+use crate::{ffi::export::panic_message, row::Rows, sql::ExecResult, DbError, DbResult, Sql};
+
+/// The error a caller sees when its connection's worker is gone.
+pub(crate) fn gone() -> DbError {
+    DbError::Pool("the connection was closed while the statement ran".into())
+}
+
+pub(crate) type Reply<T> = oneshot::Sender<DbResult<T>>;
+
+/// One piece of work for a connection.
+pub(crate) enum Op {
+    Execute(Sql, Reply<ExecResult>),
+    Query(Sql, Reply<Rows>),
+    Stream(Sql, BatchSink),
+    Ping(Reply<()>),
+    /// Starts a transaction; replies with its id.
+    Begin(Reply<u64>),
+    /// Savepoint control (`SAVEPOINT`, `ROLLBACK TO SAVEPOINT`, `RELEASE SAVEPOINT`).
+    Savepoint(SavepointOp, String, Reply<()>),
+    /// `COMMIT` (true) or `ROLLBACK` (false).
+    Finish(bool, Reply<()>),
+}
+
+/// The three savepoint statements.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SavepointOp {
+    Create,
+    RollbackTo,
+    Release,
+}
+
+/// A lease ending: the connection rolls back what is open and rejoins the pool.
+pub(crate) struct Release {
+    pub(crate) handle: WorkerHandle,
+    pub(crate) permit: Option<OwnedSemaphorePermit>,
+}
+
+pub(crate) enum Msg {
+    /// Runs `op`; inside transaction `tx` when given (refused once that one ended).
+    Run {
+        tx: Option<u64>,
+        op: Op,
+        release: Option<Release>,
+    },
+    /// Rolls back transaction `tx` if it is still open (its handle was dropped).
+    EndTx(u64),
+    /// The lease ended.
+    Release(Release),
+}
+
+/// Facts about a connection, shared by its handles.
+pub(crate) struct ConnInfo {
+    pub(crate) born: Instant,
+    /// Set by the worker when the connection is unusable or closed.
+    pub(crate) dead: AtomicBool,
+}
+
+/// The sending side of a worker; cloned into leases and the idle list.
+#[derive(Clone)]
+pub(crate) struct WorkerHandle {
+    tx: mpsc::UnboundedSender<Msg>,
+    pub(crate) info: Arc<ConnInfo>,
+    /// When it last joined the idle list.
+    pub(crate) idle_since: Instant,
+}
+
+impl WorkerHandle {
+    /// Queues a message; for a dead worker the message is dropped (releasing any permit
+    /// it carries) and `Err` returned.
+    pub(crate) fn send(&self, msg: Msg) -> Result<(), ()> {
+        self.tx.send(msg).map_err(drop)
+    }
+
+    pub(crate) fn is_dead(&self) -> bool {
+        self.info.dead.load(Ordering::Acquire) || self.tx.is_closed()
+    }
+}
+
+/// Starts a worker: it connects, reports the outcome, then serves messages until every
+/// handle is gone.
+pub(crate) async fn spawn<D: Driver>(
+    driver: Arc<D>,
+    shared: Weak<Shared>,
+) -> DbResult<WorkerHandle> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let info = Arc::new(ConnInfo {
+        born: Instant::now(),
+        dead: AtomicBool::new(false),
+    });
+    let work = run(driver.clone(), rx, ready_tx, info.clone(), shared);
+    match driver.threading() {
+        Threading::Task => {
+            crate::runtime::handle()?.spawn(work);
+        }
+        Threading::OwnThread => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| DbError::Other(format!("cannot start a connection thread: {e}")))?;
+            std::thread::Builder::new()
+                .name("plugorm-conn".into())
+                .spawn(move || rt.block_on(work))
+                .map_err(|e| DbError::Other(format!("cannot start a connection thread: {e}")))?;
+        }
+    }
+    match ready_rx.await {
+        Ok(Ok(())) => Ok(WorkerHandle {
+            tx,
+            info,
+            idle_since: Instant::now(),
+        }),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(DbError::Connect {
+            message: "the connection's worker stopped while connecting".into(),
+        }),
+    }
+}
+
+/// Counts the worker in the pool's size while it lives.
+struct Alive(Weak<Shared>);
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0.upgrade() {
+            shared.connection_ended();
+        }
+    }
+}
+
+/// The transaction state of one connection.
+struct TxState {
+    open: Option<u64>,
+    next_id: u64,
+}
+
+async fn run<D: Driver>(
+    driver: Arc<D>,
+    mut rx: mpsc::UnboundedReceiver<Msg>,
+    ready: oneshot::Sender<DbResult<()>>,
+    info: Arc<ConnInfo>,
+    shared: Weak<Shared>,
+) {
+    let conn = AssertUnwindSafe(driver.connect()).catch_unwind().await;
+    let mut conn = match conn {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+        Err(p) => {
+            let _ = ready.send(Err(DbError::Panicked(panic_message(&*p))));
+            return;
+        }
+    };
+    let _alive = match shared.upgrade() {
+        Some(s) => {
+            s.connection_started();
+            Alive(shared.clone())
+        }
+        None => return,
+    };
+    if ready.send(Ok(())).is_err() {
+        // The caller stopped waiting (connect timeout): nobody will use this connection.
+        conn.close().await;
+        return;
+    }
+    let mut tx = TxState {
+        open: None,
+        next_id: 1,
+    };
+    while let Some(msg) = rx.recv().await {
+        let healthy = AssertUnwindSafe(handle(&*driver, &mut conn, &mut tx, msg, &shared))
+            .catch_unwind()
+            .await
+            .unwrap_or(false);
+        if !healthy || conn.is_broken() {
+            break;
+        }
+    }
+    info.dead.store(true, Ordering::Release);
+    rx.close();
+    // Messages still queued drop here: their callers get `gone()`, their permits return.
+    while rx.try_recv().is_ok() {}
+    conn.close().await;
+}
+
+/// Handles one message; false when the connection must be closed.
+async fn handle<D: Driver>(
+    driver: &D,
+    conn: &mut D::Connection,
+    tx: &mut TxState,
+    msg: Msg,
+    shared: &Weak<Shared>,
+) -> bool {
+    match msg {
+        Msg::Run {
+            tx: scope,
+            op,
+            release,
+        } => {
+            run_op(driver, conn, tx, scope, op).await;
+            match release {
+                Some(r) => rejoin(driver, conn, tx, r, shared).await,
+                None => true,
+            }
+        }
+        Msg::EndTx(id) => {
+            if tx.open == Some(id) {
+                tx.open = None;
+                return conn.control("ROLLBACK").await.is_ok();
+            }
+            true
+        }
+        Msg::Release(r) => rejoin(driver, conn, tx, r, shared).await,
+    }
+}
+
+/// Ends a lease: an open transaction is rolled back (a failed rollback closes the
+/// connection), then the connection joins the idle list and the permit is released.
+async fn rejoin<D: Driver>(
+    _driver: &D,
+    conn: &mut D::Connection,
+    tx: &mut TxState,
+    release: Release,
+    shared: &Weak<Shared>,
+) -> bool {
+    if tx.open.take().is_some() && conn.control("ROLLBACK").await.is_err() {
+        return false;
+    }
+    if conn.is_broken() {
+        return false;
+    }
+    match shared.upgrade() {
+        Some(s) => s.rejoin(release),
+        None => false,
+    }
+}
+
+async fn run_op<D: Driver>(
+    driver: &D,
+    conn: &mut D::Connection,
+    tx: &mut TxState,
+    scope: Option<u64>,
+    op: Op,
+) {
+    if let Some(id) = scope {
+        if tx.open != Some(id) {
+            refuse(op, DbError::TransactionFinished).await;
+            return;
+        }
+    }
+    match op {
+        Op::Execute(sql, reply) => {
+            if !reply.is_closed() {
+                let _ = reply.send(conn.execute(&sql).await);
+            }
+        }
+        Op::Query(sql, reply) => {
+            if !reply.is_closed() {
+                let _ = reply.send(conn.query(&sql).await);
+            }
+        }
+        Op::Stream(sql, mut sink) => {
+            if sink.is_closed() {
+                return;
+            }
+            match conn.stream(&sql, &mut sink).await {
+                Ok(()) => sink.finish().await,
+                Err(e) => sink.fail(e).await,
+            }
+        }
+        Op::Ping(reply) => {
+            let _ = reply.send(conn.ping().await);
+        }
+        Op::Begin(reply) => {
+            let r = if tx.open.is_some() {
+                Err(DbError::Other(
+                    "a transaction is already open on this connection".into(),
+                ))
+            } else {
+                conn.control(driver.begin_sql()).await.map(|()| {
+                    let id = tx.next_id;
+                    tx.next_id += 1;
+                    tx.open = Some(id);
+                    id
+                })
+            };
+            let _ = reply.send(r);
+        }
+        Op::Savepoint(kind, name, reply) => {
+            let name = driver.quote_savepoint(&name);
+            let text = match kind {
+                SavepointOp::Create => format!("SAVEPOINT {name}"),
+                SavepointOp::RollbackTo => format!("ROLLBACK TO SAVEPOINT {name}"),
+                SavepointOp::Release => format!("RELEASE SAVEPOINT {name}"),
+            };
+            let _ = reply.send(conn.control(&text).await);
+        }
+        Op::Finish(commit, reply) => {
+            tx.open = None;
+            let r = if commit {
+                let r = conn.control("COMMIT").await;
+                if r.is_err() {
+                    // A failed COMMIT may leave the transaction open: end it here so the
+                    // connection is clean, and report the COMMIT's error.
+                    let _ = conn.control("ROLLBACK").await;
+                }
+                r
+            } else {
+                conn.control("ROLLBACK").await
+            };
+            let _ = reply.send(r);
+        }
+    }
+}
+
+/// Answers an operation that cannot run with `e`.
+async fn refuse(op: Op, e: DbError) {
+    match op {
+        Op::Execute(_, r) => drop(r.send(Err(e))),
+        Op::Query(_, r) => drop(r.send(Err(e))),
+        Op::Stream(_, mut sink) => sink.fail(e).await,
+        Op::Ping(r) | Op::Savepoint(_, _, r) | Op::Finish(_, r) => drop(r.send(Err(e))),
+        Op::Begin(r) => drop(r.send(Err(e))),
+    }
+}
