@@ -102,6 +102,9 @@ pub enum Test {
     Select1,
     /// `SELECT id, name, email, age, score FROM t`: 10,000 rows decoded into tuples.
     Fetch,
+    /// Point selects by key from many concurrent tasks on a pool of several connections,
+    /// for a fixed time, on a multi-threaded runtime (a server under load).
+    Load,
 }
 
 impl Test {
@@ -109,11 +112,12 @@ impl Test {
         match self {
             Test::Select1 => "select1",
             Test::Fetch => "fetch",
+            Test::Load => "load",
         }
     }
 
     fn parse(key: &str) -> Option<Test> {
-        [Test::Select1, Test::Fetch]
+        [Test::Select1, Test::Fetch, Test::Load]
             .into_iter()
             .find(|t| t.key() == key)
     }
@@ -140,6 +144,18 @@ pub struct Args {
     /// Only these variants (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
+    /// Seconds of the load test per round.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Concurrent tasks of the load test.
+    #[arg(long, default_value_t = 64)]
+    pub tasks: usize,
+    /// Pool size of the load test.
+    #[arg(long, default_value_t = 10)]
+    pub connections: u32,
+    /// Only these tests (comma-separated: select1, fetch, load; default all).
+    #[arg(long, value_delimiter = ',')]
+    pub tests: Vec<String>,
     /// The database: sqlite (in-memory), postgres or mysql (`PG_URL`, `MYSQL_URL`).
     #[arg(long, default_value = "sqlite")]
     pub db: String,
@@ -168,10 +184,10 @@ pub fn main(native: Option<Arc<dyn Dialect>>) {
     }
 }
 
-fn one_connection() -> PoolOptions {
+fn connections(n: u32) -> PoolOptions {
     PoolOptions {
-        max_connections: 1,
-        min_connections: 1,
+        max_connections: n,
+        min_connections: n,
         idle_timeout_ms: None.into(),
         max_lifetime_ms: None.into(),
         ..PoolOptions::default()
@@ -295,6 +311,35 @@ impl Subject {
         })
     }
 
+    /// One row by key from the fetch table; returns its key.
+    async fn point_select(&self, id: i64) -> Result<i64> {
+        const BY_KEY: &str = "SELECT id, name FROM boundary_t WHERE id = ?";
+        Ok(match self {
+            Subject::Sqlx(SqlxPool::Postgres(p)) => {
+                let rows: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT id, name FROM boundary_t WHERE id = $1")
+                        .bind(id)
+                        .fetch_all(p)
+                        .await?;
+                rows.first().map_or(0, |r| r.0)
+            }
+            Subject::Sqlx(SqlxPool::MySql(p)) => {
+                let rows: Vec<(i64, String)> = sqlx::query_as(BY_KEY).bind(id).fetch_all(p).await?;
+                rows.first().map_or(0, |r| r.0)
+            }
+            Subject::Sqlx(SqlxPool::Sqlite(p)) => {
+                let rows: Vec<(i64, String)> = sqlx::query_as(BY_KEY).bind(id).fetch_all(p).await?;
+                rows.first().map_or(0, |r| r.0)
+            }
+            Subject::Pool(_) => {
+                return Err(BenchError::Setup(
+                    "the load test runs through sqlx or the host".into(),
+                ))
+            }
+            Subject::Host(db) => first_int(&db.raw(BY_KEY, (id,)).await?)?,
+        })
+    }
+
     /// One 10,000-row fetch, decoded; returns its checksum.
     async fn fetch(&self) -> Result<u64> {
         match self {
@@ -322,6 +367,7 @@ fn first_int(rows: &Rows) -> Result<i64> {
 
 async fn open_subject(
     variant: Variant,
+    pool_size: u32,
     database: Database,
     native: Option<Arc<dyn Dialect>>,
     plugin_dir: &Path,
@@ -345,7 +391,7 @@ async fn open_subject(
     let (url, mut server) = match database {
         Database::SqliteMemory => ("sqlite::memory:".to_string(), None),
         _ => {
-            let (pool, url) = setup::server_pool(database).await?;
+            let (pool, url) = setup::server_pool(database, pool_size).await?;
             (url, Some(pool))
         }
     };
@@ -373,7 +419,7 @@ async fn open_subject(
         Variant::NativePool => {
             let dialect = need_native()?;
             let pool = dialect
-                .connect(&url, one_connection())
+                .connect(&url, connections(pool_size))
                 .await
                 .map_err(plugorm::Error::from)?;
             Subject::Pool(pool)
@@ -386,7 +432,7 @@ async fn open_subject(
                     "the SQLite plugin is not linked into this binary".into(),
                 ));
             }
-            Subject::Host(registry.open_with(&url, one_connection()).await?)
+            Subject::Host(registry.open_with(&url, connections(pool_size)).await?)
         }
         Variant::FfiPool | Variant::HostDynamic => {
             if native.is_some() {
@@ -396,7 +442,7 @@ async fn open_subject(
                 )));
             }
             let registry = setup::load_plugin(database.plugin(), plugin_dir, config_dir)?;
-            let db = registry.open_with(&url, one_connection()).await?;
+            let db = registry.open_with(&url, connections(pool_size)).await?;
             if variant == Variant::FfiPool {
                 Subject::Pool(db.pool().clone())
             } else {
@@ -417,7 +463,8 @@ fn parse_database(key: &str) -> Result<Database> {
     }
 }
 
-/// A child: opens the variant's database, warms up, times the calls, prints nanoseconds.
+/// A child: opens the variant's database, warms up, times the calls, prints nanoseconds
+/// of wall and CPU time and the number of calls.
 fn child(args: &Args, variant: &str, native: Option<Arc<dyn Dialect>>) -> Result<()> {
     let variant = Variant::parse(variant)
         .ok_or_else(|| BenchError::Setup(format!("unknown variant {variant:?}")))?;
@@ -426,26 +473,46 @@ fn child(args: &Args, variant: &str, native: Option<Arc<dyn Dialect>>) -> Result
     let database = parse_database(&args.db)?;
     let plugin_dir = args.plugin_dir.clone().unwrap_or_else(setup::profile_dir);
     let config_dir = tempfile::tempdir()?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let elapsed = rt.block_on(async {
-        let s = open_subject(variant, database, native, &plugin_dir, config_dir.path()).await?;
+    // The load test models a server: a multi-threaded runtime (as many workers as cores);
+    // the sequential tests a single caller.
+    let rt = match test {
+        Test::Load => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?,
+        _ => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+    };
+    let pool_size = if test == Test::Load {
+        args.connections
+    } else {
+        1
+    };
+    let measured = rt.block_on(async {
+        let s = open_subject(
+            variant,
+            pool_size,
+            database,
+            native,
+            &plugin_dir,
+            config_dir.path(),
+        )
+        .await?;
         match test {
             Test::Select1 => {
                 for _ in 0..(args.calls / 10).max(100) {
                     s.select1().await?;
                 }
-                let t = Instant::now();
+                let m = Meter::start();
                 let mut sum = 0;
                 for _ in 0..args.calls {
                     sum += s.select1().await?;
                 }
-                let elapsed = t.elapsed();
+                let measured = m.stop(args.calls as u64);
                 if sum != args.calls as i64 {
                     return Err(BenchError::Wrong(format!("SELECT 1 summed to {sum}")));
                 }
-                Ok(elapsed)
+                Ok(measured)
             }
             Test::Fetch => {
                 for sql in fetch_table_sql(database) {
@@ -455,26 +522,100 @@ fn child(args: &Args, variant: &str, native: Option<Arc<dyn Dialect>>) -> Result
                 for _ in 0..2 {
                     s.fetch().await?;
                 }
-                let t = Instant::now();
+                let m = Meter::start();
                 for _ in 0..args.fetches {
                     if s.fetch().await? != expected {
                         return Err(BenchError::Wrong("fetch checksums differ".into()));
                     }
                 }
-                let elapsed = t.elapsed();
                 // Every variant must read the same data.
                 println!("checksum {expected}");
-                Ok(elapsed)
+                Ok(m.stop(args.fetches as u64))
             }
+            Test::Load => load(Arc::new(s), database, args).await,
         }
     })?;
-    println!("nanos {}", elapsed.as_nanos());
+    println!("nanos {}", measured.wall.as_nanos());
+    println!("cpu {}", measured.cpu.as_nanos());
+    println!("calls {}", measured.calls);
     Ok(())
 }
 
-/// One child's result: elapsed time and (for fetches) the checksum of what it read.
+/// Wall and CPU time of a measured stretch, and how many calls it made.
+struct Measured {
+    wall: Duration,
+    cpu: Duration,
+    calls: u64,
+}
+
+struct Meter {
+    wall: Instant,
+    cpu: Duration,
+}
+
+impl Meter {
+    fn start() -> Meter {
+        Meter {
+            wall: Instant::now(),
+            cpu: crate::cpu::process_cpu_time(),
+        }
+    }
+
+    fn stop(self, calls: u64) -> Measured {
+        Measured {
+            wall: self.wall.elapsed(),
+            cpu: crate::cpu::process_cpu_time().saturating_sub(self.cpu),
+            calls,
+        }
+    }
+}
+
+/// The load test: `tasks` tasks each selecting one row by a pseudo-random key, over and
+/// over, for `seconds`; every answer is checked.
+async fn load(s: Arc<Subject>, database: Database, args: &Args) -> Result<Measured> {
+    for sql in fetch_table_sql(database) {
+        s.exec(&sql).await?;
+    }
+    let run = |s: Arc<Subject>, until: Instant, seed: u64| {
+        tokio::spawn(async move {
+            let mut n = 0u64;
+            let mut x = seed;
+            while Instant::now() < until {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let id = 1 + (x >> 33) as i64 % FETCH_ROWS as i64;
+                if s.point_select(id).await? != id {
+                    return Err(BenchError::Wrong(format!("row {id} came back wrong")));
+                }
+                n += 1;
+            }
+            Ok(n)
+        })
+    };
+    // A short warm-up opens every connection and prepares the statement on each.
+    let warm = Instant::now() + Duration::from_millis(500);
+    let tasks: Vec<_> = (0..args.tasks)
+        .map(|i| run(s.clone(), warm, i as u64))
+        .collect();
+    for t in tasks {
+        t.await.map_err(|e| BenchError::Setup(e.to_string()))??;
+    }
+    let m = Meter::start();
+    let until = Instant::now() + Duration::from_secs(args.seconds.max(1));
+    let tasks: Vec<_> = (0..args.tasks)
+        .map(|i| run(s.clone(), until, 1000 + i as u64))
+        .collect();
+    let mut calls = 0;
+    for t in tasks {
+        calls += t.await.map_err(|e| BenchError::Setup(e.to_string()))??;
+    }
+    Ok(m.stop(calls))
+}
+
+/// One child's result: what it measured and (for fetches) the checksum of what it read.
 struct ChildResult {
-    elapsed: Duration,
+    measured: Measured,
     checksum: Option<u64>,
 }
 
@@ -489,7 +630,10 @@ fn spawn(exe: &Path, args: &Args, variant: Variant, test: Test) -> Result<ChildR
         &args.db,
     ])
     .args(["--calls", &args.calls.to_string()])
-    .args(["--fetches", &args.fetches.to_string()]);
+    .args(["--fetches", &args.fetches.to_string()])
+    .args(["--seconds", &args.seconds.to_string()])
+    .args(["--tasks", &args.tasks.to_string()])
+    .args(["--connections", &args.connections.to_string()]);
     if let Some(d) = &args.plugin_dir {
         cmd.arg("--plugin-dir").arg(d);
     }
@@ -509,10 +653,13 @@ fn spawn(exe: &Path, args: &Args, variant: Variant, test: Test) -> Result<ChildR
             .find_map(|l| l.strip_prefix(name))
             .and_then(|v| v.trim().parse::<u64>().ok())
     };
-    let nanos = field("nanos ")
-        .ok_or_else(|| BenchError::Wrong(format!("child printed no time: {stdout}")))?;
+    let missing = || BenchError::Wrong(format!("child printed no time: {stdout}"));
     Ok(ChildResult {
-        elapsed: Duration::from_nanos(nanos),
+        measured: Measured {
+            wall: Duration::from_nanos(field("nanos ").ok_or_else(missing)?),
+            cpu: Duration::from_nanos(field("cpu ").ok_or_else(missing)?),
+            calls: field("calls ").ok_or_else(missing)?.max(1),
+        },
         checksum: field("checksum "),
     })
 }
@@ -533,7 +680,54 @@ fn sibling(name: &str) -> Result<PathBuf> {
 /// Runs every variant's children in interleaved rounds and prints the tables.
 fn orchestrate(args: &Args) -> Result<()> {
     let database = parse_database(&args.db)?;
-    let variants: Vec<Variant> = if args.only.is_empty() {
+    let tests: Vec<Test> = if args.tests.is_empty() {
+        vec![Test::Select1, Test::Fetch, Test::Load]
+    } else {
+        args.tests
+            .iter()
+            .map(|k| {
+                Test::parse(k.trim())
+                    .ok_or_else(|| BenchError::Setup(format!("unknown test {k:?}")))
+            })
+            .collect::<Result<_>>()?
+    };
+    if args.rounds == 0 || args.calls == 0 || args.fetches == 0 || args.tasks == 0 {
+        return Err(BenchError::Setup(
+            "--rounds, --calls, --fetches and --tasks must be at least 1".into(),
+        ));
+    }
+    let dynamic = sibling("plugorm-boundary")?;
+    let statik = sibling("plugorm-boundary-static")?;
+    for test in tests {
+        let variants = variants_for(args, database, test)?;
+        let mut runs: Vec<Vec<Measured>> = variants.iter().map(|_| Vec::new()).collect();
+        let mut checksums: Vec<Option<u64>> = vec![None; variants.len()];
+        for round in 0..args.rounds {
+            for k in 0..variants.len() {
+                let i = (k + round) % variants.len();
+                let v = variants[i];
+                let exe = if v.is_static() { &statik } else { &dynamic };
+                let r = spawn(exe, args, v, test)?;
+                runs[i].push(r.measured);
+                checksums[i] = r.checksum;
+            }
+            eprint!(".");
+        }
+        eprintln!();
+        if checksums.iter().any(|c| *c != checksums[0]) {
+            return Err(BenchError::Wrong(format!(
+                "the variants read different data: {checksums:?}"
+            )));
+        }
+        print_table(database, test, args, &variants, &runs);
+    }
+    Ok(())
+}
+
+/// The variants a test runs: those asked for, or every one that fits the database (the
+/// load test goes through sqlx and the host only).
+fn variants_for(args: &Args, database: Database, test: Test) -> Result<Vec<Variant>> {
+    let all: Vec<Variant> = if args.only.is_empty() {
         Variant::ALL
             .into_iter()
             .filter(|v| database == Database::SqliteMemory || !v.is_static())
@@ -547,86 +741,97 @@ fn orchestrate(args: &Args) -> Result<()> {
             })
             .collect::<Result<_>>()?
     };
-    if args.rounds == 0 || args.calls == 0 || args.fetches == 0 {
-        return Err(BenchError::Setup(
-            "--rounds, --calls and --fetches must be at least 1".into(),
-        ));
-    }
-    let dynamic = sibling("plugorm-boundary")?;
-    let statik = sibling("plugorm-boundary-static")?;
-    for (test, per_round) in [(Test::Select1, args.calls), (Test::Fetch, args.fetches)] {
-        let mut times: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
-        let mut checksums: Vec<Option<u64>> = vec![None; variants.len()];
-        for round in 0..args.rounds {
-            for k in 0..variants.len() {
-                let i = (k + round) % variants.len();
-                let v = variants[i];
-                let exe = if v.is_static() { &statik } else { &dynamic };
-                let r = spawn(exe, args, v, test)?;
-                times[i].push(r.elapsed);
-                checksums[i] = r.checksum;
-            }
-            eprint!(".");
-        }
-        eprintln!();
-        if checksums.iter().any(|c| *c != checksums[0]) {
-            return Err(BenchError::Wrong(format!(
-                "the variants read different data: {checksums:?}"
-            )));
-        }
-        print_table(database, test, per_round, &variants, &times);
-    }
-    Ok(())
+    Ok(match test {
+        Test::Load => all
+            .into_iter()
+            .filter(|v| {
+                matches!(
+                    v,
+                    Variant::Sqlx | Variant::HostDynamic | Variant::HostStatic
+                )
+            })
+            .collect(),
+        _ => all,
+    })
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn print_table(
     database: Database,
     test: Test,
-    per_round: usize,
+    args: &Args,
     variants: &[Variant],
-    times: &[Vec<Duration>],
+    runs: &[Vec<Measured>],
 ) {
-    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / per_round as f64;
-    let medians: Vec<f64> = times
-        .iter()
-        .map(|t| per_call(crate::runner::median(t)))
+    // Per variant: median wall µs per call, median CPU µs per call, median calls per second.
+    let stat = |f: &dyn Fn(&Measured) -> f64, i: usize| {
+        let mut v: Vec<f64> = runs[i].iter().map(f).collect();
+        median(&mut v)
+    };
+    let wall = |m: &Measured| m.wall.as_secs_f64() * 1e6 / m.calls as f64;
+    let cpu = |m: &Measured| m.cpu.as_secs_f64() * 1e6 / m.calls as f64;
+    let rate = |m: &Measured| m.calls as f64 / m.wall.as_secs_f64().max(1e-9);
+    let rows: Vec<(f64, f64, f64)> = (0..variants.len())
+        .map(|i| (stat(&wall, i), stat(&cpu, i), stat(&rate, i)))
         .collect();
     let base = variants
         .iter()
         .position(|v| *v == Variant::Sqlx)
-        .map(|i| medians[i]);
+        .map(|i| rows[i]);
     let what = match test {
-        Test::Select1 => format!("SELECT 1, {per_round} calls per round"),
+        Test::Select1 => format!("SELECT 1, {} calls per round", args.calls),
         Test::Fetch => format!(
-            "{FETCH_ROWS} rows × 5 columns decoded into tuples, {per_round} fetches per round"
+            "{FETCH_ROWS} rows × 5 columns decoded into tuples, {} fetches per round",
+            args.fetches
+        ),
+        Test::Load => format!(
+            "point selects from {} tasks on a {}-connection pool for {} s per round",
+            args.tasks, args.connections, args.seconds
         ),
     };
     println!(
-        "\n{database} — {what}; median of {} rounds (µs per call):\n",
-        times.first().map_or(0, Vec::len)
+        "\n{database} — {what}; median of {} rounds:\n",
+        runs.first().map_or(0, Vec::len)
     );
-    println!("| variant | path | µs/call | min | max | vs sqlx |");
+    let ratio = |x: f64, b: Option<f64>| b.map_or(String::new(), |b| format!("{:.2}x", x / b));
+    if test == Test::Load {
+        println!(
+            "| variant | path | selects/s | CPU µs/select | throughput vs sqlx | CPU vs sqlx |"
+        );
+        println!("| --- | --- | ---: | ---: | ---: | ---: |");
+        for (i, v) in variants.iter().enumerate() {
+            let (_, c, r) = rows[i];
+            println!(
+                "| {} | {} | {:.0} | {:.1} | {} | {} |",
+                v.key(),
+                v.describe(),
+                r,
+                c,
+                ratio(r, base.map(|b| b.2)),
+                ratio(c, base.map(|b| b.1)),
+            );
+        }
+        return;
+    }
+    println!("| variant | path | wall µs/call | CPU µs/call | wall vs sqlx | CPU vs sqlx |");
     println!("| --- | --- | ---: | ---: | ---: | ---: |");
     for (i, v) in variants.iter().enumerate() {
-        let min = times[i].iter().min().copied().map_or(0.0, per_call);
-        let max = times[i].iter().max().copied().map_or(0.0, per_call);
-        let vs = base.map_or("".to_string(), |b| {
-            format!(
-                "{:+.2} µs ({:+.1}%)",
-                medians[i] - b,
-                (medians[i] / b - 1.0) * 100.0
-            )
-        });
+        let (w, c, _) = rows[i];
         println!(
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {vs} |",
+            "| {} | {} | {:.2} | {:.2} | {} | {} |",
             v.key(),
             v.describe(),
-            medians[i],
-            min,
-            max
+            w,
+            c,
+            ratio(w, base.map(|b| b.0)),
+            ratio(c, base.map(|b| b.1)),
         );
     }
-    let get = |v: Variant| variants.iter().position(|x| *x == v).map(|i| medians[i]);
+    let get = |v: Variant| variants.iter().position(|x| *x == v).map(|i| rows[i].0);
     if let (Some(ffi), Some(native)) = (get(Variant::FfiPool), get(Variant::NativePool)) {
         println!(
             "\nFFI boundary (ffi-pool − native-pool): {:+.2} µs per call",
@@ -637,12 +842,6 @@ fn print_table(
         println!(
             "host layers (host-dynamic − ffi-pool): {:+.2} µs per call",
             host - ffi
-        );
-    }
-    if let (Some(host), Some(native)) = (get(Variant::HostStatic), get(Variant::NativePool)) {
-        println!(
-            "host layers, static (host-static − native-pool): {:+.2} µs per call",
-            host - native
         );
     }
 }

@@ -138,7 +138,7 @@ pub async fn open(database: Database, registry: &Registry) -> Result<Peers> {
             )
         }
         Database::Postgres | Database::MySql => {
-            let (pool, url) = server_pool(database).await?;
+            let (pool, url) = server_pool(database, 1).await?;
             (url, pool, None, None)
         }
     };
@@ -155,17 +155,18 @@ pub async fn open(database: Database, registry: &Registry) -> Result<Peers> {
     Ok(peers)
 }
 
-/// The baseline's one-connection pool on a server, after creating its database when
-/// missing and relaxing durability; also returns the URL plugorm should use.
-pub async fn server_pool(database: Database) -> Result<(SqlxPool, String)> {
+/// The baseline's pool of `connections` on a server (no ping before each acquire, as a
+/// performance-minded user configures it), after creating its database when missing and
+/// relaxing durability; also returns the URL plugorm should use.
+pub async fn server_pool(database: Database, connections: u32) -> Result<(SqlxPool, String)> {
     let url = server_url(database)?;
     let pool = match database {
         Database::Postgres => {
             prepare_postgres(&url).await?;
             SqlxPool::Postgres(
                 PgPoolOptions::new()
-                    .max_connections(1)
-                    .min_connections(1)
+                    .max_connections(connections)
+                    .min_connections(connections)
                     .idle_timeout(None)
                     .max_lifetime(None)
                     .test_before_acquire(false)
@@ -177,8 +178,8 @@ pub async fn server_pool(database: Database) -> Result<(SqlxPool, String)> {
             prepare_mysql(&url).await?;
             SqlxPool::MySql(
                 MySqlPoolOptions::new()
-                    .max_connections(1)
-                    .min_connections(1)
+                    .max_connections(connections)
+                    .min_connections(connections)
                     .idle_timeout(None)
                     .max_lifetime(None)
                     .test_before_acquire(false)

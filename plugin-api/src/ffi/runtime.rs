@@ -18,9 +18,21 @@ use tokio::runtime::{Handle, Runtime};
 
 static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
 
-/// Worker threads of a plugin runtime; the host's executor does the decoding, the plugin's
-/// workers only drive IO and timers.
-const WORKERS: usize = 1;
+/// Worker threads of a plugin runtime: `PLUGORM_PLUGIN_THREADS` when set, else one per
+/// core up to four. The kit's connection workers run here (each connection's IO, protocol
+/// and row building), so a pool under load needs more than one thread; the host's
+/// executor does the decoding into models.
+fn workers() -> usize {
+    std::env::var("PLUGORM_PLUGIN_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| (1..=64).contains(n))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get().min(4))
+                .unwrap_or(1)
+        })
+}
 
 /// The handle of this image's plugin runtime, created on first use.
 ///
@@ -30,7 +42,7 @@ const WORKERS: usize = 1;
 pub fn handle() -> Result<&'static Handle, crate::DbError> {
     let rt = RUNTIME.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(WORKERS)
+            .worker_threads(workers())
             .thread_name("plugorm-plugin")
             .enable_all()
             .build()

@@ -15,13 +15,15 @@
 //! - streaming with bounded memory ([`BatchSink`]);
 //! - the pool limits of [`crate::PoolOptions`] (max and min connections, acquire and
 //!   connect timeout, idle timeout, max lifetime);
-//! - the refusal of SQL text a client library could misread ([`check_text`]).
+//! - the refusal of SQL text a client library could misread ([`check_text`]);
+//! - the grouping of catalog rows into index and foreign-key descriptions ([`introspect`]).
 //!
 //! The fast path: a statement on the pool takes a permit and the most recently used idle
 //! connection (no timer, no ping, no task spawned), sends one message to that
 //! connection's worker, and awaits one reply; the worker puts itself back afterwards.
 pub mod driver;
 mod handles;
+pub mod introspect;
 mod pool;
 pub mod stream;
 mod worker;

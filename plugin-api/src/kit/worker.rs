@@ -227,11 +227,15 @@ async fn handle<D: Driver>(
             op,
             release,
         } => {
-            run_op(driver, conn, tx, scope, op).await;
-            match release {
+            let done = run_op(driver, conn, tx, scope, op).await;
+            // Back on the idle list before the caller hears the answer, so the caller's
+            // next statement finds this connection free.
+            let healthy = match release {
                 Some(r) => rejoin(driver, conn, tx, r, shared).await,
                 None => true,
-            }
+            };
+            done.deliver();
+            healthy
         }
         Msg::EndTx(id) => {
             if tx.open == Some(id) {
@@ -265,37 +269,55 @@ async fn rejoin<D: Driver>(
     }
 }
 
+/// An answer not yet sent to its caller.
+enum Done {
+    Nothing,
+    Exec(Reply<ExecResult>, DbResult<ExecResult>),
+    Rows(Reply<Rows>, DbResult<Rows>),
+}
+
+impl Done {
+    fn deliver(self) {
+        match self {
+            Done::Nothing => {}
+            Done::Exec(reply, r) => drop(reply.send(r)),
+            Done::Rows(reply, r) => drop(reply.send(r)),
+        }
+    }
+}
+
+/// Runs one operation; the answers of plain statements are returned, to be sent after
+/// the connection is released (see `handle`); the others are sent here.
 async fn run_op<D: Driver>(
     driver: &D,
     conn: &mut D::Connection,
     tx: &mut TxState,
     scope: Option<u64>,
     op: Op,
-) {
+) -> Done {
     if let Some(id) = scope {
         if tx.open != Some(id) {
             refuse(op, DbError::TransactionFinished).await;
-            return;
+            return Done::Nothing;
         }
     }
     match op {
-        Op::Execute(sql, reply) => {
-            if !reply.is_closed() {
-                let _ = reply.send(conn.execute(&sql).await);
-            }
+        // A caller that stopped waiting before its statement started never runs it.
+        Op::Execute(sql, reply) if !reply.is_closed() => {
+            let r = conn.execute(&sql).await;
+            return Done::Exec(reply, r);
         }
-        Op::Query(sql, reply) => {
-            if !reply.is_closed() {
-                let _ = reply.send(conn.query(&sql).await);
-            }
+        Op::Query(sql, reply) if !reply.is_closed() => {
+            let r = conn.query(&sql).await;
+            return Done::Rows(reply, r);
         }
+        Op::Execute(..) | Op::Query(..) => {}
         Op::Stream(sql, mut sink) => {
-            if sink.is_closed() {
-                return;
-            }
-            match conn.stream(&sql, &mut sink).await {
-                Ok(()) => sink.finish().await,
-                Err(e) => sink.fail(e).await,
+            if !sink.is_closed() {
+                match conn.stream(&sql, &mut sink).await {
+                    Ok(()) => sink.finish().await,
+                    Err(e) => sink.fail(e).await,
+                }
             }
         }
         Op::Ping(reply) => {
@@ -341,6 +363,7 @@ async fn run_op<D: Driver>(
             let _ = reply.send(r);
         }
     }
+    Done::Nothing
 }
 
 /// Answers an operation that cannot run with `e`.
