@@ -155,13 +155,20 @@ impl<T: Model> Query<T> {
         Ok(first.transpose()?.unwrap_or(0))
     }
 
-    /// One column of every matching row.
+    /// One column of every matching row. `column` is a model field (Rust or column name)
+    /// or else a column name the dialect quotes as an identifier (`table.column` is
+    /// quoted part by part); it is never raw SQL — read an expression with
+    /// [`Query::select`] and [`Query::rows`] instead.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let names: Vec<String> = db.model::<User>().pluck("name").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn pluck<V: Decode>(&self, column: &str) -> Result<Vec<V>> {
         let mut s = self.build_select();
-        let expr = match T::schema().field(column) {
-            Some(f) => Expr::col(self.qualifier(), f.column.as_str()),
-            None => Expr::raw(column, []),
-        };
+        let expr = self.column_expr(column, true);
         s.columns = vec![SelectItem { expr }].into();
         let rows = self.run_rows(s).await?;
         rows.iter().map(|r| Ok(r.get_at::<V>(0)?)).collect()

@@ -158,6 +158,30 @@ impl<T: Model> Query<T> {
         self.table_ref().reference_name().to_string()
     }
 
+    /// A column named by a caller: the model field with that Rust or column name, else
+    /// an identifier the dialect quotes — never raw SQL, so a column-name argument can't
+    /// smuggle in a statement or a sub-query. `table.column` is split once on the first
+    /// `.` and each part quoted; any other text (more dots, spaces, quotes) becomes ONE
+    /// quoted identifier, which the database rejects as unknown unless it really exists.
+    /// `qualified` puts a model field behind the query's table name.
+    pub(crate) fn column_expr(&self, name: &str, qualified: bool) -> Expr {
+        if let Some(f) = T::schema().field(name) {
+            return if qualified {
+                Expr::col(self.qualifier(), f.column.as_str())
+            } else {
+                Expr::bare_col(f.column.as_str())
+            };
+        }
+        match name.split_once('.') {
+            Some((table, column))
+                if !table.is_empty() && !column.is_empty() && !column.contains('.') =>
+            {
+                Expr::col(table, column)
+            }
+            _ => Expr::bare_col(name),
+        }
+    }
+
     /// The column of a field (by Rust name or column name).
     pub(crate) fn column_of(&self, name: &str) -> Result<String> {
         T::schema()
@@ -335,12 +359,20 @@ impl<T: Model> Query<T> {
         self
     }
 
-    /// GROUP BY a column or expression.
-    pub fn group(mut self, sql: &str) -> Self {
-        self.group_by.push(match T::schema().field(sql) {
-            Some(f) => Expr::bare_col(f.column.as_str()),
-            None => Expr::raw(sql, []),
-        });
+    /// GROUP BY a column: a model field (Rust or column name), or else a column name the
+    /// dialect quotes as an identifier (`table.column` is quoted part by part). It is
+    /// never raw SQL; to group by an expression, edit the statement with
+    /// [`Query::modify`] and push an `Expr::raw` onto `group_by`.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let ages = db.model::<User>().group("age").count().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn group(mut self, column: &str) -> Self {
+        let expr = self.column_expr(column, false);
+        self.group_by.push(expr);
         self
     }
 
