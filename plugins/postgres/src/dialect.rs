@@ -5,25 +5,26 @@ use std::sync::Arc;
 use plugorm_plugin_api::{
     abi_stable::std_types::RVec,
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
+    kit::KitPool,
     migrate::{Ddl, ForeignKeySchema, TableInfo},
     render::{render, SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexSchema, ModelSchema},
     statement::{Statement, TableRef},
-    BoxFuture, DbResult, Pool, Rows, Sql,
+    BoxFuture, DbError, DbResult, Pool, Rows, Sql,
 };
 
 use crate::{
     ddl,
-    error::connect_error,
+    driver::PgDriver,
     introspect,
     options::{self, Target},
-    pool::PgPool,
 };
 
-/// The pool retries a refused or unreachable server until its connect timeout and then
-/// reports only the timeout; one more direct attempt names the cause.
-async fn timed_out(target: &Target, timeout_ms: u64) -> plugorm_plugin_api::DbError {
+/// The kit reports a first connection that outlived the connect timeout as a bare
+/// timeout; one more direct attempt names the cause (a server that accepts the socket
+/// but never answers, a TLS handshake that hangs).
+async fn timed_out(target: &Target, timeout_ms: u64) -> DbError {
     use sqlx_core::connection::Connection as _;
     let attempt = tokio::time::timeout(
         std::time::Duration::from_secs(2),
@@ -38,7 +39,7 @@ async fn timed_out(target: &Target, timeout_ms: u64) -> plugorm_plugin_api::DbEr
         }
         Err(_) => "; last attempt: no answer within 2 s".to_string(),
     };
-    plugorm_plugin_api::DbError::Connect {
+    DbError::Connect {
         message: format!(
             "{}: no connection within the connect timeout ({timeout_ms} ms){cause}",
             target.label
@@ -159,18 +160,16 @@ impl Dialect for PostgresDialect {
         let url = url.to_string();
         Box::pin(in_runtime(async move {
             let target = options::parse(&url)?;
-            let pool = match options::pool_options(&options, &target.session)
-                .connect_with(target.connect.clone())
-                .await
-            {
+            let timeout_ms = options.connect_timeout_ms;
+            // The kit connects once right away: a refused connection, a bad password, an
+            // unknown setting or a TLS failure comes back here with the driver's message.
+            let pool = match KitPool::open(PgDriver::new(target.clone()), options).await {
                 Ok(pool) => pool,
-                Err(sqlx_core::Error::PoolTimedOut) => {
-                    return Err(timed_out(&target, options.connect_timeout_ms).await)
-                }
-                Err(e) => return Err(connect_error(&target.label, e)),
+                Err(DbError::Timeout(_)) => return Err(timed_out(&target, timeout_ms).await),
+                Err(e) => return Err(e),
             };
             tracing::info!(database = %target.label, "postgres pool opened");
-            Ok(Arc::new(PgPool::new(pool, target.cache)) as Arc<dyn Pool>)
+            Ok(pool)
         }))
     }
 }

@@ -5,7 +5,7 @@
 //! `fk_pets_user`, `chk_pets_name` — never a guess parsed from the message text.
 
 use plugorm_plugin_api::DbError;
-use sqlx_postgres::PgDatabaseError;
+use sqlx_postgres::{PgDatabaseError, PgSeverity};
 
 /// SQLSTATE codes this plugin gives a meaning to.
 pub(crate) mod sqlstate {
@@ -40,6 +40,21 @@ pub(crate) fn is_stale_plan(e: &sqlx_core::Error) -> bool {
     })
 }
 
+/// True when the connection is unusable after `e`: the socket or TLS session failed, the
+/// protocol lost step, or the server ended the session (a `FATAL` error such as
+/// `terminating connection due to administrator command`). The kit then closes the
+/// connection instead of handing it out again.
+pub(crate) fn breaks_connection(e: &sqlx_core::Error) -> bool {
+    match e {
+        sqlx_core::Error::Io(_)
+        | sqlx_core::Error::Tls(_)
+        | sqlx_core::Error::Protocol(_)
+        | sqlx_core::Error::WorkerCrashed => true,
+        _ => database_error(e)
+            .is_some_and(|db| matches!(db.severity(), PgSeverity::Fatal | PgSeverity::Panic)),
+    }
+}
+
 /// Maps a sqlx error to the plugin API's error.
 pub(crate) fn translate(e: sqlx_core::Error) -> DbError {
     if let Some(db) = database_error(&e) {
@@ -50,12 +65,6 @@ pub(crate) fn translate(e: sqlx_core::Error) -> DbError {
             code: db.code().map(|c| c.into_owned()),
             message: db.message().to_string(),
         },
-        sqlx_core::Error::PoolTimedOut => DbError::Timeout(
-            "no PostgreSQL connection became free (or could be opened) within the pool's \
-             connect timeout"
-                .into(),
-        ),
-        sqlx_core::Error::PoolClosed => DbError::Pool("the pool is closed".into()),
         sqlx_core::Error::Io(io) => {
             DbError::Other(format!("the connection to PostgreSQL failed: {io}"))
         }
@@ -118,7 +127,6 @@ pub(crate) fn connect_error(target: &str, e: sqlx_core::Error) -> DbError {
             None => message,
         },
         DbError::Connect { message } => message,
-        DbError::Timeout(_) => "timed out (the pool's connect timeout)".to_string(),
         other => other.to_string(),
     };
     DbError::Connect {

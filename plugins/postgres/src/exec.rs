@@ -11,7 +11,7 @@
 //!   statement cache is cleared and the statement runs once more; inside one the error is
 //!   returned (the transaction is already aborted).
 
-use plugorm_plugin_api::{DbError, DbResult, ExecResult, Rows, Sql, Value};
+use plugorm_plugin_api::{DbError, ExecResult, Rows, Sql, Value};
 use sqlx_core::{
     connection::Connection as _,
     executor::Executor as _,
@@ -134,9 +134,9 @@ pub(crate) fn query<'q>(
 }
 
 /// Clears the connection's statement cache after a stale-plan error.
-pub(crate) async fn recover(conn: &mut PgConnection) -> DbResult<()> {
+pub(crate) async fn recover(conn: &mut PgConnection) -> Result<(), Failure> {
     tracing::debug!("a cached statement's result type changed; clearing the statement cache");
-    conn.clear_cached_statements().await.map_err(translate)
+    Ok(conn.clear_cached_statements().await?)
 }
 
 async fn execute_once(
@@ -183,48 +183,44 @@ async fn query_once(
     Ok(decode::rows(&readers, &rows)?)
 }
 
-/// Runs a statement that returns no rows.
+/// Runs a statement that returns no rows. The error stays a [`Failure`] so the caller
+/// can tell a broken connection from a failed statement.
 pub(crate) async fn execute(
     conn: &mut PgConnection,
     sql: &Sql,
     mode: Mode,
-) -> DbResult<ExecResult> {
+) -> Result<ExecResult, Failure> {
     let values = bind::values(&sql.params)?;
     match execute_once(conn, sql, &values, mode).await {
         Err(f) if f.retryable(mode) => {
             recover(conn).await?;
-            execute_once(conn, sql, &values, mode)
-                .await
-                .map_err(Failure::into_db)
+            execute_once(conn, sql, &values, mode).await
         }
-        r => r.map_err(Failure::into_db),
+        r => r,
     }
 }
 
 /// Runs a statement and returns all its rows.
-pub(crate) async fn query_all(conn: &mut PgConnection, sql: &Sql, mode: Mode) -> DbResult<Rows> {
+pub(crate) async fn query_all(
+    conn: &mut PgConnection,
+    sql: &Sql,
+    mode: Mode,
+) -> Result<Rows, Failure> {
     let values = bind::values(&sql.params)?;
     match query_once(conn, sql, &values, mode).await {
         Err(f) if f.retryable(mode) => {
             recover(conn).await?;
-            query_once(conn, sql, &values, mode)
-                .await
-                .map_err(Failure::into_db)
+            query_once(conn, sql, &values, mode).await
         }
-        r => r.map_err(Failure::into_db),
+        r => r,
     }
 }
 
-/// Runs transaction control (`BEGIN`, `SAVEPOINT "sp1"`) through the simple protocol.
-pub(crate) async fn control(conn: &mut PgConnection, sql: String) -> DbResult<()> {
-    sqlx_core::raw_sql::raw_sql(AssertSqlSafe(sql))
+/// Runs transaction control (`BEGIN`, `SAVEPOINT "sp1"`) through the simple protocol:
+/// nothing to prepare, and nothing left in the statement cache.
+pub(crate) async fn control(conn: &mut PgConnection, sql: &str) -> Result<(), Failure> {
+    sqlx_core::raw_sql::raw_sql(AssertSqlSafe(sql.to_string()))
         .execute(&mut *conn)
-        .await
-        .map(|_| ())
-        .map_err(translate)
-}
-
-/// Quotes an identifier the PostgreSQL way (savepoint names).
-pub(crate) fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+        .await?;
+    Ok(())
 }

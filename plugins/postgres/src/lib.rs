@@ -16,7 +16,9 @@
 //!   ignored. Sessions are in UTC unless `timezone` says otherwise; `client_encoding`
 //!   must stay UTF-8.
 //! * Pool settings arrive as [`plugorm_plugin_api::PoolOptions`] (the host takes them out
-//!   of the URL and `plugins.toml`).
+//!   of the URL and `plugins.toml`); the plugin API's driver kit
+//!   ([`plugorm_plugin_api::kit`]) pools the connections and applies them, and runs
+//!   transactions, savepoints and streams over them.
 //!
 //! SQL follows GORM's postgres driver: `$n` placeholders (LIMIT and OFFSET bound too),
 //! double-quoted identifiers, `RETURNING`, `ON CONFLICT`, `FOR UPDATE | SHARE … [OF …]
@@ -36,12 +38,11 @@ mod codec;
 mod ddl;
 mod decode;
 mod dialect;
+mod driver;
 mod error;
 mod exec;
 mod introspect;
 mod options;
-mod pool;
-mod stream;
 mod types;
 
 pub use dialect::PostgresDialect;

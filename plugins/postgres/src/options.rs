@@ -1,4 +1,4 @@
-//! Connection URLs and pool settings.
+//! Connection URLs.
 //!
 //! `postgres://` and `postgresql://` URLs as libpq writes them. The query keys sqlx knows
 //! (TLS, host, port, user, password, dbname, application name, `options`, statement
@@ -8,11 +8,9 @@
 //! start-up packet, which would override those, so they are set on each new connection
 //! instead (`set_config`, the value bound); `client_encoding` must stay UTF-8.
 
-use std::time::Duration;
-
-use plugorm_plugin_api::{DbError, DbResult, PoolOptions};
+use plugorm_plugin_api::{DbError, DbResult};
 use sqlx_core::{connection::ConnectOptions, Url};
-use sqlx_postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx_postgres::PgConnectOptions;
 
 /// Query keys sqlx's PostgreSQL driver reads itself.
 const SQLX_KEYS: &[&str] = &[
@@ -153,60 +151,6 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
-/// sqlx pool settings for the plugin API's [`PoolOptions`]: every field is applied
-/// (`max_connections` at least 1, `min_connections` at most the maximum). The connect
-/// timeout bounds both opening a connection and waiting for a free one. `session`
-/// settings are applied to each new connection.
-pub(crate) fn pool_options(options: &PoolOptions, session: &[(String, String)]) -> PgPoolOptions {
-    let max = options.max_connections.max(1);
-    let session = std::sync::Arc::new(session.to_vec());
-    PgPoolOptions::new()
-        .after_connect(move |conn, _meta| {
-            let session = session.clone();
-            Box::pin(async move {
-                for (key, value) in session.iter() {
-                    sqlx_core::query::query::<sqlx_postgres::Postgres>(
-                        "SELECT set_config($1, $2, false)",
-                    )
-                    .bind(key.as_str())
-                    .bind(value.as_str())
-                    .execute(&mut *conn)
-                    .await?;
-                }
-                Ok(())
-            })
-        })
-        .max_connections(max)
-        .min_connections(options.min_connections.min(max))
-        .acquire_timeout(options.connect_timeout())
-        .idle_timeout(
-            options
-                .idle_timeout_ms
-                .into_option()
-                .map(Duration::from_millis),
-        )
-        .max_lifetime(
-            options
-                .max_lifetime_ms
-                .into_option()
-                .map(Duration::from_millis),
-        )
-        // Like pgx: a connection idle for more than a second is pinged before use (a
-        // server restart or a dropped socket is found before the statement, not by it);
-        // a recently used one is not, saving a round trip per statement.
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for > IDLE_PING_AFTER {
-                    sqlx_core::connection::Connection::ping(conn).await?;
-                }
-                Ok(true)
-            })
-        })
-}
-
-const IDLE_PING_AFTER: Duration = Duration::from_secs(1);
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,22 +204,5 @@ mod tests {
     #[test]
     fn passwords_are_redacted() {
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-    }
-
-    #[test]
-    fn every_pool_field_is_applied() {
-        let o = PoolOptions {
-            max_connections: 3,
-            min_connections: 9,
-            connect_timeout_ms: 1500,
-            idle_timeout_ms: None.into(),
-            max_lifetime_ms: Some(60_000).into(),
-        };
-        let p = pool_options(&o, &[]);
-        assert_eq!(p.get_max_connections(), 3);
-        assert_eq!(p.get_min_connections(), 3);
-        assert_eq!(p.get_acquire_timeout(), Duration::from_millis(1500));
-        assert_eq!(p.get_idle_timeout(), None);
-        assert_eq!(p.get_max_lifetime(), Some(Duration::from_secs(60)));
     }
 }
