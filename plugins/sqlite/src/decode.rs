@@ -11,7 +11,7 @@ use sqlx::{sqlite::SqliteRow, Column as _, Row as _, TypeInfo as _, ValueRef as 
 use crate::error::translate;
 use plugorm_plugin_api::{DbResult, Value};
 
-/// Rows per batch.
+/// Rows per batch of a whole result.
 const BATCH: usize = 1024;
 
 fn kind_of_decl(name: &str) -> Option<ColumnKind> {
@@ -32,17 +32,51 @@ fn kind_of_storage(name: &str) -> ColumnKind {
 /// Builds [`Rows`] one fetched row at a time, so a result is decoded as it streams in
 /// (each sqlx row is dropped right after its cells are copied, instead of all of them
 /// being held and then walked column by column).
-#[derive(Default)]
 pub(crate) struct RowsBuilder {
     names: Vec<plugorm_plugin_api::abi_stable::std_types::RString>,
     kinds: Vec<ColumnKind>,
     columns: Vec<ColumnBuilder>,
     batches: Vec<RowBatch>,
     in_batch: usize,
+    batch_rows: usize,
     started: bool,
 }
 
+impl Default for RowsBuilder {
+    fn default() -> RowsBuilder {
+        RowsBuilder::with_batch_rows(BATCH)
+    }
+}
+
 impl RowsBuilder {
+    /// A builder that closes a batch every `batch_rows` rows (at least one).
+    pub(crate) fn with_batch_rows(batch_rows: usize) -> RowsBuilder {
+        RowsBuilder {
+            names: Vec::new(),
+            kinds: Vec::new(),
+            columns: Vec::new(),
+            batches: Vec::new(),
+            in_batch: 0,
+            batch_rows: batch_rows.max(1),
+            started: false,
+        }
+    }
+
+    /// True until the first row is pushed.
+    pub(crate) fn is_empty(&self) -> bool {
+        !self.started
+    }
+
+    /// The column names (known once the first row is pushed).
+    pub(crate) fn names(&self) -> Vec<String> {
+        self.names.iter().map(|n| n.to_string()).collect()
+    }
+
+    /// The oldest full batch not taken yet (streaming takes each as soon as it closes).
+    pub(crate) fn take_sealed(&mut self) -> Option<RowBatch> {
+        (!self.batches.is_empty()).then(|| self.batches.remove(0))
+    }
+
     /// Appends one row; the first one fixes the column names and kinds.
     pub(crate) fn push(&mut self, row: &SqliteRow) -> DbResult<()> {
         if !self.started {
@@ -53,7 +87,7 @@ impl RowsBuilder {
             push_cell(b, row, i)?;
         }
         self.in_batch += 1;
-        if self.in_batch == BATCH {
+        if self.in_batch == self.batch_rows {
             self.seal();
         }
         Ok(())
@@ -98,15 +132,6 @@ impl RowsBuilder {
         }
         Rows::new(self.names, self.batches)
     }
-}
-
-/// Converts fetched rows into [`Rows`].
-pub(crate) fn rows_to_batches(rows: &[SqliteRow]) -> DbResult<Rows> {
-    let mut b = RowsBuilder::default();
-    for row in rows {
-        b.push(row)?;
-    }
-    Ok(b.finish())
 }
 
 fn push_cell(b: &mut ColumnBuilder, row: &SqliteRow, i: usize) -> DbResult<()> {

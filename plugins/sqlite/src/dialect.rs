@@ -3,8 +3,9 @@
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use plugorm_plugin_api::{
-    abi_stable::std_types::RVec,
+    abi_stable::std_types::{ROption, RVec},
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
+    kit::KitPool,
     migrate::{Ddl, ForeignKeySchema, TableInfo},
     render::{render, SqlRenderer, SqlWriter},
     runtime::in_runtime,
@@ -12,9 +13,9 @@ use plugorm_plugin_api::{
     statement::{Lock, Select, Statement, TableRef},
     BoxFuture, DbError, DbResult, Pool, Rows, Sql,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
-use crate::{ddl, introspect, pool::SqlitePool};
+use crate::{ddl, driver::SqliteDriver, introspect};
 
 /// The SQLite dialect.
 ///
@@ -151,15 +152,11 @@ impl Dialect for SqliteDialect {
     fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>> {
         let url = url.to_string();
         Box::pin(in_runtime(async move {
-            let (connect, pool_options, label) = connect_options(&url, options)?;
-            let pool = pool_options
-                .connect_with(connect)
-                .await
-                .map_err(|e| DbError::Connect {
-                    message: format!("{label}: {e}"),
-                })?;
+            let (driver, options) = driver_for(&url, options)?;
+            let label = driver.label.clone();
+            let pool = KitPool::open(driver, options).await?;
             tracing::info!(database = %label, "sqlite pool opened");
-            Ok(Arc::new(SqlitePool::new(pool)) as Arc<dyn Pool>)
+            Ok(pool)
         }))
     }
 }
@@ -167,12 +164,9 @@ impl Dialect for SqliteDialect {
 /// Rows queued between sqlx's SQLite thread and the reader.
 const ROW_BUFFER_SIZE: usize = 1024;
 
-/// Turns a URL into sqlx options. In-memory databases live in one connection that is
-/// never closed, so the pool is capped at one and nothing expires.
-fn connect_options(
-    url: &str,
-    options: PoolOptions,
-) -> DbResult<(SqliteConnectOptions, SqlitePoolOptions, String)> {
+/// Turns a URL into a driver and the pool options for the kit. An in-memory database
+/// lives in its one connection, so that connection is the whole pool and never expires.
+fn driver_for(url: &str, options: PoolOptions) -> DbResult<(SqliteDriver, PoolOptions)> {
     let bad = |reason: String| DbError::InvalidUrl {
         url: url.to_string(),
         reason,
@@ -194,37 +188,27 @@ fn connect_options(
         // Rows sqlx's SQLite thread may queue ahead of the reader (default 50): a larger
         // buffer lets a long result cross in fewer thread wake-ups.
         .row_buffer_size(ROW_BUFFER_SIZE);
-    let mut pool = SqlitePoolOptions::new()
-        .acquire_timeout(options.connect_timeout())
-        .test_before_acquire(false);
-    let label;
     if memory {
-        label = "in-memory database".to_string();
-        pool = pool
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None);
-        return Ok((connect, pool, label));
+        let options = PoolOptions {
+            max_connections: 1,
+            min_connections: 1,
+            idle_timeout_ms: ROption::RNone,
+            max_lifetime_ms: ROption::RNone,
+            ..options
+        };
+        let driver = SqliteDriver {
+            options: connect,
+            label: "in-memory database".into(),
+        };
+        return Ok((driver, options));
     }
-    label = connect.get_filename().display().to_string();
-    pool = pool
-        .max_connections(options.max_connections.max(1))
-        .min_connections(options.min_connections)
-        .idle_timeout(
-            options
-                .idle_timeout_ms
-                .into_option()
-                .map(Duration::from_millis),
-        )
-        .max_lifetime(
-            options
-                .max_lifetime_ms
-                .into_option()
-                .map(Duration::from_millis),
-        );
+    let label = connect.get_filename().display().to_string();
     let connect = connect
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal);
-    Ok((connect, pool, label))
+    let driver = SqliteDriver {
+        options: connect,
+        label,
+    };
+    Ok((driver, options))
 }

@@ -1,6 +1,7 @@
 //! # plugorm-sqlite
 //!
-//! The SQLite dialect plugin for plugorm, over sqlx. Serves `sqlite:` URLs:
+//! The SQLite dialect plugin for plugorm, over sqlx connections pooled by the
+//! plugin API's driver kit. Serves `sqlite:` URLs:
 //! `sqlite::memory:` (a private in-memory database on one connection), `sqlite://app.db`
 //! and `sqlite:app.db` (a file, created when missing, in WAL mode with foreign keys on).
 //!
@@ -16,11 +17,9 @@ mod bind;
 mod ddl;
 mod decode;
 mod dialect;
+mod driver;
 mod error;
 mod introspect;
-mod pool;
-mod spare;
-mod stream;
 
 pub use dialect::SqliteDialect;
 

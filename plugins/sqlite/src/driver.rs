@@ -1,0 +1,135 @@
+//! The SQLite driver for the plugin-API driver kit: opening a raw sqlx connection and
+//! running one statement on it. Pooling, transactions, cancellation and the stream's
+//! channel are the kit's (`KitPool`); what stays here is SQLite's own: binding, decoding
+//! as rows arrive, and error translation.
+
+use futures_util::TryStreamExt;
+use plugorm_plugin_api::{
+    kit::{BatchSink, Driver, DriverConnection, Threading},
+    DbError, DbResult, ExecResult, Rows, Sql,
+};
+use sqlx::{sqlite::SqliteConnectOptions, Connection as _, Sqlite};
+
+use crate::{bind::bind_all, decode::RowsBuilder, error::translate};
+
+/// Where the kit runs a connection's statements. sqlx-sqlite already gives each
+/// connection a thread of its own for the C calls, so the kit's worker only forwards
+/// messages: a task on the plugin runtime does that without a second thread per
+/// connection.
+const THREADING: Threading = Threading::Task;
+
+/// Opens SQLite connections with fixed options.
+pub(crate) struct SqliteDriver {
+    pub(crate) options: SqliteConnectOptions,
+    /// The database named in messages (its file, or "in-memory database").
+    pub(crate) label: String,
+}
+
+impl Driver for SqliteDriver {
+    type Connection = SqliteConn;
+
+    async fn connect(&self) -> DbResult<SqliteConn> {
+        let conn = sqlx::SqliteConnection::connect_with(&self.options)
+            .await
+            .map_err(|e| DbError::Connect {
+                message: format!("{}: {e}", self.label),
+            })?;
+        Ok(SqliteConn {
+            conn,
+            broken: false,
+        })
+    }
+
+    fn threading(&self) -> Threading {
+        THREADING
+    }
+
+    /// Backticks, as for every other identifier this dialect writes.
+    fn quote_savepoint(&self, name: &str) -> String {
+        format!("`{}`", name.replace('`', "``"))
+    }
+}
+
+/// One open SQLite connection.
+pub(crate) struct SqliteConn {
+    conn: sqlx::SqliteConnection,
+    /// Set when sqlx's connection thread is gone or its IO failed: every later statement
+    /// would fail too, so the kit closes the connection instead of pooling it.
+    broken: bool,
+}
+
+/// Translates a sqlx error, noting in `broken` whether the connection is unusable.
+fn failed(broken: &mut bool, e: sqlx::Error) -> DbError {
+    if matches!(e, sqlx::Error::WorkerCrashed | sqlx::Error::Io(_)) {
+        *broken = true;
+    }
+    translate(e)
+}
+
+/// The statement text for sqlx. It is audited by construction: the dialect's renderer
+/// binds every value as a parameter and writes identifiers quoted; raw SQL is the
+/// application's own text, with its values bound too.
+fn audited(sql: &Sql) -> sqlx::AssertSqlSafe<&str> {
+    sqlx::AssertSqlSafe(sql.text.as_str())
+}
+
+impl DriverConnection for SqliteConn {
+    async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)), &sql.params)?;
+        let r = q
+            .execute(&mut self.conn)
+            .await
+            .map_err(|e| failed(&mut self.broken, e))?;
+        Ok(ExecResult {
+            rows_affected: r.rows_affected(),
+            last_insert_id: Some(r.last_insert_rowid()).into(),
+        })
+    }
+
+    async fn query(&mut self, sql: &Sql) -> DbResult<Rows> {
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)), &sql.params)?;
+        let SqliteConn { conn, broken } = self;
+        let mut rows = q.fetch(conn);
+        let mut out = RowsBuilder::default();
+        while let Some(row) = rows.try_next().await.map_err(|e| failed(broken, e))? {
+            out.push(&row)?;
+        }
+        Ok(out.finish())
+    }
+
+    /// Decodes rows as sqlx yields them and hands each batch over as soon as it is full,
+    /// so at most a batch or two of a long result is ever held.
+    async fn stream(&mut self, sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)), &sql.params)?;
+        let SqliteConn { conn, broken } = self;
+        let mut rows = q.fetch(conn);
+        let mut out = RowsBuilder::with_batch_rows(sink.batch_rows());
+        while let Some(row) = rows.try_next().await.map_err(|e| failed(broken, e))? {
+            // SQLite names a result's columns only with its rows: the first row names them.
+            let first = out.is_empty();
+            out.push(&row)?;
+            if first && !sink.names(out.names()).await {
+                return Ok(());
+            }
+            if let Some(batch) = out.take_sealed() {
+                if !sink.send(batch).await {
+                    return Ok(()); // the reader is gone; dropping `rows` stops sqlx
+                }
+            }
+        }
+        sink.send_rows(out.finish()).await;
+        Ok(())
+    }
+
+    fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    /// Waits for sqlx's connection thread to finish, so the file is closed when the pool's
+    /// `close` returns.
+    async fn close(self) {
+        if let Err(e) = self.conn.close().await {
+            tracing::debug!(error = %e, "closing a sqlite connection failed");
+        }
+    }
+}
