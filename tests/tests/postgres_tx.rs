@@ -477,3 +477,33 @@ async fn a_held_connection_keeps_its_session_and_runs_transactions() {
     }
     assert_eq!(seen, 3);
 }
+
+#[tokio::test]
+async fn a_connection_the_server_ended_is_replaced() {
+    let Some(fresh) = postgres::fresh_with("").await else {
+        return;
+    };
+    // One connection: if the pool kept the dead one, every later statement would fail.
+    let db = reopen(&fresh, "", one_connection()).await;
+    let pid: i64 = db
+        .raw_scalar("SELECT pg_backend_pid()::bigint", ())
+        .await
+        .unwrap()
+        .unwrap();
+    let ended: bool = fresh
+        .db
+        .raw_scalar("SELECT pg_terminate_backend(?::int)", (pid,))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ended);
+    // The statement that finds the socket closed fails; the kit then drops that
+    // connection and the next statement gets a new one.
+    assert!(db.raw("SELECT 1", ()).await.is_err());
+    let now: i64 = db
+        .raw_scalar("SELECT pg_backend_pid()::bigint", ())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(now, pid);
+}

@@ -133,3 +133,20 @@ pub(crate) fn connect_error(target: &str, e: sqlx_core::Error) -> DbError {
         message: format!("{target}: {detail}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_and_protocol_failures_break_the_connection_and_statement_errors_do_not() {
+        let io = sqlx_core::Error::Io(std::io::ErrorKind::UnexpectedEof.into());
+        assert!(breaks_connection(&io));
+        assert!(breaks_connection(&sqlx_core::Error::Protocol("x".into())));
+        assert!(breaks_connection(&sqlx_core::Error::WorkerCrashed));
+        assert!(!breaks_connection(&sqlx_core::Error::RowNotFound));
+        assert!(!breaks_connection(&sqlx_core::Error::ColumnNotFound(
+            "c".into()
+        )));
+    }
+}
