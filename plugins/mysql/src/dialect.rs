@@ -13,7 +13,7 @@ use plugorm_plugin_api::{
     BoxFuture, DbResult, Pool, Rows, Sql, Value,
 };
 
-use crate::{ddl, introspect, lock, pool, write, LockSupport};
+use crate::{ddl, driver, introspect, lock, write, LockSupport};
 
 /// `LIMIT` for an offset without a limit: MySQL has no OFFSET alone, and its manual's
 /// form of "all the remaining rows" is the largest unsigned 64-bit number.
@@ -211,8 +211,6 @@ impl Dialect for MysqlDialect {
 
     fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>> {
         let url = url.to_string();
-        Box::pin(in_runtime(async move {
-            pool::open(&url, options).await.map(|p| p as Arc<dyn Pool>)
-        }))
+        Box::pin(in_runtime(async move { driver::open(&url, options).await }))
     }
 }

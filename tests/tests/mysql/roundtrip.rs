@@ -38,6 +38,23 @@ async fn ids_by_code(db: &Db) -> Vec<(String, i64)> {
         .collect()
 }
 
+/// A second pool on the test's database, of one connection: what one statement leaves
+/// on its connection, the next one meets.
+async fn one_connection(t: &plugorm_tests::mysql::TestDatabase) -> Db {
+    ok(
+        t.registry
+            .open_with(
+                &t.url,
+                PoolOptions {
+                    max_connections: 1,
+                    ..PoolOptions::default()
+                },
+            )
+            .await,
+        "one connection",
+    )
+}
+
 #[tokio::test]
 async fn exec_raw_and_typed_reads() {
     let db = mysql_db!();
@@ -441,6 +458,44 @@ async fn server_errors_are_typed_and_named() {
     }
 }
 
+/// One text is one statement: `SELECT 1; DROP TABLE t` is refused whole (the server
+/// prepares it, and a prepared statement cannot hold two), through exec, raw and streams,
+/// even for a first statement the server runs as text because it does not prepare it.
+#[tokio::test]
+async fn one_text_runs_one_statement() {
+    let t = mysql_db!(full);
+    let db = one_connection(&t).await;
+    ok(db.exec("CREATE TABLE kept (id int)", ()).await, "create");
+    ok(db.exec("INSERT INTO kept VALUES (1)", ()).await, "row");
+    let syntax = |what: &str, e: Error| match db_err(e) {
+        DbError::Database { code, message } => {
+            assert_eq!(code.as_deref(), Some("1064"), "{what}: {message}")
+        }
+        other => panic!("{what}: expected a syntax error, got {other:?}"),
+    };
+    for text in [
+        "SELECT 1; DROP TABLE kept",
+        "DELETE FROM kept;DROP TABLE kept;",
+        // MariaDB does not prepare PREPARE (error 1295): still one statement only.
+        "PREPARE p FROM 'SELECT 1'; DROP TABLE kept",
+    ] {
+        syntax(text, db.exec(text, ()).await.unwrap_err());
+        syntax(text, db.raw(text, ()).await.unwrap_err());
+        let streamed = db.query_stream_sql(Sql::new(text, []), 10).await;
+        syntax(text, streamed.err().expect(text).into());
+    }
+    let rows = ok(db.raw("SELECT id FROM kept", ()).await, "table kept");
+    assert_eq!(rows.iter().next().unwrap().get::<i64>("id").unwrap(), 1);
+
+    // A statement kind the server does not prepare still runs (as text), alone.
+    ok(
+        db.exec("PREPARE p FROM 'SELECT 7 AS v'", ()).await,
+        "PREPARE",
+    );
+    let rows = ok(db.raw("EXECUTE p", ()).await, "EXECUTE");
+    assert_eq!(rows.iter().next().unwrap().get::<i64>("v").unwrap(), 7);
+}
+
 #[tokio::test]
 async fn transactions_and_savepoints() {
     let db = mysql_db!(soft_delete);
@@ -624,18 +679,7 @@ async fn row_locks_lock() {
 #[tokio::test]
 async fn a_cancelled_query_leaves_the_pool_healthy() {
     let t = mysql_db!(full);
-    let db = ok(
-        t.registry
-            .open_with(
-                &t.url,
-                PoolOptions {
-                    max_connections: 1,
-                    ..PoolOptions::default()
-                },
-            )
-            .await,
-        "one connection",
-    );
+    let db = one_connection(&t).await;
     for round in 0..3 {
         let slow = tokio::time::timeout(Duration::from_millis(50), db.raw("SELECT SLEEP(2)", ()));
         assert!(
@@ -689,18 +733,7 @@ async fn rows_stream_in_batches() {
     }
 
     // A model stream, dropped half-way: its connection goes back to a pool of one.
-    let one = ok(
-        t.registry
-            .open_with(
-                &t.url,
-                PoolOptions {
-                    max_connections: 1,
-                    ..PoolOptions::default()
-                },
-            )
-            .await,
-        "one connection",
-    );
+    let one = one_connection(&t).await;
     let mut s = ok(
         one.model::<Num>().order("id").stream().await,
         "model stream",
