@@ -1,0 +1,116 @@
+//! What the driver kit guarantees on every database, through the host and the plugins as
+//! loaded: transactions cancelled at any point leave no connection inside a transaction
+//! and no half-applied change, and SQL text with a NUL byte is refused, never sent.
+
+use std::time::Duration;
+
+use plugorm::{plugin_api::DbError, Error};
+use plugorm_tests::matrix::Backend;
+
+/// Three hundred transactions, each cancelled (a timeout around `db.transaction`) at a
+/// different point: waiting for a connection, during BEGIN, between or inside the two
+/// INSERTs, or during COMMIT. Afterwards every committed transaction wrote both of its
+/// rows and every cancelled one none, and every connection of the pool starts a
+/// transaction cleanly.
+async fn cancelled_transactions_leave_every_connection_clean(backend: Backend) {
+    let Some(db) = backend.open_file("").await else {
+        return;
+    };
+    db.exec("CREATE TABLE ledger (v INTEGER NOT NULL)", ())
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..300i64 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let work = db.transaction(|tx| async move {
+                tx.exec("INSERT INTO ledger (v) VALUES (?)", (i,)).await?;
+                tx.exec("INSERT INTO ledger (v) VALUES (?)", (i,)).await?;
+                Ok(())
+            });
+            let limit = Duration::from_micros(150 * (i as u64 % 23));
+            matches!(tokio::time::timeout(limit, work).await, Ok(Ok(())))
+        }));
+    }
+    let mut committed = 0;
+    for t in tasks {
+        if t.await.unwrap() {
+            committed += 1;
+        }
+    }
+    // The storm really cut transactions short (a zero timeout always does) and let some
+    // through.
+    assert!(committed < 300, "no transaction was cancelled");
+    // Atomicity: every value appears twice (committed) or not at all (cancelled).
+    let rows = db
+        .raw("SELECT v, COUNT(*) AS n FROM ledger GROUP BY v", ())
+        .await
+        .unwrap();
+    for row in rows.iter() {
+        let (v, n): (i64, i64) = (row.get("v").unwrap(), row.get("n").unwrap());
+        assert_eq!(n, 2, "transaction {v} was half applied");
+    }
+    assert!(rows.len() >= committed, "{} < {committed}", rows.len());
+    // Every pooled connection is outside any transaction: hold as many transactions at
+    // once as the pool has connections, each on its own connection.
+    let max = db.pool().stats().max_connections.min(10) as usize;
+    let mut held = Vec::new();
+    for _ in 0..max {
+        let tx = tokio::time::timeout(Duration::from_secs(10), db.begin())
+            .await
+            .expect("a connection came free")
+            .expect("BEGIN on a clean connection");
+        let n: i64 = tx
+            .raw_scalar("SELECT COUNT(*) FROM ledger", ())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n as usize, rows.len() * 2);
+        held.push(tx);
+    }
+    for tx in held {
+        tx.rollback().await.unwrap();
+    }
+    db.exec("INSERT INTO ledger (v) VALUES (?)", (-1,))
+        .await
+        .unwrap();
+}
+
+/// A NUL byte would end the statement early in a C client library (SQLite used to spin
+/// on it): it is refused with a typed error naming where it is, the pool stays usable,
+/// and closing it returns.
+async fn nul_bytes_in_sql_text_are_refused(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    let wait = Duration::from_secs(5);
+    for text in ["SELECT 1\0", "SELECT\0 1", "SELECT 1 AS \"a\0b\""] {
+        let r = tokio::time::timeout(wait, db.raw(text, ()))
+            .await
+            .expect("refused at once");
+        assert!(
+            matches!(r, Err(Error::Db(DbError::InvalidSql(ref m))) if m.contains("NUL")),
+            "{text:?}: {r:?}"
+        );
+    }
+    let r = tokio::time::timeout(wait, db.exec("CREATE TABLE t\0x (v INTEGER)", ()))
+        .await
+        .expect("refused at once");
+    assert!(matches!(r, Err(Error::Db(DbError::InvalidSql(_)))), "{r:?}");
+    let tx = db.begin().await.unwrap();
+    let r = tx.raw("SELECT 1\0", ()).await;
+    assert!(matches!(r, Err(Error::Db(DbError::InvalidSql(_)))), "{r:?}");
+    let n: i64 = tx.raw_scalar("SELECT 1", ()).await.unwrap().unwrap();
+    assert_eq!(n, 1, "the transaction is still usable");
+    tx.commit().await.unwrap();
+    tokio::time::timeout(wait, db.close())
+        .await
+        .expect("close returned")
+        .unwrap();
+}
+
+plugorm_tests::matrix!(
+    #[runtime(flavor = "multi_thread", worker_threads = 2)]
+    cancelled_transactions_leave_every_connection_clean,
+    nul_bytes_in_sql_text_are_refused,
+);
