@@ -96,13 +96,60 @@ struct RawPlugin {
     enabled: Option<bool>,
     path: Option<String>,
     sha256: Option<toml::Spanned<String>>,
-    config: Option<toml::Spanned<toml::Table>>,
-    pool: Option<toml::Spanned<toml::Table>>,
+    config: Option<toml::Spanned<KeyedTable>>,
+    pool: Option<toml::Spanned<KeyedTable>>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset)
-        .map_or(1, |t| t.matches('\n').count() + 1)
+/// A table read with the span of each of its keys, in document order: the parser knows
+/// where every key is, so no key is searched for in the text afterwards (a search per key
+/// made a large `[plugin.config]` quadratic).
+#[derive(Default)]
+struct KeyedTable {
+    table: toml::Table,
+    /// Each key with the byte offset where it starts.
+    starts: Vec<(String, usize)>,
+}
+
+impl<'de> Deserialize<'de> for KeyedTable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyedTable;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyedTable, A::Error> {
+                let mut out = KeyedTable::default();
+                while let Some((key, value)) =
+                    map.next_entry::<toml::Spanned<String>, toml::Value>()?
+                {
+                    let start = key.span().start;
+                    let key = key.into_inner();
+                    out.starts.push((key.clone(), start));
+                    out.table.insert(key, value);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+/// 1-based line numbers of byte offsets, from one pass over the text: a binary search
+/// per lookup instead of counting newlines from the start each time.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
 }
 
 impl PluginsConfig {
@@ -123,8 +170,9 @@ impl PluginsConfig {
             line,
             message,
         };
+        let lines = Lines::new(text);
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start));
+            let line = e.span().map(|s| lines.of(s.start));
             err(line, e.message().to_string())
         })?;
         let base = path
@@ -142,9 +190,9 @@ impl PluginsConfig {
         };
         let mut plugins: Vec<PluginEntry> = Vec::new();
         for spanned in raw.plugin {
-            let header_line = line_of(text, spanned.span().start);
+            let header_line = lines.of(spanned.span().start);
             let p = spanned.into_inner();
-            let name_line = line_of(text, p.name.span().start);
+            let name_line = lines.of(p.name.span().start);
             let name = p.name.into_inner();
             if name.is_empty()
                 || !name
@@ -170,7 +218,7 @@ impl PluginsConfig {
             let version = match p.version {
                 None => semver::VersionReq::STAR,
                 Some(v) => {
-                    let line = line_of(text, v.span().start);
+                    let line = lines.of(v.span().start);
                     semver::VersionReq::parse(v.get_ref()).map_err(|e| {
                         err(
                             Some(line),
@@ -185,7 +233,7 @@ impl PluginsConfig {
             let sha256 = match p.sha256 {
                 None => None,
                 Some(s) => {
-                    let line = line_of(text, s.span().start);
+                    let line = lines.of(s.span().start);
                     let hex = s.into_inner().to_ascii_lowercase();
                     if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
                         return Err(err(
@@ -200,16 +248,16 @@ impl PluginsConfig {
                 None => ("{}".to_string(), Vec::new()),
                 Some(table) => {
                     let start = table.span().start;
-                    let table = table.into_inner();
+                    let KeyedTable { table, starts } = table.into_inner();
                     let json = serde_json::to_string(&table).map_err(|e| {
                         err(
-                            Some(line_of(text, start)),
+                            Some(lines.of(start)),
                             format!("[plugin.config] of `{name}`: {e}"),
                         )
                     })?;
-                    let keys = table
-                        .keys()
-                        .map(|k| (k.clone(), key_line(text, start, k)))
+                    let keys = starts
+                        .into_iter()
+                        .map(|(k, at)| (k, lines.of(at)))
                         .collect();
                     (json, keys)
                 }
@@ -217,10 +265,13 @@ impl PluginsConfig {
             let pool = match p.pool {
                 None => PoolSettings::default(),
                 Some(table) => {
-                    let start = table.span().start;
+                    let KeyedTable { table, starts } = table.into_inner();
                     let mut pool = PoolSettings::default();
-                    for (key, value) in table.into_inner() {
-                        let line = Some(key_line(text, start, &key));
+                    for (key, at) in starts {
+                        let line = Some(lines.of(at));
+                        let Some(value) = table.get(&key).cloned() else {
+                            continue;
+                        };
                         let text_value = match value {
                             toml::Value::String(s) => s,
                             toml::Value::Integer(i) => i.to_string(),
@@ -258,20 +309,6 @@ impl PluginsConfig {
             plugins,
         })
     }
-}
-
-/// The line of `key = …` at or after `start` (the `[plugin.config]` table).
-fn key_line(text: &str, start: usize, key: &str) -> usize {
-    let from = line_of(text, start);
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find(|(_, l)| {
-            let l = l.trim_start();
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(from, |(i, _)| i + 1)
 }
 
 impl PluginEntry {

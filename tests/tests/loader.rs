@@ -371,3 +371,31 @@ fn relative_search_paths_resolve_against_the_config_folder() {
         vec![PathBuf::from("/etc/app/lib"), PathBuf::from("/abs")]
     );
 }
+
+/// A `[plugin.config]` of `keys` keys `k0 = 0` …, after a `[[plugin]]` header.
+fn large_config(keys: usize) -> String {
+    let mut text = String::from("[[plugin]]\nname = \"fixture\"\n[plugin.config]\n");
+    for i in 0..keys {
+        text.push_str(&format!("k{i} = {i}\n"));
+    }
+    text
+}
+
+#[test]
+fn large_plugin_config_parses_with_key_lines() {
+    let text = large_config(20_000);
+    let cfg = PluginsConfig::parse(&text, std::path::Path::new("plugins.toml")).unwrap();
+    let entry = &cfg.plugins[0];
+    assert_eq!(entry.config_key_lines.len(), 20_000);
+    assert_eq!(entry.config_line("k0"), Some(4));
+    assert_eq!(entry.config_line("k19999"), Some(20_003));
+    assert!(entry.config_json.contains("\"k19999\":19999"));
+}
+
+#[test]
+fn ten_megabyte_plugin_config_parses() {
+    let text = large_config(620_000);
+    assert!(text.len() > 10_000_000, "{}", text.len());
+    let cfg = PluginsConfig::parse(&text, std::path::Path::new("plugins.toml")).unwrap();
+    assert_eq!(cfg.plugins[0].config_line("k619999"), Some(620_003));
+}
