@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! search_paths = ["target/release", "/usr/lib/plugorm"]
+//! # allow_writable_plugins = true   # opt out of the file-permission check (not advised)
 //!
 //! [[plugin]]
 //! name = "sqlite"
@@ -77,6 +78,18 @@ pub struct PluginsConfig {
     /// Absolute search paths.
     pub search_paths: Vec<PathBuf>,
     pub plugins: Vec<PluginEntry>,
+    /// `allow_writable_plugins = true`: load plugin libraries even when the file or its
+    /// folder is writable by group or others, or owned by another user than root or the
+    /// current one. Off by default: such a library could be swapped by someone else.
+    ///
+    /// ```
+    /// let cfg = plugorm::config::PluginsConfig::parse(
+    ///     "allow_writable_plugins = true\n",
+    ///     std::path::Path::new("plugins.toml"),
+    /// ).unwrap();
+    /// assert!(cfg.allow_writable_plugins);
+    /// ```
+    pub allow_writable_plugins: bool,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +99,8 @@ struct RawConfig {
     search_paths: Vec<String>,
     #[serde(default)]
     plugin: Vec<toml::Spanned<RawPlugin>>,
+    #[serde(default)]
+    allow_writable_plugins: bool,
 }
 
 #[derive(Deserialize)]
@@ -307,6 +322,7 @@ impl PluginsConfig {
             path: path.to_path_buf(),
             search_paths: raw.search_paths.iter().map(|p| resolve(p)).collect(),
             plugins,
+            allow_writable_plugins: raw.allow_writable_plugins,
         })
     }
 }

@@ -372,6 +372,169 @@ fn relative_search_paths_resolve_against_the_config_folder() {
     );
 }
 
+/// Parses `text` as the `plugins.toml` of `dir` and loads it.
+fn load_in(dir: &std::path::Path, text: &str) -> Result<Registry, Error> {
+    let cfg = PluginsConfig::parse(text, &dir.join("plugins.toml")).unwrap();
+    Registry::load(&cfg)
+}
+
+fn load_in_err(dir: &std::path::Path, text: &str) -> LoadError {
+    match load_in(dir, text) {
+        Err(Error::Load(e)) => e,
+        Err(other) => panic!("expected a load error, got: {other}"),
+        Ok(_) => panic!("expected a load error, the configuration loaded"),
+    }
+}
+
+/// The `[[plugin]]` entry of the fixture plugin (never linked statically, so its file is
+/// opened in both builds) at `path`, after the top-level `top` lines.
+fn fixture_at(top: &str, path: &std::path::Path, pin: Option<&str>) -> String {
+    let pin = pin
+        .map(|p| format!("sha256 = \"{p}\"\n"))
+        .unwrap_or_default();
+    format!(
+        "{top}[[plugin]]\nname = \"fixture\"\npath = {:?}\n{pin}",
+        path.display().to_string()
+    )
+}
+
+/// A copy of the fixture plugin's library in `dir`, with permission bits `mode`.
+fn fixture_copy(dir: &std::path::Path, mode: u32) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(plorm_file("fixture"));
+    std::fs::copy(fixture("fixture"), &path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn world_writable_library_is_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture_copy(dir.path(), 0o666);
+    let e = load_in_err(dir.path(), &fixture_at("", &path, None));
+    let LoadError::UnsafePermissions {
+        plugin,
+        path: p,
+        mode,
+        ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!((plugin.as_str(), p, *mode), ("fixture", &path, 0o666));
+    let msg = e.to_string();
+    assert!(
+        msg.contains(&path.display().to_string())
+            && msg.contains("0666")
+            && msg.contains("allow_writable_plugins"),
+        "{msg}"
+    );
+    let allowed = fixture_at("allow_writable_plugins = true\n", &path, None);
+    let r = load_in(dir.path(), &allowed).unwrap();
+    assert!(r.get("fixture").is_some());
+    // Owner-only write is fine.
+    set_mode(&path, 0o755);
+    assert!(load_in(dir.path(), &fixture_at("", &path, None)).is_ok());
+}
+
+#[test]
+fn library_in_a_world_writable_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = dir.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    let path = fixture_copy(&open, 0o755);
+    set_mode(&open, 0o777);
+    let e = load_in_err(dir.path(), &fixture_at("", &path, None));
+    let LoadError::UnsafePermissions { path: p, mode, .. } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!((p, *mode), (&open, 0o777), "{e}");
+    // A sticky folder (as /tmp): others can't rename or delete what they don't own.
+    set_mode(&open, 0o1777);
+    assert!(load_in(dir.path(), &fixture_at("", &path, None)).is_ok());
+}
+
+#[test]
+fn pinned_copy_loads_and_a_mismatching_pin_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture_copy(dir.path(), 0o755);
+    let wrong = "0".repeat(64);
+    let e = load_in_err(dir.path(), &fixture_at("", &path, Some(&wrong)));
+    let LoadError::HashMismatch {
+        path: p,
+        expected,
+        actual,
+        ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!((p, expected), (&path, &wrong));
+    let right = actual.clone();
+    assert!(load_in(dir.path(), &fixture_at("", &path, Some(&right))).is_ok());
+    // Loaded once, the same file is checked against a pin all the same.
+    let e = load_in_err(dir.path(), &fixture_at("", &path, Some(&wrong)));
+    assert!(matches!(e, LoadError::HashMismatch { .. }), "{e}");
+    // A new file at the path is a new library: read and checked again.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::copy(fixture("fixture_not_a_plugin"), &path).unwrap();
+    let e = load_in_err(dir.path(), &fixture_at("", &path, Some(&right)));
+    let LoadError::HashMismatch { actual, .. } = &e else {
+        panic!("{e}")
+    };
+    assert_ne!(actual, &right);
+}
+
+#[test]
+fn truncated_library_is_refused_before_it_is_mapped() {
+    let bytes = std::fs::read(fixture("fixture")).unwrap();
+    let len = bytes.len();
+    let dir = tempfile::tempdir().unwrap();
+    for cut in [0, 10, 64, 1000, len / 3, len / 2, len - 100, len - 1] {
+        let folder = dir.path().join(format!("cut{cut}"));
+        std::fs::create_dir(&folder).unwrap();
+        let path = folder.join(plorm_file("fixture"));
+        std::fs::write(&path, &bytes[..cut]).unwrap();
+        let e = load_in_err(dir.path(), &fixture_at("", &path, None));
+        let LoadError::NotAPlugin { path: p, cause, .. } = &e else {
+            panic!("cut at {cut}: {e}")
+        };
+        assert_eq!(p, &path);
+        assert!(
+            cause.contains("truncated") || cause.contains("no ELF magic"),
+            "cut at {cut}: {cause}"
+        );
+    }
+}
+
+#[test]
+fn directory_where_the_library_should_be_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(plorm_file("fixture"));
+    std::fs::create_dir(&path).unwrap();
+    let e = load_in_err(dir.path(), &fixture_at("", &path, None));
+    let LoadError::NotAPlugin { path: p, cause, .. } = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(p, &path);
+    assert!(cause.contains("is a directory, not a library file"), "{e}");
+    // Found through the search paths too.
+    let text = format!(
+        "search_paths = [{:?}]\n[[plugin]]\nname = \"fixture\"\n",
+        dir.path().display().to_string()
+    );
+    let e = load_in_err(dir.path(), &text);
+    assert!(
+        e.to_string().contains("is a directory, not a library file"),
+        "{e}"
+    );
+}
+
 /// A `[plugin.config]` of `keys` keys `k0 = 0` …, after a `[[plugin]]` header.
 fn large_config(keys: usize) -> String {
     let mut text = String::from("[[plugin]]\nname = \"fixture\"\n[plugin.config]\n");

@@ -2,29 +2,39 @@
 //!
 //! `lib_header_from_path` + `init_root_module` (one root module per library; never
 //! `load_from_file`, which caches one module per type). Libraries are never unloaded.
+//! The file is read once and checked ([`super::file`]); what is loaded is a private copy
+//! of exactly those bytes.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
 
+use super::{
+    candidates,
+    file::{check_pin, check_structure, sha256_hex, Identity, OpenLibrary, PrivateCopy},
+    library_file_name, LoadError,
+};
+use crate::config::PluginEntry;
 use abi_stable::library::{lib_header_from_path, LibraryError};
 use plugorm_plugin_api::{
     ffi::{import::ImportedDialect, log::host_services, FfiPluginInstance, PluginModuleRef},
     Manifest, PluginInstance, PLUGIN_API_VERSION,
 };
-use sha2::{Digest, Sha256};
-use std::sync::Arc;
-
-use super::{candidates, library_file_name, LoadError};
-use crate::config::PluginEntry;
 
 /// Finds, verifies, opens and instantiates the library of one configured plugin.
 pub(crate) fn load_library(
     entry: &PluginEntry,
     search_paths: &[PathBuf],
+    allow_writable: bool,
 ) -> Result<(Manifest, PathBuf, PluginInstance), LoadError> {
     let tried = candidates(entry, search_paths);
+    // The first candidate that exists at all: a folder or a broken file where the library
+    // should be is reported as what it is, not skipped as "not found".
     let path = tried
         .iter()
-        .find(|p| p.is_file())
+        .find(|p| p.exists())
         .cloned()
         .ok_or_else(|| LoadError::NotFound {
             plugin: entry.name.clone(),
@@ -34,22 +44,7 @@ pub(crate) fn load_library(
             ),
             tried: tried.clone(),
         })?;
-    if let Some(expected) = &entry.sha256 {
-        let actual = sha256_of(&path).map_err(|e| LoadError::NotAPlugin {
-            plugin: entry.name.clone(),
-            path: path.clone(),
-            cause: format!("cannot read it: {e}"),
-        })?;
-        if &actual != expected {
-            return Err(LoadError::HashMismatch {
-                plugin: entry.name.clone(),
-                path,
-                expected: expected.clone(),
-                actual,
-            });
-        }
-    }
-    let module = open_module(&entry.name, &path)?;
+    let module = load_module(entry, &path, allow_writable)?;
     let origin = path.display().to_string();
     let manifest = super::contain(&entry.name, &origin, "manifest", || {
         into_result((module.manifest())())
@@ -66,33 +61,91 @@ pub(crate) fn load_library(
     Ok((manifest, path, instance))
 }
 
+/// A library loaded before: its root module, and the SHA-256 of the bytes it was loaded
+/// from once a pin asked for it (hashing is skipped when nothing is pinned: unoptimized,
+/// it costs most of a second for a debug build of a plugin).
+struct Loaded {
+    module: PluginModuleRef,
+    sha256: Option<String>,
+}
+
+/// The libraries loaded so far, by the identity of the file they were read from: loading
+/// the same unchanged file again reuses its module, as `dlopen` of one path would, instead
+/// of mapping one more private copy (each copy is a new file to the dynamic loader, and
+/// libraries are never unloaded).
+static LOADED: Mutex<BTreeMap<Identity, Loaded>> = Mutex::new(BTreeMap::new());
+
+/// Opens the file once, checks it, and loads a private copy of exactly the bytes checked;
+/// errors name the configured `path`.
+fn load_module(
+    entry: &PluginEntry,
+    path: &Path,
+    allow_writable: bool,
+) -> Result<PluginModuleRef, LoadError> {
+    let plugin = entry.name.as_str();
+    let mut file = OpenLibrary::open(plugin, path, allow_writable)?;
+    // Held across the load so two threads loading the same file map it once.
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = loaded.get_mut(&file.identity) {
+        if let Some(pin) = &entry.sha256 {
+            // Same identity, same bytes as those loaded: hashing them now checks the
+            // module that is running.
+            let actual = match &known.sha256 {
+                Some(h) => h.clone(),
+                None => sha256_hex(&file.read(plugin, path)?),
+            };
+            check_pin(plugin, path, pin, &actual)?;
+            known.sha256 = Some(actual);
+        }
+        return Ok(known.module);
+    }
+    let bytes = file.read(plugin, path)?;
+    let sha256 = match &entry.sha256 {
+        Some(pin) => {
+            let actual = sha256_hex(&bytes);
+            check_pin(plugin, path, pin, &actual)?;
+            Some(actual)
+        }
+        None => None,
+    };
+    check_structure(plugin, path, &bytes)?;
+    let copy = PrivateCopy::write(path, &bytes).map_err(|e| LoadError::NotAPlugin {
+        plugin: plugin.to_string(),
+        path: path.to_path_buf(),
+        cause: format!("cannot write its private copy for loading: {e}"),
+    })?;
+    let module = open_module(plugin, path, &copy.path)?;
+    // The copy is removed here, on drop: the library stays mapped (never unloaded).
+    drop(copy);
+    loaded.insert(file.identity, Loaded { module, sha256 });
+    Ok(module)
+}
+
 fn into_result<T>(
     r: abi_stable::std_types::RResult<T, plugorm_plugin_api::FfiError>,
 ) -> Result<T, plugorm_plugin_api::DbError> {
     r.into_result().map_err(Into::into)
 }
 
-fn sha256_of(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
-    Ok(Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
-
-/// Opens the library and checks its plugin-API version and type layout.
-fn open_module(plugin: &str, path: &Path) -> Result<PluginModuleRef, LoadError> {
+/// Opens the library at `copy` and checks its plugin-API version and type layout;
+/// errors name `path`, the file the user configured.
+fn open_module(plugin: &str, path: &Path, copy: &Path) -> Result<PluginModuleRef, LoadError> {
     let not_a_plugin = |cause: String| LoadError::NotAPlugin {
         plugin: plugin.to_string(),
         path: path.to_path_buf(),
         cause,
     };
-    let header = lib_header_from_path(path).map_err(|e| match e {
-        LibraryError::OpenError { err, .. } => not_a_plugin(format!("cannot be opened ({err})")),
+    // The dynamic loader's messages name the copy; the user knows the configured file.
+    let (copy_name, path_name) = (copy.display().to_string(), path.display().to_string());
+    let named = |text: String| text.replace(&copy_name, &path_name);
+    let header = lib_header_from_path(copy).map_err(|e| match e {
+        LibraryError::OpenError { err, .. } => {
+            not_a_plugin(format!("cannot be opened ({})", named(err.to_string())))
+        }
         LibraryError::GetSymbolError { .. } => not_a_plugin(
             "it exports no plugorm root module (built without `export_plugin!`?)".into(),
         ),
-        other => not_a_plugin(first_line(&other.to_string())),
+        other => not_a_plugin(named(first_line(&other.to_string()))),
     })?;
     let plugin_api = header.version_strings().version.to_string();
     header.init_root_module::<PluginModuleRef>().map_err(|e| {
@@ -122,7 +175,7 @@ fn open_module(plugin: &str, path: &Path) -> Result<PluginModuleRef, LoadError> 
                     last_error_block(&report.to_string())
                 },
             },
-            other => not_a_plugin(first_line(&other.to_string())),
+            other => not_a_plugin(named(first_line(&other.to_string()))),
         }
     })
 }

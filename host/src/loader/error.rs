@@ -77,6 +77,36 @@ pub enum LoadError {
         expected: String,
         actual: String,
     },
+    /// The library, or a folder above it, could be replaced by someone else: it is
+    /// writable by group or others (a folder without the sticky bit), or owned by a user
+    /// other than root or the one running the host. Refused as ssh refuses such a key,
+    /// unless `plugins.toml` sets `allow_writable_plugins = true`.
+    ///
+    /// ```
+    /// use plugorm::loader::LoadError;
+    /// let e = LoadError::UnsafePermissions {
+    ///     plugin: "sqlite".into(),
+    ///     path: "/opt/plugins/libplugorm_sqlite.so".into(),
+    ///     mode: 0o666,
+    ///     problem: "it is writable by group or others".into(),
+    /// };
+    /// assert!(e.to_string().contains("mode 0666"));
+    /// ```
+    #[error(
+        "plugin `{plugin}`: refusing to load from {} (mode {mode:04o}): {problem}, so another \
+         user could replace the library; fix it (`chmod go-w`, `chown`) or set \
+         `allow_writable_plugins = true` in plugins.toml",
+        .path.display()
+    )]
+    UnsafePermissions {
+        plugin: String,
+        /// The library file or the folder that is not safe.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The plugin panicked while starting; the panic was contained.
     #[error("plugin `{plugin}` ({origin}) panicked in {during}: {message}")]
     Panicked {

@@ -2,7 +2,9 @@
 //! `plugins.toml`.
 
 mod dynamic;
+mod elf;
 mod error;
+mod file;
 
 pub use error::LoadError;
 
@@ -46,7 +48,8 @@ pub fn load(config: &PluginsConfig) -> Result<Registry, LoadError> {
         if registry.get(&entry.name).is_some() {
             continue; // served by the statically linked copy
         }
-        let (manifest, path, instance) = dynamic::load_library(entry, &config.search_paths)?;
+        let (manifest, path, instance) =
+            dynamic::load_library(entry, &config.search_paths, config.allow_writable_plugins)?;
         let origin = Origin::File(path.clone());
         if manifest.name.as_str() != entry.name {
             return Err(LoadError::NameMismatch {
