@@ -30,8 +30,13 @@ use sqlx_core::{
 use sqlx_mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlConnection};
 
 use crate::{
-    bind::bind_all, decode::rows_to_batches, error::translate, lock::LockSupport, server::Server,
-    table_options::TableOptions, url,
+    bind::bind_all,
+    decode::rows_to_batches,
+    error::{ends_connection, translate},
+    lock::LockSupport,
+    server::Server,
+    table_options::TableOptions,
+    url,
 };
 
 /// The server error for a statement kind the prepared-statement protocol does not take
@@ -162,17 +167,15 @@ impl Driver for MysqlDriver {
 struct MysqlConnection {
     conn: MySqlConnection,
     settings: Arc<Settings>,
-    /// Set after an IO, TLS or protocol error: the connection's state is unknown.
+    /// Set after an error that ended the session or left the protocol's state unknown
+    /// (see [`ends_connection`]): the kit then closes the connection.
     broken: bool,
 }
 
 impl MysqlConnection {
     /// Translates a sqlx error, noting whether it left the connection unusable.
     fn failed(&mut self, e: sqlx_core::Error) -> DbError {
-        use sqlx_core::Error as E;
-        if matches!(e, E::Io(_) | E::Tls(_) | E::Protocol(_) | E::WorkerCrashed) {
-            self.broken = true;
-        }
+        self.broken |= ends_connection(&e);
         translate(e)
     }
 

@@ -105,6 +105,20 @@ pub(crate) fn translate(e: sqlx_core::Error) -> DbError {
     }
 }
 
+/// True when `e` leaves the connection unusable: an IO, TLS or protocol failure (the
+/// socket is gone or mid-packet), or a server error sent as the server ends the session
+/// (1927 connection killed, 1053 shutdown, 4031 MySQL's inactivity timeout).
+pub(crate) fn ends_connection(e: &sqlx_core::Error) -> bool {
+    use sqlx_core::Error as E;
+    match e {
+        E::Io(_) | E::Tls(_) | E::Protocol(_) | E::WorkerCrashed => true,
+        E::Database(db) => db
+            .try_downcast_ref::<MySqlDatabaseError>()
+            .is_some_and(|my| matches!(my.number(), 1053 | 1927 | 4031)),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -697,6 +697,47 @@ async fn a_cancelled_query_leaves_the_pool_healthy() {
     assert_eq!(db.pool_stats().max_connections, 1);
 }
 
+/// A connection the server killed fails its next statement, and is then left out of the
+/// pool: the statement after that runs on a new connection.
+#[tokio::test]
+async fn a_killed_connection_is_replaced() {
+    let t = mysql_db!(full);
+    let db = one_connection(&t).await;
+    let id = |rows: plugorm::Rows| rows.iter().next().unwrap().get::<i64>("id").unwrap();
+    let first = id(ok(db.raw("SELECT CONNECTION_ID() AS id", ()).await, "id"));
+    ok(
+        t.db.exec(&format!("KILL CONNECTION {first}"), ()).await,
+        "kill",
+    );
+    // The server closed the socket: an IO error, which marks the connection broken.
+    match db_err(db.raw("SELECT 1", ()).await.unwrap_err()) {
+        DbError::Connect { .. } => {}
+        other => panic!("expected a connection error, got {other:?}"),
+    }
+    let second = id(ok(
+        db.raw("SELECT CONNECTION_ID() AS id", ()).await,
+        "after kill",
+    ));
+    assert_ne!(first, second);
+
+    // Killed mid-statement: the statement fails, the connection is replaced too.
+    let slow = {
+        let db = db.clone();
+        tokio::spawn(async move { db.raw("SELECT SLEEP(5)", ()).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ok(
+        t.db.exec(&format!("KILL CONNECTION {second}"), ()).await,
+        "kill mid-statement",
+    );
+    assert!(slow.await.unwrap().is_err(), "a killed statement succeeded");
+    let third = id(ok(
+        db.raw("SELECT CONNECTION_ID() AS id", ()).await,
+        "after the second kill",
+    ));
+    assert_ne!(second, third);
+}
+
 #[tokio::test]
 async fn rows_stream_in_batches() {
     let t = mysql_db!(full);
