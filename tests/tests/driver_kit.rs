@@ -114,3 +114,31 @@ plugorm_tests::matrix!(
     cancelled_transactions_leave_every_connection_clean,
     nul_bytes_in_sql_text_are_refused,
 );
+
+/// A server that ends an idle session (a restart, `wait_timeout`, an administrator)
+/// costs the application nothing: a connection idle for over a second is checked before
+/// it serves, and replaced when dead.
+async fn a_session_the_server_ended_while_idle_is_replaced_unseen(backend: Backend) {
+    let (who, kill) = match backend {
+        Backend::Sqlite => return, // no server
+        Backend::Postgres => ("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)"),
+        Backend::Mysql => ("SELECT CONNECTION_ID()", "KILL CONNECTION ?"),
+    };
+    let Some(db) = backend.open("[plugin.pool]\nmax_connections = 1\n").await else {
+        return;
+    };
+    let Some(admin) = backend.open("").await else {
+        return;
+    };
+    let id: i64 = db.raw_scalar(who, ()).await.unwrap().unwrap();
+    admin.exec(kill, (id,)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    let again: i64 = db
+        .raw_scalar(who, ())
+        .await
+        .expect("the dead session was replaced before the statement")
+        .unwrap();
+    assert_ne!(again, id, "a new session serves");
+}
+
+plugorm_tests::matrix!(a_session_the_server_ended_while_idle_is_replaced_unseen);

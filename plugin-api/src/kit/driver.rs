@@ -60,6 +60,14 @@ pub trait Driver: Send + Sync + 'static {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 
+    /// How long a connection may sit idle in the pool before the kit pings it on its way
+    /// out (default: never). A server closes idle sessions (restarts, idle timeouts,
+    /// `pg_terminate_backend`); a connection idle this long is checked first so the
+    /// caller's statement is not the one that finds it dead. A busy pool never pays for it.
+    fn check_after_idle(&self) -> Option<std::time::Duration> {
+        None
+    }
+
     /// The statement that starts a transaction (default `BEGIN`).
     fn begin_sql(&self) -> &'static str {
         "BEGIN"

@@ -32,6 +32,8 @@ pub(crate) struct Limits {
     pub(crate) acquire_timeout: Duration,
     pub(crate) idle_timeout: Option<Duration>,
     pub(crate) max_lifetime: Option<Duration>,
+    /// Ping a connection idle at least this long before lending it.
+    pub(crate) check_after_idle: Option<Duration>,
 }
 
 impl Limits {
@@ -43,6 +45,7 @@ impl Limits {
             acquire_timeout: o.connect_timeout(),
             idle_timeout: o.idle_timeout_ms.into_option().map(Duration::from_millis),
             max_lifetime: o.max_lifetime_ms.into_option().map(Duration::from_millis),
+            check_after_idle: None,
         }
     }
 
@@ -70,7 +73,8 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new<D: Driver>(driver: Arc<D>, limits: Limits) -> Arc<Shared> {
+    pub(crate) fn new<D: Driver>(driver: Arc<D>, mut limits: Limits) -> Arc<Shared> {
+        limits.check_after_idle = driver.check_after_idle();
         Arc::new(Shared {
             limits,
             idle: Mutex::new(VecDeque::new()),
@@ -162,21 +166,52 @@ impl Shared {
                     Ok(Err(_)) => return Err(Self::closed_error()),
                     Err(_) => {
                         return Err(DbError::Timeout(format!(
-                            "no connection became free within {:?} (all {} in use)",
+                            "no connection became free within {:?} (all {} in use); raise \
+                             `max_connections` or `connect_timeout`, or hold connections \
+                             for less time",
                             self.limits.acquire_timeout, self.limits.max
                         )))
                     }
                 }
             }
         };
-        let handle = match self.take_idle() {
-            Some(h) => h,
-            None => self.open_connection().await?,
+        let handle = loop {
+            match self.take_idle() {
+                Some(h) if self.answers(&h).await => break h,
+                // Dropping a dead connection's last handle ends its worker.
+                Some(_) => continue,
+                None => break self.open_connection().await?,
+            }
         };
         Ok(Lease {
             handle: Some(handle),
             permit: Some(permit),
         })
+    }
+
+    /// False when a connection idle longer than the driver's `check_after_idle` does not
+    /// answer a ping.
+    async fn answers(&self, h: &WorkerHandle) -> bool {
+        let Some(limit) = self.limits.check_after_idle else {
+            return true;
+        };
+        if h.idle_since.elapsed() < limit {
+            return true;
+        }
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let ping = Msg::Run {
+            tx: None,
+            op: worker::Op::Ping(reply),
+            release: None,
+        };
+        if h.send(ping).is_err() {
+            return false;
+        }
+        let alive = matches!(answer.await, Ok(Ok(())));
+        if !alive {
+            tracing::debug!("an idle connection did not answer its ping; opening another");
+        }
+        alive
     }
 
     /// Opens one more connection, within the connect timeout.
@@ -185,7 +220,7 @@ impl Shared {
         match tokio::time::timeout(self.limits.acquire_timeout, open).await {
             Ok(r) => r,
             Err(_) => Err(DbError::Timeout(format!(
-                "connecting took longer than {:?}",
+                "connecting took longer than {:?} (`connect_timeout`)",
                 self.limits.acquire_timeout
             ))),
         }

@@ -24,17 +24,22 @@ struct Log {
     threads: Mutex<Vec<String>>,
     /// Statements that reached a connection, in order.
     seen: Mutex<Vec<String>>,
+    /// Bumped to make the "server" end every connection opened before.
+    epoch: AtomicU32,
 }
 
 struct Fake {
     log: Arc<Log>,
     threading: Threading,
+    check_after_idle: Option<Duration>,
 }
 
 struct FakeConn {
     log: Arc<Log>,
     in_tx: bool,
     blocking: bool,
+    epoch: u32,
+    broken: bool,
 }
 
 impl Driver for Fake {
@@ -46,10 +51,15 @@ impl Driver for Fake {
             log: self.log.clone(),
             in_tx: false,
             blocking: self.threading == Threading::OwnThread,
+            epoch: self.log.epoch.load(Ordering::SeqCst),
+            broken: false,
         })
     }
     fn threading(&self) -> Threading {
         self.threading
+    }
+    fn check_after_idle(&self) -> Option<Duration> {
+        self.check_after_idle
     }
 }
 
@@ -61,6 +71,11 @@ impl Drop for FakeConn {
 
 impl FakeConn {
     async fn run(&mut self, text: &str) -> DbResult<u64> {
+        // Like a socket, the connection learns that the server ended it when it is used.
+        if self.epoch < self.log.epoch.load(Ordering::SeqCst) {
+            self.broken = true;
+            return Err(DbError::Other("server closed the connection".into()));
+        }
         if let Ok(mut seen) = self.log.seen.lock() {
             seen.push(text.to_string());
         }
@@ -111,6 +126,9 @@ fn one_column(values: impl IntoIterator<Item = i64>) -> RowBatch {
 }
 
 impl DriverConnection for FakeConn {
+    fn is_broken(&self) -> bool {
+        self.broken
+    }
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
         let n = self.run(&sql.text).await?;
         Ok(ExecResult {
@@ -145,6 +163,7 @@ async fn pool(max: u32, threading: Threading) -> (Arc<dyn Pool>, Arc<Log>) {
     let driver = Fake {
         log: log.clone(),
         threading,
+        check_after_idle: None,
     };
     (KitPool::open(driver, options).await.unwrap(), log)
 }
@@ -301,6 +320,7 @@ async fn a_busy_pool_times_out_with_a_typed_error() {
     let driver = Fake {
         log,
         threading: Threading::Task,
+        check_after_idle: None,
     };
     let pool = KitPool::open(driver, options).await.unwrap();
     let held = pool.acquire().await.unwrap();
@@ -351,4 +371,38 @@ async fn a_blocking_driver_runs_on_a_connection_thread_of_its_own() {
     assert_eq!(ticks, 5);
     let threads = log.threads.lock().unwrap().clone();
     assert!(threads.iter().all(|t| t == "plugorm-conn"), "{threads:?}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_connection_idle_past_the_drivers_limit_is_checked_before_it_is_lent() {
+    for check in [None, Some(Duration::from_millis(5))] {
+        let log = Arc::new(Log::default());
+        let driver = Fake {
+            log: log.clone(),
+            threading: Threading::Task,
+            check_after_idle: check,
+        };
+        let pool = KitPool::open(driver, PoolOptions::default()).await.unwrap();
+        pool.execute(sql("FIRST")).await.unwrap();
+        // The server ends the idle session.
+        log.epoch.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let r = pool.execute(sql("SECOND")).await;
+        match check {
+            None => assert!(r.is_err(), "without a check the dead connection is lent"),
+            Some(_) => {
+                r.expect("the dead connection was replaced before the statement");
+            }
+        }
+        // Either way the dead connection is gone and the pool serves.
+        pool.execute(sql("THIRD")).await.unwrap();
+        // The dead connection's worker closes it just after answering.
+        for _ in 0..100 {
+            if pool.stats().connections == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(pool.stats().connections, 1);
+    }
 }

@@ -141,6 +141,12 @@ impl MysqlDriver {
 impl Driver for MysqlDriver {
     type Connection = MysqlConnection;
 
+    /// A server ends idle sessions (restarts, `wait_timeout`, an administrator's kill):
+    /// a connection idle for a second is pinged before it serves a statement.
+    fn check_after_idle(&self) -> Option<std::time::Duration> {
+        Some(std::time::Duration::from_secs(1))
+    }
+
     async fn connect(&self) -> DbResult<MysqlConnection> {
         let connected = async {
             let mut conn = MySqlConnection::connect_with(&self.options)

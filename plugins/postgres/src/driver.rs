@@ -35,6 +35,12 @@ impl PgDriver {
 impl Driver for PgDriver {
     type Connection = PgConn;
 
+    /// A server ends idle sessions (restarts, `wait_timeout`, an administrator's kill):
+    /// a connection idle for a second is pinged before it serves a statement.
+    fn check_after_idle(&self) -> Option<std::time::Duration> {
+        Some(std::time::Duration::from_secs(1))
+    }
+
     /// Connects and applies the session settings sqlx's start-up packet would override
     /// (`TimeZone`, `DateStyle`); a failure names the server, never the password.
     async fn connect(&self) -> DbResult<PgConn> {

@@ -482,7 +482,7 @@ async fn one_text_runs_one_statement() {
         syntax(text, db.exec(text, ()).await.unwrap_err());
         syntax(text, db.raw(text, ()).await.unwrap_err());
         let streamed = db.query_stream_sql(Sql::new(text, []), 10).await;
-        syntax(text, streamed.err().expect(text).into());
+        syntax(text, streamed.err().expect(text));
     }
     let rows = ok(db.raw("SELECT id FROM kept", ()).await, "table kept");
     assert_eq!(rows.iter().next().unwrap().get::<i64>("id").unwrap(), 1);
