@@ -12,11 +12,12 @@ use sqlx::{sqlite::SqliteConnectOptions, Connection as _, Sqlite};
 
 use crate::{bind::bind_all, decode::RowsBuilder, error::translate};
 
-/// Where the kit runs a connection's statements. sqlx-sqlite already gives each
-/// connection a thread of its own for the C calls, so the kit's worker only forwards
-/// messages: a task on the plugin runtime does that without a second thread per
-/// connection.
-const THREADING: Threading = Threading::Task;
+/// Where the kit runs a connection's statements. sqlx-sqlite already runs the C calls on
+/// a thread of each connection's own, so the kit's worker only forwards messages; a
+/// thread of its own (parked between statements) wakes faster than a task on the shared
+/// plugin runtime: `SELECT 1` through the `.so` measured a median of about 19 µs this
+/// way against about 38 µs as a task (see the commit message).
+const THREADING: Threading = Threading::OwnThread;
 
 /// Opens SQLite connections with fixed options.
 pub(crate) struct SqliteDriver {
