@@ -8,10 +8,11 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::oneshot;
 
 use super::{
+    direct::Direct,
     driver::Driver,
     pool::{Lease, Limits, Shared},
     stream::BatchSink,
-    worker::{self, Msg, Op, Reply, SavepointOp},
+    worker::{self, Msg, Op, Release, Reply, SavepointOp, WorkerHandle},
 };
 use crate::{
     connection::{BoxFuture, Connection, Executor, Pool, PoolStats, RowStream, Transaction},
@@ -87,18 +88,26 @@ impl KitPool {
     ) -> BoxFuture<T> {
         let shared = self.shared.clone();
         Box::pin(async move {
-            let lease = shared.lease().await?;
-            let (op, rx) = op(make);
-            let (handle, release) = lease.into_release().ok_or_else(worker::gone)?;
-            let msg = Msg::Run {
-                tx: None,
-                op,
-                release: Some(release),
-            };
-            handle.send(msg).map_err(|_| worker::gone())?;
-            answer(rx).await
+            let (handle, release) = shared.lease_one().await?;
+            send_once(&handle, release, make).await
         })
     }
+}
+
+/// Sends one operation to a connection's worker, which releases the lease after it.
+async fn send_once<T: Send + 'static>(
+    handle: &WorkerHandle,
+    release: Release,
+    make: impl FnOnce(Reply<T>) -> Op,
+) -> DbResult<T> {
+    let (op, rx) = op(make);
+    let msg = Msg::Run {
+        tx: None,
+        op,
+        release: Some(release),
+    };
+    handle.send(msg).map_err(|_| worker::gone())?;
+    answer(rx).await
 }
 
 /// Closes idle connections past their limits, every so often, while the pool lives.
@@ -126,19 +135,49 @@ fn start_reaper(shared: &Arc<Shared>) {
     }
 }
 
-impl Executor for KitPool {
-    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
+/// Runs a statement in the caller's task (inside transaction `tx`, releasing `release`).
+type DirectRun<T> = fn(&dyn Direct, Option<u64>, Sql, Option<Release>) -> BoxFuture<T>;
+
+/// How one kind of statement runs: in the caller's task, or as a worker message.
+struct Route<T> {
+    direct: DirectRun<T>,
+    message: fn(Sql, Reply<T>) -> Op,
+}
+
+const EXECUTE: Route<ExecResult> = Route {
+    direct: |d, tx, sql, release| d.execute(tx, sql, release),
+    message: Op::Execute,
+};
+
+const QUERY: Route<Rows> = Route {
+    direct: |d, tx, sql, release| d.query(tx, sql, release),
+    message: Op::Query,
+};
+
+impl KitPool {
+    /// One statement on a connection leased for just that statement.
+    fn statement<T: Send + 'static>(&self, sql: Sql, route: Route<T>) -> BoxFuture<T> {
         if let Err(e) = check_text(&sql.text) {
             return Box::pin(std::future::ready(Err(e)));
         }
-        self.once(move |r| Op::Execute(sql, r))
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let (handle, release) = shared.lease_one().await?;
+            match &handle.direct {
+                Some(direct) => (route.direct)(&**direct, None, sql, Some(release)).await,
+                None => send_once(&handle, release, |r| (route.message)(sql, r)).await,
+            }
+        })
+    }
+}
+
+impl Executor for KitPool {
+    fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
+        self.statement(sql, EXECUTE)
     }
 
     fn query(&self, sql: Sql) -> BoxFuture<Rows> {
-        if let Err(e) = check_text(&sql.text) {
-            return Box::pin(std::future::ready(Err(e)));
-        }
-        self.once(move |r| Op::Query(sql, r))
+        self.statement(sql, QUERY)
     }
 
     fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
@@ -240,10 +279,20 @@ fn stream_on_lease(
     })
 }
 
-fn checked<T: Send + 'static>(sql: &Sql, run: impl FnOnce() -> BoxFuture<T>) -> BoxFuture<T> {
-    match check_text(&sql.text) {
-        Ok(()) => run(),
-        Err(e) => Box::pin(std::future::ready(Err(e))),
+/// A statement on a leased connection: in the caller's task when the driver allows,
+/// else through the connection's worker.
+fn statement_on<T: Send + 'static>(
+    lease: &Arc<Lease>,
+    tx: Option<u64>,
+    sql: Sql,
+    route: Route<T>,
+) -> BoxFuture<T> {
+    if let Err(e) = check_text(&sql.text) {
+        return Box::pin(std::future::ready(Err(e)));
+    }
+    match lease.handle().map(|h| h.direct.clone()) {
+        Ok(Some(direct)) => (route.direct)(&*direct, tx, sql, None),
+        _ => on_lease(lease, tx, |r| (route.message)(sql, r)),
     }
 }
 
@@ -259,15 +308,11 @@ struct KitConnection {
 
 impl Executor for KitConnection {
     fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
-        checked(&sql.clone(), || {
-            on_lease(&self.lease, None, |r| Op::Execute(sql, r))
-        })
+        statement_on(&self.lease, None, sql, EXECUTE)
     }
 
     fn query(&self, sql: Sql) -> BoxFuture<Rows> {
-        checked(&sql.clone(), || {
-            on_lease(&self.lease, None, |r| Op::Query(sql, r))
-        })
+        statement_on(&self.lease, None, sql, QUERY)
     }
 
     fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
@@ -306,15 +351,11 @@ impl KitTransaction {
 
 impl Executor for KitTransaction {
     fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
-        checked(&sql.clone(), || {
-            on_lease(&self.lease, Some(self.id), |r| Op::Execute(sql, r))
-        })
+        statement_on(&self.lease, Some(self.id), sql, EXECUTE)
     }
 
     fn query(&self, sql: Sql) -> BoxFuture<Rows> {
-        checked(&sql.clone(), || {
-            on_lease(&self.lease, Some(self.id), |r| Op::Query(sql, r))
-        })
+        statement_on(&self.lease, Some(self.id), sql, QUERY)
     }
 
     fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {

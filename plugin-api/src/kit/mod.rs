@@ -21,6 +21,7 @@
 //! The fast path: a statement on the pool takes a permit and the most recently used idle
 //! connection (no timer, no ping, no task spawned), sends one message to that
 //! connection's worker, and awaits one reply; the worker puts itself back afterwards.
+mod direct;
 pub mod driver;
 mod handles;
 pub mod introspect;

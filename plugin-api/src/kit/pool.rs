@@ -214,6 +214,12 @@ impl Shared {
         alive
     }
 
+    /// A lease for one operation: the connection and the release its worker performs
+    /// after that operation.
+    pub(crate) async fn lease_one(self: &Arc<Shared>) -> DbResult<(WorkerHandle, Release)> {
+        self.lease().await?.into_release().ok_or_else(worker::gone)
+    }
+
     /// Opens one more connection, within the connect timeout.
     pub(crate) async fn open_connection(self: &Arc<Shared>) -> DbResult<WorkerHandle> {
         let open = (self.opener)(Arc::downgrade(self));

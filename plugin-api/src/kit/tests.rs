@@ -406,3 +406,26 @@ async fn a_connection_idle_past_the_drivers_limit_is_checked_before_it_is_lent()
         assert_eq!(pool.stats().connections, 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_abandoned_mid_flight_finishes_and_one_not_started_never_runs() {
+    let (pool, log) = pool(1, Threading::Task).await;
+    // Cut mid-statement: it runs to its end on the runtime before the connection serves
+    // the next caller.
+    let cut = tokio::time::timeout(Duration::from_millis(10), pool.execute(sql("SLEEP 60"))).await;
+    assert!(cut.is_err(), "the timeout fired");
+    pool.execute(sql("NEXT")).await.unwrap();
+    assert_eq!(log.seen.lock().unwrap().clone(), ["SLEEP 60", "NEXT"]);
+
+    // Queued behind a running statement on the same connection, then abandoned: never runs.
+    let conn = pool.acquire().await.unwrap();
+    let (busy, queued) = tokio::join!(
+        conn.execute(sql("SLEEP 60")),
+        tokio::time::timeout(Duration::from_millis(10), conn.execute(sql("SKIPPED"))),
+    );
+    busy.unwrap();
+    assert!(queued.is_err(), "the queued statement was abandoned");
+    conn.execute(sql("AFTER")).await.unwrap();
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(seen, ["SLEEP 60", "NEXT", "SLEEP 60", "AFTER"]);
+}

@@ -87,6 +87,8 @@ pub(crate) struct ConnInfo {
 #[derive(Clone)]
 pub(crate) struct WorkerHandle {
     tx: mpsc::UnboundedSender<Msg>,
+    /// Runs plain statements in the caller's task (async drivers; see `direct.rs`).
+    pub(crate) direct: Option<Arc<dyn super::direct::Direct>>,
     pub(crate) info: Arc<ConnInfo>,
     /// When it last joined the idle list.
     pub(crate) idle_since: Instant,
@@ -111,7 +113,8 @@ pub(crate) async fn spawn<D: Driver>(
     shared: Weak<Shared>,
 ) -> DbResult<WorkerHandle> {
     let (tx, rx) = mpsc::unbounded_channel();
-    let (ready_tx, ready_rx) = oneshot::channel();
+    let (ready_tx, ready_rx) =
+        oneshot::channel::<DbResult<Option<Arc<dyn super::direct::Direct>>>>();
     let info = Arc::new(ConnInfo {
         born: Instant::now(),
         dead: AtomicBool::new(false),
@@ -133,8 +136,9 @@ pub(crate) async fn spawn<D: Driver>(
         }
     }
     match ready_rx.await {
-        Ok(Ok(())) => Ok(WorkerHandle {
+        Ok(Ok(direct)) => Ok(WorkerHandle {
             tx,
+            direct,
             info,
             idle_since: Instant::now(),
         }),
@@ -157,20 +161,31 @@ impl Drop for Alive {
 }
 
 /// The transaction state of one connection.
-struct TxState {
-    open: Option<u64>,
+pub(crate) struct TxState {
+    pub(crate) open: Option<u64>,
     next_id: u64,
 }
+
+/// A connection and its transaction state, shared by the worker and the callers that
+/// run statements directly; the lock orders them (tokio's mutex is first come, first
+/// served).
+pub(crate) struct Cell<C> {
+    /// `None` once the worker closed the connection.
+    pub(crate) conn: Option<C>,
+    pub(crate) tx: TxState,
+}
+
+pub(crate) type SharedCell<C> = Arc<tokio::sync::Mutex<Cell<C>>>;
 
 async fn run<D: Driver>(
     driver: Arc<D>,
     mut rx: mpsc::UnboundedReceiver<Msg>,
-    ready: oneshot::Sender<DbResult<()>>,
+    ready: oneshot::Sender<DbResult<Option<Arc<dyn super::direct::Direct>>>>,
     info: Arc<ConnInfo>,
     shared: Weak<Shared>,
 ) {
     let conn = AssertUnwindSafe(driver.connect()).catch_unwind().await;
-    let mut conn = match conn {
+    let conn = match conn {
         Ok(Ok(c)) => c,
         Ok(Err(e)) => {
             let _ = ready.send(Err(e));
@@ -188,21 +203,38 @@ async fn run<D: Driver>(
         }
         None => return,
     };
-    if ready.send(Ok(())).is_err() {
+    let cell: SharedCell<D::Connection> = Arc::new(tokio::sync::Mutex::new(Cell {
+        conn: Some(conn),
+        tx: TxState {
+            open: None,
+            next_id: 1,
+        },
+    }));
+    let direct = match driver.threading() {
+        Threading::Task => Some(super::direct::runner(
+            cell.clone(),
+            driver.clone(),
+            info.clone(),
+            shared.clone(),
+        )),
+        Threading::OwnThread => None,
+    };
+    if ready.send(Ok(direct)).is_err() {
         // The caller stopped waiting (connect timeout): nobody will use this connection.
-        conn.close().await;
+        close(&cell).await;
         return;
     }
-    let mut tx = TxState {
-        open: None,
-        next_id: 1,
-    };
     while let Some(msg) = rx.recv().await {
-        let healthy = AssertUnwindSafe(handle(&*driver, &mut conn, &mut tx, msg, &shared))
+        let mut guard = cell.lock().await;
+        let Cell { conn, tx } = &mut *guard;
+        let Some(conn) = conn.as_mut() else {
+            break;
+        };
+        let healthy = AssertUnwindSafe(handle(&*driver, conn, tx, msg, &shared))
             .catch_unwind()
             .await
             .unwrap_or(false);
-        if !healthy || conn.is_broken() {
+        if !healthy || conn.is_broken() || info.dead.load(Ordering::Acquire) {
             break;
         }
     }
@@ -210,7 +242,15 @@ async fn run<D: Driver>(
     rx.close();
     // Messages still queued drop here: their callers get `gone()`, their permits return.
     while rx.try_recv().is_ok() {}
-    conn.close().await;
+    close(&cell).await;
+}
+
+/// Closes the connection; later direct statements find it gone.
+async fn close<C: DriverConnection>(cell: &SharedCell<C>) {
+    let conn = cell.lock().await.conn.take();
+    if let Some(conn) = conn {
+        conn.close().await;
+    }
 }
 
 /// Handles one message; false when the connection must be closed.
@@ -231,7 +271,7 @@ async fn handle<D: Driver>(
             // Back on the idle list before the caller hears the answer, so the caller's
             // next statement finds this connection free.
             let healthy = match release {
-                Some(r) => rejoin(driver, conn, tx, r, shared).await,
+                Some(r) => rejoin(conn, tx, r, shared).await,
                 None => true,
             };
             done.deliver();
@@ -244,15 +284,14 @@ async fn handle<D: Driver>(
             }
             true
         }
-        Msg::Release(r) => rejoin(driver, conn, tx, r, shared).await,
+        Msg::Release(r) => rejoin(conn, tx, r, shared).await,
     }
 }
 
 /// Ends a lease: an open transaction is rolled back (a failed rollback closes the
 /// connection), then the connection joins the idle list and the permit is released.
-async fn rejoin<D: Driver>(
-    _driver: &D,
-    conn: &mut D::Connection,
+pub(crate) async fn rejoin<C: DriverConnection>(
+    conn: &mut C,
     tx: &mut TxState,
     release: Release,
     shared: &Weak<Shared>,

@@ -1,0 +1,185 @@
+//! Statements run in the caller's own task: the fast path for async drivers.
+//!
+//! Why: handing each statement to the connection's worker task costs two thread
+//! wake-ups per statement (there and back). Here the caller locks the connection's cell
+//! and polls the driver's future itself, inside the plugin runtime's context; only the
+//! socket's readiness comes from the plugin runtime's reactor. What the worker model
+//! guaranteed still holds: a caller that goes away mid-statement hands the rest of the
+//! statement (and the release of its lease) to a task on the plugin runtime, which runs it
+//! to the end before anything else can use the connection; a caller that goes away before
+//! its statement started has it skipped.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Weak,
+    },
+    task::{Context, Poll},
+};
+
+use super::{
+    driver::{Driver, DriverConnection},
+    pool::Shared,
+    worker::{self, ConnInfo, Release, SharedCell},
+};
+use crate::{connection::BoxFuture, row::Rows, runtime, sql::ExecResult, DbError, DbResult, Sql};
+
+/// Runs plain statements on one connection from the caller's task.
+pub(crate) trait Direct: Send + Sync {
+    /// `sql` without rows; inside transaction `tx` when given; releasing the lease after.
+    fn execute(&self, tx: Option<u64>, sql: Sql, release: Option<Release>)
+        -> BoxFuture<ExecResult>;
+    /// `sql` with its rows.
+    fn query(&self, tx: Option<u64>, sql: Sql, release: Option<Release>) -> BoxFuture<Rows>;
+}
+
+struct Runner<D: Driver> {
+    cell: SharedCell<D::Connection>,
+    info: Arc<ConnInfo>,
+    shared: Weak<Shared>,
+    _driver: Arc<D>,
+}
+
+/// The direct runner of a connection.
+pub(crate) fn runner<D: Driver>(
+    cell: SharedCell<D::Connection>,
+    driver: Arc<D>,
+    info: Arc<ConnInfo>,
+    shared: Weak<Shared>,
+) -> Arc<dyn Direct> {
+    Arc::new(Runner {
+        cell,
+        info,
+        shared,
+        _driver: driver,
+    })
+}
+
+/// Which statement to run.
+enum Kind {
+    Execute,
+    Query,
+}
+
+enum Outcome {
+    Exec(ExecResult),
+    Rows(Rows),
+}
+
+impl<D: Driver> Runner<D> {
+    fn run(
+        &self,
+        scope: Option<u64>,
+        sql: Sql,
+        kind: Kind,
+        release: Option<Release>,
+    ) -> FinishOnDrop<DbResult<Outcome>> {
+        let cell = self.cell.clone();
+        let info = self.info.clone();
+        let shared = self.shared.clone();
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let gone_caller = abandoned.clone();
+        let work = async move {
+            let mut guard = cell.lock_owned().await;
+            let worker::Cell { conn, tx } = &mut *guard;
+            let Some(conn) = conn.as_mut() else {
+                return Err(worker::gone());
+            };
+            let result = if gone_caller.load(Ordering::Acquire) {
+                // The caller left before the statement started: it never runs.
+                Err(worker::gone())
+            } else if scope.is_some() && tx.open != scope {
+                Err(DbError::TransactionFinished)
+            } else {
+                match kind {
+                    Kind::Execute => conn.execute(&sql).await.map(Outcome::Exec),
+                    Kind::Query => conn.query(&sql).await.map(Outcome::Rows),
+                }
+            };
+            let healthy = match release {
+                Some(r) => worker::rejoin(conn, tx, r, &shared).await,
+                None => !conn.is_broken(),
+            };
+            if !healthy {
+                // The worker closes it on its next message or when its last handle goes.
+                info.dead.store(true, Ordering::Release);
+            }
+            result
+        };
+        FinishOnDrop {
+            fut: Some(Box::pin(runtime::in_runtime(work))),
+            abandoned,
+        }
+    }
+}
+
+impl<D: Driver> Direct for Runner<D> {
+    fn execute(
+        &self,
+        tx: Option<u64>,
+        sql: Sql,
+        release: Option<Release>,
+    ) -> BoxFuture<ExecResult> {
+        let run = self.run(tx, sql, Kind::Execute, release);
+        Box::pin(async move {
+            match run.await? {
+                Outcome::Exec(r) => Ok(r),
+                Outcome::Rows(_) => Err(DbError::Other("a query answered an execute".into())),
+            }
+        })
+    }
+
+    fn query(&self, tx: Option<u64>, sql: Sql, release: Option<Release>) -> BoxFuture<Rows> {
+        let run = self.run(tx, sql, Kind::Query, release);
+        Box::pin(async move {
+            match run.await? {
+                Outcome::Rows(r) => Ok(r),
+                Outcome::Exec(_) => Err(DbError::Other("an execute answered a query".into())),
+            }
+        })
+    }
+}
+
+/// A statement's future that, when dropped before it finished, finishes on the plugin
+/// runtime instead of stopping wherever it was.
+struct FinishOnDrop<T: Send + 'static> {
+    fut: Option<Pin<Box<dyn Future<Output = T> + Send>>>,
+    abandoned: Arc<AtomicBool>,
+}
+
+impl<T: Send + 'static> Future for FinishOnDrop<T> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let Some(fut) = self.fut.as_mut() else {
+            return Poll::Pending; // polled after completion: never again ready
+        };
+        match fut.as_mut().poll(cx) {
+            Poll::Ready(v) => {
+                self.fut = None;
+                Poll::Ready(v)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: Send + 'static> Drop for FinishOnDrop<T> {
+    fn drop(&mut self) {
+        if let Some(fut) = self.fut.take() {
+            self.abandoned.store(true, Ordering::Release);
+            match runtime::handle() {
+                Ok(rt) => {
+                    rt.spawn(async move {
+                        let _ = fut.await;
+                    });
+                }
+                // No runtime (the OS refused its threads): dropping the statement
+                // mid-way is all that is left; the connection is then unusable.
+                Err(_) => drop(fut),
+            }
+        }
+    }
+}
