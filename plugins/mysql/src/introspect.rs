@@ -16,7 +16,8 @@
 
 use plugorm_plugin_api::{
     abi_stable::std_types::{ROption, RString, RVec},
-    migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
+    kit::introspect::{self, group_indexes, IndexRow},
+    migrate::{ColumnInfo, TableInfo},
     statement::TableRef,
     DbError, DbResult, Rows, Sql, Value,
 };
@@ -161,63 +162,24 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
         columns.push(read().map_err(|e| context(table, "columns", e))?);
     }
 
-    let mut indexes: Vec<IndexInfo> = Vec::new();
+    let mut index_members = Vec::new();
     for row in index_rows.iter() {
-        let read = || -> DbResult<(String, bool, Option<String>)> {
-            Ok((
-                row.get::<String>("index_name")?,
-                row.get::<i64>("non_unique")? == 0,
-                row.get::<Option<String>>("column_name")?,
-            ))
-        };
-        let (name, unique, column) = read().map_err(|e| context(table, "indexes", e))?;
-        // Rows come in index order, so an index's members are contiguous; a functional
-        // key part (MySQL 8) has no column name.
-        match indexes.last_mut() {
-            Some(last) if last.name.as_str() == name => {
-                if let Some(c) = column {
-                    last.columns.push(c.into());
-                }
-            }
-            _ => indexes.push(IndexInfo {
+        let read = || -> DbResult<IndexRow> {
+            let name: String = row.get("index_name")?;
+            Ok(IndexRow {
                 primary: name == "PRIMARY",
-                name: RString::from(name),
-                unique,
-                columns: column.into_iter().map(RString::from).collect(),
-            }),
-        }
-    }
-
-    let mut foreign_keys: Vec<ForeignKeyInfo> = Vec::new();
-    for row in fk_rows.iter() {
-        let read = || -> DbResult<[String; 6]> {
-            Ok([
-                row.get::<String>("name")?,
-                row.get::<String>("column_name")?,
-                row.get::<String>("referenced_table")?,
-                row.get::<String>("referenced_column")?,
-                row.get::<String>("on_delete")?,
-                row.get::<String>("on_update")?,
-            ])
+                name,
+                unique: row.get::<i64>("non_unique")? == 0,
+                // A functional key part (MySQL 8) has no column name.
+                column: row.get("column_name")?,
+            })
         };
-        let [name, column, referenced_table, referenced, on_delete, on_update] =
-            read().map_err(|e| context(table, "foreign keys", e))?;
-        // Rows come ordered by constraint, so a key's column pairs are contiguous.
-        match foreign_keys.last_mut() {
-            Some(last) if last.name.as_str() == name => {
-                last.columns.push(column.into());
-                last.referenced_columns.push(referenced.into());
-            }
-            _ => foreign_keys.push(ForeignKeyInfo {
-                name: name.into(),
-                columns: vec![RString::from(column)].into(),
-                referenced_table: referenced_table.into(),
-                referenced_columns: vec![RString::from(referenced)].into(),
-                on_delete: on_delete.to_ascii_uppercase().into(),
-                on_update: on_update.to_ascii_uppercase().into(),
-            }),
-        }
+        index_members.push(read().map_err(|e| context(table, "indexes", e))?);
     }
+    // Rows come ordered by index and by constraint, so each one's rows are contiguous.
+    let indexes = group_indexes(index_members);
+    let foreign_keys = introspect::foreign_keys(fk_rows, |a| a.to_ascii_uppercase())
+        .map_err(|e| context(table, "foreign keys", e))?;
 
     Ok(TableInfo {
         exists: true,

@@ -15,7 +15,8 @@
 
 use plugorm_plugin_api::{
     abi_stable::std_types::{ROption, RString, RVec},
-    migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
+    kit::introspect::{self, group_indexes, IndexRow},
+    migrate::{ColumnInfo, TableInfo},
     statement::TableRef,
     DbError, DbResult, Rows, Sql, Value,
 };
@@ -226,63 +227,22 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
         columns.push(read().map_err(|e| context(table, "columns", e))?);
     }
 
-    let mut indexes: Vec<IndexInfo> = Vec::new();
+    let mut index_members = Vec::new();
     for row in index_rows.iter() {
-        let read = || -> DbResult<(String, bool, bool, Option<String>)> {
-            Ok((
-                row.get::<String>("index_name")?,
-                row.get::<bool>("is_unique")?,
-                row.get::<bool>("is_primary")?,
-                row.get::<Option<String>>("column_name")?,
-            ))
+        let read = || -> DbResult<IndexRow> {
+            Ok(IndexRow {
+                name: row.get("index_name")?,
+                unique: row.get("is_unique")?,
+                primary: row.get("is_primary")?,
+                column: row.get("column_name")?,
+            })
         };
-        let (name, unique, primary, column) = read().map_err(|e| context(table, "indexes", e))?;
-        // Rows come ordered by index, so an index's members are contiguous.
-        match indexes.last_mut() {
-            Some(last) if last.name.as_str() == name => {
-                if let Some(c) = column {
-                    last.columns.push(c.into());
-                }
-            }
-            _ => indexes.push(IndexInfo {
-                name: name.into(),
-                unique,
-                primary,
-                columns: column.into_iter().map(RString::from).collect(),
-            }),
-        }
+        index_members.push(read().map_err(|e| context(table, "indexes", e))?);
     }
-
-    let mut foreign_keys: Vec<ForeignKeyInfo> = Vec::new();
-    for row in fk_rows.iter() {
-        let read = || -> DbResult<[String; 6]> {
-            Ok([
-                row.get::<String>("name")?,
-                row.get::<String>("column_name")?,
-                row.get::<String>("referenced_table")?,
-                row.get::<String>("referenced_column")?,
-                row.get::<String>("on_delete")?,
-                row.get::<String>("on_update")?,
-            ])
-        };
-        let [name, column, referenced_table, referenced, on_delete, on_update] =
-            read().map_err(|e| context(table, "foreign keys", e))?;
-        // Rows come ordered by constraint, so a key's column pairs are contiguous.
-        match foreign_keys.last_mut() {
-            Some(last) if last.name.as_str() == name => {
-                last.columns.push(column.into());
-                last.referenced_columns.push(referenced.into());
-            }
-            _ => foreign_keys.push(ForeignKeyInfo {
-                name: name.into(),
-                columns: vec![RString::from(column)].into(),
-                referenced_table: referenced_table.into(),
-                referenced_columns: vec![RString::from(referenced)].into(),
-                on_delete: action(&on_delete).into(),
-                on_update: action(&on_update).into(),
-            }),
-        }
-    }
+    // Rows come ordered by index and by constraint, so each one's rows are contiguous.
+    let indexes = group_indexes(index_members);
+    let foreign_keys = introspect::foreign_keys(fk_rows, |a| action(a).to_string())
+        .map_err(|e| context(table, "foreign keys", e))?;
 
     Ok(TableInfo {
         exists: true,
