@@ -22,7 +22,7 @@ use std::{
 use super::{
     driver::{Driver, DriverConnection},
     pool::Shared,
-    worker::{self, ConnInfo, Release, SharedCell},
+    worker::{self, ConnInfo, Release, SavepointOp, SharedCell},
 };
 use crate::{connection::BoxFuture, row::Rows, runtime, sql::ExecResult, DbError, DbResult, Sql};
 
@@ -33,6 +33,12 @@ pub(crate) trait Direct: Send + Sync {
         -> BoxFuture<ExecResult>;
     /// `sql` with its rows.
     fn query(&self, tx: Option<u64>, sql: Sql, release: Option<Release>) -> BoxFuture<Rows>;
+    /// Starts a transaction; its id.
+    fn begin(&self) -> BoxFuture<u64>;
+    /// Commits (`true`) or rolls back transaction `tx`.
+    fn finish(&self, tx: u64, commit: bool) -> BoxFuture<()>;
+    /// A savepoint statement inside transaction `tx`.
+    fn savepoint(&self, tx: u64, kind: SavepointOp, name: String) -> BoxFuture<()>;
 }
 
 struct Runner<D: Driver> {
@@ -57,26 +63,37 @@ pub(crate) fn runner<D: Driver>(
     })
 }
 
-/// Which statement to run.
+/// What to run.
 enum Kind {
-    Execute,
-    Query,
+    Execute(Sql),
+    Query(Sql),
+    Begin,
+    Finish(bool),
+    Savepoint(SavepointOp, String),
 }
 
 enum Outcome {
     Exec(ExecResult),
     Rows(Rows),
+    Begun(u64),
+    Done,
+}
+
+fn mismatch<T>() -> DbResult<T> {
+    Err(DbError::Other(
+        "the connection answered another kind of operation".into(),
+    ))
 }
 
 impl<D: Driver> Runner<D> {
     fn run(
         &self,
         scope: Option<u64>,
-        sql: Sql,
         kind: Kind,
         release: Option<Release>,
     ) -> FinishOnDrop<DbResult<Outcome>> {
         let cell = self.cell.clone();
+        let driver = self._driver.clone();
         let info = self.info.clone();
         let shared = self.shared.clone();
         let abandoned = Arc::new(AtomicBool::new(false));
@@ -94,8 +111,22 @@ impl<D: Driver> Runner<D> {
                 Err(DbError::TransactionFinished)
             } else {
                 match kind {
-                    Kind::Execute => conn.execute(&sql).await.map(Outcome::Exec),
-                    Kind::Query => conn.query(&sql).await.map(Outcome::Rows),
+                    Kind::Execute(sql) => conn.execute(&sql).await.map(Outcome::Exec),
+                    Kind::Query(sql) => conn.query(&sql).await.map(Outcome::Rows),
+                    Kind::Begin => {
+                        let r = worker::begin(&*driver, conn, tx).await;
+                        if r.is_ok() && gone_caller.load(Ordering::Acquire) {
+                            // Nobody holds this transaction: end it now.
+                            let _ = worker::finish(conn, tx, false).await;
+                        }
+                        r.map(Outcome::Begun)
+                    }
+                    Kind::Finish(commit) => worker::finish(conn, tx, commit)
+                        .await
+                        .map(|()| Outcome::Done),
+                    Kind::Savepoint(op, name) => worker::savepoint(&*driver, conn, op, &name)
+                        .await
+                        .map(|()| Outcome::Done),
                 }
             };
             let healthy = match release {
@@ -115,6 +146,17 @@ impl<D: Driver> Runner<D> {
     }
 }
 
+impl<D: Driver> Runner<D> {
+    fn done(&self, run: FinishOnDrop<DbResult<Outcome>>) -> BoxFuture<()> {
+        Box::pin(async move {
+            match run.await? {
+                Outcome::Done => Ok(()),
+                _ => mismatch(),
+            }
+        })
+    }
+}
+
 impl<D: Driver> Direct for Runner<D> {
     fn execute(
         &self,
@@ -122,23 +164,41 @@ impl<D: Driver> Direct for Runner<D> {
         sql: Sql,
         release: Option<Release>,
     ) -> BoxFuture<ExecResult> {
-        let run = self.run(tx, sql, Kind::Execute, release);
+        let run = self.run(tx, Kind::Execute(sql), release);
         Box::pin(async move {
             match run.await? {
                 Outcome::Exec(r) => Ok(r),
-                Outcome::Rows(_) => Err(DbError::Other("a query answered an execute".into())),
+                _ => mismatch(),
             }
         })
     }
 
     fn query(&self, tx: Option<u64>, sql: Sql, release: Option<Release>) -> BoxFuture<Rows> {
-        let run = self.run(tx, sql, Kind::Query, release);
+        let run = self.run(tx, Kind::Query(sql), release);
         Box::pin(async move {
             match run.await? {
                 Outcome::Rows(r) => Ok(r),
-                Outcome::Exec(_) => Err(DbError::Other("an execute answered a query".into())),
+                _ => mismatch(),
             }
         })
+    }
+
+    fn begin(&self) -> BoxFuture<u64> {
+        let run = self.run(None, Kind::Begin, None);
+        Box::pin(async move {
+            match run.await? {
+                Outcome::Begun(id) => Ok(id),
+                _ => mismatch(),
+            }
+        })
+    }
+
+    fn finish(&self, tx: u64, commit: bool) -> BoxFuture<()> {
+        self.done(self.run(Some(tx), Kind::Finish(commit), None))
+    }
+
+    fn savepoint(&self, tx: u64, kind: SavepointOp, name: String) -> BoxFuture<()> {
+        self.done(self.run(Some(tx), Kind::Savepoint(kind, name), None))
     }
 }
 

@@ -297,7 +297,10 @@ fn statement_on<T: Send + 'static>(
 }
 
 async fn begin_on(lease: Arc<Lease>) -> DbResult<Arc<dyn Transaction>> {
-    let id = on_lease(&lease, None, Op::Begin).await?;
+    let id = match lease.handle()?.direct.clone() {
+        Some(direct) => direct.begin().await?,
+        None => on_lease(&lease, None, Op::Begin).await?,
+    };
     Ok(Arc::new(KitTransaction { lease, id }) as Arc<dyn Transaction>)
 }
 
@@ -338,14 +341,24 @@ struct KitTransaction {
 }
 
 impl KitTransaction {
+    fn finish(&self, commit: bool) -> BoxFuture<()> {
+        match self.lease.handle().map(|h| h.direct.clone()) {
+            Ok(Some(direct)) => direct.finish(self.id, commit),
+            _ => on_lease(&self.lease, Some(self.id), move |r| Op::Finish(commit, r)),
+        }
+    }
+
     fn savepoint_op(&self, kind: SavepointOp, name: &str) -> BoxFuture<()> {
         if let Err(e) = check_text(name) {
             return Box::pin(std::future::ready(Err(e)));
         }
         let name = name.to_string();
-        on_lease(&self.lease, Some(self.id), move |r| {
-            Op::Savepoint(kind, name, r)
-        })
+        match self.lease.handle().map(|h| h.direct.clone()) {
+            Ok(Some(direct)) => direct.savepoint(self.id, kind, name),
+            _ => on_lease(&self.lease, Some(self.id), move |r| {
+                Op::Savepoint(kind, name, r)
+            }),
+        }
     }
 }
 
@@ -377,11 +390,11 @@ impl Transaction for KitTransaction {
     }
 
     fn commit(&self) -> BoxFuture<()> {
-        on_lease(&self.lease, Some(self.id), |r| Op::Finish(true, r))
+        self.finish(true)
     }
 
     fn rollback(&self) -> BoxFuture<()> {
-        on_lease(&self.lease, Some(self.id), |r| Op::Finish(false, r))
+        self.finish(false)
     }
 }
 

@@ -363,46 +363,74 @@ async fn run_op<D: Driver>(
             let _ = reply.send(conn.ping().await);
         }
         Op::Begin(reply) => {
-            let r = if tx.open.is_some() {
-                Err(DbError::Other(
-                    "a transaction is already open on this connection".into(),
-                ))
-            } else {
-                conn.control(driver.begin_sql()).await.map(|()| {
-                    let id = tx.next_id;
-                    tx.next_id += 1;
-                    tx.open = Some(id);
-                    id
-                })
-            };
+            let r = begin(driver, conn, tx).await;
+            if reply.is_closed() && r.is_ok() {
+                // Nobody holds this transaction: end it now.
+                let _ = finish(conn, tx, false).await;
+            }
             let _ = reply.send(r);
         }
         Op::Savepoint(kind, name, reply) => {
-            let name = driver.quote_savepoint(&name);
-            let text = match kind {
-                SavepointOp::Create => format!("SAVEPOINT {name}"),
-                SavepointOp::RollbackTo => format!("ROLLBACK TO SAVEPOINT {name}"),
-                SavepointOp::Release => format!("RELEASE SAVEPOINT {name}"),
-            };
-            let _ = reply.send(conn.control(&text).await);
+            let _ = reply.send(savepoint(driver, conn, kind, &name).await);
         }
         Op::Finish(commit, reply) => {
-            tx.open = None;
-            let r = if commit {
-                let r = conn.control("COMMIT").await;
-                if r.is_err() {
-                    // A failed COMMIT may leave the transaction open: end it here so the
-                    // connection is clean, and report the COMMIT's error.
-                    let _ = conn.control("ROLLBACK").await;
-                }
-                r
-            } else {
-                conn.control("ROLLBACK").await
-            };
-            let _ = reply.send(r);
+            let _ = reply.send(finish(conn, tx, commit).await);
         }
     }
     Done::Nothing
+}
+
+/// Starts a transaction; its id.
+pub(crate) async fn begin<D: Driver>(
+    driver: &D,
+    conn: &mut D::Connection,
+    tx: &mut TxState,
+) -> DbResult<u64> {
+    if tx.open.is_some() {
+        return Err(DbError::Other(
+            "a transaction is already open on this connection".into(),
+        ));
+    }
+    conn.control(driver.begin_sql()).await?;
+    let id = tx.next_id;
+    tx.next_id += 1;
+    tx.open = Some(id);
+    Ok(id)
+}
+
+/// `SAVEPOINT`, `ROLLBACK TO SAVEPOINT` or `RELEASE SAVEPOINT`, the name quoted by the
+/// driver.
+pub(crate) async fn savepoint<D: Driver>(
+    driver: &D,
+    conn: &mut D::Connection,
+    kind: SavepointOp,
+    name: &str,
+) -> DbResult<()> {
+    let name = driver.quote_savepoint(name);
+    let text = match kind {
+        SavepointOp::Create => format!("SAVEPOINT {name}"),
+        SavepointOp::RollbackTo => format!("ROLLBACK TO SAVEPOINT {name}"),
+        SavepointOp::Release => format!("RELEASE SAVEPOINT {name}"),
+    };
+    conn.control(&text).await
+}
+
+/// `COMMIT` or `ROLLBACK`. A failed COMMIT may leave the transaction open: it is rolled
+/// back here so the connection is clean, and the COMMIT's error is reported.
+pub(crate) async fn finish<C: DriverConnection>(
+    conn: &mut C,
+    tx: &mut TxState,
+    commit: bool,
+) -> DbResult<()> {
+    tx.open = None;
+    if !commit {
+        return conn.control("ROLLBACK").await;
+    }
+    let r = conn.control("COMMIT").await;
+    if r.is_err() {
+        let _ = conn.control("ROLLBACK").await;
+    }
+    r
 }
 
 /// Answers an operation that cannot run with `e`.
