@@ -420,7 +420,9 @@ impl Db {
                     Ok(v)
                 }
                 Ok(Err(e)) => {
-                    state.tx.rollback_to(&name).await?;
+                    if let Err(undo) = state.tx.rollback_to(&name).await {
+                        undo_failed(&e, &undo.into());
+                    }
                     Err(e)
                 }
                 Err(panic) => {
@@ -436,7 +438,9 @@ impl Db {
                 Ok(v)
             }
             Ok(Err(e)) => {
-                tx.rollback().await?;
+                if let Err(undo) = tx.rollback().await {
+                    undo_failed(&e, &undo);
+                }
                 Err(e)
             }
             Err(panic) => {
@@ -512,4 +516,16 @@ impl Tx {
     pub fn db(&self) -> &Db {
         &self.db
     }
+}
+
+/// A failed closure's transaction could not be undone (its connection is gone, so the
+/// server ends the transaction itself): the closure's error is the one returned, as the
+/// cause; the failed undo is logged with it.
+fn undo_failed(cause: &Error, undo: &Error) {
+    tracing::warn!(
+        target: "plugorm::transaction",
+        error = %cause,
+        rollback_error = %undo,
+        "rolling back a failed transaction also failed"
+    );
 }

@@ -142,3 +142,44 @@ async fn a_session_the_server_ended_while_idle_is_replaced_unseen(backend: Backe
 }
 
 plugorm_tests::matrix!(a_session_the_server_ended_while_idle_is_replaced_unseen);
+
+/// When a transaction's closure fails because its connection was killed, the rollback
+/// fails too; the caller gets the closure's error, the first one, not the rollback's.
+async fn a_failed_transaction_reports_its_own_error_when_the_rollback_fails(backend: Backend) {
+    let (who, kill) = match backend {
+        Backend::Sqlite => return, // no server to kill the connection
+        Backend::Postgres => ("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)"),
+        Backend::Mysql => ("SELECT CONNECTION_ID()", "KILL CONNECTION ?"),
+    };
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    let Some(admin) = backend.open("").await else {
+        return;
+    };
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let inner = seen.clone();
+    let admin = &admin;
+    let r: Result<(), Error> = db
+        .transaction(|tx| async move {
+            let id: i64 = tx.raw_scalar(who, ()).await?.unwrap_or_default();
+            admin.exec(kill, (id,)).await?;
+            let e = tx
+                .raw("SELECT 1", ())
+                .await
+                .expect_err("the session is gone");
+            *inner.lock().unwrap() = e.to_string();
+            Err(e)
+        })
+        .await;
+    let e = r.expect_err("the transaction failed");
+    let first = seen.lock().unwrap().clone();
+    assert!(!first.is_empty());
+    assert_eq!(
+        e.to_string(),
+        first,
+        "the closure's error is the one reported"
+    );
+}
+
+plugorm_tests::matrix!(a_failed_transaction_reports_its_own_error_when_the_rollback_fails);
