@@ -798,38 +798,29 @@ fn print_table(
         runs.first().map_or(0, Vec::len)
     );
     let ratio = |x: f64, b: Option<f64>| b.map_or(String::new(), |b| format!("{:.2}x", x / b));
-    if test == Test::Load {
-        println!(
-            "| variant | path | selects/s | CPU µs/select | throughput vs sqlx | CPU vs sqlx |"
-        );
-        println!("| --- | --- | ---: | ---: | ---: | ---: |");
-        for (i, v) in variants.iter().enumerate() {
-            let (_, c, r) = rows[i];
-            println!(
-                "| {} | {} | {:.0} | {:.1} | {} | {} |",
-                v.key(),
-                v.describe(),
-                r,
-                c,
-                ratio(r, base.map(|b| b.2)),
-                ratio(c, base.map(|b| b.1)),
-            );
-        }
-        return;
-    }
-    println!("| variant | path | wall µs/call | CPU µs/call | wall vs sqlx | CPU vs sqlx |");
+    // The load test's first figure is a rate (higher is better), the others a time per call.
+    let load = test == Test::Load;
+    let first = |r: &(f64, f64, f64)| if load { r.2 } else { r.0 };
+    let (header, digits) = if load {
+        ("selects/s | CPU µs/select | throughput", 0)
+    } else {
+        ("wall µs/call | CPU µs/call | wall", 2)
+    };
+    println!("| variant | path | {header} vs sqlx | CPU vs sqlx |");
     println!("| --- | --- | ---: | ---: | ---: | ---: |");
     for (i, v) in variants.iter().enumerate() {
-        let (w, c, _) = rows[i];
         println!(
-            "| {} | {} | {:.2} | {:.2} | {} | {} |",
+            "| {} | {} | {:.digits$} | {:.2} | {} | {} |",
             v.key(),
             v.describe(),
-            w,
-            c,
-            ratio(w, base.map(|b| b.0)),
-            ratio(c, base.map(|b| b.1)),
+            first(&rows[i]),
+            rows[i].1,
+            ratio(first(&rows[i]), base.as_ref().map(first)),
+            ratio(rows[i].1, base.map(|b| b.1)),
         );
+    }
+    if load {
+        return;
     }
     let get = |v: Variant| variants.iter().position(|x| *x == v).map(|i| rows[i].0);
     if let (Some(ffi), Some(native)) = (get(Variant::FfiPool), get(Variant::NativePool)) {

@@ -45,7 +45,7 @@ struct Runner<D: Driver> {
     cell: SharedCell<D::Connection>,
     info: Arc<ConnInfo>,
     shared: Weak<Shared>,
-    _driver: Arc<D>,
+    driver: Arc<D>,
 }
 
 /// The direct runner of a connection.
@@ -59,7 +59,7 @@ pub(crate) fn runner<D: Driver>(
         cell,
         info,
         shared,
-        _driver: driver,
+        driver,
     })
 }
 
@@ -93,7 +93,7 @@ impl<D: Driver> Runner<D> {
         release: Option<Release>,
     ) -> FinishOnDrop<DbResult<Outcome>> {
         let cell = self.cell.clone();
-        let driver = self._driver.clone();
+        let driver = self.driver.clone();
         let info = self.info.clone();
         let shared = self.shared.clone();
         let abandoned = Arc::new(AtomicBool::new(false));

@@ -15,7 +15,9 @@ use super::stream::BatchSink;
 /// Where a connection's statements run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Threading {
-    /// As a task on the plugin's runtime (async drivers over sockets: sqlx, tiberius).
+    /// Async drivers over sockets (sqlx, tiberius): statements run in the caller's task,
+    /// inside the plugin runtime's context; a statement abandoned mid-flight finishes as a
+    /// task on the plugin runtime.
     #[default]
     Task,
     /// On a thread of the connection's own, which the driver may block (rusqlite, ODBC,

@@ -6,9 +6,10 @@
 //!
 //! - the [`crate::Pool`], [`crate::Connection`] and [`crate::Transaction`] objects;
 //! - a connection *worker* per connection (a task on the plugin runtime, or a thread of
-//!   its own for blocking drivers, see [`Threading`]) that runs statements in order and
-//!   always to their end, so a caller cancelled at any await point leaves the connection
-//!   in a known state;
+//!   its own for blocking drivers, see [`Threading`]) that rolls back and releases leases
+//!   and, for blocking drivers, runs every statement; together with the caller-driven
+//!   path, every statement runs to its end, so a caller cancelled at any await point
+//!   leaves the connection in a known state;
 //! - the transaction state machine: `BEGIN` / `COMMIT` / `ROLLBACK`, savepoints with the
 //!   driver's quoting, rollback when a transaction is dropped unfinished, and no
 //!   connection back in the pool while a transaction is open on it;
@@ -19,8 +20,9 @@
 //! - the grouping of catalog rows into index and foreign-key descriptions ([`introspect`]).
 //!
 //! The fast path: a statement on the pool takes a permit and the most recently used idle
-//! connection (no timer, no ping, no task spawned), sends one message to that
-//! connection's worker, and awaits one reply; the worker puts itself back afterwards.
+//! connection (no timer, no ping, no task spawned) and, for async drivers, runs in the
+//! caller's own task (`direct.rs`); a caller that goes away mid-statement hands the rest
+//! to the plugin runtime, which finishes it before the connection serves anyone else.
 mod direct;
 pub mod driver;
 mod handles;

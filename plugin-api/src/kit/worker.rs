@@ -6,8 +6,9 @@
 //! connection mid-protocol; and "roll back and rejoin the pool" is just one more message
 //! in the queue, so it runs after whatever was in flight and before the connection serves
 //! anyone else. No connection can rejoin the pool inside a transaction, whatever point a
-//! caller was cancelled at. The worker also owns its socket's IO, so a statement costs
-//! one hand-off to the worker and one back, whatever the number of IO events.
+//! caller was cancelled at. For async drivers the statements themselves usually run in
+//! the caller's task instead (`direct.rs`), sharing the connection's cell with the worker
+//! under one first-come-first-served lock.
 
 use std::{
     panic::AssertUnwindSafe,
