@@ -27,6 +27,7 @@ mod preload;
 mod query;
 mod registry;
 pub mod relation;
+mod retry;
 mod session;
 mod write;
 
@@ -96,6 +97,7 @@ pub use plugorm_plugin_api::{
 };
 pub use query::{ModelStream, PreparedStats, Query, RowCursor};
 pub use registry::{LoadedPlugin, Origin, Registry};
+pub use retry::RetryPolicy;
 pub use session::{ConflictUpdate, NowFn, OnConflict, Session};
 pub use write::{Record, Tracked};
 

@@ -89,9 +89,50 @@ pub enum DbError {
     /// lock timeout expired (PostgreSQL `55P03`, MySQL 3572 / 1205).
     #[error("lock not available: {message}")]
     LockNotAvailable { message: String },
-    /// SQL text that cannot be sent as given (a NUL byte in it).
+    /// SQL text that cannot be sent as given (a NUL byte in it, or more than one
+    /// statement given to an API that runs one).
     #[error("invalid SQL text: {0}")]
     InvalidSql(String),
+    /// The connection to the server was lost: the socket closed or failed, or the server
+    /// ended the session (restart, an administrator's kill, an idle limit). The
+    /// connection is not reused; whether a statement in flight took effect is unknown.
+    #[error("connection lost: {message}")]
+    ConnectionLost { message: String },
+    /// The transaction could not be serialized with concurrent ones (PostgreSQL `40001`);
+    /// run the whole transaction again.
+    #[error("serialization failure: {message} (retry the transaction)")]
+    SerializationFailure { message: String },
+    /// The transaction was chosen as a deadlock victim (PostgreSQL `40P01`, MySQL 1213)
+    /// and rolled back; run the whole transaction again.
+    #[error("deadlock detected: {message} (retry the transaction)")]
+    Deadlock { message: String },
+    /// The database file is locked by another connection (SQLite `SQLITE_BUSY` and its
+    /// extended codes 261, 517, 773, and `SQLITE_LOCKED`); retry, or raise
+    /// `busy_timeout`.
+    #[error("database is busy: {message} (retry, or raise the busy timeout)")]
+    Busy { message: String },
+}
+
+impl DbError {
+    /// True for failures that running the same transaction again may cure: a
+    /// serialization failure, a deadlock, a busy database file and a lock wait that
+    /// timed out. A lost connection is not among them: a `COMMIT` in flight may have
+    /// taken effect.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::DbError;
+    /// assert!(DbError::Deadlock { message: "victim".into() }.is_retryable());
+    /// assert!(!DbError::Other("syntax".into()).is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            DbError::SerializationFailure { .. }
+                | DbError::Deadlock { .. }
+                | DbError::Busy { .. }
+                | DbError::LockNotAvailable { .. }
+        )
+    }
 }
 
 fn fmt_name(prefix: &str, name: &Option<String>) -> String {
@@ -134,6 +175,10 @@ mod kind {
     pub const PANICKED: u32 = 16;
     pub const LOCK_NOT_AVAILABLE: u32 = 17;
     pub const INVALID_SQL: u32 = 18;
+    pub const CONNECTION_LOST: u32 = 19;
+    pub const SERIALIZATION: u32 = 20;
+    pub const DEADLOCK: u32 = 21;
+    pub const BUSY: u32 = 22;
 }
 
 fn opt(s: &RString) -> Option<String> {
@@ -216,6 +261,16 @@ impl From<DbError> for FfiError {
                 String::new(),
             ),
             DbError::InvalidSql(m) => (kind::INVALID_SQL, m, String::new(), String::new()),
+            DbError::ConnectionLost { message } => {
+                (kind::CONNECTION_LOST, message, String::new(), String::new())
+            }
+            DbError::SerializationFailure { message } => {
+                (kind::SERIALIZATION, message, String::new(), String::new())
+            }
+            DbError::Deadlock { message } => {
+                (kind::DEADLOCK, message, String::new(), String::new())
+            }
+            DbError::Busy { message } => (kind::BUSY, message, String::new(), String::new()),
         };
         FfiError {
             kind,
@@ -269,6 +324,10 @@ impl From<FfiError> for DbError {
             kind::PANICKED => DbError::Panicked(message),
             kind::LOCK_NOT_AVAILABLE => DbError::LockNotAvailable { message },
             kind::INVALID_SQL => DbError::InvalidSql(message),
+            kind::CONNECTION_LOST => DbError::ConnectionLost { message },
+            kind::SERIALIZATION => DbError::SerializationFailure { message },
+            kind::DEADLOCK => DbError::Deadlock { message },
+            kind::BUSY => DbError::Busy { message },
             _ => DbError::Other(message),
         }
     }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use plugorm::{plugin_api::DbError, Error};
+use plugorm::{plugin_api::DbError, Error, Sql};
 use plugorm_tests::matrix::Backend;
 
 /// Three hundred transactions, each cancelled (a timeout around `db.transaction`) at a
@@ -51,25 +51,30 @@ async fn cancelled_transactions_leave_every_connection_clean(backend: Backend) {
         assert_eq!(n, 2, "transaction {v} was half applied");
     }
     assert!(rows.len() >= committed, "{} < {committed}", rows.len());
-    // Every pooled connection is outside any transaction: hold as many transactions at
-    // once as the pool has connections, each on its own connection.
+    // Every pooled connection is outside any transaction: hold every connection of the
+    // pool at once and start a transaction on each (a deferred one on SQLite, whose
+    // plugorm transactions take the write lock at BEGIN, one at a time).
     let max = db.pool().stats().max_connections.min(10) as usize;
+    let begin = backend.pick("BEGIN DEFERRED", "BEGIN", "BEGIN");
     let mut held = Vec::new();
     for _ in 0..max {
-        let tx = tokio::time::timeout(Duration::from_secs(10), db.begin())
+        let conn = tokio::time::timeout(Duration::from_secs(10), db.pool().acquire())
             .await
             .expect("a connection came free")
-            .expect("BEGIN on a clean connection");
-        let n: i64 = tx
-            .raw_scalar("SELECT COUNT(*) FROM ledger", ())
+            .expect("a connection");
+        conn.execute(Sql::new(begin, []))
             .await
-            .unwrap()
+            .expect("BEGIN on a clean connection");
+        let count = conn
+            .query(Sql::new("SELECT COUNT(*) AS n FROM ledger", []))
+            .await
             .unwrap();
+        let n: i64 = count.iter().next().unwrap().get("n").unwrap();
         assert_eq!(n as usize, rows.len() * 2);
-        held.push(tx);
+        held.push(conn);
     }
-    for tx in held {
-        tx.rollback().await.unwrap();
+    for conn in held {
+        conn.execute(Sql::new("ROLLBACK", [])).await.unwrap();
     }
     db.exec("INSERT INTO ledger (v) VALUES (?)", (-1,))
         .await

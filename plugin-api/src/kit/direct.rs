@@ -7,20 +7,25 @@
 //! guaranteed still holds: a caller that goes away mid-statement hands the rest of the
 //! statement (and the release of its lease) to a task on the plugin runtime, which runs it
 //! to the end before anything else can use the connection; a caller that goes away before
-//! its statement started has it skipped.
+//! its statement started has it skipped. A statement whose caller went away mid-flight
+//! is cancelled on the server when the driver can ([`Cancel`]), so a timed-out
+//! `SLEEP(3)` frees its connection at once instead of three seconds later.
 
 use std::{
     future::Future,
     pin::Pin,
     sync::{
         atomic::{AtomicBool, Ordering},
-        Arc, Weak,
+        Arc, Mutex, Weak,
     },
     task::{Context, Poll},
+    time::Duration,
 };
 
+use tokio::task::JoinHandle;
+
 use super::{
-    driver::{Driver, DriverConnection},
+    driver::{Cancel, Driver, DriverConnection},
     pool::Shared,
     worker::{self, ConnInfo, Release, SavepointOp, SharedCell},
 };
@@ -29,10 +34,14 @@ use crate::{connection::BoxFuture, row::Rows, runtime, sql::ExecResult, DbError,
 /// Runs plain statements on one connection from the caller's task.
 pub(crate) trait Direct: Send + Sync {
     /// `sql` without rows; inside transaction `tx` when given; releasing the lease after.
-    fn execute(&self, tx: Option<u64>, sql: Sql, release: Option<Release>)
-        -> BoxFuture<ExecResult>;
+    fn execute(
+        &self,
+        tx: Option<u64>,
+        sql: Arc<Sql>,
+        release: Option<Release>,
+    ) -> BoxFuture<ExecResult>;
     /// `sql` with its rows.
-    fn query(&self, tx: Option<u64>, sql: Sql, release: Option<Release>) -> BoxFuture<Rows>;
+    fn query(&self, tx: Option<u64>, sql: Arc<Sql>, release: Option<Release>) -> BoxFuture<Rows>;
     /// Starts a transaction; its id.
     fn begin(&self) -> BoxFuture<u64>;
     /// Commits (`true`) or rolls back transaction `tx`.
@@ -46,6 +55,7 @@ struct Runner<D: Driver> {
     info: Arc<ConnInfo>,
     shared: Weak<Shared>,
     driver: Arc<D>,
+    canceller: Option<Arc<dyn Cancel>>,
 }
 
 /// The direct runner of a connection.
@@ -54,19 +64,94 @@ pub(crate) fn runner<D: Driver>(
     driver: Arc<D>,
     info: Arc<ConnInfo>,
     shared: Weak<Shared>,
+    canceller: Option<Arc<dyn Cancel>>,
 ) -> Arc<dyn Direct> {
     Arc::new(Runner {
         cell,
         info,
         shared,
         driver,
+        canceller,
     })
+}
+
+/// How long the kit waits for a cancel request to finish before it lets the connection
+/// go on: a server that does not answer the cancel must not hold the connection forever.
+const CANCEL_WAIT: Duration = Duration::from_secs(10);
+
+/// One operation's life as its caller and its runner see it. The caller leaving and the
+/// statement starting are decided under one lock, so a statement is either skipped or
+/// cancelled, never left running unnoticed.
+struct Flight {
+    /// The caller dropped the operation's future.
+    abandoned: AtomicBool,
+    phase: Mutex<Phase>,
+    canceller: Option<Arc<dyn Cancel>>,
+}
+
+enum Phase {
+    /// Not started, or finished.
+    Idle,
+    /// The statement is on the server.
+    Running,
+    /// The caller left mid-statement and a cancel request is on its way.
+    Cancelling(JoinHandle<()>),
+}
+
+impl Flight {
+    fn new(canceller: Option<Arc<dyn Cancel>>) -> Arc<Flight> {
+        Arc::new(Flight {
+            abandoned: AtomicBool::new(false),
+            phase: Mutex::new(Phase::Idle),
+            canceller,
+        })
+    }
+
+    fn abandoned(&self) -> bool {
+        self.abandoned.load(Ordering::Acquire)
+    }
+
+    fn phase(&self) -> std::sync::MutexGuard<'_, Phase> {
+        // The lock guards a plain enum: a panic elsewhere cannot leave it inconsistent.
+        self.phase.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks the statement as sent; false when its caller already left (skip it).
+    fn start(&self) -> bool {
+        let mut phase = self.phase();
+        if self.abandoned() {
+            return false;
+        }
+        *phase = Phase::Running;
+        true
+    }
+
+    /// The statement is over: waits for a cancel request still in flight, so it cannot
+    /// reach the server after the connection has moved on to another statement.
+    async fn end(&self) {
+        let cancelling = std::mem::replace(&mut *self.phase(), Phase::Idle);
+        if let Phase::Cancelling(request) = cancelling {
+            let _ = tokio::time::timeout(CANCEL_WAIT, request).await;
+            if let Some(canceller) = &self.canceller {
+                canceller.clear();
+            }
+        }
+    }
+
+    /// The caller left: a running statement is cancelled (when the driver can).
+    fn abandon(&self, rt: Option<&tokio::runtime::Handle>) {
+        self.abandoned.store(true, Ordering::Release);
+        let mut phase = self.phase();
+        if let (Phase::Running, Some(canceller), Some(rt)) = (&*phase, &self.canceller, rt) {
+            *phase = Phase::Cancelling(rt.spawn(canceller.cancel()));
+        }
+    }
 }
 
 /// What to run.
 enum Kind {
-    Execute(Sql),
-    Query(Sql),
+    Execute(Arc<Sql>),
+    Query(Arc<Sql>),
     Begin,
     Finish(bool),
     Savepoint(SavepointOp, String),
@@ -96,26 +181,35 @@ impl<D: Driver> Runner<D> {
         let driver = self.driver.clone();
         let info = self.info.clone();
         let shared = self.shared.clone();
-        let abandoned = Arc::new(AtomicBool::new(false));
-        let gone_caller = abandoned.clone();
+        let flight = Flight::new(self.canceller.clone());
+        let caller = flight.clone();
         let work = async move {
             let mut guard = cell.lock_owned().await;
             let worker::Cell { conn, tx } = &mut *guard;
             let Some(conn) = conn.as_mut() else {
                 return Err(worker::gone());
             };
-            let result = if gone_caller.load(Ordering::Acquire) {
+            let result = if flight.abandoned() {
                 // The caller left before the statement started: it never runs.
                 Err(worker::gone())
             } else if scope.is_some() && tx.open != scope {
                 Err(DbError::TransactionFinished)
             } else {
                 match kind {
-                    Kind::Execute(sql) => conn.execute(&sql).await.map(Outcome::Exec),
-                    Kind::Query(sql) => conn.query(&sql).await.map(Outcome::Rows),
+                    Kind::Execute(sql) if flight.start() => {
+                        let r = conn.execute(&sql).await.map(Outcome::Exec);
+                        flight.end().await;
+                        r
+                    }
+                    Kind::Query(sql) if flight.start() => {
+                        let r = conn.query(&sql).await.map(Outcome::Rows);
+                        flight.end().await;
+                        r
+                    }
+                    Kind::Execute(_) | Kind::Query(_) => Err(worker::gone()),
                     Kind::Begin => {
                         let r = worker::begin(&*driver, conn, tx).await;
-                        if r.is_ok() && gone_caller.load(Ordering::Acquire) {
+                        if r.is_ok() && flight.abandoned() {
                             // Nobody holds this transaction: end it now.
                             let _ = worker::finish(conn, tx, false).await;
                         }
@@ -141,7 +235,7 @@ impl<D: Driver> Runner<D> {
         };
         FinishOnDrop {
             fut: Some(Box::pin(runtime::in_runtime(work))),
-            abandoned,
+            flight: caller,
         }
     }
 }
@@ -161,7 +255,7 @@ impl<D: Driver> Direct for Runner<D> {
     fn execute(
         &self,
         tx: Option<u64>,
-        sql: Sql,
+        sql: Arc<Sql>,
         release: Option<Release>,
     ) -> BoxFuture<ExecResult> {
         let run = self.run(tx, Kind::Execute(sql), release);
@@ -173,7 +267,7 @@ impl<D: Driver> Direct for Runner<D> {
         })
     }
 
-    fn query(&self, tx: Option<u64>, sql: Sql, release: Option<Release>) -> BoxFuture<Rows> {
+    fn query(&self, tx: Option<u64>, sql: Arc<Sql>, release: Option<Release>) -> BoxFuture<Rows> {
         let run = self.run(tx, Kind::Query(sql), release);
         Box::pin(async move {
             match run.await? {
@@ -203,10 +297,10 @@ impl<D: Driver> Direct for Runner<D> {
 }
 
 /// A statement's future that, when dropped before it finished, finishes on the plugin
-/// runtime instead of stopping wherever it was.
+/// runtime instead of stopping wherever it was (cancelled on the server first).
 struct FinishOnDrop<T: Send + 'static> {
     fut: Option<Pin<Box<dyn Future<Output = T> + Send>>>,
-    abandoned: Arc<AtomicBool>,
+    flight: Arc<Flight>,
 }
 
 impl<T: Send + 'static> Future for FinishOnDrop<T> {
@@ -229,16 +323,17 @@ impl<T: Send + 'static> Future for FinishOnDrop<T> {
 impl<T: Send + 'static> Drop for FinishOnDrop<T> {
     fn drop(&mut self) {
         if let Some(fut) = self.fut.take() {
-            self.abandoned.store(true, Ordering::Release);
-            match runtime::handle() {
-                Ok(rt) => {
+            let rt = runtime::handle().ok();
+            self.flight.abandon(rt);
+            match rt {
+                Some(rt) => {
                     rt.spawn(async move {
                         let _ = fut.await;
                     });
                 }
                 // No runtime (the OS refused its threads): dropping the statement
                 // mid-way is all that is left; the connection is then unusable.
-                Err(_) => drop(fut),
+                None => drop(fut),
             }
         }
     }

@@ -4,9 +4,10 @@
 //! Everything else (pooling, transactions, cancellation, streaming, the runtime) is the
 //! kit's. A driver's methods take `&mut self`: the kit guarantees one statement at a time
 //! per connection, and that every statement it starts runs to its end even when the
-//! caller stops waiting, so a driver never sees a half-read result.
+//! caller stops waiting (cancelled on the server first, see [`Cancel`]), so a driver
+//! never sees a half-read result.
 
-use std::future::Future;
+use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::{row::Rows, sql::ExecResult, DbResult, Sql};
 
@@ -76,6 +77,70 @@ pub trait Driver: Send + Sync + 'static {
     }
 }
 
+/// The future of [`Cancel::cancel`].
+pub type CancelFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// Stops the statement running on one connection, from another task: PostgreSQL's
+/// `pg_cancel_backend`, MySQL's `KILL QUERY`, SQLite's interrupt.
+///
+/// ```
+/// use plugorm_plugin_api::kit::driver::{Cancel, CancelFuture};
+/// use std::sync::{atomic::{AtomicBool, Ordering}, Arc};
+///
+/// /// Raises a flag that the connection's statement loop checks.
+/// struct Flag(Arc<AtomicBool>);
+///
+/// impl Cancel for Flag {
+///     fn cancel(&self) -> CancelFuture {
+///         self.0.store(true, Ordering::Release);
+///         Box::pin(async {})
+///     }
+///
+///     fn clear(&self) {
+///         self.0.store(false, Ordering::Release);
+///     }
+/// }
+/// ```
+pub trait Cancel: Send + Sync + 'static {
+    /// Asks the database to stop the statement now running on the connection (or about
+    /// to run: the kit may call this just before the driver's `execute` or `query` sends
+    /// it). Failures are the driver's to log: the statement then simply runs to its end.
+    fn cancel(&self) -> CancelFuture;
+
+    /// Called once the cancelled statement has ended and the future of
+    /// [`Cancel::cancel`] has finished, before the connection runs anything else: undoes
+    /// what `cancel` left behind, such as a raised flag (default: nothing).
+    fn clear(&self) {}
+}
+
+/// How long a cancel request through [`cancel_request`] may take.
+pub const CANCEL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs a cancel request that goes through a connection of its own (PostgreSQL's
+/// `pg_cancel_backend`, MySQL's `KILL QUERY`) within [`CANCEL_TIMEOUT`], logging how it
+/// ended: what a [`Cancel`] of a server database returns.
+///
+/// ```
+/// use plugorm_plugin_api::kit::driver::{cancel_request, CancelFuture};
+/// fn cancel(session: u64) -> CancelFuture {
+///     cancel_request(session, async { Ok::<(), std::io::Error>(()) })
+/// }
+/// ```
+pub fn cancel_request<E: std::fmt::Display>(
+    session: u64,
+    request: impl Future<Output = Result<(), E>> + Send + 'static,
+) -> CancelFuture {
+    Box::pin(async move {
+        match tokio::time::timeout(CANCEL_TIMEOUT, request).await {
+            Ok(Ok(())) => tracing::debug!(session, "cancelled an abandoned statement"),
+            Ok(Err(e)) => {
+                tracing::warn!(session, error = %e, "cancelling an abandoned statement failed")
+            }
+            Err(_) => tracing::warn!(session, "cancelling an abandoned statement timed out"),
+        }
+    })
+}
+
 /// One open connection: runs one statement at a time.
 ///
 /// Only [`DriverConnection::execute`] and [`DriverConnection::query`] are required; a
@@ -114,6 +179,17 @@ pub trait DriverConnection: Send + 'static {
     fn ping(&mut self) -> impl Future<Output = DbResult<()>> + Send {
         let sql = Sql::new("SELECT 1", []);
         async move { self.query(&sql).await.map(|_| ()) }
+    }
+
+    /// A handle that stops this connection's running statement from outside it, if the
+    /// database can do that (default: none). The kit uses it when the caller of a
+    /// statement goes away mid-statement (a `with_timeout` deadline, a dropped future):
+    /// the statement is cancelled on the server instead of running to its end while it
+    /// holds the connection, and the connection serves nobody else until both the
+    /// statement and the cancel have finished, so a late cancel cannot hit another
+    /// statement.
+    fn canceller(&self) -> Option<Arc<dyn Cancel>> {
+        None
     }
 
     /// True once the connection can no longer be used (its socket failed): the kit then

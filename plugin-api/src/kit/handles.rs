@@ -88,7 +88,7 @@ impl KitPool {
     ) -> BoxFuture<T> {
         let shared = self.shared.clone();
         Box::pin(async move {
-            let (handle, release) = shared.lease_one().await?;
+            let (handle, release, _) = shared.lease_one().await?;
             send_once(&handle, release, make).await
         })
     }
@@ -136,12 +136,12 @@ fn start_reaper(shared: &Arc<Shared>) {
 }
 
 /// Runs a statement in the caller's task (inside transaction `tx`, releasing `release`).
-type DirectRun<T> = fn(&dyn Direct, Option<u64>, Sql, Option<Release>) -> BoxFuture<T>;
+type DirectRun<T> = fn(&dyn Direct, Option<u64>, Arc<Sql>, Option<Release>) -> BoxFuture<T>;
 
 /// How one kind of statement runs: in the caller's task, or as a worker message.
 struct Route<T> {
     direct: DirectRun<T>,
-    message: fn(Sql, Reply<T>) -> Op,
+    message: fn(Arc<Sql>, Reply<T>) -> Op,
 }
 
 const EXECUTE: Route<ExecResult> = Route {
@@ -161,13 +161,34 @@ impl KitPool {
             return Box::pin(std::future::ready(Err(e)));
         }
         let shared = self.shared.clone();
+        let sql = Arc::new(sql);
         Box::pin(async move {
-            let (handle, release) = shared.lease_one().await?;
-            match &handle.direct {
-                Some(direct) => (route.direct)(&**direct, None, sql, Some(release)).await,
-                None => send_once(&handle, release, |r| (route.message)(sql, r)).await,
+            let (handle, release, reused) = shared.lease_one().await?;
+            match run_leased(handle, release, sql.clone(), &route).await {
+                Err(DbError::ConnectionLost { message }) if reused => {
+                    // The server ended the session while it sat in the pool (unpinged:
+                    // used within the driver's `check_after_idle`), so the statement never
+                    // ran: once more, on a connection opened for it.
+                    tracing::debug!(%message, "a pooled connection was found closed; running the statement on a new one");
+                    let (handle, release) = shared.lease_new().await?;
+                    run_leased(handle, release, sql, &route).await
+                }
+                r => r,
             }
         })
+    }
+}
+
+/// Runs one statement on a leased connection, the lease ending with it.
+async fn run_leased<T: Send + 'static>(
+    handle: WorkerHandle,
+    release: Release,
+    sql: Arc<Sql>,
+    route: &Route<T>,
+) -> DbResult<T> {
+    match &handle.direct {
+        Some(direct) => (route.direct)(&**direct, None, sql, Some(release)).await,
+        None => send_once(&handle, release, |r| (route.message)(sql, r)).await,
     }
 }
 
@@ -291,8 +312,8 @@ fn statement_on<T: Send + 'static>(
         return Box::pin(std::future::ready(Err(e)));
     }
     match lease.handle().map(|h| h.direct.clone()) {
-        Ok(Some(direct)) => (route.direct)(&*direct, tx, sql, None),
-        _ => on_lease(lease, tx, |r| (route.message)(sql, r)),
+        Ok(Some(direct)) => (route.direct)(&*direct, tx, Arc::new(sql), None),
+        _ => on_lease(lease, tx, |r| (route.message)(Arc::new(sql), r)),
     }
 }
 

@@ -16,7 +16,8 @@
 //! - streaming with bounded memory ([`BatchSink`]);
 //! - the pool limits of [`crate::PoolOptions`] (max and min connections, acquire and
 //!   connect timeout, idle timeout, max lifetime);
-//! - the refusal of SQL text a client library could misread ([`check_text`]);
+//! - the refusal of SQL text a client library could misread ([`check_text`]), and a
+//!   lexer for drivers whose library runs every `;`-separated statement ([`lexer`]);
 //! - the grouping of catalog rows into index and foreign-key descriptions ([`introspect`]).
 //!
 //! The fast path: a statement on the pool takes a permit and the most recently used idle
@@ -27,6 +28,7 @@ mod direct;
 pub mod driver;
 mod handles;
 pub mod introspect;
+pub mod lexer;
 mod pool;
 pub mod stream;
 mod worker;
@@ -34,6 +36,6 @@ mod worker;
 #[cfg(test)]
 mod tests;
 
-pub use driver::{Driver, DriverConnection, Threading};
+pub use driver::{Cancel, CancelFuture, Driver, DriverConnection, Threading};
 pub use handles::{check_text, KitPool};
 pub use stream::BatchSink;

@@ -154,49 +154,70 @@ impl Shared {
         DbError::Pool("the pool is closed".into())
     }
 
-    /// Takes a connection for the caller until the lease is dropped.
-    pub(crate) async fn lease(self: &Arc<Shared>) -> DbResult<Lease> {
-        let permit = match self.in_use.clone().try_acquire_owned() {
-            Ok(p) => p,
-            Err(tokio::sync::TryAcquireError::Closed) => return Err(Self::closed_error()),
+    /// A permit to use a connection, waiting up to the acquire timeout for one.
+    async fn permit(&self) -> DbResult<OwnedSemaphorePermit> {
+        match self.in_use.clone().try_acquire_owned() {
+            Ok(p) => Ok(p),
+            Err(tokio::sync::TryAcquireError::Closed) => Err(Self::closed_error()),
             Err(tokio::sync::TryAcquireError::NoPermits) => {
                 let wait = self.in_use.clone().acquire_owned();
                 match tokio::time::timeout(self.limits.acquire_timeout, wait).await {
-                    Ok(Ok(p)) => p,
-                    Ok(Err(_)) => return Err(Self::closed_error()),
-                    Err(_) => {
-                        return Err(DbError::Timeout(format!(
-                            "no connection became free within {:?} (all {} in use); raise \
-                             `max_connections` or `connect_timeout`, or hold connections \
-                             for less time",
-                            self.limits.acquire_timeout, self.limits.max
-                        )))
-                    }
+                    Ok(Ok(p)) => Ok(p),
+                    Ok(Err(_)) => Err(Self::closed_error()),
+                    Err(_) => Err(DbError::Timeout(format!(
+                        "no connection became free within {:?} (all {} in use); raise \
+                         `max_connections` or `connect_timeout`, or hold connections \
+                         for less time",
+                        self.limits.acquire_timeout, self.limits.max
+                    ))),
                 }
             }
-        };
-        let handle = loop {
+        }
+    }
+
+    /// Takes a connection for the caller until the lease is dropped: the most recently
+    /// used idle one (pinged first when it sat idle past the driver's
+    /// `check_after_idle`), or a new one.
+    pub(crate) async fn lease(self: &Arc<Shared>) -> DbResult<Lease> {
+        let permit = self.permit().await?;
+        let (handle, reused) = loop {
             match self.take_idle() {
-                Some(h) if self.answers(&h).await => break h,
-                // Dropping a dead connection's last handle ends its worker.
-                Some(_) => continue,
-                None => break self.open_connection().await?,
+                Some(h) => match self.answers(&h).await {
+                    Answer::Unchecked => break (h, true),
+                    Answer::Pinged => break (h, false),
+                    // Dropping a dead connection's last handle ends its worker.
+                    Answer::Dead => continue,
+                },
+                None => break (self.open_connection().await?, false),
             }
         };
         Ok(Lease {
             handle: Some(handle),
             permit: Some(permit),
+            reused,
         })
     }
 
-    /// False when a connection idle longer than the driver's `check_after_idle` does not
-    /// answer a ping.
-    async fn answers(&self, h: &WorkerHandle) -> bool {
+    /// A lease on a connection opened for it, never one from the idle list.
+    pub(crate) async fn lease_new(self: &Arc<Shared>) -> DbResult<(WorkerHandle, Release)> {
+        let permit = self.permit().await?;
+        let handle = self.open_connection().await?;
+        let lease = Lease {
+            handle: Some(handle),
+            permit: Some(permit),
+            reused: false,
+        };
+        lease.into_release().ok_or_else(worker::gone)
+    }
+
+    /// Whether an idle connection may serve: one idle longer than the driver's
+    /// `check_after_idle` must answer a ping first.
+    async fn answers(&self, h: &WorkerHandle) -> Answer {
         let Some(limit) = self.limits.check_after_idle else {
-            return true;
+            return Answer::Unchecked;
         };
         if h.idle_since.elapsed() < limit {
-            return true;
+            return Answer::Unchecked;
         }
         let (reply, answer) = tokio::sync::oneshot::channel();
         let ping = Msg::Run {
@@ -205,19 +226,23 @@ impl Shared {
             release: None,
         };
         if h.send(ping).is_err() {
-            return false;
+            return Answer::Dead;
         }
-        let alive = matches!(answer.await, Ok(Ok(())));
-        if !alive {
-            tracing::debug!("an idle connection did not answer its ping; opening another");
+        if matches!(answer.await, Ok(Ok(()))) {
+            return Answer::Pinged;
         }
-        alive
+        tracing::debug!("an idle connection did not answer its ping; opening another");
+        Answer::Dead
     }
 
-    /// A lease for one operation: the connection and the release its worker performs
-    /// after that operation.
-    pub(crate) async fn lease_one(self: &Arc<Shared>) -> DbResult<(WorkerHandle, Release)> {
-        self.lease().await?.into_release().ok_or_else(worker::gone)
+    /// A lease for one operation: the connection, the release its worker performs after
+    /// that operation, and whether the connection came from the idle list unpinged (so
+    /// the server may have closed it meanwhile).
+    pub(crate) async fn lease_one(self: &Arc<Shared>) -> DbResult<(WorkerHandle, Release, bool)> {
+        let lease = self.lease().await?;
+        let reused = lease.reused;
+        let (handle, release) = lease.into_release().ok_or_else(worker::gone)?;
+        Ok((handle, release, reused))
     }
 
     /// Opens one more connection, within the connect timeout.
@@ -247,10 +272,22 @@ impl Shared {
     }
 }
 
+/// What the pool knows of an idle connection before handing it out.
+enum Answer {
+    /// Idle for less than the driver's `check_after_idle`: handed out as it is.
+    Unchecked,
+    /// It answered a ping just now.
+    Pinged,
+    /// Closed, or it did not answer its ping.
+    Dead,
+}
+
 /// A connection taken out of the pool; dropping it sends the worker back.
 pub(crate) struct Lease {
     handle: Option<WorkerHandle>,
     permit: Option<OwnedSemaphorePermit>,
+    /// Taken from the idle list without a ping.
+    reused: bool,
 }
 
 impl Lease {

@@ -38,8 +38,8 @@ pub(crate) type Reply<T> = oneshot::Sender<DbResult<T>>;
 
 /// One piece of work for a connection.
 pub(crate) enum Op {
-    Execute(Sql, Reply<ExecResult>),
-    Query(Sql, Reply<Rows>),
+    Execute(Arc<Sql>, Reply<ExecResult>),
+    Query(Arc<Sql>, Reply<Rows>),
     Stream(Sql, BatchSink),
     Ping(Reply<()>),
     /// Starts a transaction; replies with its id.
@@ -204,6 +204,7 @@ async fn run<D: Driver>(
         }
         None => return,
     };
+    let canceller = conn.canceller();
     let cell: SharedCell<D::Connection> = Arc::new(tokio::sync::Mutex::new(Cell {
         conn: Some(conn),
         tx: TxState {
@@ -217,6 +218,7 @@ async fn run<D: Driver>(
             driver.clone(),
             info.clone(),
             shared.clone(),
+            canceller,
         )),
         Threading::OwnThread => None,
     };

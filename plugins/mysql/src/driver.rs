@@ -21,7 +21,9 @@ use std::{
 
 use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
-    kit::{BatchSink, Driver, DriverConnection, KitPool},
+    kit::{
+        driver::cancel_request, BatchSink, Cancel, CancelFuture, Driver, DriverConnection, KitPool,
+    },
     DbError, DbResult, ExecResult, Pool, PoolOptions, Rows, Sql,
 };
 use sqlx_core::{
@@ -32,7 +34,7 @@ use sqlx_mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlConnection};
 use crate::{
     bind::bind_all,
     decode::rows_to_batches,
-    error::{ends_connection, translate},
+    error::{ends_connection, translate, translate_statement},
     lock::LockSupport,
     server::Server,
     table_options::TableOptions,
@@ -153,11 +155,19 @@ impl Driver for MysqlDriver {
                 .await
                 .map_err(translate)?;
             self.read_server(&mut conn).await?;
-            Ok(conn)
+            let id: u64 = sqlx_core::query_scalar::query_scalar("SELECT CONNECTION_ID()")
+                .fetch_one(&mut conn)
+                .await
+                .map_err(translate)?;
+            Ok((conn, id))
         };
-        let conn = connected.await.map_err(|e| connect_error(&self.label, e))?;
+        let (conn, id) = connected.await.map_err(|e| connect_error(&self.label, e))?;
         Ok(MysqlConnection {
             conn,
+            canceller: Arc::new(MysqlCancel {
+                options: self.options.clone(),
+                id,
+            }),
             settings: self.settings.clone(),
             broken: false,
         })
@@ -176,13 +186,37 @@ struct MysqlConnection {
     /// Set after an error that ended the session or left the protocol's state unknown
     /// (see [`ends_connection`]): the kit then closes the connection.
     broken: bool,
+    canceller: Arc<MysqlCancel>,
+}
+
+/// Stops the statement running on one server thread with `KILL QUERY`, from a
+/// connection of its own. The statement fails with 1317 and the session stays usable; a
+/// `KILL QUERY` that arrives while the session is idle does not touch its next statement.
+struct MysqlCancel {
+    options: MySqlConnectOptions,
+    /// The server's id of the session (`CONNECTION_ID()`).
+    id: u64,
+}
+
+impl Cancel for MysqlCancel {
+    fn cancel(&self) -> CancelFuture {
+        let options = self.options.clone();
+        let id = self.id;
+        cancel_request(id, async move {
+            let mut conn = MySqlConnection::connect_with(&options).await?;
+            // `KILL` cannot be prepared; the id is the server's own integer.
+            conn.execute(AssertSqlSafe(format!("KILL QUERY {id}")))
+                .await?;
+            conn.close().await
+        })
+    }
 }
 
 impl MysqlConnection {
     /// Translates a sqlx error, noting whether it left the connection unusable.
     fn failed(&mut self, e: sqlx_core::Error) -> DbError {
         self.broken |= ends_connection(&e);
-        translate(e)
+        translate_statement(e)
     }
 
     /// True when `sql` must run as text: it has no parameters and the server refused to
@@ -283,6 +317,10 @@ impl DriverConnection for MysqlConnection {
     async fn ping(&mut self) -> DbResult<()> {
         let r = self.conn.ping().await;
         r.map_err(|e| self.failed(e))
+    }
+
+    fn canceller(&self) -> Option<Arc<dyn Cancel>> {
+        Some(self.canceller.clone())
     }
 
     fn is_broken(&self) -> bool {

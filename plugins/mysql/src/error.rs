@@ -7,6 +7,8 @@
 //! | 1048, 1364 | column cannot be NULL / has no default | `NotNullViolation`, the column |
 //! | 3819 (MySQL), 4025 (MariaDB) | CHECK failed | `CheckViolation`, the constraint |
 //! | 1205, 3572 | lock wait timeout / NOWAIT lock refused | `LockNotAvailable` |
+//! | 1213 | deadlock, the transaction rolled back | `Deadlock` |
+//! | 1053, 1927, 4031 | the server ended the session | `ConnectionLost` |
 //! | any other | | `Database` with the number as its code |
 
 use plugorm_plugin_api::DbError;
@@ -74,6 +76,8 @@ pub(crate) fn translate_database(db: &MySqlDatabaseError) -> DbError {
             message,
         },
         1205 | 3572 => DbError::LockNotAvailable { message },
+        1213 => DbError::Deadlock { message },
+        1053 | 1927 | 4031 => DbError::ConnectionLost { message },
         n => DbError::Database {
             code: Some(n.to_string()),
             message,
@@ -102,6 +106,21 @@ pub(crate) fn translate(e: sqlx_core::Error) -> DbError {
             message: format!("TLS: {tls}"),
         },
         other => DbError::Other(other.to_string()),
+    }
+}
+
+/// Maps an error of a statement on an open connection: one that ended the connection
+/// (see [`ends_connection`]) is `ConnectionLost`, whatever sqlx called it.
+pub(crate) fn translate_statement(e: sqlx_core::Error) -> DbError {
+    if !ends_connection(&e) {
+        return translate(e);
+    }
+    match translate(e) {
+        lost @ DbError::ConnectionLost { .. } => lost,
+        DbError::Connect { message } => DbError::ConnectionLost { message },
+        other => DbError::ConnectionLost {
+            message: other.to_string(),
+        },
     }
 }
 

@@ -6,13 +6,15 @@
 //! (prepare, bind, the stale-plan retry), streaming rows batch by batch, and telling the
 //! kit when the socket is gone.
 
+use std::sync::Arc;
+
 use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
-    kit::{BatchSink, Driver, DriverConnection},
+    kit::{driver::cancel_request, BatchSink, Cancel, CancelFuture, Driver, DriverConnection},
     DbError, DbResult, ExecResult, Rows, Sql, Value,
 };
 use sqlx_core::{connection::Connection as _, statement::Statement as _};
-use sqlx_postgres::{PgConnection, Postgres};
+use sqlx_postgres::{PgConnectOptions, PgConnection, Postgres};
 
 use crate::{
     bind, decode,
@@ -58,8 +60,16 @@ impl Driver for PgDriver {
                 .await
                 .map_err(failed)?;
         }
+        let pid: i32 = sqlx_core::query_scalar::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(failed)?;
         Ok(PgConn {
             conn,
+            canceller: Arc::new(PgCancel {
+                connect: target.connect.clone(),
+                pid,
+            }),
             mode: Mode {
                 cache: target.cache,
                 in_tx: false,
@@ -78,6 +88,30 @@ pub(crate) struct PgConn {
     mode: Mode,
     /// The socket or the session failed: the kit must not reuse this connection.
     broken: bool,
+    canceller: Arc<PgCancel>,
+}
+
+/// Cancels the statement running in one server process (`pg_cancel_backend`, from a
+/// connection of its own with the same credentials). Sent while the statement's own
+/// connection is idle, it is ignored by the server.
+struct PgCancel {
+    connect: PgConnectOptions,
+    pid: i32,
+}
+
+impl Cancel for PgCancel {
+    fn cancel(&self) -> CancelFuture {
+        let connect = self.connect.clone();
+        let pid = self.pid;
+        cancel_request(pid as u64, async move {
+            let mut conn = PgConnection::connect_with(&connect).await?;
+            sqlx_core::query::query::<Postgres>("SELECT pg_cancel_backend($1)")
+                .bind(pid)
+                .execute(&mut conn)
+                .await?;
+            conn.close().await
+        })
+    }
 }
 
 impl PgConn {
@@ -140,6 +174,10 @@ impl DriverConnection for PgConn {
     async fn ping(&mut self) -> DbResult<()> {
         let r = self.conn.ping().await.map_err(Failure::Driver);
         self.settle(r)
+    }
+
+    fn canceller(&self) -> Option<Arc<dyn Cancel>> {
+        Some(self.canceller.clone())
     }
 
     fn is_broken(&self) -> bool {

@@ -15,6 +15,8 @@ pub(crate) mod sqlstate {
     pub(crate) const NOT_NULL_VIOLATION: &str = "23502";
     pub(crate) const LOCK_NOT_AVAILABLE: &str = "55P03";
     pub(crate) const QUERY_CANCELED: &str = "57014";
+    pub(crate) const SERIALIZATION_FAILURE: &str = "40001";
+    pub(crate) const DEADLOCK_DETECTED: &str = "40P01";
     pub(crate) const INDETERMINATE_DATATYPE: &str = "42P18";
     pub(crate) const AMBIGUOUS_FUNCTION: &str = "42725";
     pub(crate) const FEATURE_NOT_SUPPORTED: &str = "0A000";
@@ -53,6 +55,24 @@ pub(crate) fn breaks_connection(e: &sqlx_core::Error) -> bool {
         _ => database_error(e)
             .is_some_and(|db| matches!(db.severity(), PgSeverity::Fatal | PgSeverity::Panic)),
     }
+}
+
+/// Maps an error of a statement on an open connection: one that ended the connection
+/// (see [`breaks_connection`]: the socket failed, or the server ended the session with
+/// `57P01 terminating connection due to administrator command`) is `ConnectionLost`.
+pub(crate) fn translate_statement(e: sqlx_core::Error) -> DbError {
+    if !breaks_connection(&e) {
+        return translate(e);
+    }
+    let message = match translate(e) {
+        DbError::Database {
+            code: Some(code),
+            message,
+        } => format!("{message} (SQLSTATE {code})"),
+        DbError::Other(message) | DbError::Connect { message } => message,
+        other => other.to_string(),
+    };
+    DbError::ConnectionLost { message }
 }
 
 /// Maps a sqlx error to the plugin API's error.
@@ -103,6 +123,8 @@ fn translate_database(db: &PgDatabaseError) -> DbError {
         },
         sqlstate::LOCK_NOT_AVAILABLE => DbError::LockNotAvailable { message },
         sqlstate::QUERY_CANCELED => DbError::Timeout(message),
+        sqlstate::SERIALIZATION_FAILURE => DbError::SerializationFailure { message },
+        sqlstate::DEADLOCK_DETECTED => DbError::Deadlock { message },
         code @ (sqlstate::INDETERMINATE_DATATYPE | sqlstate::AMBIGUOUS_FUNCTION) => {
             DbError::Database {
                 code: Some(code.to_string()),

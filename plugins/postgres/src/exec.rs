@@ -23,7 +23,7 @@ use sqlx_postgres::{PgArguments, PgConnection, PgStatement, PgTypeInfo, Postgres
 
 use crate::{
     bind, decode,
-    error::{is_stale_plan, translate},
+    error::{is_stale_plan, translate_statement},
     types,
 };
 
@@ -62,7 +62,7 @@ impl Failure {
 
     pub(crate) fn into_db(self) -> DbError {
         match self {
-            Failure::Driver(e) => translate(e),
+            Failure::Driver(e) => translate_statement(e),
             Failure::Final(e) => e,
         }
     }
@@ -146,7 +146,11 @@ async fn execute_once(
     mode: Mode,
 ) -> Result<ExecResult, Failure> {
     if values.is_empty() {
-        let r = sqlx_core::raw_sql::raw_sql(sql_str(sql))
+        // The extended protocol, unnamed and uncached (DDL and one-off statements would
+        // only crowd the cache): the server refuses a second statement in the text, so
+        // one call runs one statement, as with values.
+        let r = sqlx_core::query::query_with(sql_str(sql), PgArguments::default())
+            .persistent(false)
             .execute(&mut *conn)
             .await?;
         return Ok(exec_result(r.rows_affected()));

@@ -5,9 +5,17 @@
 
 use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
-    kit::{BatchSink, Driver, DriverConnection, Threading},
+    kit::{
+        lexer::{one_statement, Lexicon},
+        BatchSink, Cancel, CancelFuture, Driver, DriverConnection, Threading,
+    },
     DbError, DbResult, ExecResult, Rows, Sql,
 };
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
+
 use sqlx::{sqlite::SqliteConnectOptions, Connection as _, Sqlite};
 
 use crate::{bind::bind_all, decode::RowsBuilder, error::translate};
@@ -30,13 +38,21 @@ impl Driver for SqliteDriver {
     type Connection = SqliteConn;
 
     async fn connect(&self) -> DbResult<SqliteConn> {
-        let conn = sqlx::SqliteConnection::connect_with(&self.options)
+        let failed = |e| DbError::Connect {
+            message: format!("{}: {e}", self.label),
+        };
+        let mut conn = sqlx::SqliteConnection::connect_with(&self.options)
             .await
-            .map_err(|e| DbError::Connect {
-                message: format!("{}: {e}", self.label),
-            })?;
+            .map_err(failed)?;
+        let interrupt = Arc::new(Interrupt::default());
+        let raised = interrupt.clone();
+        conn.lock_handle()
+            .await
+            .map_err(failed)?
+            .set_progress_handler(PROGRESS_STEPS, move || !raised.0.load(Ordering::Acquire));
         Ok(SqliteConn {
             conn,
+            interrupt,
             broken: false,
         })
     }
@@ -45,15 +61,46 @@ impl Driver for SqliteDriver {
         THREADING
     }
 
+    /// `BEGIN IMMEDIATE`: a transaction takes the database's write lock when it begins,
+    /// so two transactions that read and then write queue at `BEGIN` (within
+    /// `busy_timeout`) instead of one failing with `SQLITE_BUSY_SNAPSHOT` (517) when it
+    /// upgrades its read to a write. Readers outside transactions are not blocked (WAL).
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN IMMEDIATE"
+    }
+
     /// Backticks, as for every other identifier this dialect writes.
     fn quote_savepoint(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }
 }
 
+/// How many virtual-machine steps SQLite runs between two looks at [`Interrupt`]: a
+/// look is one atomic load, and a step a few nanoseconds, so a cancelled statement stops
+/// within microseconds at no measurable cost.
+const PROGRESS_STEPS: i32 = 1000;
+
+/// Stops the connection's running statement: the progress handler sees the raised flag
+/// and SQLite ends the statement with `SQLITE_INTERRUPT` (inside a transaction, a write
+/// statement so interrupted rolls the transaction back). The connection stays usable.
+#[derive(Default)]
+struct Interrupt(AtomicBool);
+
+impl Cancel for Interrupt {
+    fn cancel(&self) -> CancelFuture {
+        self.0.store(true, Ordering::Release);
+        Box::pin(async {})
+    }
+
+    fn clear(&self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
 /// One open SQLite connection.
 pub(crate) struct SqliteConn {
     conn: sqlx::SqliteConnection,
+    interrupt: Arc<Interrupt>,
     /// Set when sqlx's connection thread is gone or its IO failed: every later statement
     /// would fail too, so the kit closes the connection instead of pooling it.
     broken: bool,
@@ -70,13 +117,16 @@ fn failed(broken: &mut bool, e: sqlx::Error) -> DbError {
 /// The statement text for sqlx. It is audited by construction: the dialect's renderer
 /// binds every value as a parameter and writes identifiers quoted; raw SQL is the
 /// application's own text, with its values bound too.
-fn audited(sql: &Sql) -> sqlx::AssertSqlSafe<&str> {
-    sqlx::AssertSqlSafe(sql.text.as_str())
+/// sqlx-sqlite runs every statement of a string, so text with a second statement after
+/// a `;` is refused here: one call runs one statement.
+fn audited(sql: &Sql) -> DbResult<sqlx::AssertSqlSafe<&str>> {
+    one_statement(&sql.text, &Lexicon::SQLITE)?;
+    Ok(sqlx::AssertSqlSafe(sql.text.as_str()))
 }
 
 impl DriverConnection for SqliteConn {
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)), &sql.params)?;
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), &sql.params)?;
         let r = q
             .execute(&mut self.conn)
             .await
@@ -88,8 +138,8 @@ impl DriverConnection for SqliteConn {
     }
 
     async fn query(&mut self, sql: &Sql) -> DbResult<Rows> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)), &sql.params)?;
-        let SqliteConn { conn, broken } = self;
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), &sql.params)?;
+        let SqliteConn { conn, broken, .. } = self;
         let mut rows = q.fetch(conn);
         let mut out = RowsBuilder::default();
         while let Some(row) = rows.try_next().await.map_err(|e| failed(broken, e))? {
@@ -101,8 +151,8 @@ impl DriverConnection for SqliteConn {
     /// Decodes rows as sqlx yields them and hands each batch over as soon as it is full,
     /// so at most a batch or two of a long result is ever held.
     async fn stream(&mut self, sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)), &sql.params)?;
-        let SqliteConn { conn, broken } = self;
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), &sql.params)?;
+        let SqliteConn { conn, broken, .. } = self;
         let mut rows = q.fetch(conn);
         let mut out = RowsBuilder::with_batch_rows(sink.batch_rows());
         while let Some(row) = rows.try_next().await.map_err(|e| failed(broken, e))? {
@@ -120,6 +170,10 @@ impl DriverConnection for SqliteConn {
         }
         sink.send_rows(out.finish()).await;
         Ok(())
+    }
+
+    fn canceller(&self) -> Option<Arc<dyn Cancel>> {
+        Some(self.interrupt.clone())
     }
 
     fn is_broken(&self) -> bool {

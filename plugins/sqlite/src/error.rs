@@ -11,6 +11,13 @@ fn subject(message: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// True for `SQLITE_BUSY` (5) and `SQLITE_LOCKED` (6) with any of their extended codes
+/// (sqlx reports the extended one: 261 busy recovery, 517 busy snapshot, 773 busy
+/// timeout, 262 locked shared cache): another connection holds the lock.
+fn is_busy(code: &str) -> bool {
+    code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+}
+
 /// Maps a sqlx error to the plugin API's error.
 pub(crate) fn translate(e: sqlx::Error) -> DbError {
     match e {
@@ -33,10 +40,13 @@ pub(crate) fn translate(e: sqlx::Error) -> DbError {
                     constraint: subject(&message),
                     message,
                 },
-                _ => DbError::Database {
-                    code: db.code().map(|c| c.into_owned()),
-                    message,
-                },
+                _ => {
+                    let code = db.code().map(|c| c.into_owned());
+                    if code.as_deref().is_some_and(is_busy) {
+                        return DbError::Busy { message };
+                    }
+                    DbError::Database { code, message }
+                }
             }
         }
         sqlx::Error::PoolTimedOut => {
@@ -44,5 +54,20 @@ pub(crate) fn translate(e: sqlx::Error) -> DbError {
         }
         sqlx::Error::PoolClosed => DbError::Pool("the pool is closed".into()),
         other => DbError::Other(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_busy;
+
+    #[test]
+    fn busy_and_locked_codes_with_their_extended_forms_are_busy() {
+        for code in ["5", "6", "261", "517", "773", "262"] {
+            assert!(is_busy(code), "{code}");
+        }
+        for code in ["1", "19", "2067", "x", ""] {
+            assert!(!is_busy(code), "{code}");
+        }
     }
 }

@@ -176,16 +176,19 @@ async fn a_storm_of_cancelled_transactions_leaves_every_connection_clean() {
         "no INSERT ran before the deadlines: the storm tested nothing"
     );
 
-    // Every connection can begin at once: none was left inside a transaction.
+    // Every connection, all held at once, starts a (deferred, lock-free) transaction:
+    // none was left inside one. (The kit's own transactions begin IMMEDIATE, so only one
+    // can be open at a time.)
     let mut held = Vec::new();
     for _ in 0..CONNECTIONS {
-        let tx = prompt(pool.begin()).await;
-        assert_eq!(scalar(&*tx, "SELECT count(*) FROM t").await, 0);
-        held.push(tx);
+        let conn = prompt(pool.acquire()).await;
+        prompt(conn.execute(Sql::new("BEGIN DEFERRED", []))).await;
+        assert_eq!(scalar(&*conn, "SELECT count(*) FROM t").await, 0);
+        held.push(conn);
     }
     assert_eq!(pool.stats().connections, CONNECTIONS);
-    for tx in held {
-        tx.commit().await.unwrap();
+    for conn in held {
+        prompt(conn.execute(Sql::new("ROLLBACK", []))).await;
     }
 
     let inserts: Vec<_> = (0..40)

@@ -1,0 +1,307 @@
+//! Finding where a statement ends in SQL text, for drivers whose client library would
+//! run every `;`-separated statement of one string (sqlx-sqlite, a MySQL text query).
+//!
+//! One call runs one statement: [`one_statement`] refuses text with a second statement
+//! after a top-level `;`. It only has to find semicolons outside quotes and comments,
+//! so it knows each dialect's quotes and comments and nothing else.
+
+use crate::{DbError, DbResult};
+
+/// How a dialect's SQL text quotes and comments, as far as finding a statement's end needs.
+///
+/// ```
+/// use plugorm_plugin_api::kit::lexer::{one_statement, Lexicon};
+/// assert!(one_statement("SELECT ';' -- ;", &Lexicon::SQLITE).is_ok());
+/// assert!(one_statement("SELECT 1; DROP TABLE t", &Lexicon::SQLITE).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lexicon {
+    /// `` `name` `` quotes an identifier (SQLite, MySQL).
+    pub backtick_identifiers: bool,
+    /// `[name]` quotes an identifier (SQLite, SQL Server).
+    pub bracket_identifiers: bool,
+    /// A backslash escapes the next character inside a string (MySQL's default mode).
+    pub backslash_escapes: bool,
+    /// `#` starts a comment to the end of the line (MySQL).
+    pub hash_comments: bool,
+    /// `/* … */` comments nest (PostgreSQL, SQL Server).
+    pub nested_comments: bool,
+    /// `$tag$ … $tag$` quotes a string (PostgreSQL).
+    pub dollar_quotes: bool,
+    /// `E'…'` is a string with backslash escapes (PostgreSQL).
+    pub escape_strings: bool,
+}
+
+impl Lexicon {
+    /// SQLite's tokenizer: four quoting styles, `--` and `/* */` comments.
+    pub const SQLITE: Lexicon = Lexicon {
+        backtick_identifiers: true,
+        bracket_identifiers: true,
+        backslash_escapes: false,
+        hash_comments: false,
+        nested_comments: false,
+        dollar_quotes: false,
+        escape_strings: false,
+    };
+
+    /// PostgreSQL's (with `standard_conforming_strings` on, its default since 9.1):
+    /// dollar quoting, `E'…'` strings and nested comments.
+    pub const POSTGRES: Lexicon = Lexicon {
+        backtick_identifiers: false,
+        bracket_identifiers: false,
+        backslash_escapes: false,
+        hash_comments: false,
+        nested_comments: true,
+        dollar_quotes: true,
+        escape_strings: true,
+    };
+
+    /// MySQL's and MariaDB's default mode (backslash escapes and `#` comments); with
+    /// `NO_BACKSLASH_ESCAPES` set on the server a backslash is a plain byte, so a driver
+    /// must not use this lexicon then.
+    pub const MYSQL: Lexicon = Lexicon {
+        backtick_identifiers: true,
+        bracket_identifiers: false,
+        backslash_escapes: true,
+        hash_comments: true,
+        nested_comments: false,
+        dollar_quotes: false,
+        escape_strings: false,
+    };
+}
+
+/// Refuses `text` when it holds more than one statement: anything but blanks, comments
+/// and further semicolons after a `;` outside quotes and comments.
+///
+/// An API that runs one statement calls this before handing the text to a client
+/// library that would run them all.
+///
+/// ```
+/// use plugorm_plugin_api::kit::lexer::{one_statement, Lexicon};
+/// assert!(one_statement("INSERT INTO t VALUES ('a;b');  -- done", &Lexicon::MYSQL).is_ok());
+/// let e = one_statement("SELECT 1; SELECT 2", &Lexicon::MYSQL).unwrap_err();
+/// assert!(e.to_string().contains("offset 10"));
+/// ```
+pub fn one_statement(text: &str, lexicon: &Lexicon) -> DbResult<()> {
+    let mut scan = Scan {
+        bytes: text.as_bytes(),
+        at: 0,
+        lexicon,
+    };
+    while let Some(b) = scan.next_token() {
+        if b == b';' {
+            return match scan.next_token_skipping(b';') {
+                None => Ok(()),
+                Some(_) => Err(DbError::InvalidSql(format!(
+                    "this call runs one statement, and the text holds another after the `;` \
+                     (at offset {}); run each statement on its own",
+                    scan.at - 1
+                ))),
+            };
+        }
+    }
+    Ok(())
+}
+
+/// A cursor over the text that steps over quoted parts and comments as wholes.
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    lexicon: &'a Lexicon,
+}
+
+impl Scan<'_> {
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.at + ahead).copied()
+    }
+
+    /// The first byte of the next token outside blanks and comments, the cursor past it
+    /// (a quoted part is one token); `None` at the end.
+    fn next_token(&mut self) -> Option<u8> {
+        loop {
+            let b = self.peek(0)?;
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => self.at += 1,
+                b'-' if self.peek(1) == Some(b'-') => self.line_comment(),
+                b'#' if self.lexicon.hash_comments => self.line_comment(),
+                b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
+                _ => {
+                    self.at += 1;
+                    self.quoted(b);
+                    return Some(b);
+                }
+            }
+        }
+    }
+
+    /// The next token that is not `skip`.
+    fn next_token_skipping(&mut self, skip: u8) -> Option<u8> {
+        loop {
+            match self.next_token()? {
+                b if b == skip => continue,
+                b => return Some(b),
+            }
+        }
+    }
+
+    fn line_comment(&mut self) {
+        while let Some(b) = self.peek(0) {
+            self.at += 1;
+            if b == b'\n' {
+                return;
+            }
+        }
+    }
+
+    fn block_comment(&mut self) {
+        self.at += 2;
+        let mut depth = 1usize;
+        while let Some(b) = self.peek(0) {
+            if b == b'*' && self.peek(1) == Some(b'/') {
+                self.at += 2;
+                depth -= 1;
+                if depth == 0 {
+                    return;
+                }
+            } else if b == b'/' && self.peek(1) == Some(b'*') && self.lexicon.nested_comments {
+                self.at += 2;
+                depth += 1;
+            } else {
+                self.at += 1;
+            }
+        }
+    }
+
+    /// Having just read `open`, steps past the rest of the quoted part it opens, if any.
+    fn quoted(&mut self, open: u8) {
+        let l = self.lexicon;
+        match open {
+            b'\'' => {
+                let escapes = l.backslash_escapes || (l.escape_strings && self.after_e_prefix());
+                self.until(b'\'', escapes)
+            }
+            b'"' => self.until(b'"', l.backslash_escapes),
+            b'`' if l.backtick_identifiers => self.until(b'`', false),
+            b'[' if l.bracket_identifiers => self.until(b']', false),
+            b'$' if l.dollar_quotes => self.dollar_quoted(),
+            _ => {}
+        }
+    }
+
+    /// True when the quote just read follows a lone `E` (`E'…'`, not `namE'…'`).
+    fn after_e_prefix(&self) -> bool {
+        let before = |n: usize| self.at.checked_sub(n).and_then(|i| self.bytes.get(i));
+        matches!(before(2), Some(b'E' | b'e'))
+            && !before(3).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80)
+    }
+
+    /// Steps past `close`; a doubled `close` is part of the text, as is a byte after a
+    /// backslash when `backslash` is set. An unterminated quote runs to the end.
+    fn until(&mut self, close: u8, backslash: bool) {
+        while let Some(b) = self.peek(0) {
+            self.at += 1;
+            if backslash && b == b'\\' {
+                self.at += 1;
+            } else if b == close {
+                if self.peek(0) == Some(close) {
+                    self.at += 1;
+                } else {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// `$tag$ … $tag$`, the `$` read already; `$1` (a parameter) and a lone `$` quote
+    /// nothing.
+    fn dollar_quoted(&mut self) {
+        let start = self.at;
+        let tag_len = self.bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b >= 0x80)
+            .count();
+        let starts_with_digit = self.bytes.get(start).is_some_and(u8::is_ascii_digit);
+        if starts_with_digit || self.bytes.get(start + tag_len) != Some(&b'$') {
+            return;
+        }
+        let delimiter = &self.bytes[start - 1..start + tag_len + 1];
+        self.at = start + tag_len + 1;
+        match find(&self.bytes[self.at..], delimiter) {
+            Some(end) => self.at += end + delimiter.len(),
+            None => self.at = self.bytes.len(),
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str, l: &Lexicon) -> bool {
+        one_statement(text, l).is_ok()
+    }
+
+    #[test]
+    fn a_trailing_semicolon_blanks_and_comments_are_one_statement() {
+        for l in [Lexicon::SQLITE, Lexicon::POSTGRES, Lexicon::MYSQL] {
+            assert!(one("SELECT 1", &l));
+            assert!(one("SELECT 1;", &l));
+            assert!(one("SELECT 1 ;; \n -- bye\n /* end */ ;", &l));
+            assert!(one("", &l));
+            assert!(!one("SELECT 1; SELECT 2", &l));
+            assert!(!one("SELECT 1;-- c\nDROP TABLE t", &l));
+            assert!(!one("SELECT 1;/* c */DROP TABLE t", &l));
+        }
+    }
+
+    #[test]
+    fn semicolons_inside_quotes_and_comments_do_not_end_the_statement() {
+        let l = Lexicon::SQLITE;
+        assert!(one("SELECT 'a;b', \"c;d\", `e;f`, [g;h] FROM t", &l));
+        assert!(one("SELECT 'it''s; fine'", &l));
+        assert!(one("SELECT 1 -- ; DROP TABLE t", &l));
+        assert!(one("SELECT 1 /* ; DROP TABLE t */", &l));
+        assert!(one("SELECT 'unterminated; DROP TABLE t", &l));
+    }
+
+    #[test]
+    fn each_dialect_quotes_only_what_its_server_quotes() {
+        // MySQL: a backslash escapes the quote, so the string goes on past `\'`.
+        assert!(one(r"SELECT 'a\'; DROP TABLE t; '", &Lexicon::MYSQL));
+        // SQLite and PostgreSQL: the backslash is a plain byte, the string ends there.
+        assert!(!one(r"SELECT 'a\'; DROP TABLE t; '", &Lexicon::SQLITE));
+        assert!(!one(r"SELECT 'a\'; DROP TABLE t; '", &Lexicon::POSTGRES));
+        // `#` is a comment on MySQL only.
+        assert!(one("SELECT 1 # ; DROP TABLE t", &Lexicon::MYSQL));
+        // Brackets and backticks quote nothing on PostgreSQL.
+        assert!(!one("SELECT [a; DROP TABLE t]", &Lexicon::POSTGRES));
+        assert!(!one("SELECT `a; DROP TABLE t`", &Lexicon::POSTGRES));
+        // Nested comments on PostgreSQL: the `*/` inside closes the inner one only.
+        assert!(one("SELECT 1 /* a /* b */ ; DROP */", &Lexicon::POSTGRES));
+        assert!(!one("SELECT 1 /* a /* b */ ; DROP */", &Lexicon::SQLITE));
+    }
+
+    #[test]
+    fn dollar_quotes_on_postgres_and_parameters_are_not_quotes() {
+        let l = Lexicon::POSTGRES;
+        assert!(one("SELECT $$a; b$$", &l));
+        assert!(one("SELECT $fn$ ; $x$ ; $fn$", &l));
+        assert!(!one("SELECT $1; DROP TABLE t", &l));
+        assert!(!one("SELECT $$a$$; DROP TABLE t", &l));
+    }
+
+    #[test]
+    fn escape_strings_on_postgres_take_backslashes() {
+        let l = Lexicon::POSTGRES;
+        // The server reads E'\'' as one string holding a quote, then a second statement.
+        assert!(!one(r"SELECT E'\''; DROP TABLE t; --'", &l));
+        assert!(one(r"SELECT E'a\'; b'", &l));
+        // Without the E prefix (or as the end of a name) the backslash is a plain byte.
+        assert!(!one(r"SELECT 'a\'; DROP TABLE t; --'", &l));
+        assert!(!one(r"SELECT namE'a\'; DROP TABLE t; --'", &l));
+    }
+}

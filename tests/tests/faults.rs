@@ -1,0 +1,472 @@
+//! Faults a production database throws at an application, injected for real on every
+//! database: statements that outlive their deadline, sessions the server ends (idle in
+//! the pool or mid-transaction), deadlocks, serialization failures, a busy SQLite file,
+//! and text holding a second statement. Each test checks what the application sees (a
+//! typed error, a retry that succeeds) and that nothing was lost or half-written.
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use plugorm::{plugin_api::DbError, Db, Error, RetryPolicy};
+use plugorm_tests::matrix::Backend;
+
+/// A statement that runs for a minute or more on each database.
+fn endless(backend: Backend) -> &'static str {
+    backend.pick(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000000) \
+         SELECT COUNT(*) FROM c",
+        "SELECT pg_sleep(60)",
+        "SELECT SLEEP(60)",
+    )
+}
+
+/// The query naming this connection's server session, and the statement ending a session
+/// by that id (from another connection); `None` on SQLite, which has no server.
+fn session_sql(backend: Backend) -> Option<(&'static str, &'static str)> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)")),
+        Backend::Mysql => Some(("SELECT CONNECTION_ID()", "KILL CONNECTION ?")),
+    }
+}
+
+fn is_timeout<T: std::fmt::Debug>(r: &Result<T, Error>) -> bool {
+    matches!(r, Err(Error::Db(DbError::Timeout(_))))
+}
+
+/// A statement past its `with_timeout` deadline is cancelled on the server, so the
+/// connection it held serves the next statement at once. The pool has one connection
+/// and waits at most 5 s for it: without the cancel, the next statement would wait for
+/// the minute-long statement and fail.
+async fn a_timed_out_statement_is_cancelled_on_the_server(backend: Backend) {
+    let pool = "[plugin.pool]\nmax_connections = 1\nconnect_timeout = \"5s\"\n";
+    let Some(db) = backend.open_file(pool).await else {
+        return;
+    };
+    let limit = Duration::from_millis(300);
+    let r = db.with_timeout(limit).raw(endless(backend), ()).await;
+    assert!(is_timeout(&r), "{r:?}");
+    let one: i64 = db
+        .raw_scalar("SELECT 1", ())
+        .await
+        .expect("the only connection is free again")
+        .unwrap();
+    assert_eq!(one, 1);
+
+    // Inside a transaction: the closure gets the timeout, the transaction rolls back, and
+    // the connection serves again.
+    db.exec("CREATE TABLE kept (v INTEGER)", ()).await.unwrap();
+    let r: Result<(), Error> = db
+        .transaction(|tx| async move {
+            tx.exec("INSERT INTO kept (v) VALUES (?)", (1,)).await?;
+            tx.with_timeout(limit).raw(endless(backend), ()).await?;
+            Ok(())
+        })
+        .await;
+    assert!(is_timeout(&r), "{r:?}");
+    let n: i64 = db
+        .raw_scalar("SELECT COUNT(*) FROM kept", ())
+        .await
+        .expect("the connection serves after the cancelled transaction")
+        .unwrap();
+    assert_eq!(n, 0, "the timed-out transaction was rolled back");
+}
+
+/// A session the server ended while its connection sat in the pool (within the second
+/// in which pooled connections are not pinged) costs the application nothing: the
+/// statement, read or write, runs once on a new connection. Twenty kills in a row.
+async fn a_statement_on_a_connection_killed_in_the_pool_runs_on_a_new_one(backend: Backend) {
+    let Some((who, kill)) = session_sql(backend) else {
+        return;
+    };
+    let Some(db) = backend.open("[plugin.pool]\nmax_connections = 1\n").await else {
+        return;
+    };
+    let Some(admin) = backend.open("").await else {
+        return;
+    };
+    db.exec("CREATE TABLE writes (v INTEGER)", ())
+        .await
+        .unwrap();
+    for i in 0..20i64 {
+        let id: i64 = db.raw_scalar(who, ()).await.unwrap().unwrap();
+        admin.exec(kill, (id,)).await.unwrap();
+        if i % 2 == 0 {
+            db.raw_scalar::<i64>(who, ())
+                .await
+                .unwrap_or_else(|e| panic!("kill {i}: the read failed: {e}"));
+        } else {
+            db.exec("INSERT INTO writes (v) VALUES (?)", (i,))
+                .await
+                .unwrap_or_else(|e| panic!("kill {i}: the write failed: {e}"));
+        }
+    }
+    let n: i64 = db
+        .raw_scalar("SELECT COUNT(*) FROM writes", ())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n, 10, "each write ran exactly once");
+}
+
+/// A session killed mid-transaction is one typed error on every server:
+/// `ConnectionLost`, not whatever the client library called it.
+async fn a_connection_lost_mid_transaction_is_typed(backend: Backend) {
+    let Some((who, kill)) = session_sql(backend) else {
+        return;
+    };
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    let Some(admin) = backend.open("").await else {
+        return;
+    };
+    let tx = db.begin().await.unwrap();
+    let id: i64 = tx.raw_scalar(who, ()).await.unwrap().unwrap();
+    admin.exec(kill, (id,)).await.unwrap();
+    let r = tx.raw("SELECT 1", ()).await;
+    assert!(
+        matches!(r, Err(Error::Db(DbError::ConnectionLost { .. }))),
+        "{r:?}"
+    );
+    assert!(!r.unwrap_err().is_retryable());
+    drop(tx);
+    db.ping().await.expect("the pool serves after the loss");
+}
+
+/// Two transactions that lock two rows in opposite orders: on the servers one is the
+/// deadlock victim (a typed, retryable `Deadlock`); on SQLite, whose transactions take the
+/// write lock at BEGIN, they queue instead. Run with `transaction_with_retry`, both
+/// commit, and the rows hold both transfers.
+async fn deadlocks_are_typed_and_retried(backend: Backend) {
+    let Some(db) = backend.open_file("").await else {
+        return;
+    };
+    db.exec(
+        "CREATE TABLE acct (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)",
+        (),
+    )
+    .await
+    .unwrap();
+    db.exec("INSERT INTO acct (id, v) VALUES (1, 100), (2, 100)", ())
+        .await
+        .unwrap();
+
+    // Plain transactions: on a server, one of the two fails as the deadlock victim.
+    let results = opposite_transfers(&db, false).await;
+    if backend != Backend::Sqlite {
+        let victims: Vec<&Error> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(victims.len(), 1, "{results:?}");
+        assert!(
+            matches!(victims[0], Error::Db(DbError::Deadlock { .. })),
+            "{victims:?}"
+        );
+        assert!(victims[0].is_retryable());
+    }
+    let committed = results.iter().filter(|r| r.is_ok()).count() as i64;
+
+    // With retry: both commit.
+    let results = opposite_transfers(&db, true).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let v1: i64 = db
+        .raw_scalar("SELECT v FROM acct WHERE id = 1", ())
+        .await
+        .unwrap()
+        .unwrap();
+    let v2: i64 = db
+        .raw_scalar("SELECT v FROM acct WHERE id = 2", ())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(v1 + v2, 200, "no transfer was half applied");
+    assert_eq!(
+        v1,
+        100 - committed - 2,
+        "each committed transfer counted once"
+    );
+}
+
+/// Runs two transfers at once, one locking row 1 then row 2, the other the reverse,
+/// meeting in the middle on their first attempt.
+async fn opposite_transfers(db: &Db, retry: bool) -> Vec<Result<(), Error>> {
+    two_at_once(db, retry, |lane, tx, met| async move {
+        let (first, second) = if lane == 0 { (1i64, 2i64) } else { (2, 1) };
+        // Row 1 always loses one unit and row 2 gains it, in either order.
+        let delta = if first == 1 { -1 } else { 1 };
+        tx.exec("UPDATE acct SET v = v + ? WHERE id = ?", (delta, first))
+            .await?;
+        if let Some(met) = met {
+            // Meet the other transaction while holding the first lock (on SQLite the
+            // other waits at BEGIN, so do not wait for it long).
+            let _ = tokio::time::timeout(Duration::from_secs(1), met.wait()).await;
+        }
+        tx.exec("UPDATE acct SET v = v + ? WHERE id = ?", (-delta, second))
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Runs `work(lane, tx, meeting)` as two transactions at once (lanes 0 and 1), through
+/// `transaction_with_retry` or plain `transaction`. `meeting` is a barrier both lanes
+/// reach on their first attempt, `None` on retries.
+async fn two_at_once<W, F>(db: &Db, retry: bool, work: W) -> Vec<Result<(), Error>>
+where
+    W: Fn(usize, Db, Option<Arc<tokio::sync::Barrier>>) -> F + Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<(), Error>> + Send,
+{
+    let met = Arc::new(tokio::sync::Barrier::new(2));
+    let mut tasks = Vec::new();
+    for lane in 0..2 {
+        let db = db.clone();
+        let met = met.clone();
+        let work = work.clone();
+        let first_attempt = Arc::new(AtomicBool::new(true));
+        tasks.push(tokio::spawn(async move {
+            let attempt = move |tx: Db| {
+                let first = first_attempt.swap(false, Ordering::AcqRel);
+                work(lane, tx, first.then(|| met.clone()))
+            };
+            if retry {
+                db.transaction_with_retry(RetryPolicy::default().attempts(10), attempt)
+                    .await
+            } else {
+                db.transaction(attempt).await
+            }
+        }));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.expect("the task ran"));
+    }
+    results
+}
+
+/// Text holding a second statement after a `;` is refused on every database, by the
+/// API that runs one statement, and nothing of it runs.
+async fn one_call_runs_one_statement(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    db.exec("CREATE TABLE canary (v INTEGER)", ())
+        .await
+        .unwrap();
+    let attacks = [
+        "INSERT INTO canary (v) VALUES (1); DROP TABLE canary",
+        "INSERT INTO canary (v) VALUES (1);DROP TABLE canary;",
+        "DELETE FROM canary; INSERT INTO canary (v) VALUES (2)",
+    ];
+    for text in attacks {
+        let r = db.exec(text, ()).await;
+        assert!(r.is_err(), "{text}: {r:?}");
+        let r = db.raw(text, ()).await;
+        assert!(r.is_err(), "{text}: {r:?}");
+        let tx = db.begin().await.unwrap();
+        let r = tx.exec(text, ()).await;
+        assert!(r.is_err(), "{text}: {r:?}");
+        drop(tx);
+    }
+    let n: i64 = db
+        .raw_scalar("SELECT COUNT(*) FROM canary", ())
+        .await
+        .expect("the canary table is still there")
+        .unwrap();
+    assert_eq!(n, 0, "nothing of the refused text ran");
+    // A trailing semicolon and comments are one statement.
+    db.exec("INSERT INTO canary (v) VALUES (?); -- the end", (3,))
+        .await
+        .unwrap();
+    let s: String = db
+        .raw_scalar("SELECT ';' AS s -- ; DROP TABLE canary", ())
+        .await
+        .unwrap_or_else(|e| panic!("a semicolon inside a string is no statement end: {e}"))
+        .unwrap();
+    assert_eq!(s, ";");
+}
+
+plugorm_tests::matrix!(
+    #[runtime(flavor = "multi_thread", worker_threads = 2)]
+    a_timed_out_statement_is_cancelled_on_the_server,
+    a_statement_on_a_connection_killed_in_the_pool_runs_on_a_new_one,
+    a_connection_lost_mid_transaction_is_typed,
+    #[runtime(flavor = "multi_thread", worker_threads = 2)]
+    deadlocks_are_typed_and_retried,
+    one_call_runs_one_statement,
+);
+
+/// SQLite: eight transactions that each read a counter and then write it, at once. Each
+/// begins IMMEDIATE (takes the write lock at BEGIN), so they queue instead of failing
+/// with `SQLITE_BUSY_SNAPSHOT` when a reader turns writer, and no increment is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_transactions_that_read_then_write_queue_instead_of_failing() {
+    let Some(db) = Backend::Sqlite.open_file("").await else {
+        return;
+    };
+    db.exec("CREATE TABLE counter (n INTEGER NOT NULL)", ())
+        .await
+        .unwrap();
+    db.exec("INSERT INTO counter (n) VALUES (0)", ())
+        .await
+        .unwrap();
+    let failures = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let db = db.clone();
+        let failures = failures.clone();
+        tasks.push(tokio::spawn(async move {
+            let r: Result<(), Error> = db
+                .transaction(|tx| async move {
+                    let n: i64 = tx
+                        .raw_scalar("SELECT n FROM counter", ())
+                        .await?
+                        .unwrap_or_default();
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    tx.exec("UPDATE counter SET n = ?", (n + 1,)).await?;
+                    Ok(())
+                })
+                .await;
+            if let Err(e) = r {
+                eprintln!("{e}");
+                failures.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(failures.load(Ordering::Relaxed), 0);
+    let n: i64 = db
+        .raw_scalar("SELECT n FROM counter", ())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n, 8, "no increment was lost");
+}
+
+/// SQLite: a writer that cannot get the lock within the busy timeout gets the typed,
+/// retryable `Busy`, and the retry helper gets through once the lock is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_busy_is_typed_and_retryable() {
+    let Some(db) = Backend::Sqlite.open_file("").await else {
+        return;
+    };
+    db.exec("CREATE TABLE t (v INTEGER)", ()).await.unwrap();
+    let holder = db.begin().await.unwrap();
+    holder
+        .exec("INSERT INTO t (v) VALUES (1)", ())
+        .await
+        .unwrap();
+    let other = db.clone();
+    let r: Result<(), Error> = other
+        .transaction(|tx| async move {
+            tx.exec("INSERT INTO t (v) VALUES (2)", ()).await?;
+            Ok(())
+        })
+        .await;
+    assert!(matches!(r, Err(Error::Db(DbError::Busy { .. }))), "{r:?}");
+    assert!(r.unwrap_err().is_retryable());
+    // Free the lock shortly; the retry helper waits it out.
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        holder.commit().await
+    });
+    db.transaction_with_retry(RetryPolicy::default().attempts(5), |tx| async move {
+        tx.exec("INSERT INTO t (v) VALUES (3)", ()).await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    release.await.unwrap().unwrap();
+    let n: i64 = db
+        .raw_scalar("SELECT COUNT(*) FROM t", ())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        n, 2,
+        "the held insert and the retried one; the busy one wrote nothing"
+    );
+}
+
+/// PostgreSQL: two SERIALIZABLE transactions that each read what the other writes: one
+/// fails with the typed, retryable `SerializationFailure`; with the retry helper both
+/// commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_serialization_failures_are_typed_and_retried() {
+    let Some(db) = Backend::Postgres.open("").await else {
+        return;
+    };
+    db.exec(
+        "CREATE TABLE doctors (name TEXT, on_call BOOLEAN NOT NULL)",
+        (),
+    )
+    .await
+    .unwrap();
+    let results = write_skew(&db, false).await;
+    let failed: Vec<&Error> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(failed.len(), 1, "{results:?}");
+    assert!(
+        matches!(failed[0], Error::Db(DbError::SerializationFailure { .. })),
+        "{failed:?}"
+    );
+    assert!(failed[0].is_retryable());
+    let results = write_skew(&db, true).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+}
+
+/// Two serializable transactions each count the rows and insert one: a write skew the
+/// server must refuse for one of them on the first attempt.
+async fn write_skew(db: &Db, retry: bool) -> Vec<Result<(), Error>> {
+    two_at_once(db, retry, |lane, tx, met| async move {
+        tx.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", ())
+            .await?;
+        let n: i64 = tx
+            .raw_scalar("SELECT COUNT(*) FROM doctors WHERE on_call", ())
+            .await?
+            .unwrap_or_default();
+        if let Some(met) = met {
+            met.wait().await;
+        }
+        tx.exec(
+            "INSERT INTO doctors (name, on_call) VALUES (?, ?)",
+            (format!("{lane}-{n}"), true),
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A server port that refuses connections is reported at once, as a connect error
+/// naming the address, not after the connect timeout (here a minute).
+async fn a_refused_connection_is_reported_at_once(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    let Some(url) = backend.pick(
+        None,
+        Some("postgres://postgres@127.0.0.1:1/test?connect_timeout=60"),
+        Some("mysql://root@127.0.0.1:1/test?connect_timeout=60"),
+    ) else {
+        return;
+    };
+    let registry = db.registry();
+    let open = registry.open(url);
+    let r = tokio::time::timeout(Duration::from_secs(10), open)
+        .await
+        .expect("the refusal came before the connect timeout");
+    match r {
+        Err(Error::Db(DbError::Connect { message })) => {
+            assert!(message.contains("127.0.0.1:1"), "{message}")
+        }
+        Err(other) => panic!("expected a connect error, got {other}"),
+        Ok(_) => panic!("connected to a closed port"),
+    }
+}
+
+plugorm_tests::matrix!(a_refused_connection_is_reported_at_once);
