@@ -1,8 +1,9 @@
 //! Faults a production database throws at an application, injected for real on every
 //! database: statements that outlive their deadline, sessions the server ends (idle in
-//! the pool or mid-transaction), deadlocks, serialization failures, a busy SQLite file,
-//! and text holding a second statement. Each test checks what the application sees (a
-//! typed error, a retry that succeeds) and that nothing was lost or half-written.
+//! the pool or mid-transaction, one at a time or in a storm), deadlocks, serialization
+//! failures, a busy SQLite file, an exhausted pool, and text holding a second statement.
+//! Each test checks what the application sees (a typed error, a retry that succeeds) and
+//! that nothing was lost or half-written.
 
 use std::{
     sync::{
@@ -470,3 +471,150 @@ async fn a_refused_connection_is_reported_at_once(backend: Backend) {
 }
 
 plugorm_tests::matrix!(a_refused_connection_is_reported_at_once);
+
+/// The sessions of the pool under test, for the killer below: on PostgreSQL (where the
+/// tests share a database, each in its own schema) by the pool's `application_name`, on
+/// MariaDB by the test's own database.
+fn sessions_sql(backend: Backend) -> &'static str {
+    backend.pick(
+        "",
+        "SELECT pid::bigint AS id FROM pg_stat_activity WHERE application_name = ?",
+        "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()",
+    )
+}
+
+/// Sixteen tasks commit two-row transactions while another connection kills the pool's
+/// sessions at random, mid-transaction or idle, for two seconds. Afterwards every
+/// acknowledged commit has both rows, no transaction is half applied, and the pool
+/// serves.
+async fn commits_survive_a_storm_of_killed_sessions(backend: Backend) {
+    let Some((_, kill)) = session_sql(backend) else {
+        return;
+    };
+    let Some(admin) = backend.open("").await else {
+        return;
+    };
+    let name = format!("plugorm_storm_{}", std::process::id());
+    let (url, victims) = match backend {
+        Backend::Postgres => (admin.url_with(&format!("application_name={name}")), name),
+        _ => {
+            let database: String = admin
+                .raw_scalar("SELECT DATABASE()", ())
+                .await
+                .unwrap()
+                .unwrap();
+            (admin.url().to_string(), database)
+        }
+    };
+    let registry = admin.registry();
+    let db = registry.open(&url).await.unwrap();
+    db.exec("CREATE TABLE pairs (tag BIGINT NOT NULL)", ())
+        .await
+        .unwrap();
+    let killer_db = (*admin).clone();
+    let until = std::time::Instant::now() + Duration::from_secs(2);
+    let killer = tokio::spawn(async move {
+        let mut kills = 0u64;
+        while std::time::Instant::now() < until {
+            let ids: Vec<i64> = killer_db
+                .raw(sessions_sql(backend), (victims.as_str(),))
+                .await
+                .map(|rows| rows.iter().filter_map(|r| r.get("id").ok()).collect())
+                .unwrap_or_default();
+            if let Some(id) = ids.get(kills as usize % ids.len().max(1)) {
+                if killer_db.exec(kill, (*id,)).await.is_ok() {
+                    kills += 1;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(15)).await;
+        }
+        kills
+    });
+    let acked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for lane in 0..16i64 {
+        let db = db.clone();
+        let acked = acked.clone();
+        let failed = failed.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0i64;
+            while std::time::Instant::now() < until {
+                let tag = lane * 1_000_000 + n;
+                n += 1;
+                let r: Result<(), Error> = db
+                    .transaction(|tx| async move {
+                        tx.exec("INSERT INTO pairs (tag) VALUES (?)", (tag,))
+                            .await?;
+                        tx.exec("INSERT INTO pairs (tag) VALUES (?)", (tag,))
+                            .await?;
+                        Ok(())
+                    })
+                    .await;
+                match r {
+                    Ok(()) => acked.lock().unwrap().push(tag),
+                    Err(_) => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let kills = killer.await.unwrap();
+    let rows = db
+        .raw("SELECT tag, COUNT(*) AS n FROM pairs GROUP BY tag", ())
+        .await
+        .expect("the pool serves after the storm");
+    let mut present = std::collections::HashMap::new();
+    for row in rows.iter() {
+        let (tag, n): (i64, i64) = (row.get("tag").unwrap(), row.get("n").unwrap());
+        assert_eq!(n, 2, "transaction {tag} was half applied");
+        present.insert(tag, n);
+    }
+    let acked = acked.lock().unwrap().clone();
+    for tag in &acked {
+        assert!(
+            present.contains_key(tag),
+            "acknowledged commit {tag} is missing"
+        );
+    }
+    assert!(kills > 0, "no session was killed: the storm tested nothing");
+    eprintln!(
+        "{}: {kills} sessions killed, {} commits acknowledged and present, {} transactions failed",
+        backend.name(),
+        acked.len(),
+        failed.load(Ordering::Relaxed)
+    );
+}
+
+/// A pool whose connections are all held answers a further statement with a typed
+/// timeout naming the setting to raise, after `connect_timeout`, and serves again once
+/// a connection is back.
+async fn an_exhausted_pool_times_out_with_a_typed_error_and_recovers(backend: Backend) {
+    let pool = "[plugin.pool]\nmax_connections = 2\nconnect_timeout = \"300ms\"\n";
+    let Some(db) = backend.open_file(pool).await else {
+        return;
+    };
+    let first = db.pool().acquire().await.unwrap();
+    let second = db.pool().acquire().await.unwrap();
+    let r = db.raw_scalar::<i64>("SELECT 1", ()).await;
+    match r {
+        Err(Error::Db(DbError::Timeout(message))) => {
+            assert!(message.contains("max_connections"), "{message}")
+        }
+        other => panic!("expected a pool timeout, got {other:?}"),
+    }
+    drop(first);
+    let one: i64 = db.raw_scalar("SELECT 1", ()).await.unwrap().unwrap();
+    assert_eq!(one, 1);
+    drop(second);
+}
+
+plugorm_tests::matrix!(
+    #[runtime(flavor = "multi_thread", worker_threads = 4)]
+    commits_survive_a_storm_of_killed_sessions,
+    an_exhausted_pool_times_out_with_a_typed_error_and_recovers,
+);

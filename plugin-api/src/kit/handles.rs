@@ -164,11 +164,16 @@ impl KitPool {
         let sql = Arc::new(sql);
         Box::pin(async move {
             let (handle, release, reused) = shared.lease_one().await?;
+            let sent = std::time::Instant::now();
             match run_leased(handle, release, sql.clone(), &route).await {
-                Err(DbError::ConnectionLost { message }) if reused => {
+                Err(DbError::ConnectionLost { message })
+                    if reused && sent.elapsed() < DEAD_ON_ARRIVAL =>
+                {
                     // The server ended the session while it sat in the pool (unpinged:
-                    // used within the driver's `check_after_idle`), so the statement never
-                    // ran: once more, on a connection opened for it.
+                    // used within the driver's `check_after_idle`), and the first answer
+                    // said so: the statement never ran. Once more, on a connection opened
+                    // for it. A session ended later, mid-statement (an administrator
+                    // stopping a runaway query), is not retried.
                     tracing::debug!(%message, "a pooled connection was found closed; running the statement on a new one");
                     let (handle, release) = shared.lease_new().await?;
                     run_leased(handle, release, sql, &route).await
@@ -178,6 +183,11 @@ impl KitPool {
         })
     }
 }
+
+/// How soon a statement on a pooled connection must fail as `ConnectionLost` to count
+/// as sent to a session that was already gone (one round trip to a closed socket), and
+/// so be run again on a new connection.
+const DEAD_ON_ARRIVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Runs one statement on a leased connection, the lease ending with it.
 async fn run_leased<T: Send + 'static>(
