@@ -58,6 +58,31 @@ pub enum Error {
         field: String,
         operation: &'static str,
     },
+    /// A name plugorm writes into SQL as an identifier (the table of
+    /// [`crate::Query::inner_join`]) that is not a plain name: refused, never pasted in.
+    ///
+    /// ```
+    /// let e = plugorm::Error::InvalidIdentifier {
+    ///     what: "join table", name: "pets; DROP TABLE users".into(),
+    ///     reason: "expected `table`, `schema.table` or `table [AS] alias`".into(),
+    /// };
+    /// assert!(e.to_string().contains("pets; DROP TABLE users"));
+    /// ```
+    #[error("invalid {what} `{name}`: {reason}")]
+    InvalidIdentifier {
+        what: &'static str,
+        name: String,
+        reason: String,
+    },
+    /// A locking read (`for_update`, `for_share`, `lock`) outside a transaction on a
+    /// dialect without row locks (SQLite), where it would lock nothing.
+    ///
+    /// ```
+    /// let e = plugorm::Error::RowLockOutsideTransaction { dialect: "sqlite".into() };
+    /// assert!(e.to_string().contains("db.transaction"));
+    /// ```
+    #[error("the `{dialect}` dialect takes no row locks, so a locking read (FOR UPDATE / FOR SHARE) outside a transaction would lock nothing: run it inside `db.transaction(…)`, where the transaction itself holds the database's write lock")]
+    RowLockOutsideTransaction { dialect: String },
     /// Transaction misuse (commit outside a transaction, begin inside one).
     #[error("invalid transaction: {0}")]
     InvalidTransaction(String),

@@ -133,6 +133,31 @@ impl Backend {
         Some(db)
     }
 
+    /// [`Backend::products`] holding one product per `(code, price)`, created in order
+    /// (their codes upper-cased by the model's `before_create` hook).
+    ///
+    /// ```no_run
+    /// # async fn t() {
+    /// let rows = [("p1", 10), ("p2", 20)];
+    /// let Some(db) = plugorm_tests::matrix::Backend::Sqlite.products_with(&rows).await else { return };
+    /// assert_eq!(db.model::<plugorm_tests::product::Product>().count().await.unwrap(), 2);
+    /// # }
+    /// ```
+    pub async fn products_with(self, rows: &[(&str, i64)]) -> Option<TestDb> {
+        let db = self.products().await?;
+        for (code, price) in rows {
+            let mut p = Product {
+                code: code.to_string(),
+                price: *price,
+                ..Default::default()
+            };
+            if let Err(e) = db.create(&mut p).await {
+                panic!("cannot create product {code} on {}: {e}", self.name());
+            }
+        }
+        Some(db)
+    }
+
     async fn open_in(self, extra: &str, file: bool) -> Option<TestDb> {
         let (db, url, dir) = match self {
             Backend::Sqlite => {

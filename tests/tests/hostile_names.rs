@@ -28,15 +28,9 @@ const HOSTILE: [&str; 6] = [
 
 /// `products` with three rows and a `secrets` table holding one row nobody should read.
 async fn seeded(backend: Backend) -> Option<TestDb> {
-    let db = backend.products().await?;
-    for (code, price) in [("p1", 10), ("p2", 20), ("p3", 30)] {
-        let mut p = Product {
-            code: code.into(),
-            price,
-            ..Default::default()
-        };
-        db.create(&mut p).await.unwrap();
-    }
+    let db = backend
+        .products_with(&[("p1", 10), ("p2", 20), ("p3", 30)])
+        .await?;
     db.exec("CREATE TABLE secrets (secret VARCHAR(40))", ())
         .await
         .unwrap();

@@ -43,7 +43,15 @@ fn split(entry: &str) -> (&str, Option<&str>) {
 }
 
 impl SaveFilter {
-    /// Saves every association except `names` (`"*"`: none).
+    /// Saves every association except `names` (`"*"`: none). The names are checked
+    /// against a model's relations when a write uses the filter ([`SaveFilter::check`]):
+    /// a name that is no relation fails that write before it writes anything.
+    ///
+    /// ```
+    /// use plugorm::association::SaveFilter;
+    /// let f = SaveFilter::omit(&["Company", "Pets.Toys"]);
+    /// assert!(!f.saves("company") && f.saves("pets"));
+    /// ```
     pub fn omit(names: &[&str]) -> SaveFilter {
         SaveFilter {
             select: None,
@@ -51,12 +59,49 @@ impl SaveFilter {
         }
     }
 
-    /// Saves only the associations `names`.
+    /// Saves only the associations `names` (`"*"`: all). The names are checked as for
+    /// [`SaveFilter::omit`].
+    ///
+    /// ```
+    /// use plugorm::association::SaveFilter;
+    /// let f = SaveFilter::select(&["Pets"]);
+    /// assert!(f.saves("pets") && !f.saves("company"));
+    /// ```
     pub fn select(names: &[&str]) -> SaveFilter {
         SaveFilter {
             select: Some(names.iter().map(|n| n.to_string()).collect()),
             omit: Vec::new(),
         }
+    }
+
+    /// Checks every name against the relations of `M` — a dotted name level by level,
+    /// against the related model's relations — so a typo is an error rather than an
+    /// association silently saved (or not). `"*"` alone stands for every relation. Every
+    /// write that uses the filter (`create`, `save`, `updates`, a record's `delete`) runs
+    /// this first and writes nothing when it fails.
+    ///
+    /// ```
+    /// use plugorm::{association::SaveFilter, relation::RelationError, Error, Model};
+    /// #[derive(Model, Debug, Default, Clone)] struct Pet { id: i64, user_id: i64 }
+    /// #[derive(Model, Debug, Default, Clone)] struct User { id: i64, pets: Vec<Pet> }
+    /// assert!(SaveFilter::select(&["Pets", "*"]).check::<User>().is_ok());
+    /// let e = SaveFilter::omit(&["Petz"]).check::<User>().unwrap_err();
+    /// assert!(matches!(e, Error::Relation(RelationError::Unknown { ref name, .. }) if name == "Petz"));
+    /// let e = SaveFilter::omit(&["Pets.Toys"]).check::<User>().unwrap_err();
+    /// assert!(matches!(e, Error::Relation(RelationError::Unknown { ref model, .. }) if model == "Pet"));
+    /// ```
+    pub fn check<M: Model>(&self) -> Result<()> {
+        for entry in self.select.iter().flatten().chain(&self.omit) {
+            let (head, rest) = split(entry);
+            if head == "*" && rest.is_none() {
+                continue;
+            }
+            let rel = crate::relation::find::<M>(head)?;
+            if let Some(rest) = rest {
+                rel.ops.check_filter(&SaveFilter::omit(&[rest]))?;
+            }
+        }
+        Ok(())
     }
 
     /// Whether relation `name` is saved.
@@ -140,6 +185,15 @@ pub(crate) async fn after_all<M: Model>(db: &Db, items: &mut [M]) -> Result<()> 
         }
     }
     Ok(())
+}
+
+/// Checks the session's association filter, if any, against the relations of `M`
+/// ([`SaveFilter::check`]); every write that uses the filter calls this first.
+pub(crate) fn check_filter<M: Model>(db: &Db) -> Result<()> {
+    match &db.session.associations {
+        Some(f) => f.check::<M>(),
+        None => Ok(()),
+    }
 }
 
 fn saves(db: &Db, name: &str) -> bool {

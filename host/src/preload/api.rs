@@ -205,7 +205,10 @@ impl Db {
         load_requested(self, items, &req).await
     }
 
-    /// A session whose writes save every association except `names` (`"*"`: none).
+    /// A session whose writes save every association except `names` (`"*"`: none). Each
+    /// write checks the names against its model's relations (dotted ones level by level,
+    /// [`crate::association::SaveFilter::check`]): a name that is no relation is a
+    /// [`crate::relation::RelationError::Unknown`] and the write writes nothing.
     ///
     /// ```no_run
     /// # async fn run<U: plugorm::Model>(db: plugorm::Db, mut user: U) -> plugorm::Result<()> {
@@ -219,7 +222,8 @@ impl Db {
 
     /// A session whose writes save only the associations `names` (`"*"`: all) — and
     /// whose [`Db::delete`] of a record deletes those has-one / has-many records and
-    /// many-to-many join rows with it (GORM's `Select("Pets").Delete(&user)`).
+    /// many-to-many join rows with it (GORM's `Select("Pets").Delete(&user)`). The names
+    /// are checked as for [`Db::omit_associations`].
     ///
     /// ```no_run
     /// # async fn run<U: plugorm::Model>(db: plugorm::Db, mut user: U) -> plugorm::Result<()> {

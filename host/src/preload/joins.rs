@@ -127,7 +127,9 @@ pub(crate) fn join<M: Model, C: Model>(
     if let Some(scope) = scope_of::<M, C>(node, rel)? {
         let mut q = db.model::<C>();
         q.table = Some(table.clone());
-        on.extend(scope(q).conditions);
+        let scoped = scope(q);
+        scoped.check_deferred()?;
+        on.extend(scoped.conditions);
     }
     if let Some(f) = &node.filter {
         on.push(f.clone());

@@ -68,22 +68,50 @@ impl<T: Model> Query<T> {
         self
     }
 
-    /// `INNER JOIN table ON condition`.
+    /// `INNER JOIN table ON condition`. `table` is an identifier, quoted by the dialect:
+    /// `table`, `schema.table`, `table alias` or `table AS alias` (each part quoted);
+    /// anything else — more words, more dots, an empty part, a control character — is an
+    /// [`Error::InvalidIdentifier`] when the query runs. `on` is raw SQL (documented as
+    /// such): `?` placeholders in it take `args`, which are bound as values.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let users: Vec<User> = db.model::<User>()
+    ///     .inner_join("emails e", "e.user_id = users.id AND e.email = ?", ("a@b.c",))
+    ///     .find()
+    ///     .await?;
+    /// let refused = db.model::<User>().inner_join("emails; DROP TABLE users", "1 = 1", ()).find().await;
+    /// assert!(matches!(refused, Err(plugorm::Error::InvalidIdentifier { .. })));
+    /// # Ok(()) }
+    /// ```
     pub fn inner_join(self, table: &str, on: &str, args: impl IntoArgs) -> Self {
         self.join_table(JoinKind::Inner, table, on, args)
     }
 
-    /// `LEFT JOIN table ON condition`.
+    /// `LEFT JOIN table ON condition`; `table` and `on` as in [`Query::inner_join`].
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let users: Vec<User> = db.model::<User>()
+    ///     .left_join("emails AS e", "e.user_id = users.id", ())
+    ///     .find()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub fn left_join(self, table: &str, on: &str, args: impl IntoArgs) -> Self {
         self.join_table(JoinKind::Left, table, on, args)
     }
 
     fn join_table(mut self, kind: JoinKind, table: &str, on: &str, args: impl IntoArgs) -> Self {
-        let mut parts = table.split_whitespace();
-        let mut t = TableRef::parse(parts.next().unwrap_or(table));
-        if let Some(alias) = parts.last() {
-            t = t.alias(alias);
-        }
+        let t = match join_target(table) {
+            Ok(t) => t,
+            Err(e) => {
+                self.defer(e);
+                return self;
+            }
+        };
         self.joins.push(Join {
             kind,
             target: FromItem::Table(t),
@@ -154,6 +182,7 @@ impl<T: Model> Query<T> {
     }
 
     pub(crate) fn subquery_select(&self) -> Result<plugorm_plugin_api::statement::Select> {
+        self.check_read()?;
         let stmt = plugorm_plugin_api::statement::Statement::Select(self.build_select());
         let stmt = crate::chain::apply_callbacks(
             &self.db,
@@ -169,6 +198,52 @@ impl<T: Model> Query<T> {
             )),
         }
     }
+}
+
+/// The table of `inner_join` / `left_join`: `table`, `schema.table`, `table alias` or
+/// `table AS alias`, every part a non-empty name without whitespace, dots or control
+/// characters (the dialect quotes each part, so quotes inside are harmless).
+fn join_target(table: &str) -> Result<TableRef> {
+    let refuse = |reason: &str| Error::InvalidIdentifier {
+        what: "join table",
+        name: table.to_string(),
+        reason: format!(
+            "{reason}; expected `table`, `schema.table`, `table alias` or `table AS alias` \
+             (the ON condition is the place for SQL)"
+        ),
+    };
+    let words: Vec<&str> = table.split_whitespace().collect();
+    let (name, alias) = match words.as_slice() {
+        [name] => (*name, None),
+        [_, as_kw] if as_kw.eq_ignore_ascii_case("as") => {
+            return Err(refuse("`AS` is not followed by an alias"))
+        }
+        [name, alias] => (*name, Some(*alias)),
+        [name, as_kw, alias] if as_kw.eq_ignore_ascii_case("as") => (*name, Some(*alias)),
+        [] => return Err(refuse("it is empty")),
+        _ => return Err(refuse("it has more words than a table and an alias")),
+    };
+    let plain =
+        |part: &str| !part.is_empty() && !part.contains('.') && !part.chars().any(char::is_control);
+    let mut t = match name.split_once('.') {
+        Some((schema, name)) if plain(schema) && plain(name) => TableRef {
+            schema: ROption::RSome(schema.into()),
+            ..TableRef::new(name)
+        },
+        None if plain(name) => TableRef::new(name),
+        _ => {
+            return Err(refuse(
+                "a part is empty, has a control character or more dots than `schema.table`",
+            ))
+        }
+    };
+    if let Some(alias) = alias {
+        if !plain(alias) {
+            return Err(refuse("the alias has a dot or a control character"));
+        }
+        t = t.alias(alias);
+    }
+    Ok(t)
 }
 
 /// Rewrites `@name` placeholders to positional ones with their values.

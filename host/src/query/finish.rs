@@ -15,6 +15,7 @@ impl<T: Model> Query<T> {
         &self,
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<Vec<T>> {
+        self.check_read()?;
         crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
         crate::preload::joins::apply::<T>(
             &self.db,
@@ -179,6 +180,7 @@ impl<T: Model> Query<T> {
         &self,
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<plugorm_plugin_api::Rows> {
+        self.check_read()?;
         crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
         let q = self.qualifier();
         crate::preload::joins::apply::<T>(&self.db, &self.preloads, &mut select, &q, false)?;

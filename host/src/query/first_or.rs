@@ -28,10 +28,7 @@ impl<T: Model> Query<T> {
     fn field_index(&self, name: &str) -> Result<usize> {
         T::schema()
             .field_index(name)
-            .ok_or_else(|| Error::InvalidField {
-                model: T::schema().name.to_string(),
-                field: name.to_string(),
-            })
+            .ok_or_else(|| crate::write::unknown_field::<T>(name))
     }
 
     /// The first matching record, or a new one (not saved) built from the equality

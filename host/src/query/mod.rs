@@ -64,6 +64,9 @@ pub struct Query<T> {
     pub(crate) modifiers: Vec<Modifier>,
     /// Relations to load after the query (`preload`).
     pub(crate) preloads: Vec<crate::preload::PreloadRequest>,
+    /// The first error of a builder method that returns `Self` (an unknown name given to
+    /// `omit`, a join table that is no plain name): reported when the query runs.
+    pub(crate) deferred: Option<Error>,
     _model: PhantomData<fn() -> T>,
 }
 
@@ -90,6 +93,7 @@ impl<T> Clone for Query<T> {
             assigns: self.assigns.clone(),
             modifiers: self.modifiers.clone(),
             preloads: self.preloads.clone(),
+            deferred: self.deferred.clone(),
             _model: PhantomData,
         }
     }
@@ -129,6 +133,7 @@ impl Db {
             assigns: Vec::new(),
             modifiers: Vec::new(),
             preloads: Vec::new(),
+            deferred: None,
             _model: PhantomData,
         }
     }
@@ -187,10 +192,42 @@ impl<T: Model> Query<T> {
         T::schema()
             .field(name)
             .map(|f| f.column.to_string())
-            .ok_or_else(|| Error::InvalidField {
-                model: T::schema().name.to_string(),
-                field: name.to_string(),
-            })
+            .ok_or_else(|| crate::write::unknown_field::<T>(name))
+    }
+
+    /// Keeps `e` to report when the query runs, unless an earlier builder error is kept
+    /// already (the first error of a chain is the one reported).
+    pub(crate) fn defer(&mut self, e: Error) {
+        if self.deferred.is_none() {
+            self.deferred = Some(e);
+        }
+    }
+
+    /// The error a builder method kept, if any: every finisher checks it before it runs
+    /// anything.
+    pub(crate) fn check_deferred(&self) -> Result<()> {
+        match &self.deferred {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Query::check_deferred`], then the refusal of a locking read that would lock
+    /// nothing: a dialect without row locks (SQLite), outside a transaction. A dry run
+    /// locks nothing either way and is let through, so its SQL can be inspected.
+    pub(crate) fn check_read(&self) -> Result<()> {
+        self.check_deferred()?;
+        let db = &self.db;
+        if self.lock.is_some()
+            && !db.session.dry_run
+            && !db.in_transaction()
+            && !db.dialect().capabilities().row_locks
+        {
+            return Err(Error::RowLockOutsideTransaction {
+                dialect: db.dialect().name().to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// Targets another table (`users_archive`, or `schema.table`) with the same model.
@@ -323,9 +360,25 @@ impl<T: Model> Query<T> {
         self
     }
 
-    /// Reads every column except these.
+    /// Reads every column except these fields (Rust or column names). A name that is no
+    /// field of the model is an [`Error::InvalidField`] when the query runs — a typo
+    /// never reads the column it meant to leave out.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let users: Vec<User> = db.model::<User>().omit(&["password_hash"]).find().await?;
+    /// let typo = db.model::<User>().omit(&["pasword_hash"]).find().await;
+    /// assert!(matches!(typo, Err(plugorm::Error::InvalidField { .. })));
+    /// # Ok(()) }
+    /// ```
     pub fn omit(mut self, columns: &[&str]) -> Self {
-        self.omits.extend(columns.iter().map(|c| c.to_string()));
+        for c in columns {
+            if T::schema().field(c).is_none() {
+                self.defer(crate::write::unknown_field::<T>(c));
+            }
+            self.omits.push(c.to_string());
+        }
         self
     }
 

@@ -72,6 +72,7 @@ impl<T: Model> Query<T> {
         &self,
         select: plugorm_plugin_api::statement::Select,
     ) -> Result<(Box<dyn RowStream>, crate::Db)> {
+        self.check_read()?;
         crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
         let stmt = Statement::Select(select);
         let mut run = ChainRun::start(

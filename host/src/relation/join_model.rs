@@ -89,7 +89,10 @@ impl<J: Model> JoinRows for TypedJoin<J> {
             if records.is_empty() {
                 return Ok(());
             }
+            // The association filter here is the related model's; none of it names the
+            // join model's relations.
             nested(db, Some(OnConflict::do_nothing()))
+                .with_session(|s| s.associations = None)
                 .create_many(&mut records)
                 .await?;
             Ok(())

@@ -13,6 +13,9 @@ use crate::{preload::PreloadNode, Db, Model, Result};
 /// The operations on one relation of `M`, with the related type erased.
 pub(crate) trait RelationOps<M>: Send + Sync {
     fn target_schema(&self) -> &'static ModelSchema;
+    /// Checks an association filter against the related model's relations
+    /// ([`crate::association::SaveFilter::check`] for the related type).
+    fn check_filter(&self, filter: &crate::association::SaveFilter) -> Result<()>;
     /// For association mode, which takes related values of a type the caller names.
     fn as_any(&self) -> &dyn Any;
     /// Loads the relation into `owners`.
@@ -94,6 +97,10 @@ pub(crate) struct TypedRelation<M, C> {
 impl<M: Model, C: Model + Clone> RelationOps<M> for TypedRelation<M, C> {
     fn target_schema(&self) -> &'static ModelSchema {
         C::schema()
+    }
+
+    fn check_filter(&self, filter: &crate::association::SaveFilter) -> Result<()> {
+        filter.check::<C>()
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -46,6 +46,7 @@ pub(crate) async fn create_fields<T: Model>(
         return Err(Error::EmptySlice);
     }
     check_model::<T>(db, false, true)?;
+    crate::association::save::check_filter::<T>(db)?;
     let schema = T::schema();
     let template = Insert::new(TableRef::parse(schema.table.as_str()), []);
     let mut run = ChainRun::start(

@@ -31,10 +31,7 @@ pub(crate) fn writable_field<T: Model>(name: &str, kind: WriteKind) -> Result<us
     let schema = T::schema();
     let i = schema
         .field_index(name)
-        .ok_or_else(|| Error::InvalidField {
-            model: schema.name.to_string(),
-            field: name.to_string(),
-        })?;
+        .ok_or_else(|| unknown_field::<T>(name))?;
     let f = &schema.fields[i];
     let allowed = match kind {
         WriteKind::Create => f.creatable,
@@ -51,6 +48,14 @@ pub(crate) fn writable_field<T: Model>(name: &str, kind: WriteKind) -> Result<us
         });
     }
     Ok(i)
+}
+
+/// The error for `name`, which is no field (Rust name) or column of `T`.
+pub(crate) fn unknown_field<T: Model>(name: &str) -> Error {
+    Error::InvalidField {
+        model: T::schema().name.to_string(),
+        field: name.to_string(),
+    }
 }
 
 /// Refuses a model with a soft-delete field when no plugin serves soft delete (a silent

@@ -24,6 +24,9 @@ pub struct Record<'a, T> {
     selects: Vec<String>,
     omits: Vec<String>,
     unscoped: bool,
+    /// The first name `select` / `omit` were given that is no field, reported by
+    /// whichever finisher runs.
+    unknown: Option<Error>,
 }
 
 enum Change {
@@ -45,17 +48,62 @@ impl<'a, T: Model> Record<'a, T> {
             selects: Vec::new(),
             omits: Vec::new(),
             unscoped: false,
+            unknown: None,
         }
     }
 
-    /// Only these fields are written by `save` / `updates` / `create`.
+    /// Keeps the first of `names` that is no field of `T` (`"*"` stands for all).
+    fn note_unknown(&mut self, names: &[&str]) {
+        let schema = T::schema();
+        if self.unknown.is_none() {
+            self.unknown = names
+                .iter()
+                .find(|n| **n != "*" && schema.field(n).is_none())
+                .map(|n| super::unknown_field::<T>(n));
+        }
+    }
+
+    /// The error of a name `select` / `omit` could not place: every finisher reports it
+    /// before it writes anything.
+    fn check_names(&self) -> Result<()> {
+        match &self.unknown {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Only these fields (Rust or column names; `"*"`: all) are written by `save` /
+    /// `updates` / `create`. A name that is no field of the model is an
+    /// [`Error::InvalidField`] from the finisher, which then writes nothing.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db, mut user: User) -> Result<(), plugorm::Error> {
+    /// db.record(&mut user).select(&["name"]).updates().await?;
+    /// let typo = db.record(&mut user).select(&["nmae"]).updates().await;
+    /// assert!(matches!(typo, Err(plugorm::Error::InvalidField { .. })));
+    /// # Ok(()) }
+    /// ```
     pub fn select(mut self, fields: &[&str]) -> Self {
+        self.note_unknown(fields);
         self.selects.extend(fields.iter().map(|f| f.to_string()));
         self
     }
 
-    /// These fields are not written by `save` / `updates` / `create`.
+    /// These fields (Rust or column names) are not written by `save` / `updates` /
+    /// `create`. A name that is no field of the model is an [`Error::InvalidField`] from
+    /// the finisher, which then writes nothing.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db, mut user: User) -> Result<(), plugorm::Error> {
+    /// db.record(&mut user).omit(&["role"]).save().await?;
+    /// let typo = db.record(&mut user).omit(&["rloe"]).save().await;
+    /// assert!(matches!(typo, Err(plugorm::Error::InvalidField { .. })));
+    /// # Ok(()) }
+    /// ```
     pub fn omit(mut self, fields: &[&str]) -> Self {
+        self.note_unknown(fields);
         self.omits.extend(fields.iter().map(|f| f.to_string()));
         self
     }
@@ -73,15 +121,7 @@ impl<'a, T: Model> Record<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn create(self) -> Result<u64> {
-        let schema = T::schema();
-        for name in self.selects.iter().chain(&self.omits) {
-            if name != "*" && schema.field(name).is_none() {
-                return Err(Error::InvalidField {
-                    model: schema.name.to_string(),
-                    field: name.clone(),
-                });
-            }
-        }
+        self.check_names()?;
         let fields = super::create::CreateFields {
             selects: self.selects,
             omits: self.omits,
@@ -95,7 +135,10 @@ impl<'a, T: Model> Record<'a, T> {
         self
     }
 
+    /// The field an update names; an unknown `select` / `omit` name, given before it, is
+    /// reported first (and before the record changes).
     fn index_of(&self, name: &str) -> Result<usize> {
+        self.check_names()?;
         super::writable_field::<T>(name, super::WriteKind::Update)
     }
 
@@ -193,6 +236,7 @@ impl<'a, T: Model> Record<'a, T> {
     /// Writes every field (zero values included): UPDATE by primary key, or INSERT when
     /// the key is zero or the UPDATE matched no row (the create hooks then run).
     pub async fn save(self) -> Result<u64> {
+        self.check_names()?;
         let pk_zero = T::schema()
             .fields
             .iter()
@@ -208,6 +252,7 @@ impl<'a, T: Model> Record<'a, T> {
             selects,
             omits,
             unscoped,
+            unknown,
         } = self;
         let n = Record {
             db: db.clone(),
@@ -215,6 +260,7 @@ impl<'a, T: Model> Record<'a, T> {
             selects,
             omits,
             unscoped,
+            unknown,
         }
         .run_update(Change::All, false)
         .await?;
@@ -248,7 +294,9 @@ impl<'a, T: Model> Record<'a, T> {
     }
 
     async fn run_update(self, change: Change, skip_hooks: bool) -> Result<u64> {
+        self.check_names()?;
         check_model::<T>(&self.db, self.unscoped, true)?;
+        crate::association::save::check_filter::<T>(&self.db)?;
         let db = if skip_hooks {
             self.db.skip_hooks()
         } else {
@@ -283,6 +331,7 @@ impl<'a, T: Model> Record<'a, T> {
                         selects: self.selects.clone(),
                         omits: self.omits.clone(),
                         unscoped: self.unscoped,
+                        unknown: None,
                     };
                     rec.execute_update(&change, &mut run.ctx.statement)
                         .await
@@ -351,7 +400,9 @@ impl<'a, T: Model> Record<'a, T> {
     /// Deletes the record by primary key (a soft delete unless `unscoped` or the model has
     /// no soft-delete field); a soft delete writes the deletion mark back into it.
     pub async fn delete(self) -> Result<u64> {
+        self.check_names()?;
         check_model::<T>(&self.db, self.unscoped, true)?;
+        crate::association::save::check_filter::<T>(&self.db)?;
         let schema = T::schema();
         let table = TableRef::parse(schema.table.as_str());
         let pk = self.pk_conditions(Some(table.reference_name()))?;

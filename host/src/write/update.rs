@@ -38,6 +38,7 @@ pub(crate) async fn run_bulk<T: Model>(
     stmt: Statement,
     what: &'static str,
 ) -> Result<u64> {
+    q.check_deferred()?;
     check_model::<T>(&q.db, q.unscoped, true)?;
     if q.conditions.is_empty() && !q.db.session.allow_global_update {
         return Err(Error::MissingWhereClause(what));
@@ -56,7 +57,9 @@ pub(crate) async fn run_bulk<T: Model>(
 
 impl<T: Model> Query<T> {
     /// The column of a field an update names, refused when the field is not updatable.
+    /// A builder error the query kept comes first: it was made before this name.
     fn updatable_column(&self, name: &str) -> Result<RString> {
+        self.check_deferred()?;
         let i = super::writable_field::<T>(name, super::WriteKind::Update)?;
         Ok(T::schema().fields[i].column.clone())
     }
@@ -115,6 +118,7 @@ impl<T: Model> Query<T> {
 
     /// `UPDATE` of the non-zero fields of `values` (GORM's `Updates(struct)`).
     pub async fn updates(&self, values: &T) -> Result<u64> {
+        self.check_deferred()?;
         let mut set: Vec<Assignment> = T::schema()
             .fields
             .iter()
@@ -184,6 +188,7 @@ impl<T: Model> Query<T> {
         mut stmt: Statement,
         what: &'static str,
     ) -> Result<Vec<T>> {
+        self.check_deferred()?;
         self.returning_supported()?;
         check_model::<T>(&self.db, self.unscoped, true)?;
         if self.conditions.is_empty() && !self.db.session.allow_global_update {
