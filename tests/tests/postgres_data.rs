@@ -628,15 +628,21 @@ async fn empty_results_keep_their_column_names() {
     assert_eq!(rows.column_names().collect::<Vec<_>>(), ["id", "name"]);
     let rows = db.raw("SELECT * FROM e", ()).await.unwrap();
     assert_eq!(rows.column_names().collect::<Vec<_>>(), ["id", "name"]);
-    // A multi-statement script runs (simple protocol) and reports the rows it changed.
+    // One call runs one statement, with values or without: a second one is refused by
+    // the server (the extended protocol), typed, and nothing of the text runs.
     let r = db
         .exec(
             "INSERT INTO e (name) VALUES ('a'); INSERT INTO e (name) VALUES ('b'), ('c')",
             (),
         )
+        .await;
+    assert!(matches!(r, Err(Error::Db(DbError::InvalidSql(_)))), "{r:?}");
+    let n: i64 = db
+        .raw_scalar("SELECT COUNT(*) FROM e", ())
         .await
+        .unwrap()
         .unwrap();
-    assert_eq!(r.rows_affected, 3);
+    assert_eq!(n, 0);
 }
 
 #[tokio::test]

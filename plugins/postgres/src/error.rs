@@ -20,6 +20,7 @@ pub(crate) mod sqlstate {
     pub(crate) const INDETERMINATE_DATATYPE: &str = "42P18";
     pub(crate) const AMBIGUOUS_FUNCTION: &str = "42725";
     pub(crate) const FEATURE_NOT_SUPPORTED: &str = "0A000";
+    pub(crate) const SYNTAX_ERROR: &str = "42601";
 }
 
 /// The PostgreSQL error inside a sqlx error, if it is one.
@@ -133,6 +134,11 @@ fn translate_database(db: &PgDatabaseError) -> DbError {
                      the placeholder with a cast, such as `?::text` or `?::integer`)"
                 ),
             }
+        }
+        sqlstate::SYNTAX_ERROR if message.starts_with("cannot insert multiple commands") => {
+            DbError::InvalidSql(format!(
+                "{message}: one call runs one statement; run each statement on its own"
+            ))
         }
         code => DbError::Database {
             code: Some(code.to_string()),
