@@ -9,6 +9,7 @@ use abi_stable::std_types::RVec;
 use crate::{
     connection::{BoxFuture, Pool},
     migrate::{Ddl, TableInfo},
+    render::{render_with_capabilities, SqlRenderer},
     row::Rows,
     statement::{Statement, TableRef},
     DbError, DbResult, Sql,
@@ -54,7 +55,9 @@ pub struct Capabilities {
     pub returning: bool,
     pub savepoints: bool,
     pub upsert: UpsertStyle,
-    /// Row locks (`FOR UPDATE`); false means locking clauses render as nothing.
+    /// Row locks (`FOR UPDATE`). False: [`Dialect::render`]'s default renders no locking
+    /// clause (as GORM's sqlite driver), and the host refuses a locking read outside a
+    /// transaction, where the clause would have protected nothing.
     pub row_locks: bool,
     /// The most bound parameters one statement may carry.
     pub max_params: u32,
@@ -113,8 +116,33 @@ impl PoolOptions {
 
 /// A database dialect: renders statements and opens pools.
 ///
-/// Implement [`crate::render::SqlRenderer`] for the dialect's SQL overrides and delegate
-/// [`Dialect::render`] to [`crate::render::render`].
+/// Rendering has one way in: implement [`crate::render::SqlRenderer`] (overriding only
+/// what differs from the default SQL) and return it from [`Dialect::renderer`]; the
+/// defaults of [`Dialect::render`] and [`Dialect::render_ddl`] delegate to it, honouring
+/// [`Dialect::capabilities`] (no locking clause without [`Capabilities::row_locks`]).
+///
+/// ```
+/// use std::sync::Arc;
+/// use plugorm_plugin_api::{
+///     dialect::{Capabilities, Dialect, PoolOptions}, migrate::Ddl, render::SqlRenderer,
+///     statement::{Select, Statement, TableRef}, BoxFuture, DbError, Pool,
+/// };
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// impl Dialect for Ansi {
+///     fn name(&self) -> &str { "ansi" }
+///     fn url_schemes(&self) -> Vec<String> { vec!["ansi".into()] }
+///     fn capabilities(&self) -> Capabilities { Capabilities::default() }
+///     fn renderer(&self) -> Option<&dyn SqlRenderer> { Some(self) }
+///     fn connect(&self, _url: &str, _o: PoolOptions) -> BoxFuture<Arc<dyn Pool>> {
+///         Box::pin(async { Err(DbError::Unsupported("no driver".into())) })
+///     }
+/// }
+/// let q = Statement::Select(Select::from_table(TableRef::new("t")));
+/// assert_eq!(Ansi.render(&q).unwrap().text.as_str(), r#"SELECT * FROM "t""#);
+/// let drop = Ddl::DropTable { table: TableRef::new("t"), if_exists: true };
+/// assert_eq!(Ansi.render_ddl(&drop).unwrap()[0].text.as_str(), r#"DROP TABLE IF EXISTS "t""#);
+/// ```
 pub trait Dialect: Send + Sync + 'static {
     /// The dialect's name (`sqlite`).
     fn name(&self) -> &str;
@@ -122,17 +150,26 @@ pub trait Dialect: Send + Sync + 'static {
     fn url_schemes(&self) -> Vec<String>;
     /// What it can do.
     fn capabilities(&self) -> Capabilities;
-    /// Renders a statement into text and parameters.
-    fn render(&self, stmt: &Statement) -> DbResult<Sql>;
+    /// The dialect's SQL renderer, which the defaults of [`Dialect::render`] and
+    /// [`Dialect::render_ddl`] use. `None` (the default) for a dialect that overrides both
+    /// (the host's view of a loaded plugin does).
+    fn renderer(&self) -> Option<&dyn SqlRenderer> {
+        None
+    }
+    /// Renders a statement into text and parameters: by default
+    /// [`crate::render::render_with_capabilities`] with [`Dialect::renderer`].
+    fn render(&self, stmt: &Statement) -> DbResult<Sql> {
+        let r = self.renderer().ok_or_else(|| no_renderer(self.name()))?;
+        render_with_capabilities(r, stmt, &self.capabilities())
+    }
     /// Opens a pool for a URL with one of [`Dialect::url_schemes`].
     fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>>;
-    /// Renders a DDL operation into one or more statements.
+    /// Renders a DDL operation into one or more statements: by default
+    /// [`crate::render::ddl::render_ddl`] with [`Dialect::renderer`], which dispatches to
+    /// the renderer's `ddl_*` methods.
     fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
-        let _ = ddl;
-        Err(DbError::Unsupported(format!(
-            "the {} dialect does not render DDL",
-            self.name()
-        )))
+        let r = self.renderer().ok_or_else(|| no_renderer(self.name()))?;
+        crate::render::ddl::render_ddl(r, ddl)
     }
     /// The queries whose results describe a table (run in order by the host).
     fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
@@ -150,4 +187,10 @@ pub trait Dialect: Send + Sync + 'static {
             self.name()
         )))
     }
+}
+
+fn no_renderer(dialect: &str) -> DbError {
+    DbError::Unsupported(format!(
+        "the {dialect} dialect has no SQL renderer (Dialect::renderer)"
+    ))
 }

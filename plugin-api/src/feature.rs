@@ -7,7 +7,7 @@ use abi_stable::{
     StableAbi,
 };
 
-use crate::{schema::ModelSchema, statement::Statement, DbResult};
+use crate::{schema::ModelSchema, statement::Statement, DbError, DbResult};
 
 /// The host's processors, one per kind of operation (GORM's `Create()`, `Query()`, …).
 #[repr(u8)]
@@ -71,6 +71,11 @@ pub struct Setting {
 }
 
 /// Well-known [`Setting`] keys the host sets on every statement.
+///
+/// Settings travel as text so that new ones do not change the layout of
+/// [`CallbackContext`] (the plugin ABI); read them through the typed accessors
+/// [`CallbackContext::unscoped`], [`CallbackContext::now_micros`] and
+/// [`CallbackContext::allow_global_update`] rather than parsing them.
 pub mod setting {
     /// `"true"` when the statement is unscoped (soft-deleted rows included, real deletes).
     pub const UNSCOPED: &str = "orm:unscoped";
@@ -98,6 +103,76 @@ pub struct CallbackContext<'a> {
 }
 
 impl CallbackContext<'_> {
+    /// Whether the statement is unscoped ([`setting::UNSCOPED`]): soft-deleted rows are
+    /// included and deletes are real.
+    ///
+    /// ```
+    /// # use plugorm_plugin_api::{feature::{CallbackContext, Processor}, setting, statement::{Statement, Select, TableRef}};
+    /// let mut ctx = CallbackContext {
+    ///     processor: Processor::Query,
+    ///     statement: Statement::Select(Select::from_table(TableRef::new("t"))),
+    ///     schema: None.into(),
+    ///     settings: Default::default(),
+    /// };
+    /// assert!(!ctx.unscoped());
+    /// ctx.set(setting::UNSCOPED, "true");
+    /// assert!(ctx.unscoped());
+    /// ```
+    pub fn unscoped(&self) -> bool {
+        self.flag(setting::UNSCOPED)
+    }
+
+    /// Whether updates and deletes without conditions are allowed
+    /// ([`setting::ALLOW_GLOBAL_UPDATE`]).
+    ///
+    /// ```
+    /// # use plugorm_plugin_api::{feature::{CallbackContext, Processor}, setting, statement::{Statement, Select, TableRef}};
+    /// let mut ctx = CallbackContext {
+    ///     processor: Processor::Delete,
+    ///     statement: Statement::Select(Select::from_table(TableRef::new("t"))),
+    ///     schema: None.into(),
+    ///     settings: Default::default(),
+    /// };
+    /// ctx.set(setting::ALLOW_GLOBAL_UPDATE, "true");
+    /// assert!(ctx.allow_global_update());
+    /// ```
+    pub fn allow_global_update(&self) -> bool {
+        self.flag(setting::ALLOW_GLOBAL_UPDATE)
+    }
+
+    /// The session's current time ([`setting::NOW_MICROS`]) as microseconds since the Unix
+    /// epoch (UTC), parsed; a missing or malformed value is a [`DbError::Other`] naming
+    /// the setting, so a callback needs no parsing of its own.
+    ///
+    /// ```
+    /// # use plugorm_plugin_api::{feature::{CallbackContext, Processor}, setting, statement::{Statement, Select, TableRef}};
+    /// let mut ctx = CallbackContext {
+    ///     processor: Processor::Delete,
+    ///     statement: Statement::Select(Select::from_table(TableRef::new("t"))),
+    ///     schema: None.into(),
+    ///     settings: Default::default(),
+    /// };
+    /// assert!(ctx.now_micros().is_err());
+    /// ctx.set(setting::NOW_MICROS, "1700000000000000");
+    /// assert_eq!(ctx.now_micros().unwrap(), 1_700_000_000_000_000);
+    /// ctx.set(setting::NOW_MICROS, "soon");
+    /// assert!(ctx.now_micros().is_err());
+    /// ```
+    pub fn now_micros(&self) -> DbResult<i64> {
+        let text = self.setting(setting::NOW_MICROS).ok_or_else(|| {
+            DbError::Other(format!(
+                "the host did not pass the current time (`{}`)",
+                setting::NOW_MICROS
+            ))
+        })?;
+        text.parse().map_err(|_| {
+            DbError::Other(format!(
+                "the host passed a malformed current time (`{}` = {text:?})",
+                setting::NOW_MICROS
+            ))
+        })
+    }
+
     /// True when the setting is `"true"`.
     pub fn flag(&self, key: &str) -> bool {
         self.setting(key) == Some("true")

@@ -18,6 +18,7 @@ pub mod render;
 pub mod row;
 pub mod schema;
 pub mod sql;
+pub mod steps;
 
 pub use connection::{
     BoxFuture, BufferedStream, Connection, Executor, Pool, PoolStats, RowStream, Transaction,

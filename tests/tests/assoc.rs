@@ -16,7 +16,7 @@ use std::sync::{
 use capture::Statements;
 use models::*;
 use plugorm::{
-    plugin_api::{Callback, CallbackContext, DbResult},
+    plugin_api::{steps, Callback, CallbackContext, DbResult},
     relation::{RelationError, RelationKind},
     Error, Model, Query,
 };
@@ -396,19 +396,19 @@ async fn association_statements_pass_through_the_processors(backend: Backend) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let c = db.callbacks();
     c.query()
-        .before("orm:query")
+        .before(steps::QUERY)
         .register("t:query", Arc::new(Seen("query", seen.clone())))
         .unwrap();
     c.update()
-        .before("orm:update")
+        .before(steps::UPDATE)
         .register("t:update", Arc::new(Seen("update", seen.clone())))
         .unwrap();
     c.delete()
-        .before("orm:delete")
+        .before(steps::DELETE)
         .register("t:delete", Arc::new(Seen("delete", seen.clone())))
         .unwrap();
     c.create()
-        .before("orm:create")
+        .before(steps::CREATE)
         .register("t:create", Arc::new(Seen("create", seen.clone())))
         .unwrap();
     let take = || std::mem::take(&mut *seen.lock().unwrap());

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use plugorm::plugin_api::{statement::Statement, Callback, CallbackContext, DbResult};
+use plugorm::plugin_api::{statement::Statement, steps, Callback, CallbackContext, DbResult};
 use plugorm_tests::{matrix::Backend, product::Product};
 
 plugorm_tests::matrix!(
@@ -50,7 +50,26 @@ async fn default_chains_match_gorm(backend: Backend) {
     );
     let d = db.callbacks().delete().names();
     let pos = |n: &str| d.iter().position(|x| x == n).unwrap();
-    assert_eq!(pos("soft_delete:delete") + 1, pos("orm:delete"));
+    assert_eq!(pos("soft_delete:delete") + 1, pos(steps::DELETE));
+    // The shared constants are exactly the host's built-in steps.
+    let c = db.callbacks();
+    let mut builtin: Vec<String> = [
+        c.create(),
+        c.query(),
+        c.update(),
+        c.delete(),
+        c.row(),
+        c.raw(),
+    ]
+    .iter()
+    .flat_map(|p| p.names())
+    .filter(|n| n.starts_with("orm:"))
+    .collect();
+    builtin.sort();
+    builtin.dedup();
+    let mut all: Vec<&str> = steps::ALL.to_vec();
+    all.sort();
+    assert_eq!(builtin, all);
 }
 
 async fn before_after_star_replace_remove(backend: Backend) {
@@ -64,17 +83,17 @@ async fn before_after_star_replace_remove(backend: Backend) {
     let q = || db.callbacks().query();
     q().after("*").register("t:last", cb("last")).unwrap();
     q().before("*").register("t:first", cb("first")).unwrap();
-    q().after("orm:query")
+    q().after(steps::QUERY)
         .register("t:after_query", cb("after_query"))
         .unwrap();
-    q().before("orm:query")
+    q().before(steps::QUERY)
         .register("t:before_query", cb("before_query"))
         .unwrap();
     let names = q().names();
     assert_eq!(names.first().map(String::as_str), Some("t:first"));
     assert_eq!(names.last().map(String::as_str), Some("t:last"));
     let pos = |n: &str| names.iter().position(|x| x == n).unwrap();
-    assert!(pos("t:before_query") < pos("orm:query") && pos("orm:query") < pos("t:after_query"));
+    assert!(pos("t:before_query") < pos(steps::QUERY) && pos(steps::QUERY) < pos("t:after_query"));
 
     db.model::<Product>().find().await.unwrap();
     let ran = log.lock().unwrap().clone();
@@ -131,12 +150,12 @@ async fn a_user_callback_rewrites_the_statement(backend: Backend) {
     .unwrap();
     db.callbacks()
         .query()
-        .before("orm:query")
+        .before(steps::QUERY)
         .register("t:limit", Arc::new(Limit))
         .unwrap();
     assert_eq!(db.model::<Product>().find().await.unwrap().len(), 1);
     // Removing a built-in step: no after_find hooks.
-    db.callbacks().query().remove("orm:after_query").unwrap();
+    db.callbacks().query().remove(steps::AFTER_QUERY).unwrap();
     plugorm_tests::product::take_events();
     db.model::<Product>().find().await.unwrap();
     assert!(plugorm_tests::product::take_events().is_empty());

@@ -9,8 +9,9 @@
 //!     fn call(&self, ctx: &mut CallbackContext<'_>) -> DbResult<()> { Ok(()) }
 //! }
 //! # fn f(db: &plugorm::Db) -> Result<(), plugorm::Error> {
-//! db.callbacks().create().before("orm:create").register("audit:create", Arc::new(Audit))?;
-//! db.callbacks().query().remove("orm:after_query")?;
+//! use plugorm::plugin_api::steps;
+//! db.callbacks().create().before(steps::CREATE).register("audit:create", Arc::new(Audit))?;
+//! db.callbacks().query().remove(steps::AFTER_QUERY)?;
 //! # Ok(()) }
 //! ```
 
@@ -24,29 +25,9 @@ use plugorm_plugin_api::{Callback, CallbackSpec, Placement, Processor};
 
 use crate::{Error, Result};
 
-/// The built-in steps, GORM's `gorm:*` callbacks under the `orm:` prefix.
-pub mod names {
-    pub const BEGIN_TRANSACTION: &str = "orm:begin_transaction";
-    pub const COMMIT_OR_ROLLBACK: &str = "orm:commit_or_rollback_transaction";
-    pub const BEFORE_CREATE: &str = "orm:before_create";
-    pub const SAVE_BEFORE_ASSOCIATIONS: &str = "orm:save_before_associations";
-    pub const CREATE: &str = "orm:create";
-    pub const SAVE_AFTER_ASSOCIATIONS: &str = "orm:save_after_associations";
-    pub const AFTER_CREATE: &str = "orm:after_create";
-    pub const QUERY: &str = "orm:query";
-    pub const PRELOAD: &str = "orm:preload";
-    pub const AFTER_QUERY: &str = "orm:after_query";
-    pub const SETUP_REFLECT_VALUE: &str = "orm:setup_reflect_value";
-    pub const BEFORE_UPDATE: &str = "orm:before_update";
-    pub const UPDATE: &str = "orm:update";
-    pub const AFTER_UPDATE: &str = "orm:after_update";
-    pub const BEFORE_DELETE: &str = "orm:before_delete";
-    pub const DELETE_BEFORE_ASSOCIATIONS: &str = "orm:delete_before_associations";
-    pub const DELETE: &str = "orm:delete";
-    pub const AFTER_DELETE: &str = "orm:after_delete";
-    pub const ROW: &str = "orm:row";
-    pub const RAW: &str = "orm:raw";
-}
+/// The built-in steps, GORM's `gorm:*` callbacks under the `orm:` prefix (defined once,
+/// in [`plugorm_plugin_api::steps`]).
+pub use plugorm_plugin_api::steps as names;
 
 /// What runs for a step.
 #[derive(Clone)]

@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use plugorm_plugin_api::migrate::Ddl;
-//! use plugorm_plugin_api::render::SqlRenderer;
+//! use plugorm_plugin_api::render::{ddl, SqlRenderer};
 //! use plugorm_plugin_api::schema::{DataType, FieldSchema};
 //! use plugorm_plugin_api::statement::TableRef;
 //! struct Ansi;
@@ -20,7 +20,7 @@
 //!     table: TableRef::new("users"),
 //!     field: FieldSchema::new("age", "age", DataType::Int),
 //! };
-//! let sql = Ansi.render_ddl(&ddl).unwrap();
+//! let sql = ddl::render_ddl(&Ansi, &ddl).unwrap();
 //! assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "users" ADD "age" bigint"#);
 //! ```
 

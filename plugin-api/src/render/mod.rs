@@ -16,19 +16,18 @@
 //! ```
 
 pub mod ddl;
+pub mod defaults;
 mod expr;
 mod writer;
 
 pub use writer::SqlWriter;
 
 use crate::{
-    migrate::{Ddl, ForeignKeySchema},
+    dialect::Capabilities,
+    migrate::ForeignKeySchema,
     schema::{FieldSchema, IndexColumn, IndexSchema, ModelSchema},
-    statement::{
-        Assignment, ConflictAction, Delete, FromItem, Insert, JoinKind, Lock, LockStrength,
-        LockWait, Select, Statement, TableRef, Update,
-    },
-    DbError, DbResult, Sql,
+    statement::{Assignment, Delete, FromItem, Insert, Lock, Select, Statement, TableRef, Update},
+    DbResult, Sql,
 };
 
 /// Renders statements; every method has a default, a dialect overrides where it differs.
@@ -89,58 +88,7 @@ pub trait SqlRenderer {
 
     /// `SELECT … FROM … JOIN … WHERE … GROUP BY … HAVING … ORDER BY … LIMIT … FOR …`.
     fn write_select(&self, w: &mut SqlWriter, s: &Select) -> DbResult<()> {
-        w.push_str("SELECT ");
-        if s.distinct {
-            w.push_str("DISTINCT ");
-        }
-        if s.columns.is_empty() {
-            w.push('*');
-        }
-        for (i, item) in s.columns.iter().enumerate() {
-            if i > 0 {
-                w.push(',');
-            }
-            self.write_expr(w, &item.expr)?;
-        }
-        if !matches!(s.from, FromItem::Nothing) {
-            w.push_str(" FROM ");
-            self.write_from(w, &s.from)?;
-        }
-        for join in s.joins.iter() {
-            w.push(' ');
-            let kw = match join.kind {
-                JoinKind::Inner => "INNER JOIN ",
-                JoinKind::Left => "LEFT JOIN ",
-                JoinKind::Right => "RIGHT JOIN ",
-                JoinKind::Cross => "CROSS JOIN ",
-            };
-            if let FromItem::Raw(raw) = &join.target {
-                // Raw join text carries its own keyword (`JOIN emails ON …`).
-                expr::write_raw(self, w, raw)?;
-                continue;
-            }
-            w.push_str(kw);
-            self.write_from(w, &join.target)?;
-            if let abi_stable::std_types::ROption::RSome(on) = &join.on {
-                w.push_str(" ON ");
-                self.write_expr(w, on)?;
-            }
-        }
-        self.write_where(w, &s.conditions)?;
-        if !s.group_by.is_empty() {
-            w.push_str(" GROUP BY ");
-            self.write_expr_list(w, &s.group_by)?;
-        }
-        if !s.having.is_empty() {
-            w.push_str(" HAVING ");
-            expr::write_condition_list(self, w, &s.having)?;
-        }
-        self.write_order_by(w, &s.order_by)?;
-        self.write_limit_offset(w, s.limit.into_option(), s.offset.into_option(), s)?;
-        if let abi_stable::std_types::ROption::RSome(lock) = &s.lock {
-            self.write_lock(w, lock)?;
-        }
-        Ok(())
+        defaults::write_select(self, w, s)
     }
 
     /// The FROM item of a SELECT or the target of a JOIN.
@@ -197,7 +145,8 @@ pub trait SqlRenderer {
         Ok(())
     }
 
-    /// LIMIT and OFFSET, bound as parameters (GORM's generic form).
+    /// LIMIT and OFFSET, bound as parameters (GORM's generic form); an offset alone gets
+    /// the largest limit ([`defaults::write_limit_offset`]).
     fn write_limit_offset(
         &self,
         w: &mut SqlWriter,
@@ -205,53 +154,17 @@ pub trait SqlRenderer {
         offset: Option<u64>,
         _select: &Select,
     ) -> DbResult<()> {
-        if let Some(l) = limit {
-            w.push_str(" LIMIT ");
-            self.write_param(w, crate::Value::from(l).into_ffi());
-        }
-        if let Some(o) = offset {
-            w.push_str(" OFFSET ");
-            self.write_param(w, crate::Value::from(o).into_ffi());
-        }
-        Ok(())
+        defaults::write_limit_offset(self, w, limit, offset, _select)
     }
 
     /// ` FOR UPDATE [OF t] [NOWAIT|SKIP LOCKED]`.
     fn write_lock(&self, w: &mut SqlWriter, lock: &Lock) -> DbResult<()> {
-        w.push_str(match lock.strength {
-            LockStrength::Update => " FOR UPDATE",
-            LockStrength::Share => " FOR SHARE",
-            LockStrength::NoKeyUpdate => " FOR NO KEY UPDATE",
-            LockStrength::KeyShare => " FOR KEY SHARE",
-        });
-        if !lock.of.is_empty() {
-            w.push_str(" OF ");
-            for (i, t) in lock.of.iter().enumerate() {
-                if i > 0 {
-                    w.push(',');
-                }
-                self.write_ident(w, t);
-            }
-        }
-        match lock.wait {
-            LockWait::Wait => {}
-            LockWait::NoWait => w.push_str(" NOWAIT"),
-            LockWait::SkipLocked => w.push_str(" SKIP LOCKED"),
-        }
-        Ok(())
+        defaults::write_lock(self, w, lock)
     }
 
     /// `INSERT INTO t (a,b) VALUES (?,?),(?,?) [ON CONFLICT …] [RETURNING …]`.
     fn write_insert(&self, w: &mut SqlWriter, ins: &Insert) -> DbResult<()> {
-        w.push_str("INSERT INTO ");
-        self.write_table(w, &ins.table);
-        self.write_insert_columns(w, ins);
-        self.write_insert_values(w, ins)?;
-        if let abi_stable::std_types::ROption::RSome(conflict) = &ins.on_conflict {
-            self.write_on_conflict(w, ins, conflict)?;
-        }
-        self.write_returning(w, &ins.returning);
-        Ok(())
+        defaults::write_insert(self, w, ins)
     }
 
     /// ` (a,b)` — or nothing for a row of defaults.
@@ -271,32 +184,7 @@ pub trait SqlRenderer {
 
     /// ` VALUES (?,?),(?,?)`, or ` DEFAULT VALUES` when there are no columns.
     fn write_insert_values(&self, w: &mut SqlWriter, ins: &Insert) -> DbResult<()> {
-        if ins.columns.is_empty() {
-            w.push_str(" DEFAULT VALUES");
-            return Ok(());
-        }
-        w.push_str(" VALUES ");
-        for (r, row) in ins.rows.iter().enumerate() {
-            if row.len() != ins.columns.len() {
-                return Err(DbError::Render(format!(
-                    "insert row {r} has {} values for {} columns",
-                    row.len(),
-                    ins.columns.len()
-                )));
-            }
-            if r > 0 {
-                w.push(',');
-            }
-            w.push('(');
-            for (i, v) in row.iter().enumerate() {
-                if i > 0 {
-                    w.push(',');
-                }
-                self.write_expr(w, v)?;
-            }
-            w.push(')');
-        }
-        Ok(())
+        defaults::write_insert_values(self, w, ins)
     }
 
     /// ` ON CONFLICT (k) DO UPDATE SET c=excluded.c` / ` ON CONFLICT DO NOTHING`.
@@ -306,52 +194,12 @@ pub trait SqlRenderer {
         _ins: &Insert,
         conflict: &crate::statement::Conflict,
     ) -> DbResult<()> {
-        w.push_str(" ON CONFLICT");
-        let nothing = matches!(conflict.action, ConflictAction::DoNothing);
-        if !conflict.target.is_empty() && !nothing {
-            w.push_str(" (");
-            for (i, c) in conflict.target.iter().enumerate() {
-                if i > 0 {
-                    w.push(',');
-                }
-                self.write_ident(w, c);
-            }
-            w.push(')');
-        }
-        match &conflict.action {
-            ConflictAction::DoNothing => w.push_str(" DO NOTHING"),
-            ConflictAction::UpdateColumns(cols) => {
-                w.push_str(" DO UPDATE SET ");
-                for (i, c) in cols.iter().enumerate() {
-                    if i > 0 {
-                        w.push(',');
-                    }
-                    self.write_ident(w, c);
-                    w.push('=');
-                    self.write_ident(w, "excluded");
-                    w.push('.');
-                    self.write_ident(w, c);
-                }
-            }
-            ConflictAction::Update(set) => {
-                w.push_str(" DO UPDATE SET ");
-                self.write_assignments(w, set)?;
-            }
-        }
-        if let abi_stable::std_types::ROption::RSome(cond) = &conflict.condition {
-            w.push_str(" WHERE ");
-            self.write_expr(w, cond)?;
-        }
-        Ok(())
+        defaults::write_on_conflict(self, w, _ins, conflict)
     }
 
     /// ` RETURNING a,b` (`*` for all), or nothing.
     fn write_returning(&self, w: &mut SqlWriter, cols: &[abi_stable::std_types::RString]) {
-        if cols.is_empty() {
-            return;
-        }
-        w.push_str(" RETURNING ");
-        self.write_column_names(w, cols);
+        defaults::write_returning(self, w, cols)
     }
 
     /// `a,b`, with `*` written bare.
@@ -383,25 +231,12 @@ pub trait SqlRenderer {
 
     /// `UPDATE t SET … WHERE … [RETURNING …]`.
     fn write_update(&self, w: &mut SqlWriter, u: &Update) -> DbResult<()> {
-        if u.set.is_empty() {
-            return Err(DbError::Render("UPDATE without any column to set".into()));
-        }
-        w.push_str("UPDATE ");
-        self.write_table(w, &u.table);
-        w.push_str(" SET ");
-        self.write_assignments(w, &u.set)?;
-        self.write_where(w, &u.conditions)?;
-        self.write_returning(w, &u.returning);
-        Ok(())
+        defaults::write_update(self, w, u)
     }
 
     /// `DELETE FROM t WHERE … [RETURNING …]`.
     fn write_delete(&self, w: &mut SqlWriter, d: &Delete) -> DbResult<()> {
-        w.push_str("DELETE FROM ");
-        self.write_table(w, &d.table);
-        self.write_where(w, &d.conditions)?;
-        self.write_returning(w, &d.returning);
-        Ok(())
+        defaults::write_delete(self, w, d)
     }
 
     /// Writes an expression (see the `expr` module for the rules).
@@ -693,23 +528,6 @@ pub trait SqlRenderer {
         ddl::drop_constraint(self, table, name)
     }
 
-    /// Renders any DDL operation into its statements, dispatching to the `ddl_*` method
-    /// of its variant ([`ddl::render_ddl`]). A dialect's [`crate::Dialect::render_ddl`]
-    /// delegates here.
-    ///
-    /// ```
-    /// use plugorm_plugin_api::migrate::Ddl;
-    /// use plugorm_plugin_api::render::SqlRenderer;
-    /// use plugorm_plugin_api::statement::TableRef;
-    /// struct Ansi;
-    /// impl SqlRenderer for Ansi {}
-    /// let ddl = Ddl::DropIndex { table: TableRef::new("t"), name: "i".into() };
-    /// assert_eq!(Ansi.render_ddl(&ddl).unwrap()[0].text.as_str(), r#"DROP INDEX "i""#);
-    /// ```
-    fn render_ddl(&self, ddl: &Ddl) -> DbResult<abi_stable::std_types::RVec<Sql>> {
-        ddl::render_ddl(self, ddl)
-    }
-
     /// `a,b`.
     fn write_expr_list(&self, w: &mut SqlWriter, list: &[crate::statement::Expr]) -> DbResult<()> {
         for (i, e) in list.iter().enumerate() {
@@ -722,9 +540,37 @@ pub trait SqlRenderer {
     }
 }
 
-/// Renders a statement with a renderer.
+/// Renders a statement with a renderer (every capability assumed; see
+/// [`render_with_capabilities`]).
 pub fn render<R: SqlRenderer + ?Sized>(r: &R, stmt: &Statement) -> DbResult<Sql> {
     let mut w = SqlWriter::default();
+    r.write_statement(&mut w, stmt)?;
+    Ok(w.finish())
+}
+
+/// Renders a statement with a renderer for a dialect with these capabilities (what the
+/// default [`crate::Dialect::render`] does): without [`Capabilities::row_locks`] a locking
+/// clause renders as nothing.
+///
+/// ```
+/// use plugorm_plugin_api::{dialect::Capabilities, render::{render_with_capabilities, SqlRenderer}};
+/// use plugorm_plugin_api::statement::{Lock, LockStrength, LockWait, Select, Statement, TableRef};
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let mut q = Select::from_table(TableRef::new("t"));
+/// q.lock = Some(Lock { strength: LockStrength::Update, of: Default::default(), wait: LockWait::Wait }).into();
+/// let q = Statement::Select(q);
+/// let locks = Capabilities::default();
+/// let none = Capabilities { row_locks: false, ..locks };
+/// assert_eq!(render_with_capabilities(&Ansi, &q, &locks).unwrap().text.as_str(), r#"SELECT * FROM "t" FOR UPDATE"#);
+/// assert_eq!(render_with_capabilities(&Ansi, &q, &none).unwrap().text.as_str(), r#"SELECT * FROM "t""#);
+/// ```
+pub fn render_with_capabilities<R: SqlRenderer + ?Sized>(
+    r: &R,
+    stmt: &Statement,
+    caps: &Capabilities,
+) -> DbResult<Sql> {
+    let mut w = SqlWriter::for_capabilities(caps);
     r.write_statement(&mut w, stmt)?;
     Ok(w.finish())
 }

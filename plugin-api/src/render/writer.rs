@@ -2,7 +2,7 @@
 
 use abi_stable::std_types::RVec;
 
-use crate::{FfiValue, Sql};
+use crate::{dialect::Capabilities, FfiValue, Sql};
 
 /// Accumulates SQL text and bound parameters.
 ///
@@ -13,13 +13,49 @@ use crate::{FfiValue, Sql};
 /// let n = w.bind(Value::I64(1).into_ffi());
 /// assert_eq!(n, 1);
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SqlWriter {
     text: String,
     params: Vec<FfiValue>,
+    row_locks: bool,
+}
+
+impl Default for SqlWriter {
+    fn default() -> SqlWriter {
+        SqlWriter {
+            text: String::new(),
+            params: Vec::new(),
+            row_locks: true,
+        }
+    }
 }
 
 impl SqlWriter {
+    /// A writer for a dialect with these capabilities: without
+    /// [`Capabilities::row_locks`] locking clauses render as nothing.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::{dialect::Capabilities, render::SqlWriter};
+    /// let caps = Capabilities { row_locks: false, ..Capabilities::default() };
+    /// assert!(!SqlWriter::for_capabilities(&caps).row_locks());
+    /// assert!(SqlWriter::default().row_locks());
+    /// ```
+    pub fn for_capabilities(caps: &Capabilities) -> SqlWriter {
+        SqlWriter {
+            row_locks: caps.row_locks,
+            ..SqlWriter::default()
+        }
+    }
+    /// Whether locking clauses (`FOR UPDATE`) are written; false for a dialect without
+    /// row locks ([`SqlWriter::for_capabilities`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlWriter;
+    /// assert!(SqlWriter::default().row_locks());
+    /// ```
+    pub fn row_locks(&self) -> bool {
+        self.row_locks
+    }
     /// Appends a character.
     pub fn push(&mut self, c: char) {
         self.text.push(c);

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use plugorm_plugin_api::{
     abi_stable::std_types::{RString, RVec},
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
-    migrate::{Ddl, ForeignKeySchema, TableInfo},
-    render::{render, SqlRenderer, SqlWriter},
+    migrate::{ForeignKeySchema, TableInfo},
+    render::{defaults, SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexColumn, IndexSchema, ModelSchema},
-    statement::{Conflict, Delete, Insert, Lock, Select, Statement, TableRef, Update},
-    BoxFuture, DbResult, Pool, Rows, Sql, Value,
+    statement::{Conflict, Delete, Insert, Lock, Select, TableRef, Update},
+    BoxFuture, DbResult, Pool, Rows, Sql,
 };
 
 use crate::{ddl, driver, introspect, lock, write, LockSupport};
@@ -78,26 +78,17 @@ impl SqlRenderer for MysqlDialect {
         w: &mut SqlWriter,
         limit: Option<u64>,
         offset: Option<u64>,
-        _select: &Select,
+        select: &Select,
     ) -> DbResult<()> {
         match (limit, offset) {
-            (Some(l), o) => {
-                w.push_str(" LIMIT ");
-                self.write_param(w, Value::from(l).into_ffi());
-                if let Some(o) = o {
-                    w.push_str(" OFFSET ");
-                    self.write_param(w, Value::from(o).into_ffi());
-                }
-            }
             (None, Some(o)) => {
                 w.push_str(" LIMIT ");
                 w.push_str(NO_LIMIT);
-                w.push_str(" OFFSET ");
-                self.write_param(w, Value::from(o).into_ffi());
+                defaults::write_offset(self, w, o);
+                Ok(())
             }
-            (None, None) => {}
+            _ => defaults::write_limit_offset(self, w, limit, offset, select),
         }
-        Ok(())
     }
 
     fn write_lock(&self, w: &mut SqlWriter, lock: &Lock) -> DbResult<()> {
@@ -193,12 +184,8 @@ impl Dialect for MysqlDialect {
         }
     }
 
-    fn render(&self, stmt: &Statement) -> DbResult<Sql> {
-        render(self, stmt)
-    }
-
-    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
-        SqlRenderer::render_ddl(self, ddl)
+    fn renderer(&self) -> Option<&dyn SqlRenderer> {
+        Some(self)
     }
 
     fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {

@@ -3,7 +3,7 @@
 
 use plugorm_plugin_api::{
     abi_stable::std_types::ROption,
-    render::{SqlRenderer, SqlWriter},
+    render::{defaults, SqlRenderer, SqlWriter},
     statement::{Conflict, ConflictAction, Delete, Expr, Insert, Update},
     DbError, DbResult, Value,
 };
@@ -25,28 +25,7 @@ pub(crate) fn write_values<R: SqlRenderer + ?Sized>(
         }
         return Ok(());
     }
-    w.push_str(" VALUES ");
-    for (n, row) in ins.rows.iter().enumerate() {
-        if row.len() != ins.columns.len() {
-            return Err(DbError::Render(format!(
-                "insert row {n} has {} values for {} columns",
-                row.len(),
-                ins.columns.len()
-            )));
-        }
-        if n > 0 {
-            w.push(',');
-        }
-        w.push('(');
-        for (i, v) in row.iter().enumerate() {
-            if i > 0 {
-                w.push(',');
-            }
-            r.write_expr(w, v)?;
-        }
-        w.push(')');
-    }
-    Ok(())
+    defaults::write_insert_values(r, w, ins)
 }
 
 /// `excluded.c` — the value the INSERT proposed for `c` — is `VALUES(c)` in MySQL.

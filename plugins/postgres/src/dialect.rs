@@ -6,11 +6,11 @@ use plugorm_plugin_api::{
     abi_stable::std_types::RVec,
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
     kit::KitPool,
-    migrate::{Ddl, ForeignKeySchema, TableInfo},
-    render::{render, SqlRenderer, SqlWriter},
+    migrate::{ForeignKeySchema, TableInfo},
+    render::{defaults, SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexSchema, ModelSchema},
-    statement::{Statement, TableRef},
+    statement::{Select, TableRef},
     BoxFuture, DbError, DbResult, Pool, Rows, Sql,
 };
 
@@ -80,6 +80,24 @@ impl SqlRenderer for PostgresDialect {
         w.push_str(&index.to_string());
     }
 
+    /// `LIMIT $n OFFSET $m`; PostgreSQL accepts an offset alone, written `OFFSET $n` as
+    /// GORM's postgres driver does (G47).
+    fn write_limit_offset(
+        &self,
+        w: &mut SqlWriter,
+        limit: Option<u64>,
+        offset: Option<u64>,
+        select: &Select,
+    ) -> DbResult<()> {
+        match (limit, offset) {
+            (None, Some(o)) => {
+                defaults::write_offset(self, w, o);
+                Ok(())
+            }
+            _ => defaults::write_limit_offset(self, w, limit, offset, select),
+        }
+    }
+
     /// PostgreSQL truncates identifiers to 63 bytes (`NAMEDATALEN - 1`).
     fn identifier_max_length(&self) -> usize {
         63
@@ -140,12 +158,8 @@ impl Dialect for PostgresDialect {
         }
     }
 
-    fn render(&self, stmt: &Statement) -> DbResult<Sql> {
-        render(self, stmt)
-    }
-
-    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
-        SqlRenderer::render_ddl(self, ddl)
+    fn renderer(&self) -> Option<&dyn SqlRenderer> {
+        Some(self)
     }
 
     fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {

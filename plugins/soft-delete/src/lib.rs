@@ -22,9 +22,8 @@ use std::sync::Arc;
 
 use plugorm_plugin_api::{
     manifest::{Manifest, PluginDescriptor, PluginInstance, PluginKind},
-    setting,
     statement::{Assignment, Statement, Update},
-    Callback, CallbackContext, CallbackSpec, DbError, DbResult, FeaturePlugin, Placement,
+    steps, Callback, CallbackContext, CallbackSpec, DbError, DbResult, FeaturePlugin, Placement,
     Processor, SOFT_DELETE_CALLBACK,
 };
 
@@ -33,7 +32,7 @@ struct HideDeleted;
 
 impl Callback for HideDeleted {
     fn call(&self, ctx: &mut CallbackContext<'_>) -> DbResult<()> {
-        if ctx.flag(setting::UNSCOPED) {
+        if ctx.unscoped() {
             return Ok(());
         }
         let Some(schema) = ctx.schema.into_option() else {
@@ -62,7 +61,7 @@ struct MarkDeleted;
 
 impl Callback for MarkDeleted {
     fn call(&self, ctx: &mut CallbackContext<'_>) -> DbResult<()> {
-        if ctx.flag(setting::UNSCOPED) {
+        if ctx.unscoped() {
             return Ok(());
         }
         let Some(schema) = ctx.schema.into_option() else {
@@ -74,10 +73,7 @@ impl Callback for MarkDeleted {
         let Statement::Delete(d) = &ctx.statement else {
             return Ok(());
         };
-        let now_micros: i64 = ctx
-            .setting(setting::NOW_MICROS)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| DbError::Other("the host did not pass the current time".into()))?;
+        let now_micros = ctx.now_micros()?;
         let table = d.table.reference_name().to_string();
         let mut set = vec![Assignment {
             column: field.column.clone(),
@@ -124,19 +120,19 @@ impl FeaturePlugin for SoftDelete {
             CallbackSpec {
                 processor: Processor::Query,
                 name: "soft_delete:query".into(),
-                placement: Placement::Before("orm:query".into()),
+                placement: Placement::Before(steps::QUERY.into()),
                 callback: hide.clone(),
             },
             CallbackSpec {
                 processor: Processor::Update,
                 name: "soft_delete:update".into(),
-                placement: Placement::Before("orm:update".into()),
+                placement: Placement::Before(steps::UPDATE.into()),
                 callback: hide,
             },
             CallbackSpec {
                 processor: Processor::Delete,
                 name: SOFT_DELETE_CALLBACK.into(),
-                placement: Placement::Before("orm:delete".into()),
+                placement: Placement::Before(steps::DELETE.into()),
                 callback: Arc::new(MarkDeleted),
             },
         ])

@@ -6,11 +6,11 @@ use plugorm_plugin_api::{
     abi_stable::std_types::{ROption, RVec},
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
     kit::KitPool,
-    migrate::{Ddl, ForeignKeySchema, TableInfo},
-    render::{render, SqlRenderer, SqlWriter},
+    migrate::{ForeignKeySchema, TableInfo},
+    render::{SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexSchema, ModelSchema},
-    statement::{Lock, Select, Statement, TableRef},
+    statement::{Select, TableRef},
     BoxFuture, DbError, DbResult, Pool, Rows, Sql,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -37,6 +37,19 @@ use crate::{ddl, driver::SqliteDriver, introspect};
 /// let ddl = Ddl::AddColumn { table: TableRef::new("users"), field: FieldSchema::new("age", "age", DataType::Int) };
 /// let sql = Dialect::render_ddl(&plugorm_sqlite::SqliteDialect, &ddl).unwrap();
 /// assert_eq!(sql[0].text.as_str(), "ALTER TABLE `users` ADD `age` integer");
+/// ```
+///
+/// SQLite has no row locks ([`Capabilities::row_locks`] is false): a locking clause renders
+/// as nothing, as in GORM's sqlite driver (the host refuses locking reads outside a
+/// transaction, whose `BEGIN IMMEDIATE` takes the database's write lock instead):
+///
+/// ```
+/// use plugorm_plugin_api::{statement::{Lock, LockStrength, LockWait, Select, Statement, TableRef}, Dialect};
+/// let mut q = Select::from_table(TableRef::new("users"));
+/// q.lock = Some(Lock { strength: LockStrength::Update, of: Default::default(), wait: LockWait::Wait }).into();
+/// q.offset = Some(3).into();
+/// let sql = plugorm_sqlite::SqliteDialect.render(&Statement::Select(q)).unwrap();
+/// assert_eq!(sql.text.as_str(), "SELECT * FROM `users` LIMIT -1 OFFSET 3");
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SqliteDialect;
@@ -65,12 +78,6 @@ impl SqlRenderer for SqliteDialect {
             (None, Some(o)) => w.push_str(&format!(" LIMIT -1 OFFSET {o}")),
             (None, None) => {}
         }
-        Ok(())
-    }
-
-    /// SQLite has no row locks: the whole database is locked by a writing transaction.
-    fn write_lock(&self, _w: &mut SqlWriter, lock: &Lock) -> DbResult<()> {
-        tracing::debug!(?lock.strength, "sqlite has no row locks; locking clause omitted");
         Ok(())
     }
 
@@ -133,12 +140,8 @@ impl Dialect for SqliteDialect {
         }
     }
 
-    fn render(&self, stmt: &Statement) -> DbResult<Sql> {
-        render(self, stmt)
-    }
-
-    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
-        SqlRenderer::render_ddl(self, ddl)
+    fn renderer(&self) -> Option<&dyn SqlRenderer> {
+        Some(self)
     }
 
     fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {

@@ -2,7 +2,7 @@
 
 use abi_stable::std_types::{ROption, RVec};
 
-use super::{format_name, sha1, split_check};
+use super::{format_name, render_ddl, sha1, split_check};
 use crate::{
     migrate::{Ddl, ForeignKeySchema},
     render::{SqlRenderer, SqlWriter},
@@ -37,11 +37,11 @@ fn texts(r: &dyn Fn(&Ddl) -> Result<RVec<crate::Sql>, DbError>, ddl: &Ddl) -> Ve
 }
 
 fn generic(ddl: &Ddl) -> Vec<String> {
-    texts(&|d| Generic.render_ddl(d), ddl)
+    texts(&|d| render_ddl(&Generic, d), ddl)
 }
 
 fn backtick(ddl: &Ddl) -> Vec<String> {
-    texts(&|d| Backtick.render_ddl(d), ddl)
+    texts(&|d| render_ddl(&Backtick, d), ddl)
 }
 
 fn field(column: &str, ty: DataType) -> FieldSchema {
@@ -191,10 +191,13 @@ fn foreign_keys_sit_between_the_key_and_the_unique_constraints() {
 
 #[test]
 fn bad_foreign_keys_are_render_errors() {
-    let render_err = |fk: ForeignKeySchema| match Generic.render_ddl(&Ddl::AddForeignKey {
-        table: TableRef::new("pets"),
-        foreign_key: fk,
-    }) {
+    let render_err = |fk: ForeignKeySchema| match render_ddl(
+        &Generic,
+        &Ddl::AddForeignKey {
+            table: TableRef::new("pets"),
+            foreign_key: fk,
+        },
+    ) {
         Err(DbError::Render(m)) => m,
         other => panic!("expected a render error, got {other:?}"),
     };
@@ -211,10 +214,13 @@ fn bad_foreign_keys_are_render_errors() {
     nowhere.referenced_table = TableRef::new(" ");
     assert!(render_err(nowhere).contains("table"));
     assert!(matches!(
-        Generic.render_ddl(&Ddl::DropConstraint {
-            table: TableRef::new("pets"),
-            name: "".into(),
-        }),
+        render_ddl(
+            &Generic,
+            &Ddl::DropConstraint {
+                table: TableRef::new("pets"),
+                name: "".into(),
+            }
+        ),
         Err(DbError::Render(_))
     ));
 }
@@ -568,7 +574,7 @@ fn column_definition_skips_blank_and_suppressed_defaults() {
 
 #[test]
 fn bad_inputs_are_render_errors_not_panics() {
-    let render_err = |ddl: Ddl| match Generic.render_ddl(&ddl) {
+    let render_err = |ddl: Ddl| match render_ddl(&Generic, &ddl) {
         Err(DbError::Render(m)) => m,
         other => panic!("{ddl:?}: expected a render error, got {other:?}"),
     };
@@ -636,12 +642,14 @@ fn bad_inputs_are_render_errors_not_panics() {
     .contains("column"));
     let mut empty_type = field("a", DataType::Int);
     empty_type.sql_type = ROption::RSome("".into());
-    assert!(Generic
-        .render_ddl(&Ddl::AlterColumn {
+    assert!(render_ddl(
+        &Generic,
+        &Ddl::AlterColumn {
             table: TableRef::new("t"),
             field: empty_type
-        })
-        .is_ok());
+        }
+    )
+    .is_ok());
 }
 
 #[test]
