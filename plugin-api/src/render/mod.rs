@@ -17,6 +17,8 @@
 
 pub mod ddl;
 mod expr;
+#[cfg(test)]
+mod tests;
 mod writer;
 
 pub use writer::SqlWriter;
