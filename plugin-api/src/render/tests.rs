@@ -31,3 +31,38 @@ fn empty_and_or_groups_render_as_true_and_false() {
     });
     assert_eq!(sql(Statement::Update(u)), r#"UPDATE "t" SET "c"=(1=1)"#);
 }
+
+#[test]
+fn upserts_render_valid_sql_or_are_refused() {
+    use crate::statement::{Conflict, ConflictAction, Insert};
+    let upsert = |action: ConflictAction, condition: Option<Expr>| {
+        let mut ins = Insert::new(TableRef::new("t"), ["id".into()]);
+        ins.rows.push(vec![Expr::value(1i64)].into());
+        ins.on_conflict = Some(Conflict {
+            target: vec!["id".into()].into(),
+            action,
+            condition: condition.into(),
+        })
+        .into();
+        render(&Ansi, &Statement::Insert(ins))
+    };
+    let cond = || Some(Expr::bare_col("x").is_null());
+    assert!(upsert(ConflictAction::UpdateColumns(Default::default()), None).is_err());
+    assert!(upsert(ConflictAction::Update(Default::default()), None).is_err());
+    let ok = upsert(
+        ConflictAction::UpdateColumns(vec!["v".into()].into()),
+        cond(),
+    )
+    .unwrap();
+    assert_eq!(
+        ok.text.as_str(),
+        r#"INSERT INTO "t" ("id") VALUES (?) ON CONFLICT ("id") DO UPDATE SET "v"="excluded"."v" WHERE "x" IS NULL"#
+    );
+    // DO NOTHING updates no row, so a condition on the update has nothing to limit.
+    let nothing = upsert(ConflictAction::DoNothing, cond()).unwrap();
+    assert!(
+        nothing.text.ends_with("ON CONFLICT DO NOTHING"),
+        "{}",
+        nothing.text
+    );
+}
