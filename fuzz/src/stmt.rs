@@ -111,6 +111,17 @@ impl Gen {
         })
     }
 
+    /// The table an INSERT, UPDATE or DELETE writes, never aliased: the host targets
+    /// `TableRef::parse(name)` only. An aliased INSERT target renders `INSERT INTO "t" "a"`,
+    /// which PostgreSQL and SQLite refuse (both want `AS`), MySQL has no INSERT alias, and
+    /// SQLite takes an UPDATE / DELETE alias only after `AS` (reported, not fixed).
+    fn write_target(&mut self, u: &mut Unstructured<'_>) -> Result<TableRef> {
+        Ok(TableRef {
+            alias: ROption::RNone,
+            ..self.table(u)?
+        })
+    }
+
     fn column(&mut self, u: &mut Unstructured<'_>) -> Result<Expr> {
         Ok(Expr::Column(ColumnRef {
             table: self.opt_ident(u)?,
@@ -378,7 +389,7 @@ impl Gen {
 
     /// An INSERT of one to six rows, sometimes with an upsert clause.
     pub fn insert(&mut self, u: &mut Unstructured<'_>) -> Result<Insert> {
-        let table = self.table(u)?;
+        let table = self.write_target(u)?;
         let columns = self.idents(u, 0, 4)?;
         let mut ins = Insert::new(table, columns.into_iter());
         let nrows = u.int_in_range(1..=6)?;
@@ -418,7 +429,7 @@ impl Gen {
 
     /// An UPDATE (no assignment is a render error, which is allowed).
     pub fn update(&mut self, u: &mut Unstructured<'_>) -> Result<Update> {
-        let mut up = Update::new(self.table(u)?);
+        let mut up = Update::new(self.write_target(u)?);
         up.set = self.assignments(u, 0, 3)?;
         up.conditions = self.exprs(u, MAX_DEPTH - 1, 0, 3)?;
         up.order_by = self.order_by(u, 1)?;
@@ -429,7 +440,7 @@ impl Gen {
 
     /// A DELETE.
     pub fn delete(&mut self, u: &mut Unstructured<'_>) -> Result<Delete> {
-        let mut d = Delete::new(self.table(u)?);
+        let mut d = Delete::new(self.write_target(u)?);
         d.conditions = self.exprs(u, MAX_DEPTH - 1, 0, 3)?;
         d.order_by = self.order_by(u, 1)?;
         d.limit = u.arbitrary::<Option<u64>>()?.into();
