@@ -306,8 +306,15 @@ pub fn write_on_conflict<R: SqlRenderer + ?Sized>(
     _ins: &Insert,
     conflict: &crate::statement::Conflict,
 ) -> DbResult<()> {
-    w.push_str(" ON CONFLICT");
     let nothing = matches!(conflict.action, ConflictAction::DoNothing);
+    if matches!(&conflict.action, ConflictAction::UpdateColumns(c) if c.is_empty())
+        || matches!(&conflict.action, ConflictAction::Update(s) if s.is_empty())
+    {
+        return Err(DbError::Render(
+            "ON CONFLICT DO UPDATE with no column to set".into(),
+        ));
+    }
+    w.push_str(" ON CONFLICT");
     if !conflict.target.is_empty() && !nothing {
         w.push_str(" (");
         for (i, c) in conflict.target.iter().enumerate() {
@@ -338,7 +345,9 @@ pub fn write_on_conflict<R: SqlRenderer + ?Sized>(
             r.write_assignments(w, set)?;
         }
     }
-    if let abi_stable::std_types::ROption::RSome(cond) = &conflict.condition {
+    // The condition limits which conflicting rows are updated; DO NOTHING updates none,
+    // so it has no WHERE (SQL has none there either).
+    if let (false, abi_stable::std_types::ROption::RSome(cond)) = (nothing, &conflict.condition) {
         w.push_str(" WHERE ");
         r.write_expr(w, cond)?;
     }

@@ -99,6 +99,10 @@ pub(super) fn write_expr<R: SqlRenderer + ?Sized>(
             w.push(' ');
             r.write_expr(w, right)?;
         }
+        // An empty group is what its operator's identity says (AND of nothing is true, OR
+        // of nothing false), never empty text that would leave `WHERE` dangling.
+        Expr::And(list) if list.is_empty() => w.push_str("(1=1)"),
+        Expr::Or(list) if list.is_empty() => w.push_str("(1=0)"),
         Expr::And(list) => write_joined(r, w, list, " AND ")?,
         Expr::Or(list) => write_joined(r, w, list, " OR ")?,
         Expr::Not(inner) => {

@@ -18,6 +18,8 @@
 pub mod ddl;
 pub mod defaults;
 mod expr;
+#[cfg(test)]
+mod tests;
 mod writer;
 
 pub use writer::SqlWriter;

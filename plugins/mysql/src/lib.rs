@@ -47,6 +47,12 @@ pub use dialect::MysqlDialect;
 pub use lock::LockSupport;
 pub use table_options::TableOptions;
 
+/// Reads a connection URL as `connect` does, opening nothing (for the fuzz targets).
+#[doc(hidden)]
+pub fn fuzz_parse_url(url: &str) -> DbResult<()> {
+    url::parse(url).map(|_| ())
+}
+
 use std::sync::Arc;
 
 use plugorm_plugin_api::{

@@ -47,6 +47,12 @@ mod types;
 
 pub use dialect::PostgresDialect;
 
+/// Reads a connection URL as `connect` does, opening nothing (for the fuzz targets).
+#[doc(hidden)]
+pub fn fuzz_parse_url(url: &str) -> DbResult<()> {
+    options::parse(url).map(|_| ())
+}
+
 use std::sync::Arc;
 
 use plugorm_plugin_api::{

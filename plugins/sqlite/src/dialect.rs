@@ -169,7 +169,7 @@ const ROW_BUFFER_SIZE: usize = 1024;
 
 /// Turns a URL into a driver and the pool options for the kit. An in-memory database
 /// lives in its one connection, so that connection is the whole pool and never expires.
-fn driver_for(url: &str, options: PoolOptions) -> DbResult<(SqliteDriver, PoolOptions)> {
+pub(crate) fn driver_for(url: &str, options: PoolOptions) -> DbResult<(SqliteDriver, PoolOptions)> {
     let bad = |reason: String| DbError::InvalidUrl {
         url: url.to_string(),
         reason,

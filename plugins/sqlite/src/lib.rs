@@ -23,6 +23,12 @@ mod introspect;
 
 pub use dialect::SqliteDialect;
 
+/// Reads a connection URL as `connect` does, opening nothing (for the fuzz targets).
+#[doc(hidden)]
+pub fn fuzz_parse_url(url: &str) -> DbResult<()> {
+    dialect::driver_for(url, plugorm_plugin_api::PoolOptions::default()).map(|_| ())
+}
+
 use std::sync::Arc;
 
 use plugorm_plugin_api::{
