@@ -156,29 +156,9 @@ impl ChainRun {
 
 /// Maps a built-in name to its constant (a removed-then-re-registered name still matches).
 fn builtin_name(name: &str) -> Option<&'static str> {
-    use names::*;
-    [
-        BEFORE_CREATE,
-        SAVE_BEFORE_ASSOCIATIONS,
-        CREATE,
-        SAVE_AFTER_ASSOCIATIONS,
-        AFTER_CREATE,
-        QUERY,
-        PRELOAD,
-        AFTER_QUERY,
-        SETUP_REFLECT_VALUE,
-        BEFORE_UPDATE,
-        UPDATE,
-        AFTER_UPDATE,
-        BEFORE_DELETE,
-        DELETE_BEFORE_ASSOCIATIONS,
-        DELETE,
-        AFTER_DELETE,
-        ROW,
-        RAW,
-    ]
-    .into_iter()
-    .find(|n| *n == name)
+    plugorm_plugin_api::steps::ALL
+        .into_iter()
+        .find(|n| *n == name)
 }
 
 /// Runs only the plugin and user callbacks of a processor on a statement (sub-queries:

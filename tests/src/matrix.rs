@@ -72,6 +72,23 @@ impl Backend {
         }
     }
 
+    /// The query naming a connection's server session, and the statement ending a
+    /// session by that id (from another connection); `None` on SQLite, which has no
+    /// server.
+    ///
+    /// ```
+    /// use plugorm_tests::matrix::Backend;
+    /// assert!(Backend::Sqlite.session_sql().is_none());
+    /// assert_eq!(Backend::Mysql.session_sql().map(|s| s.1), Some("KILL CONNECTION ?"));
+    /// ```
+    pub fn session_sql(self) -> Option<(&'static str, &'static str)> {
+        self.pick(
+            None,
+            Some(("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)")),
+            Some(("SELECT CONNECTION_ID()", "KILL CONNECTION ?")),
+        )
+    }
+
     /// The value for this backend, written out for all three: golden SQL and other
     /// expectations that differ per dialect are chosen here, never translated.
     ///

@@ -120,21 +120,11 @@ plugorm_tests::matrix!(
     nul_bytes_in_sql_text_are_refused,
 );
 
-/// The query naming this connection's server session, and the statement ending a session
-/// by that id (from another connection); `None` on SQLite, which has no server.
-fn session_sql(backend: Backend) -> Option<(&'static str, &'static str)> {
-    match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)")),
-        Backend::Mysql => Some(("SELECT CONNECTION_ID()", "KILL CONNECTION ?")),
-    }
-}
-
 /// A server that ends an idle session (a restart, `wait_timeout`, an administrator)
 /// costs the application nothing: a connection idle for over a second is checked before
 /// it serves, and replaced when dead.
 async fn a_session_the_server_ended_while_idle_is_replaced_unseen(backend: Backend) {
-    let Some((who, kill)) = session_sql(backend) else {
+    let Some((who, kill)) = backend.session_sql() else {
         return; // no server to end a session on
     };
     let Some(db) = backend.open("[plugin.pool]\nmax_connections = 1\n").await else {
@@ -159,7 +149,7 @@ plugorm_tests::matrix!(a_session_the_server_ended_while_idle_is_replaced_unseen)
 /// When a transaction's closure fails because its connection was killed, the rollback
 /// fails too; the caller gets the closure's error, the first one, not the rollback's.
 async fn a_failed_transaction_reports_its_own_error_when_the_rollback_fails(backend: Backend) {
-    let Some((who, kill)) = session_sql(backend) else {
+    let Some((who, kill)) = backend.session_sql() else {
         return; // no server to end a session on
     };
     let Some(db) = backend.open("").await else {

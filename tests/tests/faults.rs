@@ -26,16 +26,6 @@ fn endless(backend: Backend) -> &'static str {
     )
 }
 
-/// The query naming this connection's server session, and the statement ending a session
-/// by that id (from another connection); `None` on SQLite, which has no server.
-fn session_sql(backend: Backend) -> Option<(&'static str, &'static str)> {
-    match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)")),
-        Backend::Mysql => Some(("SELECT CONNECTION_ID()", "KILL CONNECTION ?")),
-    }
-}
-
 fn is_timeout<T: std::fmt::Debug>(r: &Result<T, Error>) -> bool {
     matches!(r, Err(Error::Db(DbError::Timeout(_))))
 }
@@ -82,7 +72,7 @@ async fn a_timed_out_statement_is_cancelled_on_the_server(backend: Backend) {
 /// in which pooled connections are not pinged) costs the application nothing: the
 /// statement, read or write, runs once on a new connection. Twenty kills in a row.
 async fn a_statement_on_a_connection_killed_in_the_pool_runs_on_a_new_one(backend: Backend) {
-    let Some((who, kill)) = session_sql(backend) else {
+    let Some((who, kill)) = backend.session_sql() else {
         return;
     };
     let Some(db) = backend.open("[plugin.pool]\nmax_connections = 1\n").await else {
@@ -118,7 +108,7 @@ async fn a_statement_on_a_connection_killed_in_the_pool_runs_on_a_new_one(backen
 /// A session killed mid-transaction is one typed error on every server:
 /// `ConnectionLost`, not whatever the client library called it.
 async fn a_connection_lost_mid_transaction_is_typed(backend: Backend) {
-    let Some((who, kill)) = session_sql(backend) else {
+    let Some((who, kill)) = backend.session_sql() else {
         return;
     };
     let Some(db) = backend.open("").await else {
@@ -488,7 +478,7 @@ fn sessions_sql(backend: Backend) -> &'static str {
 /// acknowledged commit has both rows, no transaction is half applied, and the pool
 /// serves.
 async fn commits_survive_a_storm_of_killed_sessions(backend: Backend) {
-    let Some((_, kill)) = session_sql(backend) else {
+    let Some((_, kill)) = backend.session_sql() else {
         return;
     };
     let Some(admin) = backend.open("").await else {
