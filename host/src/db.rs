@@ -76,7 +76,7 @@ impl std::fmt::Debug for Db {
 /// to the plugin): its text, and its parameters only when debug logging will show them —
 /// copying every parameter of every statement cost a 1,000-row INSERT its 4,000 values.
 struct Shown {
-    text: abi_stable::std_types::RString,
+    text: plugorm_plugin_api::types::Text,
     count: usize,
     params: Option<Vec<plugorm_plugin_api::FfiValue>>,
 }

@@ -18,7 +18,7 @@
 
 use std::time::Duration;
 
-use abi_stable::std_types::ROption;
+use plugorm_plugin_api::types::Optional;
 use plugorm_plugin_api::PoolOptions;
 
 /// The pool keys this module understands, in documentation order.
@@ -133,7 +133,7 @@ pub(crate) fn check(options: &PoolOptions) -> Result<(), String> {
             options.min_connections, options.max_connections
         ));
     }
-    if let ROption::RSome(0) = options.idle_timeout_ms {
+    if let Optional::Some(0) = options.idle_timeout_ms {
         return Err("`idle_timeout` must be longer than 0 (or `none`)".into());
     }
     Ok(())

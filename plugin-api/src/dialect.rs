@@ -2,9 +2,8 @@
 
 use std::{sync::Arc, time::Duration};
 
-use abi_stable::{std_types::ROption, StableAbi};
-
-use abi_stable::std_types::RVec;
+use crate::types::Optional;
+use abi_stable::StableAbi;
 
 use crate::{
     connection::{BoxFuture, Pool},
@@ -91,8 +90,8 @@ pub struct PoolOptions {
     pub max_connections: u32,
     pub min_connections: u32,
     pub connect_timeout_ms: u64,
-    pub idle_timeout_ms: ROption<u64>,
-    pub max_lifetime_ms: ROption<u64>,
+    pub idle_timeout_ms: Optional<u64>,
+    pub max_lifetime_ms: Optional<u64>,
 }
 
 impl Default for PoolOptions {
@@ -101,8 +100,8 @@ impl Default for PoolOptions {
             max_connections: 10,
             min_connections: 0,
             connect_timeout_ms: 30_000,
-            idle_timeout_ms: ROption::RSome(600_000),
-            max_lifetime_ms: ROption::RSome(1_800_000),
+            idle_timeout_ms: Optional::Some(600_000),
+            max_lifetime_ms: Optional::Some(1_800_000),
         }
     }
 }
@@ -167,12 +166,12 @@ pub trait Dialect: Send + Sync + 'static {
     /// Renders a DDL operation into one or more statements: by default
     /// [`crate::render::ddl::render_ddl`] with [`Dialect::renderer`], which dispatches to
     /// the renderer's `ddl_*` methods.
-    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
+    fn render_ddl(&self, ddl: &Ddl) -> DbResult<Vec<Sql>> {
         let r = self.renderer().ok_or_else(|| no_renderer(self.name()))?;
         crate::render::ddl::render_ddl(r, ddl)
     }
     /// The queries whose results describe a table (run in order by the host).
-    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         let _ = table;
         Err(DbError::Unsupported(format!(
             "the {} dialect cannot describe tables",
@@ -180,7 +179,7 @@ pub trait Dialect: Send + Sync + 'static {
         )))
     }
     /// Reads the results of [`Dialect::introspection_queries`] into a table description.
-    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+    fn parse_introspection(&self, table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
         let _ = (table, results);
         Err(DbError::Unsupported(format!(
             "the {} dialect cannot describe tables",

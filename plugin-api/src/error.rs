@@ -1,6 +1,7 @@
 //! Errors that plugins report and the host surfaces: [`DbError`], and its boundary form.
 
-use abi_stable::{std_types::RString, StableAbi};
+use crate::types::Text;
+use abi_stable::StableAbi;
 
 /// Everything a dialect, a pool or a feature plugin can report.
 ///
@@ -148,11 +149,11 @@ fn fmt_name(prefix: &str, name: &Option<String>) -> String {
 #[derive(StableAbi, Debug, Clone)]
 pub struct FfiError {
     pub kind: u32,
-    pub message: RString,
+    pub message: Text,
     /// Constraint, column, key or code, depending on the kind.
-    pub name: RString,
+    pub name: Text,
     /// A second text field (the URL of `InvalidUrl`).
-    pub extra: RString,
+    pub extra: Text,
 }
 
 mod kind {
@@ -181,7 +182,7 @@ mod kind {
     pub const BUSY: u32 = 22;
 }
 
-fn opt(s: &RString) -> Option<String> {
+fn opt(s: &Text) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 

@@ -2,10 +2,8 @@
 
 use std::sync::Arc;
 
-use abi_stable::{
-    std_types::{ROption, RString, RVec},
-    StableAbi,
-};
+use crate::types::{List, Optional, Text};
+use abi_stable::StableAbi;
 
 use crate::{schema::ModelSchema, statement::Statement, DbError, DbResult};
 
@@ -52,13 +50,13 @@ pub enum Placement {
     /// Appended (after every callback registered before it, unless others ask otherwise).
     Register,
     /// Before the named callback (`"*"`: first).
-    Before(RString),
+    Before(Text),
     /// After the named callback (`"*"`: last).
-    After(RString),
+    After(Text),
     /// Replaces the named callback.
-    Replace(RString),
+    Replace(Text),
     /// Removes the named callback (this registration's own callback is unused).
-    Remove(RString),
+    Remove(Text),
 }
 
 /// A key/value setting on a statement (`unscoped = true`), extensible without changing
@@ -66,8 +64,8 @@ pub enum Placement {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
-    pub key: RString,
-    pub value: RString,
+    pub key: Text,
+    pub value: Text,
 }
 
 /// Well-known [`Setting`] keys the host sets on every statement.
@@ -97,9 +95,9 @@ pub struct CallbackContext<'a> {
     /// The statement being built; callbacks may add or rewrite clauses.
     pub statement: Statement,
     /// The model's schema, when the statement is about a model.
-    pub schema: ROption<&'a ModelSchema>,
+    pub schema: Optional<&'a ModelSchema>,
     /// Session and statement settings (see [`setting`]).
-    pub settings: RVec<Setting>,
+    pub settings: List<Setting>,
 }
 
 impl CallbackContext<'_> {

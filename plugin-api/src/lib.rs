@@ -3,6 +3,7 @@
 //! The interface between the plugorm host and its plugins.
 pub mod error;
 pub mod statement;
+pub mod types;
 pub mod value;
 
 pub use error::{DbError, DbResult, FfiError};

@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use abi_stable::{std_types::RString, StableAbi};
+use crate::types::Text;
+use abi_stable::StableAbi;
 
 use crate::{dialect::Dialect, feature::FeaturePlugin, DbResult};
 
@@ -36,15 +37,15 @@ impl std::fmt::Display for PluginKind {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
-    pub name: RString,
+    pub name: Text,
     pub kind: PluginKind,
     /// The plugin's own semver version.
-    pub version: RString,
+    pub version: Text,
     /// The plugin-API version it was built against.
-    pub api_version: RString,
+    pub api_version: Text,
     /// The oldest host version it works with (semver requirement text, `>=0.1`).
-    pub min_host: RString,
-    pub description: RString,
+    pub min_host: Text,
+    pub description: Text,
 }
 
 impl Manifest {

@@ -2,10 +2,8 @@
 //! reads back from the database (introspection) so AutoMigrate only issues what is
 //! missing.
 
-use abi_stable::{
-    std_types::{ROption, RString, RVec},
-    StableAbi,
-};
+use crate::types::{List, Optional, Text};
+use abi_stable::StableAbi;
 
 use crate::{
     schema::{FieldSchema, IndexSchema, ModelSchema},
@@ -33,7 +31,7 @@ pub enum Ddl {
     },
     DropColumn {
         table: TableRef,
-        column: RString,
+        column: Text,
     },
     CreateIndex {
         table: TableRef,
@@ -41,7 +39,7 @@ pub enum Ddl {
     },
     DropIndex {
         table: TableRef,
-        name: RString,
+        name: Text,
     },
     DropTable {
         table: TableRef,
@@ -49,8 +47,8 @@ pub enum Ddl {
     },
     RenameColumn {
         table: TableRef,
-        from: RString,
-        to: RString,
+        from: Text,
+        to: Text,
     },
     /// [`Ddl::CreateTable`] with FOREIGN KEY constraints written inside the definition
     /// (after the primary key, before UNIQUE and CHECK constraints, as GORM writes them).
@@ -59,7 +57,7 @@ pub enum Ddl {
     CreateTableWithForeignKeys {
         table: TableRef,
         schema: ModelSchema,
-        foreign_keys: RVec<ForeignKeySchema>,
+        foreign_keys: List<ForeignKeySchema>,
     },
     /// `ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (…) REFERENCES …` on an existing table;
     /// dialects that cannot alter constraints (SQLite) refuse it with
@@ -71,7 +69,7 @@ pub enum Ddl {
     /// `ALTER TABLE t DROP CONSTRAINT name` (any named constraint).
     DropConstraint {
         table: TableRef,
-        name: RString,
+        name: Text,
     },
 }
 
@@ -91,13 +89,13 @@ pub enum Ddl {
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
 pub struct ForeignKeySchema {
     /// The constraint's name (`fk_<owner table>_<relation>`).
-    pub name: RString,
-    pub columns: RVec<RString>,
+    pub name: Text,
+    pub columns: List<Text>,
     pub referenced_table: TableRef,
-    pub referenced_columns: RVec<RString>,
+    pub referenced_columns: List<Text>,
     /// `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT`, `NO ACTION`, or empty.
-    pub on_delete: RString,
-    pub on_update: RString,
+    pub on_delete: Text,
+    pub on_update: Text,
 }
 
 impl ForeignKeySchema {
@@ -110,24 +108,24 @@ impl ForeignKeySchema {
     /// assert_eq!(fk.columns[0].as_str(), "b_id");
     /// ```
     pub fn new<C, R>(
-        name: impl Into<RString>,
+        name: impl Into<Text>,
         columns: C,
         referenced_table: TableRef,
         referenced_columns: R,
     ) -> ForeignKeySchema
     where
         C: IntoIterator,
-        C::Item: Into<RString>,
+        C::Item: Into<Text>,
         R: IntoIterator,
-        R::Item: Into<RString>,
+        R::Item: Into<Text>,
     {
         ForeignKeySchema {
             name: name.into(),
             columns: columns.into_iter().map(Into::into).collect(),
             referenced_table,
             referenced_columns: referenced_columns.into_iter().map(Into::into).collect(),
-            on_delete: RString::new(),
-            on_update: RString::new(),
+            on_delete: Text::new(),
+            on_update: Text::new(),
         }
     }
 
@@ -138,7 +136,7 @@ impl ForeignKeySchema {
     /// let fk = ForeignKeySchema::new("fk", ["a"], TableRef::new("t"), ["id"]).on_delete("SET NULL");
     /// assert_eq!(fk.on_delete.as_str(), "SET NULL");
     /// ```
-    pub fn on_delete(mut self, action: impl Into<RString>) -> ForeignKeySchema {
+    pub fn on_delete(mut self, action: impl Into<Text>) -> ForeignKeySchema {
         self.on_delete = action.into();
         self
     }
@@ -150,7 +148,7 @@ impl ForeignKeySchema {
     /// let fk = ForeignKeySchema::new("fk", ["a"], TableRef::new("t"), ["id"]).on_update("CASCADE");
     /// assert_eq!(fk.on_update.as_str(), "CASCADE");
     /// ```
-    pub fn on_update(mut self, action: impl Into<RString>) -> ForeignKeySchema {
+    pub fn on_update(mut self, action: impl Into<Text>) -> ForeignKeySchema {
         self.on_update = action.into();
         self
     }
@@ -167,24 +165,24 @@ impl ForeignKeySchema {
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq, Default)]
 pub struct ForeignKeyInfo {
     /// The constraint's name (empty when the database keeps none: an unnamed SQLite one).
-    pub name: RString,
-    pub columns: RVec<RString>,
-    pub referenced_table: RString,
-    pub referenced_columns: RVec<RString>,
+    pub name: Text,
+    pub columns: List<Text>,
+    pub referenced_table: Text,
+    pub referenced_columns: List<Text>,
     /// Upper case as the database reports it (`CASCADE`, `NO ACTION`).
-    pub on_delete: RString,
-    pub on_update: RString,
+    pub on_delete: Text,
+    pub on_update: Text,
 }
 
 /// A column as the database describes it.
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
 pub struct ColumnInfo {
-    pub name: RString,
+    pub name: Text,
     /// The database's type name, lower case (`varchar(100)`, `integer`).
-    pub sql_type: RString,
+    pub sql_type: Text,
     pub nullable: bool,
-    pub default: ROption<RString>,
+    pub default: Optional<Text>,
     pub primary_key: bool,
     /// Declared length of character / binary types (0 = none reported).
     pub size: u32,
@@ -194,11 +192,11 @@ pub struct ColumnInfo {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
 pub struct IndexInfo {
-    pub name: RString,
+    pub name: Text,
     pub unique: bool,
     /// True for the primary key's own index.
     pub primary: bool,
-    pub columns: RVec<RString>,
+    pub columns: List<Text>,
 }
 
 /// A table as the database describes it.
@@ -206,10 +204,10 @@ pub struct IndexInfo {
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq, Default)]
 pub struct TableInfo {
     pub exists: bool,
-    pub columns: RVec<ColumnInfo>,
-    pub indexes: RVec<IndexInfo>,
+    pub columns: List<ColumnInfo>,
+    pub indexes: List<IndexInfo>,
     /// The FOREIGN KEY constraints the table holds (appended after the first release).
-    pub foreign_keys: RVec<ForeignKeyInfo>,
+    pub foreign_keys: List<ForeignKeyInfo>,
 }
 
 impl TableInfo {

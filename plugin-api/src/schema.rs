@@ -2,10 +2,8 @@
 //! `#[derive(Model)]`, read by the host (queries, migrations) and by feature plugins
 //! (soft delete looks for its field here).
 
-use abi_stable::{
-    std_types::{ROption, RString, RVec},
-    StableAbi,
-};
+use crate::types::{List, Optional, Text};
+use abi_stable::StableAbi;
 
 /// The logical type of a field; each dialect maps it to a column type.
 #[repr(u8)]
@@ -66,9 +64,9 @@ pub enum SoftDelete {
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct FieldSchema {
     /// The Rust field name (with embedded prefixes joined by `.`).
-    pub name: RString,
+    pub name: Text,
     /// The column name.
-    pub column: RString,
+    pub column: Text,
     pub data_type: DataType,
     /// Width of integer / float types in bits (0 = default).
     pub bits: u8,
@@ -77,7 +75,7 @@ pub struct FieldSchema {
     pub precision: u32,
     pub scale: u32,
     /// An explicit column type that overrides the dialect's mapping.
-    pub sql_type: ROption<RString>,
+    pub sql_type: Optional<Text>,
     pub primary_key: bool,
     pub auto_increment: bool,
     /// The Rust type is an `Option`.
@@ -86,10 +84,10 @@ pub struct FieldSchema {
     pub not_null: bool,
     pub unique: bool,
     /// Default value as SQL text (`0`, `'draft'`, `CURRENT_TIMESTAMP`).
-    pub default: ROption<RString>,
+    pub default: Optional<Text>,
     /// A CHECK expression on this column.
-    pub check: ROption<RString>,
-    pub comment: ROption<RString>,
+    pub check: Optional<Text>,
+    pub comment: Optional<Text>,
     /// Read from the database.
     pub readable: bool,
     /// Written on create.
@@ -102,7 +100,7 @@ pub struct FieldSchema {
     pub auto_update_time: TimeTracking,
     pub soft_delete: SoftDelete,
     /// For flag soft delete: the column that receives the deletion time (mixed mode).
-    pub soft_delete_at: ROption<RString>,
+    pub soft_delete_at: Optional<Text>,
 }
 
 impl FieldSchema {
@@ -122,15 +120,15 @@ impl FieldSchema {
             size: 0,
             precision: 0,
             scale: 0,
-            sql_type: ROption::RNone,
+            sql_type: Optional::None,
             primary_key: false,
             auto_increment: false,
             nullable: false,
             not_null: false,
             unique: false,
-            default: ROption::RNone,
-            check: ROption::RNone,
-            comment: ROption::RNone,
+            default: Optional::None,
+            check: Optional::None,
+            comment: Optional::None,
             readable: true,
             creatable: true,
             updatable: true,
@@ -138,7 +136,7 @@ impl FieldSchema {
             auto_create_time: TimeTracking::None,
             auto_update_time: TimeTracking::None,
             soft_delete: SoftDelete::None,
-            soft_delete_at: ROption::RNone,
+            soft_delete_at: Optional::None,
         }
     }
 }
@@ -147,9 +145,9 @@ impl FieldSchema {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
 pub struct IndexColumn {
-    pub column: RString,
+    pub column: Text,
     /// `ASC` / `DESC`, or empty.
-    pub sort: RString,
+    pub sort: Text,
     /// Prefix length (MySQL), 0 = whole column.
     pub length: u32,
 }
@@ -158,14 +156,14 @@ pub struct IndexColumn {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
 pub struct IndexSchema {
-    pub name: RString,
+    pub name: Text,
     pub unique: bool,
-    pub columns: RVec<IndexColumn>,
+    pub columns: List<IndexColumn>,
     /// Index type / method (`btree`, `FULLTEXT`), or empty.
-    pub kind: RString,
+    pub kind: Text,
     /// Partial-index condition, or empty.
-    pub condition: RString,
-    pub comment: RString,
+    pub condition: Text,
+    pub comment: Text,
 }
 
 /// A model's table and fields.
@@ -173,10 +171,10 @@ pub struct IndexSchema {
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct ModelSchema {
     /// The Rust type name.
-    pub name: RString,
-    pub table: RString,
-    pub fields: RVec<FieldSchema>,
-    pub indexes: RVec<IndexSchema>,
+    pub name: Text,
+    pub table: Text,
+    pub fields: List<FieldSchema>,
+    pub indexes: List<IndexSchema>,
 }
 
 impl ModelSchema {

@@ -8,10 +8,8 @@
 // abi_stable's derive for non-exhaustive enums emits impls for generated types.
 #![allow(non_local_definitions)]
 
-use abi_stable::{
-    std_types::{RString, RVec},
-    StableAbi,
-};
+use crate::types::{List, Text};
+use abi_stable::StableAbi;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// A date as days since 1970-01-01 (negative before).
@@ -75,16 +73,16 @@ pub enum Value {
     I64(i64),
     F64(f64),
     /// An exact decimal in canonical text form (`-12.50`).
-    Decimal(RString),
-    Text(RString),
-    Bytes(RVec<u8>),
+    Decimal(Text),
+    Text(Text),
+    Bytes(List<u8>),
     Date(Date),
     Time(Time),
     Timestamp(Timestamp),
     /// A UUID's 16 bytes, big-endian as written.
     Uuid([u8; 16]),
     /// A JSON document as text.
-    Json(RString),
+    Json(Text),
 }
 
 /// The form in which a [`Value`] crosses the boundary inside other structures.

@@ -621,10 +621,7 @@ async fn sqlite_type_mapping_table() {
     }
     let nn = info.column("c_not_null").unwrap();
     assert!(!nn.nullable);
-    assert_eq!(
-        nn.default.as_ref().into_option().map(|d| d.as_str()),
-        Some("7")
-    );
+    assert_eq!(nn.default.as_ref().map(|d| d.as_str()), Some("7"));
     assert!(info.column("id").unwrap().primary_key);
     assert!(ok(db.auto_migrate::<AllTypes>().await, "again").is_empty());
 }
@@ -673,10 +670,7 @@ async fn introspection_reads_columns_and_indexes() {
     assert_eq!((region.size, region.primary_key), (2, true));
     let note = info.column("note").unwrap();
     assert!(note.nullable && !note.primary_key);
-    assert_eq!(
-        note.default.as_ref().into_option().map(|d| d.as_str()),
-        Some("'none'")
-    );
+    assert_eq!(note.default.as_ref().map(|d| d.as_str()), Some("'none'"));
     let balance = info.column("balance").unwrap();
     assert_eq!(
         (balance.sql_type.as_str(), balance.size),

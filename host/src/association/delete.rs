@@ -4,8 +4,8 @@
 //! rows removed. belongs-to records are never deleted with an owner (others may point at
 //! them). Nothing happens without [`crate::Db::select_associations`].
 
-use abi_stable::std_types::RVec;
 use plugorm_plugin_api::statement::{Delete, Expr, Statement, TableRef};
+use plugorm_plugin_api::types::List;
 
 use crate::{
     preload::{chunk_size, in_keys, OwnerIndex},
@@ -51,7 +51,7 @@ pub(crate) async fn owned<M: Model, C: Model>(
             let cols: Vec<&str> = join.owner_columns.iter().map(String::as_str).collect();
             for chunk in index.keys.chunks(chunk_size(&db, cols.len())) {
                 let mut d = Delete::new(TableRef::parse(&join.table));
-                d.conditions = RVec::from(vec![in_keys(&join.table, &cols, chunk)]);
+                d.conditions = List::from(vec![in_keys(&join.table, &cols, chunk)]);
                 super::routed::delete(&db, rel, Statement::Delete(d), unscoped).await?;
             }
         }

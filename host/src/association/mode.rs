@@ -1,7 +1,7 @@
 //! Association mode (GORM's `db.Model(&user).Association("Languages")`): the related
 //! records of one owner — find, count, append, replace, delete (unlink), clear.
 
-use abi_stable::std_types::RVec;
+use plugorm_plugin_api::types::List;
 use plugorm_plugin_api::{
     statement::{Assignment, Delete, Expr, Statement, TableRef, Update},
     Processor, Value,
@@ -230,7 +230,7 @@ async fn unlink<M: Model, C: Model>(
             if let Some(keep) = keep.filter(|k| !k.is_empty()) {
                 cond.push(!crate::preload::in_keys(&join.table, &tcols, keep));
             }
-            d.conditions = RVec::from(cond);
+            d.conditions = List::from(cond);
             routed::delete(db, rel, Statement::Delete(d), false).await?;
         }
     }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use abi_stable::std_types::RVec;
+use plugorm_plugin_api::types::List;
 use plugorm_plugin_api::{
     statement::{Conflict, ConflictAction, Expr, Insert, Statement, TableRef},
     Processor, Value,
@@ -444,7 +444,7 @@ pub(crate) async fn insert_join_rows(
                     .chain(t)
                     .cloned()
                     .map(Expr::value)
-                    .collect::<RVec<_>>()
+                    .collect::<List<_>>()
             })
             .collect();
         ins.on_conflict = Some(Conflict {

@@ -40,7 +40,7 @@ pub(crate) struct Constraint {
 impl Constraint {
     /// What makes two constraints the same: holder, columns, referenced table and columns.
     pub(crate) fn identity(&self) -> (String, Vec<String>, String, Vec<String>) {
-        let lower = |v: &[abi_stable::std_types::RString]| -> Vec<String> {
+        let lower = |v: &[plugorm_plugin_api::types::Text]| -> Vec<String> {
             v.iter().map(|c| c.as_str().to_ascii_lowercase()).collect()
         };
         (

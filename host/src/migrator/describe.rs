@@ -1,6 +1,6 @@
 //! Reading a table's description through the dialect's introspection queries.
 
-use plugorm_plugin_api::{abi_stable::std_types::RVec, migrate::TableInfo, statement::TableRef};
+use plugorm_plugin_api::{migrate::TableInfo, statement::TableRef};
 
 use super::{context::with_context, table_label, Migrator};
 use crate::Result;
@@ -42,7 +42,7 @@ impl Migrator {
         let queries = dialect
             .introspection_queries(table)
             .map_err(|e| with_context(e.into(), &what))?;
-        let mut results = RVec::with_capacity(queries.len());
+        let mut results = Vec::with_capacity(queries.len());
         for sql in queries {
             let rows = self
                 .db

@@ -93,7 +93,7 @@ impl MigrationReport {
 
 /// `schema.table` or `table`, for messages and reports.
 fn table_label(table: &TableRef) -> String {
-    match table.schema.as_ref().into_option() {
+    match table.schema.as_ref() {
         Some(s) => format!("{s}.{}", table.name),
         None => table.name.to_string(),
     }

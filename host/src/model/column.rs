@@ -6,8 +6,8 @@
 
 use std::marker::PhantomData;
 
-use abi_stable::std_types::RBox;
 use plugorm_plugin_api::statement::{BinOp, Expr, OrderBy};
+use plugorm_plugin_api::types::Boxed;
 
 use super::{FieldType, Model};
 
@@ -101,7 +101,7 @@ impl<M: Model, V: FieldType> Column<M, V> {
             .map(|v| Expr::value(v.into().to_value()))
             .collect();
         Expr::In {
-            expr: RBox::new(self.expr()),
+            expr: Boxed::new(self.expr()),
             list,
             negated: true,
         }

@@ -10,7 +10,7 @@
 //! A row whose joined columns are all NULL (no match in a LEFT JOIN) leaves the field
 //! empty.
 
-use abi_stable::std_types::{RBox, ROption};
+use plugorm_plugin_api::types::{Boxed, Optional};
 use plugorm_plugin_api::{
     statement::{BinOp, Expr, FromItem, Join, JoinKind, Select, SelectItem, TableRef},
     Cell, DbError, Rows,
@@ -81,8 +81,8 @@ pub(crate) fn assign<T: Model>(
 fn equal_columns(left: Expr, right: Expr) -> Expr {
     Expr::Binary {
         op: BinOp::Eq,
-        left: RBox::new(left),
-        right: RBox::new(right),
+        left: Boxed::new(left),
+        right: Boxed::new(right),
     }
 }
 
@@ -142,13 +142,13 @@ pub(crate) fn join<M: Model, C: Model>(
     select.joins.push(Join {
         kind: node.join.unwrap_or(JoinKind::Left),
         target: FromItem::Table(table),
-        on: ROption::RSome(on),
+        on: Optional::Some(on),
     });
     if columns {
         for f in target.fields.iter().filter(|f| f.readable) {
             select.columns.push(SelectItem {
                 expr: Expr::Alias {
-                    expr: RBox::new(Expr::col(alias, f.column.as_str())),
+                    expr: Boxed::new(Expr::col(alias, f.column.as_str())),
                     alias: format!("{alias}__{}", f.column).into(),
                 },
             });

@@ -1,6 +1,6 @@
 //! More of [`Query`]'s chain: locking, joins, sub-queries, named arguments, scopes.
 
-use abi_stable::std_types::{RBox, ROption, RVec};
+use plugorm_plugin_api::types::{Boxed, List, Optional};
 use plugorm_plugin_api::{
     statement::{Expr, FromItem, Join, JoinKind, Lock, LockStrength, LockWait, RawSql, TableRef},
     Processor, Value,
@@ -13,7 +13,7 @@ impl<T: Model> Query<T> {
     fn lock_mut(&mut self) -> &mut Lock {
         self.lock.get_or_insert(Lock {
             strength: LockStrength::Update,
-            of: RVec::new(),
+            of: List::new(),
             wait: LockWait::Wait,
         })
     }
@@ -63,7 +63,7 @@ impl<T: Model> Query<T> {
                 sql: sql.into(),
                 args: args.into_args().into(),
             }),
-            on: ROption::RNone,
+            on: Optional::None,
         });
         self
     }
@@ -115,7 +115,7 @@ impl<T: Model> Query<T> {
         self.joins.push(Join {
             kind,
             target: FromItem::Table(t),
-            on: ROption::RSome(Expr::Raw(RawSql {
+            on: Optional::Some(Expr::Raw(RawSql {
                 sql: on.into(),
                 args: args.into_args().into(),
             })),
@@ -134,10 +134,10 @@ impl<T: Model> Query<T> {
         self.joins.push(Join {
             kind: JoinKind::Left,
             target: FromItem::Subquery {
-                query: RBox::new(query),
+                query: Boxed::new(query),
                 alias: alias.into(),
             },
-            on: ROption::RSome(Expr::raw(on, [])),
+            on: Optional::Some(Expr::raw(on, [])),
         });
         Ok(self)
     }
@@ -145,7 +145,7 @@ impl<T: Model> Query<T> {
     /// Reads from a sub-query instead of the table: `FROM (…) AS alias`.
     pub fn from_subquery<U: Model>(mut self, sub: &Query<U>, alias: &str) -> Result<Self> {
         self.from = Some(FromItem::Subquery {
-            query: RBox::new(sub.subquery_select()?),
+            query: Boxed::new(sub.subquery_select()?),
             alias: alias.into(),
         });
         Ok(self)
@@ -178,7 +178,7 @@ impl<T: Model> Query<T> {
     /// This query as a sub-query (`WHERE id IN (?)`, `FROM (?)`), with the query
     /// callbacks of plugins applied (soft delete hides deleted rows inside it too).
     pub fn subquery(&self) -> Result<Expr> {
-        Ok(Expr::Subquery(RBox::new(self.subquery_select()?)))
+        Ok(Expr::Subquery(Boxed::new(self.subquery_select()?)))
     }
 
     pub(crate) fn subquery_select(&self) -> Result<plugorm_plugin_api::statement::Select> {
@@ -227,7 +227,7 @@ fn join_target(table: &str) -> Result<TableRef> {
         |part: &str| !part.is_empty() && !part.contains('.') && !part.chars().any(char::is_control);
     let mut t = match name.split_once('.') {
         Some((schema, name)) if plain(schema) && plain(name) => TableRef {
-            schema: ROption::RSome(schema.into()),
+            schema: Optional::Some(schema.into()),
             ..TableRef::new(name)
         },
         None if plain(name) => TableRef::new(name),

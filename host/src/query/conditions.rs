@@ -1,7 +1,7 @@
 //! More condition forms of [`Query`]: grouped conditions (nested AND / OR), IN over several
 //! columns, NOT and OR with a struct or a map, and inline conditions on the finishers.
 
-use abi_stable::std_types::RBox;
+use plugorm_plugin_api::types::Boxed;
 use plugorm_plugin_api::{statement::Expr, Value};
 
 use super::{group_of, Query};
@@ -106,7 +106,7 @@ impl<T: Model> Query<T> {
             list.push(Expr::List(row.into_iter().map(Expr::value).collect()));
         }
         self.conditions.push(Expr::In {
-            expr: RBox::new(Expr::List(cols.into())),
+            expr: Boxed::new(Expr::List(cols.into())),
             list: list.into(),
             negated: false,
         });
@@ -174,7 +174,7 @@ impl<T: Model> Query<T> {
     pub fn not_in(mut self, column: &str, values: impl IntoIterator<Item = Value>) -> Result<Self> {
         let col = Expr::col(self.qualifier(), self.column_of(column)?);
         self.conditions.push(Expr::In {
-            expr: RBox::new(col),
+            expr: Boxed::new(col),
             list: values.into_iter().map(Expr::value).collect(),
             negated: true,
         });

@@ -20,7 +20,7 @@ pub use stream::ModelStream;
 
 use std::marker::PhantomData;
 
-use abi_stable::std_types::RBox;
+use plugorm_plugin_api::types::Boxed;
 use plugorm_plugin_api::{
     statement::{Expr, OrderBy, RawSql, Select, SelectItem, TableRef},
     Value,
@@ -339,7 +339,7 @@ impl<T: Model> Query<T> {
         if let Some(pk) = T::schema().primary_keys().next() {
             let list: Vec<Expr> = ids.into_iter().map(|v| Expr::value(v.into())).collect();
             self.conditions.push(Expr::In {
-                expr: RBox::new(Expr::col(q, pk.column.as_str())),
+                expr: Boxed::new(Expr::col(q, pk.column.as_str())),
                 list: list.into(),
                 negated: false,
             });

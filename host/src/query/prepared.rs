@@ -21,7 +21,7 @@ use std::{
     },
 };
 
-use abi_stable::std_types::RString;
+use plugorm_plugin_api::types::Text;
 use plugorm_plugin_api::{
     statement::{ConflictAction, Expr, FromItem, OrderBy, Select, Statement},
     FfiValue, Sql, Value,
@@ -73,7 +73,7 @@ pub(crate) struct StatementCache {
 /// A shape's rendered text and where each of its parameters comes from.
 #[derive(Clone)]
 struct Template {
-    text: RString,
+    text: Text,
     params: Vec<Slot>,
 }
 
@@ -237,13 +237,13 @@ fn take_statement(s: &mut Statement, out: &mut Vec<FfiValue>) {
             for row in ins.rows.iter_mut() {
                 take_all(row, out);
             }
-            if let abi_stable::std_types::ROption::RSome(c) = &mut ins.on_conflict {
+            if let plugorm_plugin_api::types::Optional::Some(c) = &mut ins.on_conflict {
                 if let ConflictAction::Update(set) = &mut c.action {
                     for a in set.iter_mut() {
                         take(&mut a.value, out);
                     }
                 }
-                if let abi_stable::std_types::ROption::RSome(e) = &mut c.condition {
+                if let plugorm_plugin_api::types::Optional::Some(e) = &mut c.condition {
                     take(e, out);
                 }
             }
@@ -270,7 +270,7 @@ fn take_select(s: &mut Select, out: &mut Vec<FfiValue>) {
     take_from(&mut s.from, out);
     for j in s.joins.iter_mut() {
         take_from(&mut j.target, out);
-        if let abi_stable::std_types::ROption::RSome(on) = &mut j.on {
+        if let plugorm_plugin_api::types::Optional::Some(on) = &mut j.on {
             take(on, out);
         }
     }

@@ -21,7 +21,7 @@ use crate::{Model, Result};
 /// ```
 pub struct RowCursor {
     inner: Box<dyn RowStream>,
-    names: Vec<abi_stable::std_types::RString>,
+    names: Vec<plugorm_plugin_api::types::Text>,
 }
 
 impl RowCursor {

@@ -25,7 +25,7 @@ const STREAM_BATCH: u32 = 512;
 /// ```
 pub struct ModelStream<T> {
     inner: Box<dyn RowStream>,
-    names: Vec<abi_stable::std_types::RString>,
+    names: Vec<plugorm_plugin_api::types::Text>,
     buffered: std::vec::IntoIter<T>,
     db: crate::Db,
 }

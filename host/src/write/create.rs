@@ -1,6 +1,6 @@
 //! Create: INSERT of one or many records, with keys and defaults read back.
 
-use abi_stable::std_types::RVec;
+use plugorm_plugin_api::types::List;
 use plugorm_plugin_api::{
     dialect::InsertIdRow,
     schema::TimeTracking,
@@ -152,13 +152,13 @@ async fn insert<T: Model>(
         0 => by_params,
         n => n.min(by_params),
     };
-    let returning: RVec<_> = if caps.returning {
+    let returning: List<_> = if caps.returning {
         plan.returning
             .iter()
             .map(|&i| schema.fields[i].column.clone())
             .collect()
     } else {
-        RVec::new()
+        List::new()
     };
     let mut affected = 0;
     for chunk in items.chunks_mut(per_stmt) {
@@ -177,7 +177,7 @@ async fn insert<T: Model>(
                         let f = &schema.fields[i];
                         match (&f.default, item.is_zero_at(i)) {
                             // Another row set this column; this one takes the default.
-                            (abi_stable::std_types::ROption::RSome(d), true) => {
+                            (plugorm_plugin_api::types::Optional::Some(d), true) => {
                                 Expr::raw(d.as_str(), [])
                             }
                             _ => Expr::value(item.value_at(i)),
@@ -221,10 +221,10 @@ fn conflict_clause<T: Model>(
     c: &crate::OnConflict,
     plan: &Plan,
 ) -> Result<plugorm_plugin_api::statement::Conflict> {
-    use abi_stable::std_types::RString;
     use plugorm_plugin_api::statement::{Assignment, Conflict, ConflictAction};
+    use plugorm_plugin_api::types::Text;
     let schema = T::schema();
-    let column = |name: &str| -> Result<RString> {
+    let column = |name: &str| -> Result<Text> {
         schema
             .field(name)
             .map(|f| f.column.clone())
@@ -233,7 +233,7 @@ fn conflict_clause<T: Model>(
                 field: name.to_string(),
             })
     };
-    let target: RVec<RString> = if c.target.is_empty() {
+    let target: List<Text> = if c.target.is_empty() {
         schema.primary_keys().map(|f| f.column.clone()).collect()
     } else {
         c.target.iter().map(|t| column(t)).collect::<Result<_>>()?
@@ -255,7 +255,7 @@ fn conflict_clause<T: Model>(
                     Expr::value(time_value(f, f.auto_update_time, now))
                 } else {
                     Expr::Column(plugorm_plugin_api::statement::ColumnRef {
-                        table: abi_stable::std_types::ROption::RSome("excluded".into()),
+                        table: plugorm_plugin_api::types::Optional::Some("excluded".into()),
                         name: f.column.clone(),
                     })
                 };
@@ -444,7 +444,7 @@ impl<T: Model> crate::Query<T> {
         let mut pairs: Vec<_> = columns.into_iter().zip(row).collect();
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         let mut ins = Insert::new(self.table_ref(), pairs.iter().map(|p| p.0.clone()));
-        ins.rows = vec![pairs.into_iter().map(|p| p.1).collect::<RVec<_>>()].into();
+        ins.rows = vec![pairs.into_iter().map(|p| p.1).collect::<List<_>>()].into();
         let pk = T::schema().primary_keys().next();
         let caps = self.db.dialect().capabilities();
         let mut run = ChainRun::start(

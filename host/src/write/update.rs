@@ -1,9 +1,9 @@
 //! Bulk updates and deletes of a [`Query`]: by condition, without model hooks.
 
 use plugorm_plugin_api::{
-    abi_stable::std_types::RString,
     schema::TimeTracking,
     statement::{Assignment, Delete, Statement, Update},
+    types::Text,
     Processor,
 };
 
@@ -58,7 +58,7 @@ pub(crate) async fn run_bulk<T: Model>(
 impl<T: Model> Query<T> {
     /// The column of a field an update names, refused when the field is not updatable.
     /// A builder error the query kept comes first: it was made before this name.
-    fn updatable_column(&self, name: &str) -> Result<RString> {
+    fn updatable_column(&self, name: &str) -> Result<Text> {
         self.check_deferred()?;
         let i = super::writable_field::<T>(name, super::WriteKind::Update)?;
         Ok(T::schema().fields[i].column.clone())

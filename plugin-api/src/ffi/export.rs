@@ -103,13 +103,13 @@ impl FfiDialect for ExportedDialect {
         ffi_future(|| self.0.connect(&url, options), export_pool)
     }
     fn render_ddl(&self, ddl: &Ddl) -> FfiResult<RVec<Sql>> {
-        guard_sync(|| self.0.render_ddl(ddl))
+        guard_sync(|| self.0.render_ddl(ddl).map(RVec::from))
     }
     fn introspection_queries(&self, table: &TableRef) -> FfiResult<RVec<Sql>> {
-        guard_sync(|| self.0.introspection_queries(table))
+        guard_sync(|| self.0.introspection_queries(table).map(RVec::from))
     }
     fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> FfiResult<TableInfo> {
-        guard_sync(|| self.0.parse_introspection(table, results))
+        guard_sync(|| self.0.parse_introspection(table, results.into_vec()))
     }
 }
 
@@ -308,7 +308,57 @@ pub fn root_module(descriptor: &'static PluginDescriptor) -> PluginModuleRef {
     .leak_into_prefix()
 }
 
+pub use abi_stable::library::LibHeader;
+
+/// The plugin a `dylib/` crate exports: written by [`crate::export_plugin!`].
+pub trait ExportedPlugin: 'static {
+    /// The plugin's descriptor.
+    fn descriptor() -> &'static PluginDescriptor;
+}
+
+/// The header abi_stable's loader reads from a plugin library: its layout constants and the
+/// constructor of the root module. Built here (not by `#[export_root_module]`, whose
+/// expansion names the `abi_stable` crate) so that a plugin's `dylib/` crate depends on
+/// plugorm-plugin-api alone.
+pub const fn library_header<P: ExportedPlugin>() -> LibHeader {
+    // SAFETY: `from_constructor::<PluginModuleRef>` requires the constructor to return a
+    // `PrefixRef<PluginModule>` erased to `ErasedPrefix`; `construct_root::<P>` returns
+    // exactly that, through abi_stable's own `__call_root_module_loader`.
+    unsafe {
+        LibHeader::from_constructor::<PluginModuleRef>(
+            construct_root::<P>,
+            abi_stable::library::CheckTypeLayout::Yes,
+        )
+    }
+}
+
+extern "C" fn construct_root<P: ExportedPlugin>() -> abi_stable::library::RootModuleResult {
+    abi_stable::library::__call_root_module_loader(exported_root::<P>)
+}
+
+fn exported_root<P: ExportedPlugin>() -> PluginModuleRef {
+    root_module(P::descriptor())
+}
+
 /// A future that is ready with a value: for dialect methods that need no IO.
 pub fn ready<T: Send + 'static>(v: DbResult<T>) -> BoxFuture<T> {
     Box::pin(std::future::ready(v))
+}
+
+#[cfg(test)]
+mod tests {
+    /// `export_plugin!` writes the loader's symbol name as a literal (an attribute takes no
+    /// constant); it must be the one abi_stable looks up.
+    #[test]
+    fn export_plugin_uses_the_loaders_symbol_name() {
+        let source = include_str!("mod.rs");
+        let quoted = format!(
+            "#[export_name = \"{}\"]",
+            abi_stable::library::ROOT_MODULE_LOADER_NAME
+        );
+        assert!(
+            source.contains(&quoted),
+            "export_plugin! must export {quoted}"
+        );
+    }
 }

@@ -76,14 +76,14 @@ impl Dialect for ImportedDialect {
             Arc::new(ImportedPool(p)) as Arc<dyn Pool>
         })
     }
-    fn render_ddl(&self, ddl: &Ddl) -> DbResult<RVec<Sql>> {
-        sync(self.inner.render_ddl(ddl))
+    fn render_ddl(&self, ddl: &Ddl) -> DbResult<Vec<Sql>> {
+        sync(self.inner.render_ddl(ddl)).map(RVec::into_vec)
     }
-    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
-        sync(self.inner.introspection_queries(table))
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
+        sync(self.inner.introspection_queries(table)).map(RVec::into_vec)
     }
-    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
-        sync(self.inner.parse_introspection(table, results))
+    fn parse_introspection(&self, table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
+        sync(self.inner.parse_introspection(table, results.into()))
     }
 }
 

@@ -194,7 +194,8 @@ macro_rules! register_static_plugin {
 }
 
 /// Exports a plugin's root module (in its `dylib/` wrapper crate only: the exported symbol
-/// is the same for every plugin, so two rlibs carrying it could not link together).
+/// is the same for every plugin, so two rlibs carrying it could not link together). The
+/// wrapper crate needs no dependency but plugorm-plugin-api and the plugin crate.
 ///
 /// ```ignore
 /// plugorm_plugin_api::export_plugin!(plugorm_sqlite::PLUGIN);
@@ -202,10 +203,19 @@ macro_rules! register_static_plugin {
 #[macro_export]
 macro_rules! export_plugin {
     ($descriptor:path) => {
-        /// The plugin's root module, read by the host's loader.
-        #[$crate::abi_stable::export_root_module]
-        pub fn plugorm_root_module() -> $crate::ffi::PluginModuleRef {
-            $crate::ffi::export::root_module(&$descriptor)
+        #[doc(hidden)]
+        pub struct PlugormExportedPlugin;
+
+        impl $crate::ffi::export::ExportedPlugin for PlugormExportedPlugin {
+            fn descriptor() -> &'static $crate::manifest::PluginDescriptor {
+                &$descriptor
+            }
         }
+
+        /// The library header the host's loader reads (abi_stable's root-module symbol).
+        #[doc(hidden)]
+        #[export_name = "_1as_0lib_1header_0root_bmodule_bloader"]
+        pub static PLUGORM_LIBRARY_HEADER: $crate::ffi::export::LibHeader =
+            $crate::ffi::export::library_header::<PlugormExportedPlugin>();
     };
 }

@@ -2,7 +2,7 @@
 //! one row per (index, column) or (constraint, column pair), ordered so that one index's
 //! or one key's rows are contiguous; these fold them into one description each.
 
-use abi_stable::std_types::RString;
+use crate::types::Text;
 
 use crate::{
     migrate::{ForeignKeyInfo, IndexInfo},
@@ -45,7 +45,7 @@ pub fn group_indexes(rows: impl IntoIterator<Item = IndexRow>) -> Vec<IndexInfo>
                 name: row.name.into(),
                 unique: row.unique,
                 primary: row.primary,
-                columns: row.column.into_iter().map(RString::from).collect(),
+                columns: row.column.into_iter().map(Text::from).collect(),
             }),
         }
     }
@@ -75,9 +75,9 @@ pub fn foreign_keys(rows: &Rows, action: impl Fn(&str) -> String) -> DbResult<Ve
             }
             _ => out.push(ForeignKeyInfo {
                 name: name.into(),
-                columns: vec![RString::from(column)].into(),
+                columns: vec![Text::from(column)].into(),
                 referenced_table: row.get::<String>("referenced_table")?.into(),
-                referenced_columns: vec![RString::from(referenced)].into(),
+                referenced_columns: vec![Text::from(referenced)].into(),
                 on_delete: action(&row.get::<String>("on_delete")?).into(),
                 on_update: action(&row.get::<String>("on_update")?).into(),
             }),
@@ -130,11 +130,11 @@ mod tests {
         assert_eq!(fks.len(), 2);
         assert_eq!(
             fks[0].columns.as_slice(),
-            [RString::from("a"), RString::from("b")]
+            [Text::from("a"), Text::from("b")]
         );
         assert_eq!(
             fks[0].referenced_columns.as_slice(),
-            [RString::from("x"), RString::from("y")]
+            [Text::from("x"), Text::from("y")]
         );
         assert_eq!(fks[0].on_delete.as_str(), "CASCADE");
         assert_eq!(fks[1].on_delete.as_str(), "SET NULL");
@@ -165,6 +165,6 @@ mod tests {
             },
         ]);
         assert_eq!(ix.len(), 1);
-        assert_eq!(ix[0].columns.as_slice(), [RString::from("b")]);
+        assert_eq!(ix[0].columns.as_slice(), [Text::from("b")]);
     }
 }

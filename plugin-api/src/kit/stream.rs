@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use abi_stable::std_types::RString;
+use crate::types::Text;
 use tokio::sync::{mpsc, Mutex};
 
 use crate::{
@@ -93,7 +93,7 @@ impl BatchSink {
 
     /// Sends the names and every batch of a whole result.
     pub async fn send_rows(&mut self, rows: Rows) -> bool {
-        let names = rows.names.iter().map(RString::to_string).collect();
+        let names = rows.names.iter().map(Text::to_string).collect();
         if !self.names(names).await {
             return false;
         }

@@ -24,7 +24,7 @@
 //! assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "users" ADD "age" bigint"#);
 //! ```
 
-use abi_stable::std_types::{ROption, RVec};
+use crate::types::Optional;
 
 use super::{SqlRenderer, SqlWriter};
 mod foreign_key;
@@ -49,7 +49,7 @@ use crate::{
 /// let sql = ddl::render_ddl(&Ansi, &Ddl::DropTable { table: TableRef::new("t"), if_exists: true }).unwrap();
 /// assert_eq!(sql[0].text.as_str(), r#"DROP TABLE IF EXISTS "t""#);
 /// ```
-pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<RVec<Sql>> {
+pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<Vec<Sql>> {
     let list = match ddl {
         Ddl::CreateTable { table, schema } => r.ddl_create_table(table, schema)?,
         Ddl::AddColumn { table, field } => r.ddl_add_column(table, field)?,
@@ -67,7 +67,7 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<RVec<Sq
         Ddl::AddForeignKey { table, foreign_key } => r.ddl_add_foreign_key(table, foreign_key)?,
         Ddl::DropConstraint { table, name } => r.ddl_drop_constraint(table, name)?,
     };
-    Ok(RVec::from(list))
+    Ok(list)
 }
 
 /// The model's explicit column type (`FieldSchema::sql_type`), when set and not blank.
@@ -77,12 +77,12 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<RVec<Sq
 /// use plugorm_plugin_api::schema::{DataType, FieldSchema};
 /// let mut f = FieldSchema::new("name", "name", DataType::String);
 /// assert_eq!(explicit_type(&f), None);
-/// f.sql_type = abi_stable::std_types::ROption::RSome("varchar(20)".into());
+/// f.sql_type = plugorm_plugin_api::types::Optional::Some("varchar(20)".into());
 /// assert_eq!(explicit_type(&f), Some("varchar(20)"));
 /// ```
 pub fn explicit_type(field: &FieldSchema) -> Option<&str> {
     match &field.sql_type {
-        ROption::RSome(t) if !t.trim().is_empty() => Some(t.trim()),
+        Optional::Some(t) if !t.trim().is_empty() => Some(t.trim()),
         _ => None,
     }
 }
@@ -185,12 +185,12 @@ fn decimal(name: &str, precision: u32, scale: u32) -> String {
 /// use plugorm_plugin_api::render::ddl::default_text;
 /// use plugorm_plugin_api::schema::{DataType, FieldSchema};
 /// let mut f = FieldSchema::new("n", "n", DataType::Int);
-/// f.default = abi_stable::std_types::ROption::RSome("0".into());
+/// f.default = plugorm_plugin_api::types::Optional::Some("0".into());
 /// assert_eq!(default_text(&f), Some("0"));
 /// ```
 pub fn default_text(field: &FieldSchema) -> Option<&str> {
     match &field.default {
-        ROption::RSome(d) if !d.trim().is_empty() && d.trim() != "(-)" => Some(d.trim()),
+        Optional::Some(d) if !d.trim().is_empty() && d.trim() != "(-)" => Some(d.trim()),
         _ => None,
     }
 }
@@ -294,7 +294,7 @@ fn check_of<'a, R: SqlRenderer + ?Sized>(
     table: &str,
     field: &'a FieldSchema,
 ) -> Option<(String, &'a str)> {
-    let ROption::RSome(check) = &field.check else {
+    let Optional::Some(check) = &field.check else {
         return None;
     };
     let (name, expr) = split_check(check);
@@ -312,8 +312,8 @@ fn check_of<'a, R: SqlRenderer + ?Sized>(
 /// The table's name as constraint names use it (`schema.table` when qualified).
 fn naming_table(table: &TableRef) -> String {
     match &table.schema {
-        ROption::RSome(s) => format!("{s}.{}", table.name),
-        ROption::RNone => table.name.to_string(),
+        Optional::Some(s) => format!("{s}.{}", table.name),
+        Optional::None => table.name.to_string(),
     }
 }
 
@@ -340,7 +340,7 @@ fn require_table(table: &TableRef, context: &str) -> DbResult<()> {
 /// assert_eq!(w.text(), r#""app"."users""#);
 /// ```
 pub fn write_ddl_table<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, table: &TableRef) {
-    if let ROption::RSome(schema) = &table.schema {
+    if let Optional::Some(schema) = &table.schema {
         r.write_ident(w, schema);
         w.push('.');
     }
@@ -773,7 +773,7 @@ pub fn drop_index<R: SqlRenderer + ?Sized>(
     require_name("index", name, &format!("DROP INDEX on `{}`", table.name))?;
     let mut w = SqlWriter::default();
     w.push_str("DROP INDEX ");
-    if let ROption::RSome(schema) = &table.schema {
+    if let Optional::Some(schema) = &table.schema {
         r.write_ident(&mut w, schema);
         w.push('.');
     }

@@ -74,7 +74,7 @@ pub fn write_select<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, s: &Selec
         }
         w.push_str(kw);
         r.write_from(w, &join.target)?;
-        if let abi_stable::std_types::ROption::RSome(on) = &join.on {
+        if let crate::types::Optional::Some(on) = &join.on {
             w.push_str(" ON ");
             r.write_expr(w, on)?;
         }
@@ -90,7 +90,7 @@ pub fn write_select<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, s: &Selec
     }
     r.write_order_by(w, &s.order_by)?;
     r.write_limit_offset(w, s.limit.into_option(), s.offset.into_option(), s)?;
-    if let abi_stable::std_types::ROption::RSome(lock) = &s.lock {
+    if let crate::types::Optional::Some(lock) = &s.lock {
         // A dialect without row locks renders no locking clause (GORM's sqlite driver
         // drops it); the host refuses such reads outside a transaction.
         if w.row_locks() {
@@ -235,7 +235,7 @@ pub fn write_insert<R: SqlRenderer + ?Sized>(
     r.write_table(w, &ins.table);
     r.write_insert_columns(w, ins);
     r.write_insert_values(w, ins)?;
-    if let abi_stable::std_types::ROption::RSome(conflict) = &ins.on_conflict {
+    if let crate::types::Optional::Some(conflict) = &ins.on_conflict {
         r.write_on_conflict(w, ins, conflict)?;
     }
     r.write_returning(w, &ins.returning);
@@ -347,7 +347,7 @@ pub fn write_on_conflict<R: SqlRenderer + ?Sized>(
     }
     // The condition limits which conflicting rows are updated; DO NOTHING updates none,
     // so it has no WHERE (SQL has none there either).
-    if let (false, abi_stable::std_types::ROption::RSome(cond)) = (nothing, &conflict.condition) {
+    if let (false, crate::types::Optional::Some(cond)) = (nothing, &conflict.condition) {
         w.push_str(" WHERE ");
         r.write_expr(w, cond)?;
     }
@@ -368,7 +368,7 @@ pub fn write_on_conflict<R: SqlRenderer + ?Sized>(
 pub fn write_returning<R: SqlRenderer + ?Sized>(
     r: &R,
     w: &mut SqlWriter,
-    cols: &[abi_stable::std_types::RString],
+    cols: &[crate::types::Text],
 ) {
     if cols.is_empty() {
         return;
@@ -470,7 +470,7 @@ mod tests {
         inner.lock = Some(lock.clone()).into();
         let mut outer = Select::from_table(TableRef::new("t"));
         outer.from = crate::statement::FromItem::Subquery {
-            query: abi_stable::std_types::RBox::new(inner),
+            query: crate::types::Boxed::new(inner),
             alias: "s".into(),
         };
         outer.lock = Some(lock).into();

@@ -1,11 +1,11 @@
 //! Rendering expressions and raw SQL templates.
 
 use super::{SqlRenderer, SqlWriter};
+use crate::types::Optional;
 use crate::{
     statement::{Expr, RawSql},
     DbError, DbResult,
 };
-use abi_stable::std_types::ROption;
 
 /// True when a raw condition needs parentheses next to other conditions (GORM wraps raw
 /// strings containing AND / OR).
@@ -73,7 +73,7 @@ pub(super) fn write_expr<R: SqlRenderer + ?Sized>(
 ) -> DbResult<()> {
     match e {
         Expr::Column(c) => {
-            if let ROption::RSome(t) = &c.table {
+            if let Optional::Some(t) = &c.table {
                 r.write_ident(w, t);
                 w.push('.');
             }
@@ -85,7 +85,7 @@ pub(super) fn write_expr<R: SqlRenderer + ?Sized>(
         }
         Expr::Value(v) => r.write_param(w, v.clone()),
         Expr::Star(table) => {
-            if let ROption::RSome(t) = table {
+            if let Optional::Some(t) = table {
                 r.write_ident(w, t);
                 w.push('.');
             }

@@ -66,12 +66,12 @@ pub trait SqlRenderer {
 
     /// Writes a table reference (`"schema"."table" "alias"`).
     fn write_table(&self, w: &mut SqlWriter, table: &TableRef) {
-        if let abi_stable::std_types::ROption::RSome(schema) = &table.schema {
+        if let crate::types::Optional::Some(schema) = &table.schema {
             self.write_ident(w, schema);
             w.push('.');
         }
         self.write_ident(w, &table.name);
-        if let abi_stable::std_types::ROption::RSome(alias) = &table.alias {
+        if let crate::types::Optional::Some(alias) = &table.alias {
             w.push(' ');
             self.write_ident(w, alias);
         }
@@ -200,12 +200,12 @@ pub trait SqlRenderer {
     }
 
     /// ` RETURNING a,b` (`*` for all), or nothing.
-    fn write_returning(&self, w: &mut SqlWriter, cols: &[abi_stable::std_types::RString]) {
+    fn write_returning(&self, w: &mut SqlWriter, cols: &[crate::types::Text]) {
         defaults::write_returning(self, w, cols)
     }
 
     /// `a,b`, with `*` written bare.
-    fn write_column_names(&self, w: &mut SqlWriter, cols: &[abi_stable::std_types::RString]) {
+    fn write_column_names(&self, w: &mut SqlWriter, cols: &[crate::types::Text]) {
         for (i, c) in cols.iter().enumerate() {
             if i > 0 {
                 w.push(',');

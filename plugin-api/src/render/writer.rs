@@ -1,6 +1,6 @@
 //! [`SqlWriter`]: the text and parameters being rendered.
 
-use abi_stable::std_types::RVec;
+use crate::types::List;
 
 use crate::{dialect::Capabilities, FfiValue, Sql};
 
@@ -82,7 +82,7 @@ impl SqlWriter {
     pub fn finish(self) -> Sql {
         Sql {
             text: self.text.into(),
-            params: RVec::from(self.params),
+            params: List::from(self.params),
         }
     }
 }

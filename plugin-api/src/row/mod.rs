@@ -4,10 +4,8 @@
 //! column (from the statement's column types), so no per-cell type dispatch happens on the
 //! plugin side; the host reads cells through [`Column::cell`] and the [`Decode`] trait.
 
-use abi_stable::{
-    std_types::{RString, RVec},
-    StableAbi,
-};
+use crate::types::{List, Text};
+use abi_stable::StableAbi;
 
 use crate::value::{from_ffi, Date, FfiValue, Time, Timestamp, Value};
 use crate::DbError;
@@ -51,13 +49,13 @@ impl ColumnKind {
 pub struct Column {
     pub kind: ColumnKind,
     /// Per-row null flags; empty when no cell is NULL.
-    pub nulls: RVec<bool>,
-    pub ints: RVec<i64>,
-    pub floats: RVec<f64>,
-    pub heap: RVec<u8>,
+    pub nulls: List<bool>,
+    pub ints: List<i64>,
+    pub floats: List<f64>,
+    pub heap: List<u8>,
     /// `len + 1` offsets into `heap` for heap kinds.
-    pub offsets: RVec<u32>,
-    pub values: RVec<FfiValue>,
+    pub offsets: List<u32>,
+    pub values: List<FfiValue>,
     pub len: u64,
 }
 
@@ -242,19 +240,19 @@ pub struct ColumnBuilder {
 impl ColumnBuilder {
     /// A builder for a column of `kind`.
     pub fn new(kind: ColumnKind) -> ColumnBuilder {
-        let mut offsets = RVec::new();
+        let mut offsets = List::new();
         if kind.uses_heap() {
             offsets.push(0);
         }
         ColumnBuilder {
             col: Column {
                 kind,
-                nulls: RVec::new(),
-                ints: RVec::new(),
-                floats: RVec::new(),
-                heap: RVec::new(),
+                nulls: List::new(),
+                ints: List::new(),
+                floats: List::new(),
+                heap: List::new(),
                 offsets,
-                values: RVec::new(),
+                values: List::new(),
                 len: 0,
             },
         }
@@ -385,7 +383,7 @@ impl ColumnBuilder {
             self.col.values.push(v.into_ffi());
             self.mark(false);
         }
-        self.col.nulls = RVec::new();
+        self.col.nulls = List::new();
     }
 
     /// The finished column.
@@ -398,7 +396,7 @@ impl ColumnBuilder {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct RowBatch {
-    pub columns: RVec<Column>,
+    pub columns: List<Column>,
     pub len: u64,
 }
 
@@ -416,13 +414,13 @@ pub struct RowBatch {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Default)]
 pub struct Rows {
-    pub names: RVec<RString>,
-    pub batches: RVec<RowBatch>,
+    pub names: List<Text>,
+    pub batches: List<RowBatch>,
 }
 
 impl Rows {
     /// Rows from column names and batches.
-    pub fn new(names: Vec<RString>, batches: Vec<RowBatch>) -> Rows {
+    pub fn new(names: Vec<Text>, batches: Vec<RowBatch>) -> Rows {
         Rows {
             names: names.into(),
             batches: batches.into(),

@@ -1,9 +1,7 @@
 //! Expressions: columns, bound values, operators, sub-queries and raw SQL fragments.
 
-use abi_stable::{
-    std_types::{RBox, ROption, RString, RVec},
-    StableAbi,
-};
+use crate::types::{Boxed, List, Optional, Text};
+use abi_stable::StableAbi;
 
 use super::Select;
 use crate::value::{FfiValue, Value};
@@ -12,8 +10,8 @@ use crate::value::{FfiValue, Value};
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ColumnRef {
-    pub table: ROption<RString>,
-    pub name: RString,
+    pub table: Optional<Text>,
+    pub name: Text,
 }
 
 /// A binary operator.
@@ -67,13 +65,13 @@ impl BinOp {
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct RawSql {
-    pub sql: RString,
-    pub args: RVec<Expr>,
+    pub sql: Text,
+    pub args: List<Expr>,
 }
 
 impl RawSql {
     /// SQL text with values for its placeholders.
-    pub fn new(sql: impl Into<RString>, values: impl IntoIterator<Item = Value>) -> RawSql {
+    pub fn new(sql: impl Into<Text>, values: impl IntoIterator<Item = Value>) -> RawSql {
         RawSql {
             sql: sql.into(),
             args: values.into_iter().map(Expr::value).collect(),
@@ -89,67 +87,67 @@ pub enum Expr {
     /// A bound parameter.
     Value(FfiValue),
     /// `*` or `table.*`.
-    Star(ROption<RString>),
+    Star(Optional<Text>),
     /// A raw SQL fragment with its own arguments.
     Raw(RawSql),
     Binary {
         op: BinOp,
-        left: RBox<Expr>,
-        right: RBox<Expr>,
+        left: Boxed<Expr>,
+        right: Boxed<Expr>,
     },
     /// Conditions joined with AND; rendered in parentheses when nested in another list.
-    And(RVec<Expr>),
+    And(List<Expr>),
     /// Conditions joined with OR.
-    Or(RVec<Expr>),
-    Not(RBox<Expr>),
+    Or(List<Expr>),
+    Not(Boxed<Expr>),
     IsNull {
-        expr: RBox<Expr>,
+        expr: Boxed<Expr>,
         negated: bool,
     },
     /// `expr IN (list)`; an empty list renders `IN (NULL)` (negated: `IS NOT NULL`).
     In {
-        expr: RBox<Expr>,
-        list: RVec<Expr>,
+        expr: Boxed<Expr>,
+        list: List<Expr>,
         negated: bool,
     },
     /// `expr IN (SELECT …)`.
     InSelect {
-        expr: RBox<Expr>,
-        query: RBox<Select>,
+        expr: Boxed<Expr>,
+        query: Boxed<Select>,
         negated: bool,
     },
     Exists {
-        query: RBox<Select>,
+        query: Boxed<Select>,
         negated: bool,
     },
     /// A function call: `name(args…)`.
     Func {
-        name: RString,
-        args: RVec<Expr>,
+        name: Text,
+        args: List<Expr>,
     },
     /// A parenthesised list `(a, b)`, as in multi-column IN.
-    List(RVec<Expr>),
+    List(List<Expr>),
     /// A scalar sub-query in parentheses.
-    Subquery(RBox<Select>),
+    Subquery(Boxed<Select>),
     /// `expr AS alias`, for select lists.
     Alias {
-        expr: RBox<Expr>,
-        alias: RString,
+        expr: Boxed<Expr>,
+        alias: Text,
     },
 }
 
 impl Expr {
     /// A column qualified by its table.
-    pub fn col(table: impl Into<RString>, name: impl Into<RString>) -> Expr {
+    pub fn col(table: impl Into<Text>, name: impl Into<Text>) -> Expr {
         Expr::Column(ColumnRef {
-            table: ROption::RSome(table.into()),
+            table: Optional::Some(table.into()),
             name: name.into(),
         })
     }
     /// An unqualified column.
-    pub fn bare_col(name: impl Into<RString>) -> Expr {
+    pub fn bare_col(name: impl Into<Text>) -> Expr {
         Expr::Column(ColumnRef {
-            table: ROption::RNone,
+            table: Optional::None,
             name: name.into(),
         })
     }
@@ -158,14 +156,14 @@ impl Expr {
         Expr::Value(v.into().into_ffi())
     }
     /// Raw SQL with values for its `?` placeholders.
-    pub fn raw(sql: impl Into<RString>, values: impl IntoIterator<Item = Value>) -> Expr {
+    pub fn raw(sql: impl Into<Text>, values: impl IntoIterator<Item = Value>) -> Expr {
         Expr::Raw(RawSql::new(sql, values))
     }
     fn binary(self, op: BinOp, right: Expr) -> Expr {
         Expr::Binary {
             op,
-            left: RBox::new(self),
-            right: RBox::new(right),
+            left: Boxed::new(self),
+            right: Boxed::new(right),
         }
     }
     /// `self = v`; a NULL value becomes `IS NULL`.
@@ -173,7 +171,7 @@ impl Expr {
         let v = v.into();
         if v.is_null() {
             return Expr::IsNull {
-                expr: RBox::new(self),
+                expr: Boxed::new(self),
                 negated: false,
             };
         }
@@ -184,7 +182,7 @@ impl Expr {
         let v = v.into();
         if v.is_null() {
             return Expr::IsNull {
-                expr: RBox::new(self),
+                expr: Boxed::new(self),
                 negated: true,
             };
         }
@@ -217,7 +215,7 @@ impl Expr {
     /// `self IN (values…)`; one value renders `= ?` as GORM does.
     pub fn in_values(self, values: impl IntoIterator<Item = Value>) -> Expr {
         Expr::In {
-            expr: RBox::new(self),
+            expr: Boxed::new(self),
             list: values.into_iter().map(Expr::value).collect(),
             negated: false,
         }
@@ -225,21 +223,21 @@ impl Expr {
     /// `self IS NULL`.
     pub fn is_null(self) -> Expr {
         Expr::IsNull {
-            expr: RBox::new(self),
+            expr: Boxed::new(self),
             negated: false,
         }
     }
     /// `self IS NOT NULL`.
     pub fn is_not_null(self) -> Expr {
         Expr::IsNull {
-            expr: RBox::new(self),
+            expr: Boxed::new(self),
             negated: true,
         }
     }
     /// `self AS alias`.
-    pub fn alias(self, alias: impl Into<RString>) -> Expr {
+    pub fn alias(self, alias: impl Into<Text>) -> Expr {
         Expr::Alias {
-            expr: RBox::new(self),
+            expr: Boxed::new(self),
             alias: alias.into(),
         }
     }
@@ -268,6 +266,6 @@ impl std::ops::Not for Expr {
     type Output = Expr;
     /// `NOT self`.
     fn not(self) -> Expr {
-        Expr::Not(RBox::new(self))
+        Expr::Not(Boxed::new(self))
     }
 }

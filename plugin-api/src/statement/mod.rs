@@ -20,10 +20,8 @@ pub use expr::{BinOp, ColumnRef, Expr, OrderBy, RawSql};
 pub use select::{FromItem, Join, JoinKind, Lock, LockStrength, LockWait, Select, SelectItem};
 pub use write::{Assignment, Conflict, ConflictAction, Delete, Insert, Update};
 
-use abi_stable::{
-    std_types::{ROption, RString},
-    StableAbi,
-};
+use crate::types::{Optional, Text};
+use abi_stable::StableAbi;
 
 /// One SQL statement.
 #[repr(C, u8)]
@@ -42,24 +40,24 @@ pub enum Statement {
 /// ```
 /// use plugorm_plugin_api::statement::TableRef;
 /// let t = TableRef::parse("public.users");
-/// assert_eq!(t.schema.as_ref().map(|s| s.as_str()).into_option(), Some("public"));
+/// assert_eq!(t.schema.as_ref().map(|s| s.as_str()), Some("public"));
 /// assert_eq!(t.name.as_str(), "users");
 /// ```
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TableRef {
-    pub schema: ROption<RString>,
-    pub name: RString,
-    pub alias: ROption<RString>,
+    pub schema: Optional<Text>,
+    pub name: Text,
+    pub alias: Optional<Text>,
 }
 
 impl TableRef {
     /// A table by plain name.
-    pub fn new(name: impl Into<RString>) -> TableRef {
+    pub fn new(name: impl Into<Text>) -> TableRef {
         TableRef {
-            schema: ROption::RNone,
+            schema: Optional::None,
             name: name.into(),
-            alias: ROption::RNone,
+            alias: Optional::None,
         }
     }
 
@@ -67,25 +65,25 @@ impl TableRef {
     pub fn parse(qualified: &str) -> TableRef {
         match qualified.split_once('.') {
             Some((schema, name)) => TableRef {
-                schema: ROption::RSome(schema.into()),
+                schema: Optional::Some(schema.into()),
                 name: name.into(),
-                alias: ROption::RNone,
+                alias: Optional::None,
             },
             None => TableRef::new(qualified),
         }
     }
 
     /// The same table under an alias.
-    pub fn alias(mut self, alias: impl Into<RString>) -> TableRef {
-        self.alias = ROption::RSome(alias.into());
+    pub fn alias(mut self, alias: impl Into<Text>) -> TableRef {
+        self.alias = Optional::Some(alias.into());
         self
     }
 
     /// The name other clauses use to qualify this table's columns: the alias, else the name.
     pub fn reference_name(&self) -> &str {
         match &self.alias {
-            ROption::RSome(a) => a.as_str(),
-            ROption::RNone => self.name.as_str(),
+            Optional::Some(a) => a.as_str(),
+            Optional::None => self.name.as_str(),
         }
     }
 }

@@ -1,9 +1,7 @@
 //! SELECT and its clauses.
 
-use abi_stable::{
-    std_types::{RBox, ROption, RString, RVec},
-    StableAbi,
-};
+use crate::types::{Boxed, List, Optional, Text};
+use abi_stable::StableAbi;
 
 use super::{Expr, OrderBy, TableRef};
 
@@ -16,8 +14,8 @@ pub enum FromItem {
     Table(TableRef),
     /// A sub-query with an alias.
     Subquery {
-        query: RBox<Select>,
-        alias: RString,
+        query: Boxed<Select>,
+        alias: Text,
     },
     /// Raw text, as in `db.table("users u")`.
     Raw(super::RawSql),
@@ -46,7 +44,7 @@ pub enum JoinKind {
 pub struct Join {
     pub kind: JoinKind,
     pub target: FromItem,
-    pub on: ROption<Expr>,
+    pub on: Optional<Expr>,
 }
 
 /// Row-lock strength.
@@ -73,7 +71,7 @@ pub enum LockWait {
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct Lock {
     pub strength: LockStrength,
-    pub of: RVec<RString>,
+    pub of: List<Text>,
     pub wait: LockWait,
 }
 
@@ -83,20 +81,20 @@ pub struct Lock {
 pub struct Select {
     pub distinct: bool,
     /// Empty means `*`.
-    pub columns: RVec<SelectItem>,
+    pub columns: List<SelectItem>,
     pub from: FromItem,
-    pub joins: RVec<Join>,
+    pub joins: List<Join>,
     /// Conditions ANDed together.
-    pub conditions: RVec<Expr>,
-    pub group_by: RVec<Expr>,
-    pub having: RVec<Expr>,
-    pub order_by: RVec<OrderBy>,
-    pub limit: ROption<u64>,
-    pub offset: ROption<u64>,
-    pub lock: ROption<Lock>,
+    pub conditions: List<Expr>,
+    pub group_by: List<Expr>,
+    pub having: List<Expr>,
+    pub order_by: List<OrderBy>,
+    pub limit: Optional<u64>,
+    pub offset: Optional<u64>,
+    pub lock: Optional<Lock>,
     /// The primary-key column of the model, for dialects that need an ORDER BY to page
     /// (SQL Server); not rendered otherwise.
-    pub primary_key: ROption<RString>,
+    pub primary_key: Optional<Text>,
 }
 
 impl Select {
@@ -112,17 +110,17 @@ impl Select {
     pub fn empty() -> Select {
         Select {
             distinct: false,
-            columns: RVec::new(),
+            columns: List::new(),
             from: FromItem::Nothing,
-            joins: RVec::new(),
-            conditions: RVec::new(),
-            group_by: RVec::new(),
-            having: RVec::new(),
-            order_by: RVec::new(),
-            limit: ROption::RNone,
-            offset: ROption::RNone,
-            lock: ROption::RNone,
-            primary_key: ROption::RNone,
+            joins: List::new(),
+            conditions: List::new(),
+            group_by: List::new(),
+            having: List::new(),
+            order_by: List::new(),
+            limit: Optional::None,
+            offset: Optional::None,
+            lock: Optional::None,
+            primary_key: Optional::None,
         }
     }
 

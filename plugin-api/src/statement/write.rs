@@ -1,9 +1,7 @@
 //! INSERT, UPDATE and DELETE.
 
-use abi_stable::{
-    std_types::{ROption, RString, RVec},
-    StableAbi,
-};
+use crate::types::{List, Optional, Text};
+use abi_stable::StableAbi;
 
 use super::{Expr, OrderBy, TableRef};
 
@@ -11,7 +9,7 @@ use super::{Expr, OrderBy, TableRef};
 #[repr(C)]
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct Assignment {
-    pub column: RString,
+    pub column: Text,
     pub value: Expr,
 }
 
@@ -21,9 +19,9 @@ pub struct Assignment {
 pub enum ConflictAction {
     DoNothing,
     /// Set these columns to the values the insert proposed (`excluded.c` / `VALUES(c)`).
-    UpdateColumns(RVec<RString>),
+    UpdateColumns(List<Text>),
     /// Explicit assignments.
-    Update(RVec<Assignment>),
+    Update(List<Assignment>),
 }
 
 /// An ON CONFLICT / ON DUPLICATE KEY clause.
@@ -31,10 +29,10 @@ pub enum ConflictAction {
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct Conflict {
     /// The conflict target columns (usually the primary key).
-    pub target: RVec<RString>,
+    pub target: List<Text>,
     pub action: ConflictAction,
     /// Extra condition on the update (`DO UPDATE … WHERE`).
-    pub condition: ROption<Expr>,
+    pub condition: Optional<Expr>,
 }
 
 /// An INSERT of one or more rows.
@@ -42,12 +40,12 @@ pub struct Conflict {
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct Insert {
     pub table: TableRef,
-    pub columns: RVec<RString>,
+    pub columns: List<Text>,
     /// One inner vector per row, in `columns` order.
-    pub rows: RVec<RVec<Expr>>,
-    pub on_conflict: ROption<Conflict>,
+    pub rows: List<List<Expr>>,
+    pub on_conflict: Optional<Conflict>,
     /// Columns to read back (generated keys, defaults), where the dialect can.
-    pub returning: RVec<RString>,
+    pub returning: List<Text>,
 }
 
 /// An UPDATE.
@@ -55,11 +53,11 @@ pub struct Insert {
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct Update {
     pub table: TableRef,
-    pub set: RVec<Assignment>,
-    pub conditions: RVec<Expr>,
-    pub order_by: RVec<OrderBy>,
-    pub limit: ROption<u64>,
-    pub returning: RVec<RString>,
+    pub set: List<Assignment>,
+    pub conditions: List<Expr>,
+    pub order_by: List<OrderBy>,
+    pub limit: Optional<u64>,
+    pub returning: List<Text>,
 }
 
 /// A DELETE.
@@ -67,21 +65,21 @@ pub struct Update {
 #[derive(StableAbi, Debug, Clone, PartialEq)]
 pub struct Delete {
     pub table: TableRef,
-    pub conditions: RVec<Expr>,
-    pub order_by: RVec<OrderBy>,
-    pub limit: ROption<u64>,
-    pub returning: RVec<RString>,
+    pub conditions: List<Expr>,
+    pub order_by: List<OrderBy>,
+    pub limit: Optional<u64>,
+    pub returning: List<Text>,
 }
 
 impl Insert {
     /// An INSERT into `table` of the given columns, with no rows yet.
-    pub fn new(table: TableRef, columns: impl IntoIterator<Item = RString>) -> Insert {
+    pub fn new(table: TableRef, columns: impl IntoIterator<Item = Text>) -> Insert {
         Insert {
             table,
             columns: columns.into_iter().collect(),
-            rows: RVec::new(),
-            on_conflict: ROption::RNone,
-            returning: RVec::new(),
+            rows: List::new(),
+            on_conflict: Optional::None,
+            returning: List::new(),
         }
     }
 }
@@ -91,11 +89,11 @@ impl Update {
     pub fn new(table: TableRef) -> Update {
         Update {
             table,
-            set: RVec::new(),
-            conditions: RVec::new(),
-            order_by: RVec::new(),
-            limit: ROption::RNone,
-            returning: RVec::new(),
+            set: List::new(),
+            conditions: List::new(),
+            order_by: List::new(),
+            limit: Optional::None,
+            returning: List::new(),
         }
     }
 }
@@ -105,10 +103,10 @@ impl Delete {
     pub fn new(table: TableRef) -> Delete {
         Delete {
             table,
-            conditions: RVec::new(),
-            order_by: RVec::new(),
-            limit: ROption::RNone,
-            returning: RVec::new(),
+            conditions: List::new(),
+            order_by: List::new(),
+            limit: Optional::None,
+            returning: List::new(),
         }
     }
 }

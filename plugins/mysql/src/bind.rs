@@ -1,6 +1,6 @@
 //! Binding plugin-API values to sqlx queries.
 
-use plugorm_plugin_api::{value::from_ffi, DbError, DbResult, FfiValue, Value};
+use plugorm_plugin_api::{DbError, DbResult, Sql, Value};
 use sqlx_core::query::Query;
 use sqlx_mysql::{types::MySqlTime, MySql, MySqlArguments};
 
@@ -10,10 +10,10 @@ use sqlx_mysql::{types::MySqlTime, MySql, MySqlArguments};
 /// MySQL's `TIME` allows, down to −838:59:59).
 pub(crate) fn bind_all<'q>(
     mut q: Query<'q, MySql, MySqlArguments>,
-    params: &'q [FfiValue],
+    sql: &'q Sql,
 ) -> DbResult<Query<'q, MySql, MySqlArguments>> {
-    for p in params {
-        let v = from_ffi(p)?;
+    for v in sql.values() {
+        let v = v?;
         q = match v {
             Value::Null => q.bind(None::<i64>),
             Value::Bool(b) => q.bind(*b),

@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use plugorm_plugin_api::{
-    abi_stable::std_types::{RString, RVec},
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
     migrate::{ForeignKeySchema, TableInfo},
     render::{defaults, SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexColumn, IndexSchema, ModelSchema},
     statement::{Conflict, Delete, Insert, Lock, Select, TableRef, Update},
+    types::Text,
     BoxFuture, DbResult, Pool, Rows, Sql,
 };
 
@@ -111,7 +111,7 @@ impl SqlRenderer for MysqlDialect {
 
     /// MySQL has no RETURNING (GORM's mysql driver leaves the clause out, G104/G113); keys
     /// come back through `LAST_INSERT_ID()`.
-    fn write_returning(&self, _w: &mut SqlWriter, cols: &[RString]) {
+    fn write_returning(&self, _w: &mut SqlWriter, cols: &[Text]) {
         if !cols.is_empty() {
             tracing::debug!(?cols, "mysql has no RETURNING; clause left out");
         }
@@ -188,11 +188,11 @@ impl Dialect for MysqlDialect {
         Some(self)
     }
 
-    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         introspect::queries(table)
     }
 
-    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+    fn parse_introspection(&self, table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
         introspect::parse(table, results)
     }
 

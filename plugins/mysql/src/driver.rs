@@ -73,7 +73,7 @@ fn audited(text: &str) -> AssertSqlSafe<&str> {
 
 /// `sql` as a prepared statement with its parameters bound.
 fn prepared(sql: &Sql) -> DbResult<Query<'_, MySql, MySqlArguments>> {
-    bind_all(sqlx_core::query::query(audited(&sql.text)), &sql.params)
+    bind_all(sqlx_core::query::query(audited(&sql.text)), sql)
 }
 
 /// Opens a pool for `url_text`; the kit applies `options`.

@@ -15,10 +15,10 @@
 //! alike — except `tinyint(1)`, MySQL's boolean.
 
 use plugorm_plugin_api::{
-    abi_stable::std_types::{ROption, RString, RVec},
     kit::introspect::{self, group_indexes, IndexRow},
     migrate::{ColumnInfo, TableInfo},
     statement::TableRef,
+    types::{Optional, Text},
     DbError, DbResult, Rows, Sql, Value,
 };
 
@@ -29,20 +29,20 @@ fn text(s: &str) -> Value {
 }
 
 /// The introspection queries for a table (see the module documentation).
-pub(crate) fn queries(table: &TableRef) -> DbResult<RVec<Sql>> {
+pub(crate) fn queries(table: &TableRef) -> DbResult<Vec<Sql>> {
     if table.name.trim().is_empty() {
         return Err(DbError::Render(
             "cannot describe a table with an empty name".into(),
         ));
     }
-    let schema = table.schema.as_ref().into_option().map(|s| s.as_str());
+    let schema = table.schema.as_ref().map(|s| s.as_str());
     let (db_cond, mut params) = match schema {
         Some(s) => ("TABLE_SCHEMA = ?", vec![text(s)]),
         None => ("TABLE_SCHEMA = DATABASE()", vec![]),
     };
     params.push(text(&table.name));
     let q = |sql: String| Sql::new(sql, params.clone());
-    Ok(RVec::from(vec![
+    Ok(vec![
         q(format!(
             "SELECT count(*) AS n FROM information_schema.TABLES \
              WHERE {db_cond} AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'"
@@ -72,7 +72,7 @@ pub(crate) fn queries(table: &TableRef) -> DbResult<RVec<Sql>> {
              WHERE k.{db_cond} AND k.TABLE_NAME = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
              ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
         )),
-    ]))
+    ])
 }
 
 /// `bigint(20) unsigned` → `bigint unsigned`; `tinyint(1)` stays (MySQL's boolean).
@@ -107,10 +107,10 @@ fn declared_size(data_type: &str, char_length: Option<i64>) -> u32 {
 }
 
 /// A default as the server reports it; MariaDB writes a NULL default as the text `NULL`.
-fn default_of(raw: Option<String>) -> ROption<RString> {
+fn default_of(raw: Option<String>) -> Optional<Text> {
     match raw {
-        Some(d) if !d.eq_ignore_ascii_case("null") => ROption::RSome(d.into()),
-        _ => ROption::RNone,
+        Some(d) if !d.eq_ignore_ascii_case("null") => Optional::Some(d.into()),
+        _ => Optional::None,
     }
 }
 
@@ -121,7 +121,7 @@ fn context(table: &TableRef, what: &str, e: DbError) -> DbError {
 }
 
 /// Reads the results of [`queries`] into a [`TableInfo`].
-pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+pub(crate) fn parse(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
     if results.len() != QUERIES {
         return Err(DbError::Decode {
             detail: format!(

@@ -2,9 +2,9 @@
 //! defaults, and `ORDER BY … LIMIT ?` on UPDATE and DELETE (GORM's mysql clause order).
 
 use plugorm_plugin_api::{
-    abi_stable::std_types::ROption,
     render::{defaults, SqlRenderer, SqlWriter},
     statement::{Conflict, ConflictAction, Delete, Expr, Insert, Update},
+    types::Optional,
     DbError, DbResult, Value,
 };
 
@@ -32,7 +32,7 @@ pub(crate) fn write_values<R: SqlRenderer + ?Sized>(
 fn excluded_column(e: &Expr) -> Option<&str> {
     match e {
         Expr::Column(c) => match &c.table {
-            ROption::RSome(t) if t.as_str().eq_ignore_ascii_case("excluded") => Some(&c.name),
+            Optional::Some(t) if t.as_str().eq_ignore_ascii_case("excluded") => Some(&c.name),
             _ => None,
         },
         _ => None,
@@ -121,7 +121,7 @@ pub(crate) fn write_on_duplicate_key<R: SqlRenderer + ?Sized>(
 fn write_limit<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, limit: Option<u64>) {
     if let Some(l) = limit {
         w.push_str(" LIMIT ");
-        r.write_param(w, Value::from(l).into_ffi());
+        r.write_param(w, Value::from(l).into());
     }
 }
 

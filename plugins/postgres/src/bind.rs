@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 
-use plugorm_plugin_api::{value::from_ffi, DbError, DbResult, FfiValue, Value};
+use plugorm_plugin_api::{DbError, DbResult, Sql, Value};
 use sqlx_core::{
     encode::{Encode, IsNull},
     error::BoxDynError,
@@ -51,8 +51,8 @@ pub(crate) fn natural_type(v: &Value) -> u32 {
 }
 
 /// Reads the statement's parameters back from their boundary form.
-pub(crate) fn values(params: &[FfiValue]) -> DbResult<Vec<&Value>> {
-    params.iter().map(from_ffi).collect()
+pub(crate) fn values(sql: &Sql) -> DbResult<Vec<&Value>> {
+    sql.values().collect()
 }
 
 /// One parameter in its wire form.

@@ -100,7 +100,6 @@ fn comment_of(field: &FieldSchema) -> Option<&str> {
     field
         .comment
         .as_ref()
-        .into_option()
         .map(|c| c.as_str())
         .filter(|c| !c.trim().is_empty())
 }
@@ -264,7 +263,7 @@ pub(crate) fn create_index<R: SqlRenderer + ?Sized>(
     if !comment.is_empty() {
         let mut w = SqlWriter::default();
         w.push_str("COMMENT ON INDEX ");
-        if let Some(schema) = table.schema.as_ref().into_option() {
+        if let Some(schema) = table.schema.as_ref() {
             r.write_ident(&mut w, schema);
             w.push('.');
         }

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use plugorm_plugin_api::{
-    abi_stable::std_types::RVec,
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
     kit::KitPool,
     migrate::{ForeignKeySchema, TableInfo},
@@ -162,11 +161,11 @@ impl Dialect for PostgresDialect {
         Some(self)
     }
 
-    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         introspect::queries(table)
     }
 
-    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+    fn parse_introspection(&self, table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
         introspect::parse(table, results)
     }
 

@@ -140,7 +140,7 @@ impl DriverConnection for PgConn {
     /// Streams with the stale-plan retry of [`exec`]: it is only possible while nothing
     /// was sent to the reader, so the names wait for the first answer from the server.
     async fn stream(&mut self, sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
-        let values = bind::values(&sql.params)?;
+        let values = bind::values(sql)?;
         let mode = self.mode;
         let mut retried = false;
         loop {

@@ -194,7 +194,7 @@ pub(crate) async fn execute(
     sql: &Sql,
     mode: Mode,
 ) -> Result<ExecResult, Failure> {
-    let values = bind::values(&sql.params)?;
+    let values = bind::values(sql)?;
     match execute_once(conn, sql, &values, mode).await {
         Err(f) if f.retryable(mode) => {
             recover(conn).await?;
@@ -210,7 +210,7 @@ pub(crate) async fn query_all(
     sql: &Sql,
     mode: Mode,
 ) -> Result<Rows, Failure> {
-    let values = bind::values(&sql.params)?;
+    let values = bind::values(sql)?;
     match query_once(conn, sql, &values, mode).await {
         Err(f) if f.retryable(mode) => {
             recover(conn).await?;

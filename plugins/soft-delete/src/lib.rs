@@ -79,7 +79,7 @@ impl Callback for MarkDeleted {
             column: field.column.clone(),
             value: modes::deleted_value(field, now_micros),
         }];
-        if let Some(at) = field.soft_delete_at.as_ref().into_option() {
+        if let Some(at) = field.soft_delete_at.as_ref() {
             let at_field = schema.field_by_column(at).ok_or_else(|| DbError::Config {
                 key: Some("soft_delete_at".into()),
                 message: format!("model `{}` has no column `{at}`", schema.name),

@@ -2,17 +2,17 @@
 
 use std::fmt::Write as _;
 
-use plugorm_plugin_api::{value::from_ffi, value::Timestamp, DbError, DbResult, FfiValue, Value};
+use plugorm_plugin_api::{value::Timestamp, DbError, DbResult, Sql, Value};
 use sqlx::{query::Query, sqlite::SqliteArguments, Sqlite};
 
 /// Binds each parameter in order. Dates and times are stored as ISO-8601 text, UUIDs as
 /// their hyphenated text, JSON and decimals as text (SQLite's own conventions).
 pub(crate) fn bind_all<'q>(
     mut q: Query<'q, Sqlite, SqliteArguments>,
-    params: &'q [FfiValue],
+    sql: &'q Sql,
 ) -> DbResult<Query<'q, Sqlite, SqliteArguments>> {
-    for p in params {
-        q = match from_ffi(p)? {
+    for v in sql.values() {
+        q = match v? {
             Value::Null => q.bind(None::<i64>),
             Value::Bool(b) => q.bind(*b),
             Value::I64(i) => q.bind(*i),

@@ -49,7 +49,7 @@ pub(crate) fn column_type(field: &FieldSchema) -> String {
 }
 
 fn naming_table(table: &TableRef) -> String {
-    match table.schema.as_ref().into_option() {
+    match table.schema.as_ref() {
         Some(s) => format!("{s}.{}", table.name),
         None => table.name.to_string(),
     }
@@ -124,7 +124,7 @@ pub(crate) fn add_column<R: SqlRenderer + ?Sized>(
     ddl::write_ddl_table(r, &mut w, table);
     w.push_str(" ADD ");
     r.write_column_definition(&mut w, field)?;
-    if let Some(check) = field.check.as_ref().into_option() {
+    if let Some(check) = field.check.as_ref() {
         let (name, expr) = split_check(check);
         let expr = expr.trim();
         if !expr.is_empty() {
@@ -177,7 +177,7 @@ fn write_index_name<R: SqlRenderer + ?Sized>(
     table: &TableRef,
     name: &str,
 ) {
-    if let Some(schema) = table.schema.as_ref().into_option() {
+    if let Some(schema) = table.schema.as_ref() {
         r.write_ident(w, schema);
         w.push('.');
     }

@@ -33,7 +33,7 @@ fn kind_of_storage(name: &str) -> ColumnKind {
 /// (each sqlx row is dropped right after its cells are copied, instead of all of them
 /// being held and then walked column by column).
 pub(crate) struct RowsBuilder {
-    names: Vec<plugorm_plugin_api::abi_stable::std_types::RString>,
+    names: Vec<plugorm_plugin_api::types::Text>,
     kinds: Vec<ColumnKind>,
     columns: Vec<ColumnBuilder>,
     batches: Vec<RowBatch>,

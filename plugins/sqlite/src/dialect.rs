@@ -3,7 +3,6 @@
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use plugorm_plugin_api::{
-    abi_stable::std_types::{ROption, RVec},
     dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
     kit::KitPool,
     migrate::{ForeignKeySchema, TableInfo},
@@ -11,6 +10,7 @@ use plugorm_plugin_api::{
     runtime::in_runtime,
     schema::{FieldSchema, IndexSchema, ModelSchema},
     statement::{Select, TableRef},
+    types::Optional,
     BoxFuture, DbError, DbResult, Pool, Rows, Sql,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -144,11 +144,11 @@ impl Dialect for SqliteDialect {
         Some(self)
     }
 
-    fn introspection_queries(&self, table: &TableRef) -> DbResult<RVec<Sql>> {
+    fn introspection_queries(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         introspect::queries(self, table)
     }
 
-    fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+    fn parse_introspection(&self, table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
         introspect::parse(table, results)
     }
 
@@ -195,8 +195,8 @@ pub(crate) fn driver_for(url: &str, options: PoolOptions) -> DbResult<(SqliteDri
         let options = PoolOptions {
             max_connections: 1,
             min_connections: 1,
-            idle_timeout_ms: ROption::RNone,
-            max_lifetime_ms: ROption::RNone,
+            idle_timeout_ms: Optional::None,
+            max_lifetime_ms: Optional::None,
             ..options
         };
         let driver = SqliteDriver {

@@ -126,7 +126,7 @@ fn audited(sql: &Sql) -> DbResult<sqlx::AssertSqlSafe<&str>> {
 
 impl DriverConnection for SqliteConn {
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), &sql.params)?;
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
         let r = q
             .execute(&mut self.conn)
             .await
@@ -138,7 +138,7 @@ impl DriverConnection for SqliteConn {
     }
 
     async fn query(&mut self, sql: &Sql) -> DbResult<Rows> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), &sql.params)?;
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
         let SqliteConn { conn, broken, .. } = self;
         let mut rows = q.fetch(conn);
         let mut out = RowsBuilder::default();
@@ -151,7 +151,7 @@ impl DriverConnection for SqliteConn {
     /// Decodes rows as sqlx yields them and hands each batch over as soon as it is full,
     /// so at most a batch or two of a long result is ever held.
     async fn stream(&mut self, sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), &sql.params)?;
+        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
         let SqliteConn { conn, broken, .. } = self;
         let mut rows = q.fetch(conn);
         let mut out = RowsBuilder::with_batch_rows(sink.batch_rows());

@@ -13,11 +13,11 @@
 //!    names in its catalogue, so they are read from there ([`fk_names`]).
 
 use plugorm_plugin_api::{
-    abi_stable::std_types::{ROption, RString, RVec},
     migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
     render::SqlRenderer,
     render::SqlWriter,
     statement::TableRef,
+    types::{Optional, Text},
     DbError, DbResult, Rows, Sql, Value,
 };
 
@@ -30,14 +30,14 @@ fn text(s: &str) -> Value {
 }
 
 /// The introspection queries for a table (see the module documentation).
-pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbResult<RVec<Sql>> {
+pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbResult<Vec<Sql>> {
     if table.name.trim().is_empty() {
         return Err(DbError::Render(
             "cannot describe a table with an empty name".into(),
         ));
     }
     let name = table.name.as_str();
-    let schema = table.schema.as_ref().into_option().map(|s| s.as_str());
+    let schema = table.schema.as_ref().map(|s| s.as_str());
 
     let mut exists = SqlWriter::default();
     exists.push_str("SELECT count(*) AS n FROM ");
@@ -94,13 +94,7 @@ pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbRes
             ),
         ),
     };
-    Ok(RVec::from(vec![
-        exists,
-        columns,
-        indexes,
-        foreign_keys,
-        master,
-    ]))
+    Ok(vec![exists, columns, indexes, foreign_keys, master])
 }
 
 /// One row per column pair of each foreign key, in key order.
@@ -135,7 +129,7 @@ fn context(table: &TableRef, what: &str, e: DbError) -> DbError {
 }
 
 /// Reads the results of [`queries`] into a [`TableInfo`].
-pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo> {
+pub(crate) fn parse(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
     if results.len() != QUERIES {
         return Err(DbError::Decode {
             detail: format!(
@@ -171,8 +165,8 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
                 sql_type: sql_type.into(),
                 nullable: !not_null && !primary_key,
                 default: match row.get::<Option<String>>("dflt_value")? {
-                    Some(d) => ROption::RSome(d.into()),
-                    None => ROption::RNone,
+                    Some(d) => Optional::Some(d.into()),
+                    None => Optional::None,
                 },
                 primary_key,
             })
@@ -200,10 +194,10 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
                 }
             }
             _ => indexes.push(IndexInfo {
-                name: RString::from(name),
+                name: Text::from(name),
                 unique,
                 primary,
-                columns: column.into_iter().map(RString::from).collect(),
+                columns: column.into_iter().map(Text::from).collect(),
             }),
         }
     }
@@ -239,10 +233,10 @@ pub(crate) fn parse(table: &TableRef, results: RVec<Rows>) -> DbResult<TableInfo
             _ => foreign_keys.push((
                 id,
                 ForeignKeyInfo {
-                    name: RString::new(),
-                    columns: vec![RString::from(column)].into(),
+                    name: Text::new(),
+                    columns: vec![Text::from(column)].into(),
                     referenced_table: referenced_table.into(),
-                    referenced_columns: vec![RString::from(referenced.unwrap_or_default())].into(),
+                    referenced_columns: vec![Text::from(referenced.unwrap_or_default())].into(),
                     on_delete: on_delete.to_ascii_uppercase().into(),
                     on_update: on_update.to_ascii_uppercase().into(),
                 },

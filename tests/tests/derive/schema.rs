@@ -3,8 +3,8 @@
 
 use plugorm::{
     plugin_api::{
-        abi_stable::std_types::ROption,
         schema::{DataType, FieldSchema, IndexColumn, IndexSchema, SoftDelete, TimeTracking},
+        types::Optional,
     },
     DbError, Error, Model,
 };
@@ -12,8 +12,8 @@ use plugorm_tests::matrix::{Backend, SOFT_DELETE};
 
 use super::models::{Account, Address};
 
-fn some(s: &str) -> ROption<plugorm::plugin_api::abi_stable::std_types::RString> {
-    ROption::RSome(s.into())
+fn some(s: &str) -> Optional<plugorm::plugin_api::types::Text> {
+    Optional::Some(s.into())
 }
 
 fn field(name: &str, column: &str, data_type: DataType, bits: u8) -> FieldSchema {
@@ -233,7 +233,7 @@ async fn auto_migrate_builds_the_table_then_does_nothing(backend: Backend) {
     assert_eq!(
         (
             role.sql_type.as_str(),
-            role.default.as_ref().into_option().map(|d| d.as_str())
+            role.default.as_ref().map(|d| d.as_str())
         ),
         // PostgreSQL reports a default as it stores it, with the cast to the column type.
         backend.pick(

@@ -93,11 +93,7 @@ fn the_schema_names_the_mode() {
     let mixed = MixedNote::schema().soft_delete_field().unwrap();
     assert_eq!(mixed.soft_delete, SoftDelete::Flag);
     assert_eq!(
-        mixed
-            .soft_delete_at
-            .as_ref()
-            .into_option()
-            .map(|s| s.as_str()),
+        mixed.soft_delete_at.as_ref().map(|s| s.as_str()),
         Some("removed_at")
     );
     let at = MixedNote::schema().field("removed_at").unwrap();

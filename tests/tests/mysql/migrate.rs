@@ -429,10 +429,7 @@ async fn type_mapping_rendered_created_and_read_back() {
     }
     let nn = info.column("c_not_null").unwrap();
     assert!(!nn.nullable);
-    assert_eq!(
-        nn.default.as_ref().map(|d| d.as_str()).into_option(),
-        Some("7")
-    );
+    assert_eq!(nn.default.as_ref().map(|d| d.as_str()), Some("7"));
     assert!(info.column("c_text").unwrap().nullable);
     assert!(info.column("c_text").unwrap().default.is_none());
     assert_eq!(info.column("c_varchar").unwrap().size, 100);
@@ -474,7 +471,7 @@ async fn introspection_reads_a_hand_written_table() {
     );
     let note = info.column("note").unwrap();
     assert!(note.nullable && !note.primary_key);
-    let default = note.default.as_ref().map(|d| d.to_string()).into_option();
+    let default = note.default.as_ref().map(|d| d.to_string());
     assert!(
         matches!(default.as_deref(), Some("'none'") | Some("none")),
         "{default:?}"

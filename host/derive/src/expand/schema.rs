@@ -11,12 +11,12 @@ use crate::{
 };
 
 fn rstring(text: &str) -> TokenStream {
-    quote!(::plugorm::plugin_api::abi_stable::std_types::RString::from(#text))
+    quote!(::plugorm::plugin_api::types::Text::from(#text))
 }
 
 fn rsome(text: &str) -> TokenStream {
     let s = rstring(text);
-    quote!(::plugorm::plugin_api::abi_stable::std_types::ROption::RSome(#s))
+    quote!(::plugorm::plugin_api::types::Optional::Some(#s))
 }
 
 fn time_tracking(variant: &str) -> TokenStream {
@@ -205,8 +205,8 @@ fn embedded_fields(f: &FieldDef, prefix: &str) -> TokenStream {
     } else {
         quote! {
             f.column = ::std::convert::From::from(::std::format!("{}{}", #prefix, f.column));
-            if let ::plugorm::plugin_api::abi_stable::std_types::ROption::RSome(at) = &f.soft_delete_at {
-                f.soft_delete_at = ::plugorm::plugin_api::abi_stable::std_types::ROption::RSome(
+            if let ::plugorm::plugin_api::types::Optional::Some(at) = &f.soft_delete_at {
+                f.soft_delete_at = ::plugorm::plugin_api::types::Optional::Some(
                     ::std::convert::From::from(::std::format!("{}{}", #prefix, at)),
                 );
             }
@@ -293,7 +293,7 @@ pub(crate) fn indexes(model: &ModelDef) -> Vec<TokenStream> {
             let name = match &ix.name {
                 IndexName::Explicit(n) => rstring(n),
                 IndexName::Generated(suffix) => quote! {
-                    ::plugorm::plugin_api::abi_stable::std_types::RString::from(
+                    ::plugorm::plugin_api::types::Text::from(
                         ::plugorm::plugin_api::render::ddl::format_name("idx", table, #suffix, 64),
                     )
                 },

@@ -1,6 +1,6 @@
 //! The default DDL rendering, through a renderer that overrides nothing.
 
-use abi_stable::std_types::{ROption, RVec};
+use crate::types::{List, Optional};
 
 use super::{format_name, render_ddl, sha1, split_check};
 use crate::{
@@ -23,7 +23,7 @@ impl SqlRenderer for Backtick {
     }
 }
 
-fn texts(r: &dyn Fn(&Ddl) -> Result<RVec<crate::Sql>, DbError>, ddl: &Ddl) -> Vec<String> {
+fn texts(r: &dyn Fn(&Ddl) -> Result<Vec<crate::Sql>, DbError>, ddl: &Ddl) -> Vec<String> {
     match r(ddl) {
         Ok(list) => list
             .iter()
@@ -71,7 +71,7 @@ fn schema(table: &str, fields: Vec<FieldSchema>) -> ModelSchema {
         name: "M".into(),
         table: table.into(),
         fields: fields.into(),
-        indexes: RVec::new(),
+        indexes: List::new(),
     }
 }
 
@@ -82,11 +82,11 @@ fn pets() -> ModelSchema {
     let mut name = field("name", DataType::String);
     name.size = 100;
     name.not_null = true;
-    name.check = ROption::RSome("name <> ''".into());
+    name.check = Optional::Some("name <> ''".into());
     let mut email = field("email", DataType::String);
     email.unique = true;
     let mut status = field("status", DataType::String);
-    status.default = ROption::RSome("'draft'".into());
+    status.default = Optional::Some("'draft'".into());
     let mut skipped = field("scratch", DataType::String);
     skipped.migrate = false;
     schema(
@@ -163,7 +163,7 @@ fn foreign_keys_sit_between_the_key_and_the_unique_constraints() {
     let plain = Ddl::CreateTableWithForeignKeys {
         table: TableRef::new("pets"),
         schema: pets(),
-        foreign_keys: RVec::new(),
+        foreign_keys: List::new(),
     };
     let create = Ddl::CreateTable {
         table: TableRef::new("pets"),
@@ -246,7 +246,7 @@ fn create_table_composite_key_and_schema_qualified_table() {
 #[test]
 fn named_check_and_long_constraint_names() {
     let mut f = field("name", DataType::String);
-    f.check = ROption::RSome("name_checker,name <> 'jinzhu'".into());
+    f.check = Optional::Some("name_checker,name <> 'jinzhu'".into());
     let mut g = field(
         "thisIsAVeryVeryVeryVeryVeryVeryVeryVeryVeryLongString",
         DataType::Int,
@@ -295,8 +295,8 @@ fn add_column_with_unique_and_check() {
     let mut f = field("age", DataType::Int);
     f.unique = true;
     f.not_null = true;
-    f.default = ROption::RSome("0".into());
-    f.check = ROption::RSome("age >= 0".into());
+    f.default = Optional::Some("0".into());
+    f.check = Optional::Some("age >= 0".into());
     let ddl = Ddl::AddColumn {
         table: TableRef::new("users"),
         field: f,
@@ -329,7 +329,7 @@ fn alter_column_sets_type_nullability_and_default() {
         ]
     );
     f.not_null = false;
-    f.default = ROption::RSome("''".into());
+    f.default = Optional::Some("''".into());
     let sql = generic(&Ddl::AlterColumn {
         table: TableRef::new("pets"),
         field: f,
@@ -541,14 +541,14 @@ fn generic_type_mapping() {
         (field("a", DataType::Json), "json"),
         (
             FieldSchema {
-                sql_type: ROption::RSome("citext".into()),
+                sql_type: Optional::Some("citext".into()),
                 ..field("a", DataType::String)
             },
             "citext",
         ),
         (
             FieldSchema {
-                sql_type: ROption::RSome("  ".into()),
+                sql_type: Optional::Some("  ".into()),
                 ..field("a", DataType::String)
             },
             "text",
@@ -563,11 +563,11 @@ fn generic_type_mapping() {
 fn column_definition_skips_blank_and_suppressed_defaults() {
     let mut w = SqlWriter::default();
     let mut f = field("a", DataType::Int);
-    f.default = ROption::RSome("(-)".into());
+    f.default = Optional::Some("(-)".into());
     assert!(Generic.write_column_definition(&mut w, &f).is_ok());
     assert_eq!(w.text(), r#""a" bigint"#);
     let mut w = SqlWriter::default();
-    f.default = ROption::RSome("".into());
+    f.default = Optional::Some("".into());
     assert!(Generic.write_column_definition(&mut w, &f).is_ok());
     assert_eq!(w.text(), r#""a" bigint"#);
 }
@@ -641,7 +641,7 @@ fn bad_inputs_are_render_errors_not_panics() {
     })
     .contains("column"));
     let mut empty_type = field("a", DataType::Int);
-    empty_type.sql_type = ROption::RSome("".into());
+    empty_type.sql_type = Optional::Some("".into());
     assert!(render_ddl(
         &Generic,
         &Ddl::AlterColumn {
