@@ -15,8 +15,7 @@ use crate::{
 };
 
 /// How a dialect writes an upsert.
-#[repr(u8)]
-#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UpsertStyle {
     /// `ON CONFLICT (…) DO …` (SQLite, PostgreSQL).
     OnConflict,
@@ -30,8 +29,7 @@ pub enum UpsertStyle {
 
 /// Which row of a multi-row `INSERT` the driver's reported insert id belongs to; the host
 /// derives the other rows' keys from it when the dialect has no `RETURNING`.
-#[repr(u8)]
-#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InsertIdRow {
     /// The last row's key (SQLite's `last_insert_rowid()`); earlier rows count down.
     Last,
@@ -47,8 +45,7 @@ pub enum InsertIdRow {
 /// let c = Capabilities::default();
 /// assert!(c.savepoints);
 /// ```
-#[repr(C)]
-#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
     /// `INSERT … RETURNING` (or OUTPUT) reads back generated values.
     pub returning: bool,

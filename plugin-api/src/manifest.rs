@@ -2,17 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::types::Text;
-use abi_stable::StableAbi;
-
 use crate::{dialect::Dialect, feature::FeaturePlugin, DbResult};
 
 /// The plugin-API version this crate is: plugins built against another 0.y are refused.
 pub const PLUGIN_API_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// A plugin's kind.
-#[repr(u8)]
-#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PluginKind {
     Dialect,
     Feature,
@@ -34,18 +30,17 @@ impl std::fmt::Display for PluginKind {
 /// let m = Manifest::new("sqlite", PluginKind::Dialect, "0.1.0", "SQLite over sqlx");
 /// assert_eq!(m.api_version.as_str(), plugorm_plugin_api::PLUGIN_API_VERSION);
 /// ```
-#[repr(C)]
-#[derive(StableAbi, Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
-    pub name: Text,
+    pub name: String,
     pub kind: PluginKind,
     /// The plugin's own semver version.
-    pub version: Text,
+    pub version: String,
     /// The plugin-API version it was built against.
-    pub api_version: Text,
+    pub api_version: String,
     /// The oldest host version it works with (semver requirement text, `>=0.1`).
-    pub min_host: Text,
-    pub description: Text,
+    pub min_host: String,
+    pub description: String,
 }
 
 impl Manifest {

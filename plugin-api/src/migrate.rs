@@ -2,6 +2,9 @@
 //! reads back from the database (introspection) so AutoMigrate only issues what is
 //! missing.
 
+// abi_stable's derive for non-exhaustive enums emits impls for generated types.
+#![allow(non_local_definitions)]
+
 use crate::types::{List, Optional, Text};
 use abi_stable::StableAbi;
 
@@ -11,8 +14,14 @@ use crate::{
 };
 
 /// A DDL operation.
+///
+/// `#[non_exhaustive]`: later plugin-API 0.2 releases may append operations; it crosses
+/// the boundary in abi_stable's non-exhaustive form, so a plugin built before an operation
+/// existed refuses it with an error instead of failing to load.
 #[repr(C, u8)]
 #[derive(StableAbi, Debug, Clone, PartialEq)]
+#[sabi(kind(WithNonExhaustive(size = [u64; 64], traits(Debug, Clone, PartialEq))))]
+#[non_exhaustive]
 pub enum Ddl {
     /// `CREATE TABLE` with every migrated column, the primary key, unique and check
     /// constraints (indexes are separate [`Ddl::CreateIndex`] operations).
@@ -52,8 +61,6 @@ pub enum Ddl {
     },
     /// [`Ddl::CreateTable`] with FOREIGN KEY constraints written inside the definition
     /// (after the primary key, before UNIQUE and CHECK constraints, as GORM writes them).
-    /// Appended after the first release's variants: a plugin built before it is refused at
-    /// load by the layout check, never handed a variant it does not know.
     CreateTableWithForeignKeys {
         table: TableRef,
         schema: ModelSchema,

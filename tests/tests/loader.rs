@@ -146,7 +146,7 @@ fn layout_mismatch_is_a_short_message_not_the_layout_dump() {
     else {
         panic!("{e}")
     };
-    assert_eq!(plugin_api, "0.1.0");
+    assert_eq!(plugin_api, plugorm::plugin_api::PLUGIN_API_VERSION);
     assert!(
         detail.contains("Error:"),
         "the differing item is named: {detail}"

@@ -17,9 +17,17 @@ use super::{
     library_file_name, LoadError,
 };
 use crate::config::PluginEntry;
-use abi_stable::library::{lib_header_from_path, LibraryError};
+use abi_stable::{
+    library::{lib_header_from_path, LibraryError},
+    StableAbi,
+};
 use plugorm_plugin_api::{
-    ffi::{import::ImportedDialect, log::host_services, FfiPluginInstance, PluginModuleRef},
+    ffi::{
+        compat::{check_layouts, ApiVersion},
+        import::ImportedDialect,
+        log::host_services,
+        FfiPluginInstance, PluginModuleRef,
+    },
     Manifest, PluginInstance, PLUGIN_API_VERSION,
 };
 
@@ -47,16 +55,36 @@ pub(crate) fn load_library(
     let module = load_module(entry, &path, allow_writable)?;
     let origin = path.display().to_string();
     let manifest = super::contain(&entry.name, &origin, "manifest", || {
-        into_result((module.manifest())())
+        into_result((module.manifest())()).and_then(|m| m.read())
     })?;
     let ffi = super::contain(&entry.name, &origin, "instantiate", || {
         into_result((module.instantiate())(host_services()))
     })?;
-    let instance = match ffi {
-        FfiPluginInstance::Dialect { info, dialect } => {
-            PluginInstance::Dialect(Arc::new(ImportedDialect::new(info, dialect)))
+    let instance = match ffi.into_enum() {
+        Ok(FfiPluginInstance::Dialect { info, dialect }) => {
+            let dialect =
+                ImportedDialect::new(info, dialect).map_err(|e| LoadError::ApiMismatch {
+                    plugin: entry.name.clone(),
+                    path: path.clone(),
+                    plugin_api: manifest.api_version.clone(),
+                    host_api: PLUGIN_API_VERSION.to_string(),
+                    detail: e.to_string(),
+                })?;
+            PluginInstance::Dialect(Arc::new(dialect))
         }
-        FfiPluginInstance::Feature(f) => PluginInstance::Feature(super::imported_feature(f)),
+        Ok(FfiPluginInstance::Feature(f)) => PluginInstance::Feature(super::imported_feature(f)),
+        Err(unknown) => {
+            return Err(LoadError::ApiMismatch {
+                plugin: entry.name.clone(),
+                path: path.clone(),
+                plugin_api: manifest.api_version.clone(),
+                host_api: PLUGIN_API_VERSION.to_string(),
+                detail: format!(
+                    "it is a plugin kind (#{}) this host does not know; upgrade the host",
+                    unknown.non_exhaustive.get_discriminant()
+                ),
+            })
+        }
     };
     Ok((manifest, path, instance))
 }
@@ -148,35 +176,61 @@ fn open_module(plugin: &str, path: &Path, copy: &Path) -> Result<PluginModuleRef
         other => not_a_plugin(named(first_line(&other.to_string()))),
     })?;
     let plugin_api = header.version_strings().version.to_string();
-    header.init_root_module::<PluginModuleRef>().map_err(|e| {
-        tracing::debug!(target: "plugorm::loader", plugin, path = %path.display(), report = %e, "plugin refused");
-        match e {
-            LibraryError::IncompatibleVersionNumber { expected_version, actual_version, .. } => {
-                LoadError::ApiMismatch {
-                    plugin: plugin.to_string(),
-                    path: path.to_path_buf(),
-                    plugin_api: actual_version.to_string(),
-                    host_api: expected_version.to_string(),
-                    detail: "the plugin-API versions are not compatible".into(),
-                }
-            }
-            LibraryError::AbiInstability(report) => LoadError::ApiMismatch {
-                plugin: plugin.to_string(),
-                path: path.to_path_buf(),
-                plugin_api: plugin_api.clone(),
-                host_api: PLUGIN_API_VERSION.to_string(),
-                detail: if plugin_api == PLUGIN_API_VERSION {
-                    format!(
-                        "same version number, but the type layouts differ (built from other \
-                         plugin-API sources): {}",
-                        last_error_block(&report.to_string())
-                    )
-                } else {
-                    last_error_block(&report.to_string())
-                },
-            },
-            other => not_a_plugin(named(first_line(&other.to_string()))),
-        }
+    let mismatch = |detail: String| LoadError::ApiMismatch {
+        plugin: plugin.to_string(),
+        path: path.to_path_buf(),
+        plugin_api: plugin_api.clone(),
+        host_api: PLUGIN_API_VERSION.to_string(),
+        detail,
+    };
+    let (Some(plugin_version), Some(host_version)) = (
+        ApiVersion::parse(&plugin_api),
+        ApiVersion::parse(PLUGIN_API_VERSION),
+    ) else {
+        return Err(mismatch(
+            "its plugin-API version is not a version number".into(),
+        ));
+    };
+    let Some(plugin_layout) = header.layout() else {
+        return Err(mismatch(
+            "it was built without type-layout constants, so it cannot be checked".into(),
+        ));
+    };
+    let host_layout = <PluginModuleRef as StableAbi>::LAYOUT;
+    let verdict = check_layouts(host_layout, host_version, plugin_layout, plugin_version)
+        .map_err(|report| {
+            tracing::debug!(target: "plugorm::loader", plugin, path = %path.display(), %report, "plugin refused");
+            mismatch(if plugin_api == PLUGIN_API_VERSION {
+                format!(
+                    "same version number, but the type layouts differ (built from other \
+                     plugin-API sources): {}",
+                    last_error_block(&report)
+                )
+            } else if report.contains("different release lines") {
+                "the plugin-API versions are not compatible".into()
+            } else {
+                last_error_block(&report)
+            })
+        })?;
+    tracing::debug!(target: "plugorm::loader", plugin, ?verdict, %plugin_api, "plugin layout accepted");
+    // SAFETY: `check_layouts` has just checked the library's root-module layout against the
+    // host's with abi_stable's checker, in the direction the two versions call for (see
+    // `plugorm_plugin_api::ffi::compat`); this call checks the version number again and
+    // runs the library's constructor.
+    let module = unsafe { header.init_root_module_with_unchecked_layout::<PluginModuleRef>() };
+    module.map_err(|e| match e {
+        LibraryError::IncompatibleVersionNumber {
+            expected_version,
+            actual_version,
+            ..
+        } => LoadError::ApiMismatch {
+            plugin: plugin.to_string(),
+            path: path.to_path_buf(),
+            plugin_api: actual_version.to_string(),
+            host_api: expected_version.to_string(),
+            detail: "the plugin-API versions are not compatible".into(),
+        },
+        other => not_a_plugin(named(first_line(&other.to_string()))),
     })
 }
 

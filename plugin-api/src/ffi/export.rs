@@ -20,17 +20,18 @@ use futures_util::FutureExt as _;
 use super::{
     runtime::{self, RuntimeBound},
     FfiCallback, FfiCallbackBox, FfiCallbackSpec, FfiCallback_TO, FfiConnection, FfiConnectionBox,
-    FfiConnection_TO, FfiDialect, FfiDialectBox, FfiDialectInfo, FfiDialect_TO, FfiFeature,
-    FfiFeatureBox, FfiFeature_TO, FfiFut, FfiPluginInstance, FfiPool, FfiPoolBox, FfiPool_TO,
-    FfiResult, FfiRowStream, FfiRowStreamBox, FfiRowStream_TO, FfiTransaction, FfiTransactionBox,
-    FfiTransaction_TO, HostServicesRef, PluginModule, PluginModuleRef,
+    FfiConnection_TO, FfiDdl, FfiDialect, FfiDialectBox, FfiDialectInfo, FfiDialect_TO, FfiFeature,
+    FfiFeatureBox, FfiFeature_TO, FfiFut, FfiManifest, FfiManifestRef, FfiPluginInstance,
+    FfiPluginInstanceNe, FfiPool, FfiPoolBox, FfiPool_TO, FfiResult, FfiRowStream, FfiRowStreamBox,
+    FfiRowStream_TO, FfiTransaction, FfiTransactionBox, FfiTransaction_TO, HostServicesRef,
+    PluginModule, PluginModuleRef,
 };
 use crate::{
     connection::{BoxFuture, Connection, Pool, PoolStats, RowStream, Transaction},
     dialect::{Dialect, PoolOptions},
     feature::{Callback, CallbackContext, FeaturePlugin},
-    manifest::{Manifest, PluginDescriptor, PluginInstance},
-    migrate::{Ddl, TableInfo},
+    manifest::{PluginDescriptor, PluginInstance},
+    migrate::TableInfo,
     row::{RowBatch, Rows},
     sql::ExecResult,
     statement::{Statement, TableRef},
@@ -102,8 +103,18 @@ impl FfiDialect for ExportedDialect {
     fn connect(&self, url: RString, options: PoolOptions) -> FfiFut<FfiPoolBox> {
         ffi_future(|| self.0.connect(&url, options), export_pool)
     }
-    fn render_ddl(&self, ddl: &Ddl) -> FfiResult<RVec<Sql>> {
-        guard_sync(|| self.0.render_ddl(ddl).map(RVec::from))
+    fn render_ddl(&self, ddl: &FfiDdl) -> FfiResult<RVec<Sql>> {
+        guard_sync(|| {
+            let ddl = ddl.as_enum().map_err(|e| {
+                DbError::Unsupported(format!(
+                    "DDL operation #{} is unknown to this plugin (built against plugin API {}); \
+                     rebuild it against the host's plugin API",
+                    e.non_exhaustive.get_discriminant(),
+                    crate::PLUGIN_API_VERSION
+                ))
+            })?;
+            self.0.render_ddl(ddl).map(RVec::from)
+        })
     }
     fn introspection_queries(&self, table: &TableRef) -> FfiResult<RVec<Sql>> {
         guard_sync(|| self.0.introspection_queries(table).map(RVec::from))
@@ -254,15 +265,14 @@ impl FfiCallback for ExportedCallback {
     }
 }
 
-fn export_dialect(d: Arc<dyn Dialect>) -> DbResult<FfiPluginInstance> {
-    let info = FfiDialectInfo {
-        name: d.name().into(),
-        url_schemes: d.url_schemes().into_iter().map(RString::from).collect(),
-        capabilities: d.capabilities(),
-    };
+fn export_dialect(d: Arc<dyn Dialect>) -> DbResult<FfiPluginInstanceNe> {
+    let info = FfiDialectInfo::leak(d.name(), d.url_schemes(), &d.capabilities());
     let dialect: FfiDialectBox =
         FfiDialect_TO::from_value(ExportedDialect(RuntimeBound::new(d)), TD_Opaque);
-    Ok(FfiPluginInstance::Dialect { info, dialect })
+    Ok(FfiPluginInstanceNe::new(FfiPluginInstance::Dialect {
+        info,
+        dialect,
+    }))
 }
 
 static DESCRIPTOR: OnceLock<&'static PluginDescriptor> = OnceLock::new();
@@ -274,11 +284,16 @@ fn descriptor() -> DbResult<&'static PluginDescriptor> {
         .ok_or_else(|| DbError::Other("plugin root module used before it was exported".into()))
 }
 
-extern "C" fn ffi_manifest() -> FfiResult<Manifest> {
-    guard_sync(|| Ok((descriptor()?.manifest)()))
+extern "C" fn ffi_manifest() -> FfiResult<FfiManifestRef> {
+    // Built once: the boundary form is leaked, and the host may ask more than once.
+    static MANIFEST: OnceLock<FfiManifestRef> = OnceLock::new();
+    guard_sync(|| {
+        let d = descriptor()?;
+        Ok(*MANIFEST.get_or_init(|| FfiManifest::leak(&(d.manifest)())))
+    })
 }
 
-extern "C" fn ffi_instantiate(host: HostServicesRef) -> FfiResult<FfiPluginInstance> {
+extern "C" fn ffi_instantiate(host: HostServicesRef) -> FfiResult<FfiPluginInstanceNe> {
     guard_sync(|| {
         let d = descriptor()?;
         let manifest = (d.manifest)();
@@ -292,7 +307,9 @@ extern "C" fn ffi_instantiate(host: HostServicesRef) -> FfiResult<FfiPluginInsta
             PluginInstance::Feature(f) => {
                 let feature: FfiFeatureBox =
                     FfiFeature_TO::from_value(ExportedFeature(f), TD_Opaque);
-                Ok(FfiPluginInstance::Feature(feature))
+                Ok(FfiPluginInstanceNe::new(FfiPluginInstance::Feature(
+                    feature,
+                )))
             }
         }
     })

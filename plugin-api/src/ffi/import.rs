@@ -6,8 +6,8 @@ use std::sync::Arc;
 use abi_stable::std_types::{ROption, RResult, RString, RVec};
 
 use super::{
-    FfiCallbackBox, FfiConnectionBox, FfiDialectBox, FfiDialectInfo, FfiFeatureBox, FfiFut,
-    FfiPoolBox, FfiResult, FfiRowStreamBox, FfiTransactionBox,
+    FfiCallbackBox, FfiConnectionBox, FfiDdl, FfiDialectBox, FfiDialectInfoRef, FfiFeatureBox,
+    FfiFut, FfiPoolBox, FfiResult, FfiRowStreamBox, FfiTransactionBox,
 };
 use crate::{
     connection::{BoxFuture, Connection, Executor, Pool, PoolStats, RowStream, Transaction},
@@ -47,14 +47,15 @@ pub struct ImportedDialect {
 }
 
 impl ImportedDialect {
-    /// Wraps a loaded dialect.
-    pub fn new(info: FfiDialectInfo, inner: FfiDialectBox) -> ImportedDialect {
-        ImportedDialect {
-            name: info.name.into(),
-            schemes: info.url_schemes.into_iter().map(String::from).collect(),
-            capabilities: info.capabilities,
+    /// Wraps a loaded dialect; a capability this side does not know is an error.
+    pub fn new(info: FfiDialectInfoRef, inner: FfiDialectBox) -> DbResult<ImportedDialect> {
+        let (name, schemes) = info.names();
+        Ok(ImportedDialect {
+            name,
+            schemes,
+            capabilities: info.capabilities()?,
             inner,
-        }
+        })
     }
 }
 
@@ -77,7 +78,7 @@ impl Dialect for ImportedDialect {
         })
     }
     fn render_ddl(&self, ddl: &Ddl) -> DbResult<Vec<Sql>> {
-        sync(self.inner.render_ddl(ddl)).map(RVec::into_vec)
+        sync(self.inner.render_ddl(&FfiDdl::new(ddl.clone()))).map(RVec::into_vec)
     }
     fn introspection_queries(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         sync(self.inner.introspection_queries(table)).map(RVec::into_vec)

@@ -14,10 +14,15 @@
 // abi_stable's `sabi_trait` emits impls inside generated modules.
 #![allow(non_local_definitions)]
 
+pub mod compat;
 pub mod export;
 pub mod import;
 pub mod log;
+pub mod metadata;
 pub mod runtime;
+
+#[cfg(test)]
+mod growth_tests;
 
 use abi_stable::{
     declare_root_module_statics,
@@ -31,10 +36,9 @@ use async_ffi::FfiFuture;
 
 use crate::{
     connection::PoolStats,
-    dialect::{Capabilities, PoolOptions},
+    dialect::PoolOptions,
     feature::{CallbackContext, Placement, Processor},
-    manifest::Manifest,
-    migrate::{Ddl, TableInfo},
+    migrate::TableInfo,
     row::{RowBatch, Rows},
     sql::ExecResult,
     statement::{Statement, TableRef},
@@ -42,6 +46,7 @@ use crate::{
 };
 
 pub use log::{HostServices, HostServicesRef, LogRecord};
+pub use metadata::{FfiDialectInfo, FfiDialectInfoRef, FfiManifest, FfiManifestRef};
 
 /// A result crossing the boundary.
 pub type FfiResult<T> = RResult<T, FfiError>;
@@ -53,7 +58,7 @@ pub type FfiFut<T> = FfiFuture<FfiResult<T>>;
 pub trait FfiDialect: Send + Sync {
     fn render(&self, stmt: &Statement) -> FfiResult<Sql>;
     fn connect(&self, url: RString, options: PoolOptions) -> FfiFut<FfiPoolBox>;
-    fn render_ddl(&self, ddl: &Ddl) -> FfiResult<RVec<Sql>>;
+    fn render_ddl(&self, ddl: &FfiDdl) -> FfiResult<RVec<Sql>>;
     fn introspection_queries(&self, table: &TableRef) -> FfiResult<RVec<Sql>>;
     #[sabi(last_prefix_field)]
     fn parse_introspection(&self, table: &TableRef, results: RVec<Rows>) -> FfiResult<TableInfo>;
@@ -138,25 +143,25 @@ pub struct FfiCallbackSpec {
     pub callback: FfiCallbackBox,
 }
 
-/// The constant facts of a dialect, read once at load.
-#[repr(C)]
-#[derive(StableAbi, Debug, Clone)]
-pub struct FfiDialectInfo {
-    pub name: RString,
-    pub url_schemes: RVec<RString>,
-    pub capabilities: Capabilities,
-}
-
-/// A live plugin object across the boundary.
+/// A live plugin object across the boundary: non-exhaustive, so a later 0.2 release may
+/// add plugin kinds; an older host refuses one it does not know, naming it.
 #[repr(C, u8)]
 #[derive(StableAbi)]
+#[sabi(kind(WithNonExhaustive(size = [usize; 8], traits(Send, Sync))))]
 pub enum FfiPluginInstance {
     Dialect {
-        info: FfiDialectInfo,
+        info: FfiDialectInfoRef,
         dialect: FfiDialectBox,
     },
     Feature(FfiFeatureBox),
 }
+
+/// [`FfiPluginInstance`] in its non-exhaustive boundary form.
+pub type FfiPluginInstanceNe = FfiPluginInstance_NE;
+
+/// A [`Ddl`] operation in its non-exhaustive boundary form: an older plugin handed an
+/// operation added after it was built answers with an error naming it.
+pub type FfiDdl = crate::migrate::Ddl_NE;
 
 /// The root module every plugin library exports.
 #[repr(C)]
@@ -165,10 +170,10 @@ pub enum FfiPluginInstance {
 #[sabi(missing_field(panic))]
 pub struct PluginModule {
     /// The plugin's identity; called before anything else.
-    pub manifest: extern "C" fn() -> FfiResult<Manifest>,
+    pub manifest: extern "C" fn() -> FfiResult<FfiManifestRef>,
     /// Creates the plugin object, handing it the host's services.
     #[sabi(last_prefix_field)]
-    pub instantiate: extern "C" fn(host: HostServicesRef) -> FfiResult<FfiPluginInstance>,
+    pub instantiate: extern "C" fn(host: HostServicesRef) -> FfiResult<FfiPluginInstanceNe>,
 }
 
 impl RootModule for PluginModuleRef {

@@ -1,0 +1,222 @@
+//! The growth rules of plugin API 0.2, checked with abi_stable's own layout checker (the one
+//! the host's loader runs): each test compares a type as this release defines it with a copy
+//! as a later 0.2 release could define it, in both directions (old plugin in a new host, new
+//! plugin in an old host).
+
+// abi_stable's derives emit impls inside generated modules.
+#![allow(non_local_definitions)]
+// The later releases' types exist for their layouts only.
+#![allow(dead_code)]
+
+use abi_stable::{
+    std_types::{RSlice, RStr},
+    type_layout::TypeLayout,
+    StableAbi,
+};
+
+use super::{
+    compat::{check_layouts, ApiVersion, LayoutVerdict},
+    FfiDialectBox, FfiFeatureBox,
+};
+
+const V0_2_0: ApiVersion = ApiVersion {
+    major: 0,
+    minor: 2,
+    patch: 0,
+};
+const V0_2_1: ApiVersion = ApiVersion {
+    major: 0,
+    minor: 2,
+    patch: 1,
+};
+
+/// The loader's verdict for a plugin built at `plugin_api` with `plugin`'s layout, in a
+/// host built at `host_api` with `host`'s.
+fn verdict(
+    host: &'static TypeLayout,
+    host_api: ApiVersion,
+    plugin: &'static TypeLayout,
+    plugin_api: ApiVersion,
+) -> Result<LayoutVerdict, String> {
+    check_layouts(host, host_api, plugin, plugin_api)
+}
+
+/// `FfiDialectInfo` of a later release: one capability appended after the last prefix field.
+mod later_info {
+    use super::*;
+
+    #[repr(C)]
+    #[derive(StableAbi)]
+    #[sabi(kind(Prefix(prefix_ref = FfiDialectInfoRef)))]
+    #[sabi(missing_field(option))]
+    pub struct FfiDialectInfo {
+        pub name: RStr<'static>,
+        pub url_schemes: RSlice<'static, RStr<'static>>,
+        pub returning: bool,
+        pub savepoints: bool,
+        pub upsert: u8,
+        pub row_locks: bool,
+        pub max_params: u32,
+        #[sabi(last_prefix_field)]
+        pub insert_id_row: u8,
+        pub window_functions: bool,
+    }
+}
+
+/// The same struct changed in a way 0.2 forbids: a prefix field's type.
+mod broken_info {
+    use super::*;
+
+    #[repr(C)]
+    #[derive(StableAbi)]
+    #[sabi(kind(Prefix(prefix_ref = FfiDialectInfoRef)))]
+    #[sabi(missing_field(option))]
+    pub struct FfiDialectInfo {
+        pub name: RStr<'static>,
+        pub url_schemes: RSlice<'static, RStr<'static>>,
+        pub returning: bool,
+        pub savepoints: bool,
+        pub upsert: u8,
+        pub row_locks: bool,
+        pub max_params: u64,
+        #[sabi(last_prefix_field)]
+        pub insert_id_row: u8,
+    }
+}
+
+/// `FfiPluginInstance` of a later release: a third plugin kind.
+mod later_instance {
+    use super::*;
+
+    #[repr(C, u8)]
+    #[derive(StableAbi)]
+    #[sabi(kind(WithNonExhaustive(size = [usize; 8], traits(Send, Sync))))]
+    pub enum FfiPluginInstance {
+        Dialect {
+            info: super::super::FfiDialectInfoRef,
+            dialect: FfiDialectBox,
+        },
+        Feature(FfiFeatureBox),
+        Serializer(FfiFeatureBox),
+    }
+}
+
+/// `FfiDialect` of a later release: one method appended after the last prefix method.
+mod later_dialect {
+    use abi_stable::{
+        sabi_trait,
+        std_types::{RBox, RString, RVec},
+    };
+
+    use crate::{
+        dialect::PoolOptions,
+        ffi::{FfiDdl, FfiFut, FfiPoolBox, FfiResult},
+        migrate::TableInfo,
+        row::Rows,
+        statement::{Statement, TableRef},
+        Sql,
+    };
+
+    #[sabi_trait]
+    pub trait FfiDialect: Send + Sync {
+        fn render(&self, stmt: &Statement) -> FfiResult<Sql>;
+        fn connect(&self, url: RString, options: PoolOptions) -> FfiFut<FfiPoolBox>;
+        fn render_ddl(&self, ddl: &FfiDdl) -> FfiResult<RVec<Sql>>;
+        fn introspection_queries(&self, table: &TableRef) -> FfiResult<RVec<Sql>>;
+        #[sabi(last_prefix_field)]
+        fn parse_introspection(
+            &self,
+            table: &TableRef,
+            results: RVec<Rows>,
+        ) -> FfiResult<TableInfo>;
+        fn render_script(&self, script: RString) -> FfiResult<RVec<Sql>>;
+    }
+
+    pub type FfiDialectBox = FfiDialect_TO<'static, RBox<()>>;
+}
+
+/// `later` (0.2.1) only appends to `now` (0.2.0): each loads beside the other.
+fn assert_grows(now: &'static TypeLayout, later: &'static TypeLayout) {
+    let newer_plugin = verdict(now, V0_2_0, later, V0_2_1);
+    assert_eq!(newer_plugin, Ok(LayoutVerdict::NewerPlugin));
+    let older_plugin = verdict(later, V0_2_1, now, V0_2_0);
+    assert_eq!(older_plugin, Ok(LayoutVerdict::OlderPlugin));
+}
+
+#[test]
+fn dialect_info_grows_by_appending_fields() {
+    let now = <super::FfiDialectInfoRef as StableAbi>::LAYOUT;
+    let later = <later_info::FfiDialectInfoRef as StableAbi>::LAYOUT;
+    assert_grows(now, later);
+    assert_eq!(verdict(now, V0_2_0, now, V0_2_0), Ok(LayoutVerdict::Same));
+}
+
+#[test]
+fn an_older_plugin_may_not_claim_to_be_newer() {
+    // Fewer fields than the host but a later version number: something else is wrong.
+    let now = <super::FfiDialectInfoRef as StableAbi>::LAYOUT;
+    let later = <later_info::FfiDialectInfoRef as StableAbi>::LAYOUT;
+    assert!(verdict(later, V0_2_0, now, V0_2_1).is_err());
+}
+
+#[test]
+fn changing_a_prefix_field_is_refused() {
+    let now = <super::FfiDialectInfoRef as StableAbi>::LAYOUT;
+    let broken = <broken_info::FfiDialectInfoRef as StableAbi>::LAYOUT;
+    assert!(verdict(now, V0_2_0, broken, V0_2_1).is_err());
+    assert!(verdict(broken, V0_2_1, now, V0_2_0).is_err());
+}
+
+#[test]
+fn another_release_line_is_refused_before_any_layout_check() {
+    let now = <super::FfiDialectInfoRef as StableAbi>::LAYOUT;
+    let v0_3 = ApiVersion {
+        major: 0,
+        minor: 3,
+        patch: 0,
+    };
+    let err = verdict(now, V0_2_0, now, v0_3).unwrap_err();
+    assert!(err.contains("different release lines"), "{err}");
+}
+
+#[test]
+fn plugin_kinds_grow_by_appending_variants() {
+    let now = <super::FfiPluginInstanceNe as StableAbi>::LAYOUT;
+    let later = <later_instance::FfiPluginInstance_NE as StableAbi>::LAYOUT;
+    assert_grows(now, later);
+}
+
+#[test]
+fn dialect_methods_grow_by_appending_to_the_trait() {
+    let now = <super::FfiDialectBox as StableAbi>::LAYOUT;
+    let later = <later_dialect::FfiDialectBox as StableAbi>::LAYOUT;
+    assert_grows(now, later);
+}
+
+#[test]
+fn an_unknown_plugin_kind_is_an_error_not_undefined_behaviour() {
+    use abi_stable::sabi_trait::TD_Opaque;
+    struct NoFeature;
+    impl super::FfiFeature for NoFeature {
+        fn initialize(
+            &self,
+            _config_json: abi_stable::std_types::RString,
+        ) -> super::FfiResult<abi_stable::std_types::RVec<super::FfiCallbackSpec>> {
+            abi_stable::std_types::ROk(abi_stable::std_types::RVec::new())
+        }
+    }
+    let feature: FfiFeatureBox = super::FfiFeature_TO::from_value(NoFeature, TD_Opaque);
+    let newer = later_instance::FfiPluginInstance_NE::new(
+        later_instance::FfiPluginInstance::Serializer(feature),
+    );
+    // What an older host sees: the same bytes, read as its own non-exhaustive enum.
+    // SAFETY: the two NonExhaustive types have the same storage, size and alignment (the
+    // layout check above proves the layouts compatible); this is the reinterpretation the
+    // loader performs across the boundary.
+    let older: super::FfiPluginInstanceNe = unsafe { std::mem::transmute(newer) };
+    let err = older
+        .into_enum()
+        .err()
+        .map(|e| e.non_exhaustive.get_discriminant());
+    assert_eq!(err, Some(2));
+}
