@@ -40,12 +40,16 @@ pub enum InsertIdRow {
 
 /// What a dialect can do; the host plans statements around it.
 ///
+/// `#[non_exhaustive]`: a later 0.2 release may add a capability (with a default that
+/// keeps today's behaviour), so start from [`Capabilities::default`] and set fields.
+///
 /// ```
 /// use plugorm_plugin_api::dialect::Capabilities;
 /// let c = Capabilities::default();
 /// assert!(c.savepoints);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Capabilities {
     /// `INSERT … RETURNING` (or OUTPUT) reads back generated values.
     pub returning: bool,

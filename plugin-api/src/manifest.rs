@@ -31,6 +31,7 @@ impl std::fmt::Display for PluginKind {
 /// assert_eq!(m.api_version.as_str(), plugorm_plugin_api::PLUGIN_API_VERSION);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Manifest {
     pub name: String,
     pub kind: PluginKind,

@@ -563,7 +563,8 @@ pub fn render<R: SqlRenderer + ?Sized>(r: &R, stmt: &Statement) -> DbResult<Sql>
 /// q.lock = Some(Lock { strength: LockStrength::Update, of: Default::default(), wait: LockWait::Wait }).into();
 /// let q = Statement::Select(q);
 /// let locks = Capabilities::default();
-/// let none = Capabilities { row_locks: false, ..locks };
+/// let mut none = locks;
+/// none.row_locks = false;
 /// assert_eq!(render_with_capabilities(&Ansi, &q, &locks).unwrap().text.as_str(), r#"SELECT * FROM "t" FOR UPDATE"#);
 /// assert_eq!(render_with_capabilities(&Ansi, &q, &none).unwrap().text.as_str(), r#"SELECT * FROM "t""#);
 /// ```

@@ -36,7 +36,8 @@ impl SqlWriter {
     ///
     /// ```
     /// use plugorm_plugin_api::{dialect::Capabilities, render::SqlWriter};
-    /// let caps = Capabilities { row_locks: false, ..Capabilities::default() };
+    /// let mut caps = Capabilities::default();
+    /// caps.row_locks = false;
     /// assert!(!SqlWriter::for_capabilities(&caps).row_locks());
     /// assert!(SqlWriter::default().row_locks());
     /// ```

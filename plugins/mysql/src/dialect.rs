@@ -174,14 +174,12 @@ impl Dialect for MysqlDialect {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            returning: false,
-            savepoints: true,
-            upsert: UpsertStyle::OnDuplicateKey,
-            row_locks: true,
-            max_params: 65_535,
-            insert_id_row: InsertIdRow::First,
-        }
+        let mut c = Capabilities::default();
+        c.returning = false;
+        c.upsert = UpsertStyle::OnDuplicateKey;
+        c.max_params = 65_535;
+        c.insert_id_row = InsertIdRow::First;
+        c
     }
 
     fn renderer(&self) -> Option<&dyn SqlRenderer> {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use plugorm_plugin_api::{
-    dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
+    dialect::{Capabilities, Dialect, PoolOptions},
     kit::KitPool,
     migrate::{ForeignKeySchema, TableInfo},
     render::{defaults, SqlRenderer, SqlWriter},
@@ -146,15 +146,10 @@ impl Dialect for PostgresDialect {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            returning: true,
-            savepoints: true,
-            upsert: UpsertStyle::OnConflict,
-            row_locks: true,
-            // The protocol counts parameters in an unsigned 16-bit field.
-            max_params: 65_535,
-            insert_id_row: InsertIdRow::Last,
-        }
+        let mut c = Capabilities::default();
+        // The protocol counts parameters in an unsigned 16-bit field.
+        c.max_params = 65_535;
+        c
     }
 
     fn renderer(&self) -> Option<&dyn SqlRenderer> {

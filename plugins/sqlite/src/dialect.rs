@@ -3,7 +3,7 @@
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use plugorm_plugin_api::{
-    dialect::{Capabilities, Dialect, InsertIdRow, PoolOptions, UpsertStyle},
+    dialect::{Capabilities, Dialect, PoolOptions},
     kit::KitPool,
     migrate::{ForeignKeySchema, TableInfo},
     render::{SqlRenderer, SqlWriter},
@@ -130,14 +130,9 @@ impl Dialect for SqliteDialect {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            returning: true,
-            savepoints: true,
-            upsert: UpsertStyle::OnConflict,
-            row_locks: false,
-            max_params: 32_766,
-            insert_id_row: InsertIdRow::Last,
-        }
+        let mut c = Capabilities::default();
+        c.row_locks = false;
+        c
     }
 
     fn renderer(&self) -> Option<&dyn SqlRenderer> {
