@@ -172,6 +172,51 @@ impl Report {
     }
 }
 
+impl Report {
+    /// True when the suite could not connect to the database (a server that is down or
+    /// not there), as opposed to any other failure.
+    ///
+    /// ```
+    /// # use plugorm_dialect_tests::{Report, SuiteError};
+    /// let mut r = Report { dialect: "d".into(), plugin: "static".into(), url: "d:".into(),
+    ///     setup_error: None, checks: vec![] };
+    /// assert!(!r.unreachable());
+    /// r.setup_error = Some(SuiteError::Host(plugorm::Error::Db(plugorm::DbError::Connect {
+    ///     message: "connection refused".into(),
+    /// })));
+    /// assert!(r.unreachable());
+    /// ```
+    pub fn unreachable(&self) -> bool {
+        matches!(
+            &self.setup_error,
+            Some(SuiteError::Host(plugorm::Error::Db(
+                plugorm::DbError::Connect { .. }
+                    | plugorm::DbError::Timeout(_)
+                    | plugorm::DbError::Pool(_)
+            )))
+        )
+    }
+
+    /// As [`Report::assert_passed`], except that an [unreachable](Report::unreachable)
+    /// database only prints why the suite was skipped — unless `CI` is `true` or `1`,
+    /// where the server must be there and its absence fails.
+    ///
+    /// ```
+    /// # use plugorm_dialect_tests::{Report, SuiteError};
+    /// let r = Report { dialect: "d".into(), plugin: "static".into(), url: "d:".into(),
+    ///     setup_error: None, checks: vec![] };
+    /// r.assert_passed_or_skip_offline();
+    /// ```
+    pub fn assert_passed_or_skip_offline(&self) {
+        let ci = std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
+        if self.unreachable() && !ci {
+            eprintln!("skipping the conformance suite: {} is unreachable (CI=true makes this a failure)\n{self}", self.url);
+            return;
+        }
+        self.assert_passed();
+    }
+}
+
 fn is_failed(o: &Outcome) -> bool {
     matches!(o, Outcome::Failed(_))
 }

@@ -21,7 +21,7 @@ struct KitValues {
     #[orm(precision = 12, scale = 2)]
     amount: Decimal,
     label: String,
-    blob: Vec<u8>,
+    payload: Vec<u8>,
     day: NaiveDate,
     #[orm(precision = 6)]
     clock: NaiveTime,
@@ -44,7 +44,7 @@ struct KitNullable {
     #[orm(precision = 12, scale = 2)]
     amount: Option<Decimal>,
     label: Option<String>,
-    blob: Option<Vec<u8>>,
+    payload: Option<Vec<u8>>,
     day: Option<NaiveDate>,
     #[orm(precision = 6)]
     clock: Option<NaiveTime>,
@@ -65,7 +65,7 @@ fn sample() -> KitValues {
         ratio: 0.1 + 0.2,
         amount: Decimal::new(-1_234_567, 2),
         label: "héllo 🌍 'quote' \"dq\" `tick` \\ back ✓ 日本語".into(),
-        blob: vec![0, 1, 2, 0xff, 0x27, 0],
+        payload: vec![0, 1, 2, 0xff, 0x27, 0],
         day,
         clock: NaiveTime::from_hms_micro_opt(23, 59, 58, 123_456).unwrap_or_default(),
         moment: day
@@ -88,7 +88,7 @@ fn other() -> KitValues {
         ratio: -1.5e300,
         amount: Decimal::new(1, 2),
         label: "plain".into(),
-        blob: vec![7; 300],
+        payload: vec![7; 300],
         day: NaiveDate::from_ymd_opt(1999, 12, 31).unwrap_or_default(),
         clock: NaiveTime::from_hms_opt(0, 0, 1).unwrap_or_default(),
         moment: NaiveDate::from_ymd_opt(2038, 1, 19)
@@ -163,7 +163,7 @@ pub(crate) async fn nulls_round_trip(ctx: Ctx) -> Outcome {
         ratio: Some(s.ratio),
         amount: Some(s.amount),
         label: Some(s.label),
-        blob: Some(s.blob),
+        payload: Some(s.payload),
         day: Some(s.day),
         clock: Some(s.clock),
         moment: Some(s.moment),
@@ -191,7 +191,7 @@ pub(crate) async fn nulls_round_trip(ctx: Ctx) -> Outcome {
         return Err(Failure("the NULL row is missing".into()));
     };
     for column in [
-        "flag", "big", "ratio", "amount", "label", "blob", "day", "clock", "moment", "instant",
+        "flag", "big", "ratio", "amount", "label", "payload", "day", "clock", "moment", "instant",
         "uid", "doc",
     ] {
         ensure_eq!(
@@ -219,7 +219,7 @@ pub(crate) async fn typed_values_bind_as_parameters(ctx: Ctx) -> Outcome {
         ("big = ?", Value::from(a.big)),
         ("amount = ?", Value::Decimal(a.amount.to_string().into())),
         ("label = ?", Value::from(a.label.clone())),
-        ("blob = ?", Value::Bytes(a.blob.clone().into())),
+        ("payload = ?", Value::Bytes(a.payload.clone().into())),
         ("day = ?", Value::from(a.day)),
         ("clock = ?", Value::from(a.clock)),
         ("moment = ?", Value::from(a.moment)),
@@ -265,7 +265,11 @@ pub(crate) async fn raw_cells_decode_to_their_types(ctx: Ctx) -> Outcome {
         "decimal"
     );
     ensure_eq!(row.get::<String>("label").step("text")?, a.label, "text");
-    ensure_eq!(row.get::<Vec<u8>>("blob").step("bytes")?, a.blob, "bytes");
+    ensure_eq!(
+        row.get::<Vec<u8>>("payload").step("bytes")?,
+        a.payload,
+        "bytes"
+    );
     ensure_eq!(row.get::<NaiveDate>("day").step("date")?, a.day, "date");
     ensure_eq!(row.get::<NaiveTime>("clock").step("time")?, a.clock, "time");
     ensure_eq!(
