@@ -142,12 +142,12 @@ pub(crate) async fn describe_table(ctx: Ctx) -> Outcome {
     let age = info.index("idx_kit_pets_m_age");
     ensure!(
         age.is_some_and(|i| !i.unique && i.columns.len() == 1),
-        "the age index: {age:?}"
+        "the index idx_kit_pets_m_age (age, not unique): {age:?}"
     );
     let email = info.index("idx_kit_pets_m_email");
     ensure!(
         email.is_some_and(|i| i.unique),
-        "the unique email index: {email:?}"
+        "the index idx_kit_pets_m_email (email, unique): {email:?}"
     );
     let missing = db
         .migrator()

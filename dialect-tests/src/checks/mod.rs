@@ -147,3 +147,39 @@ pub(crate) fn skip_reason(capability: Capability, caps: &Capabilities) -> Option
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_behaviour_capability_has_checks_with_unique_names() {
+        let checks = all();
+        for cap in Capability::ALL {
+            let n = checks.iter().filter(|c| c.capability == cap).count();
+            if cap == Capability::GoldenSql {
+                assert_eq!(n, 0, "golden statements are declared by the dialect");
+            } else {
+                assert!(n >= 2, "{cap} has {n} checks");
+            }
+        }
+        let mut names: Vec<&str> = checks.iter().map(|c| c.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), checks.len(), "check names are unique");
+    }
+
+    #[test]
+    fn only_missing_savepoints_skip() {
+        let caps = Capabilities::default();
+        assert!(Capability::ALL
+            .iter()
+            .all(|c| skip_reason(*c, &caps).is_none()));
+        let none = Capabilities {
+            savepoints: false,
+            ..caps
+        };
+        assert!(skip_reason(Capability::Savepoints, &none).is_some());
+        assert!(skip_reason(Capability::Transactions, &none).is_none());
+    }
+}
