@@ -119,6 +119,39 @@ pub static STATEMENTS: &[GoldenStatement] = &[
         },
     },
     GoldenStatement {
+        name: "grouped_conditions",
+        call: "q.where_group(q.filter(\"name = ?\", (\"a\",)).where_group(q.filter(\"qty = ?\", (1,)).or(\"qty = ?\", (2,)))).or_group(q.filter(\"name = ?\", (\"b\",)).filter(\"qty = ?\", (3,))).find() (GORM's G32), q = db.model::<Golden>()",
+        build: |db| {
+            Box::pin(async move {
+                let q = db.model::<Golden>();
+                q.clone()
+                    .where_group(
+                        q.clone().filter("name = ?", ("a",)).where_group(
+                            q.clone().filter("qty = ?", (1,)).or("qty = ?", (2,)),
+                        ),
+                    )
+                    .or_group(q.clone().filter("name = ?", ("b",)).filter("qty = ?", (3,)))
+                    .find()
+                    .await
+                    .map(drop)
+            })
+        },
+    },
+    GoldenStatement {
+        name: "not_group",
+        call: "q.not_group(q.filter(\"qty = ?\", (1,)).or(\"qty = ?\", (2,))).find(), q = db.model::<Golden>()",
+        build: |db| {
+            Box::pin(async move {
+                let q = db.model::<Golden>();
+                q.clone()
+                    .not_group(q.clone().filter("qty = ?", (1,)).or("qty = ?", (2,)))
+                    .find()
+                    .await
+                    .map(drop)
+            })
+        },
+    },
+    GoldenStatement {
         name: "count",
         call: "db.model::<Golden>().count()",
         build: |db| Box::pin(async move { db.model::<Golden>().count().await.map(drop) }),
@@ -211,6 +244,8 @@ pub const SQLITE: &[(&str, &str)] = &[
         "not_in",
         "SELECT * FROM `kit_golden` WHERE `kit_golden`.`name` NOT IN (?,?)",
     ),
+    ("grouped_conditions", "SELECT * FROM `kit_golden` WHERE (name = ? AND (qty = ? OR qty = ?)) OR (name = ? AND qty = ?)"),
+    ("not_group", "SELECT * FROM `kit_golden` WHERE NOT (qty = ? OR qty = ?)"),
     ("count", "SELECT count(*) FROM `kit_golden`"),
     (
         "count_distinct",
@@ -264,6 +299,14 @@ pub const POSTGRES: &[(&str, &str)] = &[
     (
         "not_in",
         r#"SELECT * FROM "kit_golden" WHERE "kit_golden"."name" NOT IN ($1,$2)"#,
+    ),
+    (
+        "grouped_conditions",
+        r#"SELECT * FROM "kit_golden" WHERE (name = $1 AND (qty = $2 OR qty = $3)) OR (name = $4 AND qty = $5)"#,
+    ),
+    (
+        "not_group",
+        r#"SELECT * FROM "kit_golden" WHERE NOT (qty = $1 OR qty = $2)"#,
     ),
     ("count", r#"SELECT count(*) FROM "kit_golden""#),
     (
@@ -319,6 +362,8 @@ pub const MYSQL: &[(&str, &str)] = &[
         "not_in",
         "SELECT * FROM `kit_golden` WHERE `kit_golden`.`name` NOT IN (?,?)",
     ),
+    ("grouped_conditions", "SELECT * FROM `kit_golden` WHERE (name = ? AND (qty = ? OR qty = ?)) OR (name = ? AND qty = ?)"),
+    ("not_group", "SELECT * FROM `kit_golden` WHERE NOT (qty = ? OR qty = ?)"),
     ("count", "SELECT count(*) FROM `kit_golden`"),
     (
         "count_distinct",

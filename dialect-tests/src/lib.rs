@@ -35,6 +35,7 @@ pub mod golden;
 mod plugin;
 mod report;
 mod suite;
+pub mod url;
 
 pub use capability::Capability;
 pub use plugin::Plugin;

@@ -116,30 +116,59 @@ pub(crate) async fn transactions_cancelled_midway_are_atomic(ctx: Ctx) -> Outcom
     Ok(())
 }
 
+/// A statement that keeps the server busy for a while: a cross join of `rows` rows
+/// with themselves, counted.
+const SLOW: &str = "SELECT count(*) AS n FROM kit_entries a, kit_entries b";
+
 pub(crate) async fn cancelled_statements_leave_the_pool_healthy(ctx: Ctx) -> Outcome {
     let db = ctx.db;
     db.auto_migrate::<KitEntry>()
         .await
         .step("auto_migrate kit_entries")?;
-    let mut finished = 0;
+    let mut seed: Vec<KitEntry> = (0..1000)
+        .map(|i| KitEntry {
+            v: format!("seed{i}"),
+            ..Default::default()
+        })
+        .collect();
+    db.create_in_batches(&mut seed, 250)
+        .await
+        .step("seed 1,000 rows")?;
+    let (mut cancelled, mut finished) = (0, 0);
     for i in 0..60u64 {
         let db = db.clone();
-        // Timeouts from 0 to ~6 ms: many statements are dropped mid-flight.
+        // Timeouts from 0 to ~6 ms: most statements are dropped mid-flight, the slow
+        // ones while the server is still working on them.
         let limit = Duration::from_micros((i % 12) * 500);
         let work = async move {
-            if i % 2 == 0 {
+            if i % 3 == 0 {
                 insert(&db, &format!("row{i}")).await
             } else {
-                db.model::<KitEntry>().find().await.map(|_| ())
+                db.raw(SLOW, ()).await.map(drop)
             }
         };
-        if let Ok(r) = tokio::time::timeout(limit, work).await {
-            r.step("an uncancelled statement")?;
-            finished += 1;
+        match tokio::time::timeout(limit, work).await {
+            Err(_) => cancelled += 1,
+            Ok(r) => {
+                r.step("an uncancelled statement")?;
+                finished += 1;
+            }
         }
     }
+    ensure!(cancelled > 0, "no statement was dropped mid-flight");
     let n = count(&db).await?;
-    ensure!((0..=30).contains(&n), "{n} rows from 30 inserts");
+    ensure!(
+        (1000..=1020).contains(&n),
+        "{n} rows: 1,000 seeded and at most 20 inserted"
+    );
+    let joined: Option<i64> = db.raw_scalar(SLOW, ()).await.step("the slow statement")?;
+    ensure_eq!(
+        joined,
+        Some(n * n),
+        "the slow statement's result after the cancellations"
+    );
+    // A connection dropped mid-statement goes back to the pool once the driver has cleaned
+    // it up in the background (read the rest of the result, cancel, or reconnect).
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     let stats = loop {
         let stats = db.pool_stats();

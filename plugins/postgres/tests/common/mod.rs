@@ -1,6 +1,6 @@
 //! The PostgreSQL server of the conformance tests, and a schema of its own per check.
 
-use plugorm_dialect_tests::{FreshDatabase, Plugin, Suite};
+use plugorm_dialect_tests::{url::with_query, FreshDatabase, Plugin, Suite};
 
 /// `PLUGORM_PG_URL`, or the local test server.
 pub fn server_url() -> String {
@@ -16,8 +16,10 @@ pub fn suite(plugin: Plugin) -> Suite {
     let server = server_url();
     Suite::new(plugin, server.clone())
         .fresh_database(move |admin, name| {
-            let joiner = if server.contains('?') { '&' } else { '?' };
-            let url = format!("{server}{joiner}search_path={name}&application_name={name}");
+            let url = with_query(
+                &server,
+                &[("search_path", &name), ("application_name", &name)],
+            );
             async move {
                 admin.exec(&format!("CREATE SCHEMA \"{name}\""), ()).await?;
                 Ok(FreshDatabase::new(url).cleanup(format!("DROP SCHEMA \"{name}\" CASCADE")))
