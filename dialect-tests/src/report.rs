@@ -217,6 +217,10 @@ impl Report {
     }
 }
 
+fn millis(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
 fn is_failed(o: &Outcome) -> bool {
     matches!(o, Outcome::Failed(_))
 }
@@ -233,13 +237,21 @@ impl fmt::Display for Report {
         }
         writeln!(
             f,
-            "{:<14} {:>6} {:>6} {:>7}",
-            "capability", "passed", "failed", "skipped"
+            "{:<14} {:>6} {:>6} {:>7} {:>8}",
+            "capability", "passed", "failed", "skipped", "time"
         )?;
         let mut total = (0, 0, 0);
+        let mut total_time = Duration::ZERO;
         for cap in Capability::ALL {
             let (p, x, s) = self.counts(cap);
             total = (total.0 + p, total.1 + x, total.2 + s);
+            let time: Duration = self
+                .checks
+                .iter()
+                .filter(|c| c.capability == cap)
+                .map(|c| c.elapsed)
+                .sum();
+            total_time += time;
             let mark = if x > 0 {
                 "FAIL"
             } else if p == 0 && s > 0 {
@@ -249,12 +261,21 @@ impl fmt::Display for Report {
             } else {
                 ""
             };
-            writeln!(f, "{:<14} {p:>6} {x:>6} {s:>7}  {mark}", cap.name())?;
+            writeln!(
+                f,
+                "{:<14} {p:>6} {x:>6} {s:>7} {:>8}  {mark}",
+                cap.name(),
+                millis(time)
+            )?;
         }
         writeln!(
             f,
-            "{:<14} {:>6} {:>6} {:>7}",
-            "total", total.0, total.1, total.2
+            "{:<14} {:>6} {:>6} {:>7} {:>8}",
+            "total",
+            total.0,
+            total.1,
+            total.2,
+            millis(total_time)
         )?;
         for c in &self.checks {
             match &c.outcome {
