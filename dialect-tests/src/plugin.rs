@@ -26,7 +26,8 @@ pub enum Plugin {
     /// `register_static_plugin!`, which naming it here keeps in the binary).
     Static(&'static PluginDescriptor),
     /// A built plugin library (`.so` / `.dylib` / `.dll`), loaded as `plugins.toml`
-    /// would load it.
+    /// would load it — except that a build folder writable by the group (umask 002) is
+    /// accepted (`allow_writable_plugins`): the kit loads the file the author just built.
     Library(PathBuf),
 }
 
@@ -141,7 +142,7 @@ fn name_from_file(path: &Path) -> String {
 
 fn load_library(name: &str, path: &Path) -> Result<Registry, SuiteError> {
     let text = format!(
-        "[[plugin]]\nname = {}\npath = {}\n",
+        "allow_writable_plugins = true\n\n[[plugin]]\nname = {}\npath = {}\n",
         toml_string(name),
         toml_string(&path.display().to_string())
     );
