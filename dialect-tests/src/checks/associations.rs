@@ -274,8 +274,21 @@ pub(crate) async fn association_mode(ctx: Ctx) -> Outcome {
         .await
         .step("read the unlinked pet")?;
     ensure_eq!(orphan.kit_user_id, None, "delete unlinks, the pet stays");
+    pets.replace(vec![kit.clone()]).await.step("replace pets")?;
+    let now: Vec<KitPet> = pets.find().await.step("find pets")?;
+    ensure_eq!(
+        now.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [kit.id],
+        "after replace"
+    );
     pets.clear().await.step("clear pets")?;
     ensure_eq!(pets.count().await.step("count pets")?, 0, "after clear");
+    ensure!(ann.kit_pets.is_empty(), "clear empties the owner's field");
+    ensure_eq!(
+        db.model::<KitPet>().count().await.step("count")?,
+        3,
+        "clearing a has-many unlinks, the pets stay"
+    );
 
     let mut langs = db.association(&mut ann, "kit_languages")?;
     ensure_eq!(
@@ -316,6 +329,62 @@ pub(crate) async fn association_mode(ctx: Ctx) -> Outcome {
         db.model::<KitLanguage>().count().await.step("count")?,
         3,
         "clearing a many-to-many deletes only join rows"
+    );
+
+    let mut company = db.association(&mut ann, "KitCompany")?;
+    ensure_eq!(
+        company.count().await.step("count company")?,
+        1,
+        "belongs-to count"
+    );
+    company
+        .append(vec![KitCompany {
+            name: "Acme".into(),
+            ..Default::default()
+        }])
+        .await
+        .step("append a company")?;
+    let c: Vec<KitCompany> = company.find().await.step("find company")?;
+    ensure_eq!(
+        c.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["Acme"],
+        "belongs-to after append"
+    );
+    company.clear().await.step("clear company")?;
+    ensure_eq!(
+        company.count().await.step("count company")?,
+        0,
+        "after clear"
+    );
+    let stored: KitUser = db
+        .model::<KitUser>()
+        .first_id(ann.id)
+        .await
+        .step("read the owner")?;
+    ensure_eq!(
+        stored.kit_company_id,
+        None,
+        "clearing a belongs-to clears the key"
+    );
+
+    let mut profile = db.association(&mut ann, "kit_profile")?;
+    ensure_eq!(
+        profile.count().await.step("count profile")?,
+        1,
+        "has-one count"
+    );
+    profile
+        .replace(vec![KitProfile {
+            bio: "new".into(),
+            ..Default::default()
+        }])
+        .await
+        .step("replace the profile")?;
+    let p: Vec<KitProfile> = profile.find().await.step("find profile")?;
+    ensure_eq!(
+        p.iter().map(|p| p.bio.as_str()).collect::<Vec<_>>(),
+        ["new"],
+        "has-one after replace"
     );
     Ok(())
 }
