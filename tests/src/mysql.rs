@@ -36,30 +36,13 @@ pub fn server_url() -> String {
         .unwrap_or_else(|| DEFAULT_URL.to_string())
 }
 
-/// `url` with its database (the URL path) replaced by `database`, the query kept.
+/// `url` with its database (the URL path) replaced by `database`, the query kept (the
+/// conformance kit's helper).
 ///
 /// ```
-/// use plugorm_tests::mysql::with_database;
-/// assert_eq!(with_database("mysql://root@h:3306/test?ssl-mode=disabled", "x"),
-///            "mysql://root@h:3306/x?ssl-mode=disabled");
-/// assert_eq!(with_database("mariadb://h", "x"), "mariadb://h/x");
+/// assert_eq!(plugorm_tests::mysql::with_database("mariadb://h", "x"), "mariadb://h/x");
 /// ```
-pub fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let mut out = format!("{}/{database}", &base[..host_end]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
+pub use plugorm_dialect_tests::url::with_database;
 
 /// A `plugins.toml` text loading the SQLite and MySQL plugins from the build folder,
 /// followed by `extra` (more `[[plugin]]` entries).

@@ -24,6 +24,7 @@ use std::{
 };
 
 use plugorm::{config::PluginsConfig, Db, Registry};
+use plugorm_dialect_tests::url::with_query;
 use tokio::sync::OnceCell;
 
 use crate::{config_text, plugin_dir, STATIC};
@@ -127,17 +128,6 @@ fn unavailable(why: String) -> Option<PgDatabase> {
     }
     eprintln!("skipping: PostgreSQL is not available: {why}");
     None
-}
-
-fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
-    let mut out = url.to_string();
-    for (k, v) in pairs {
-        out.push(if out.contains('?') { '&' } else { '?' });
-        out.push_str(k);
-        out.push('=');
-        out.push_str(v);
-    }
-    out
 }
 
 fn now_secs() -> u64 {

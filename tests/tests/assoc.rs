@@ -256,7 +256,9 @@ async fn omit_and_select_associations(backend: Backend) {
     assert_eq!(db.model::<Language>().count().await.unwrap(), 0);
 }
 
-/// Association mode for each kind: find, count, append, replace, delete, clear.
+/// Association mode beyond the dialect conformance kit (which every dialect runs: find,
+/// count, append, replace, delete and clear on has-many, many-to-many, belongs-to and
+/// has-one): a polymorphic has-many, and a target model that is not the relation's.
 async fn association_mode(backend: Backend) {
     let Some(db) = backend.open("").await else {
         return;
@@ -265,99 +267,11 @@ async fn association_mode(backend: Backend) {
     let mut ann = sample("ann");
     db.create(&mut ann).await.unwrap();
 
-    // has-many
-    let mut pets = db.association(&mut ann, "Pets").unwrap();
-    assert_eq!(pets.count().await.unwrap(), 2);
-    pets.append(vec![Pet {
-        name: "ann-kit".into(),
-        ..Default::default()
-    }])
-    .await
-    .unwrap();
-    assert_eq!(pets.count().await.unwrap(), 3);
-    let found: Vec<Pet> = pets.find().await.unwrap();
-    let kit = found.iter().find(|p| p.name == "ann-kit").unwrap().clone();
-    pets.delete(std::slice::from_ref(&kit)).await.unwrap();
-    assert_eq!(pets.count().await.unwrap(), 2);
-    let orphan: Pet = db.model::<Pet>().id(kit.id).first().await.unwrap();
-    assert_eq!(orphan.user_id, None, "delete unlinks, the pet stays");
-    pets.replace(vec![kit.clone()]).await.unwrap();
-    let now: Vec<Pet> = pets.find().await.unwrap();
-    assert_eq!(now.iter().map(|p| p.id).collect::<Vec<_>>(), [kit.id]);
-    pets.clear().await.unwrap();
-    assert_eq!(pets.count().await.unwrap(), 0);
-    assert!(ann.pets.is_empty());
-    assert_eq!(db.model::<Pet>().count().await.unwrap(), 3);
-
-    // many-to-many
-    let mut langs = db.association(&mut ann, "languages").unwrap();
-    assert_eq!(langs.count().await.unwrap(), 2);
-    langs
-        .append(vec![Language {
-            code: "de".into(),
-            ..Default::default()
-        }])
-        .await
-        .unwrap();
-    assert_eq!(langs.count().await.unwrap(), 3);
-    let all: Vec<Language> = langs.find().await.unwrap();
-    let en = all.iter().find(|l| l.code == "en").unwrap().clone();
-    langs.delete(std::slice::from_ref(&en)).await.unwrap();
-    assert_eq!(langs.count().await.unwrap(), 2);
-    langs.replace(vec![en.clone()]).await.unwrap();
-    let codes: Vec<String> = langs
-        .find::<Language>()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|l| l.code)
-        .collect();
-    assert_eq!(codes, ["en"]);
-    langs.clear().await.unwrap();
-    assert_eq!(langs.count().await.unwrap(), 0);
-    assert_eq!(
-        db.model::<Language>().count().await.unwrap(),
-        3,
-        "only join rows go"
-    );
+    let langs = db.association(&mut ann, "languages").unwrap();
     match langs.find::<Pet>().await {
         Err(Error::Relation(RelationError::WrongTarget { found, .. })) => assert_eq!(found, "Pet"),
         other => panic!("expected a wrong target, got {other:?}"),
     }
-
-    // belongs-to
-    let mut company = db.association(&mut ann, "Company").unwrap();
-    assert_eq!(company.count().await.unwrap(), 1);
-    company
-        .append(vec![Company {
-            name: "Acme".into(),
-            ..Default::default()
-        }])
-        .await
-        .unwrap();
-    let c: Vec<Company> = company.find().await.unwrap();
-    assert_eq!(c.len(), 1);
-    assert_eq!(c[0].name, "Acme");
-    company.clear().await.unwrap();
-    assert_eq!(company.count().await.unwrap(), 0);
-    let stored: User = db.model::<User>().id(ann.id).first().await.unwrap();
-    assert_eq!(stored.company_id, None);
-
-    // has-one
-    let mut profile = db.association(&mut ann, "profile").unwrap();
-    assert_eq!(profile.count().await.unwrap(), 1);
-    profile
-        .replace(vec![Profile {
-            bio: "new".into(),
-            ..Default::default()
-        }])
-        .await
-        .unwrap();
-    let p: Vec<Profile> = profile.find().await.unwrap();
-    assert_eq!(
-        p.iter().map(|p| p.bio.as_str()).collect::<Vec<_>>(),
-        ["new"]
-    );
 
     // polymorphic has-many: the pets' toys are out of reach of the user's.
     let mut toys = db.association(&mut ann, "toys").unwrap();

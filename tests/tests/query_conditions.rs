@@ -1,6 +1,8 @@
-//! Condition forms on every backend, with each dialect's golden SQL: grouped conditions
-//! (G32), IN over several columns, NOT / OR with a struct or a map (G22–G24, G28), inline
-//! conditions on first / find, and count with a column, DISTINCT and GROUP (G52, G53, G55).
+//! Condition forms on every backend, with each dialect's golden SQL: IN over several
+//! columns, NOT / OR with a struct or a map (G22–G24, G28), inline conditions on first /
+//! find, and count with a column, DISTINCT and GROUP (G52, G53, G55). Grouped conditions
+//! (G32) and NOT of a group are in the dialect conformance kit (`conditions` and the
+//! `grouped_conditions` / `not_group` golden statements), which every dialect runs.
 
 use plugorm::{plugin_api::statement::Expr, Db, Model, Value};
 use plugorm_tests::{
@@ -9,22 +11,11 @@ use plugorm_tests::{
 };
 
 plugorm_tests::matrix!(
-    grouped_conditions_nest_and_or,
     in_over_several_columns,
     not_and_or_with_structs_and_maps,
     inline_conditions_on_first_and_find,
     count_with_column_distinct_and_group,
 );
-
-/// GORM's `Pizza` of TestGroupConditions (no soft delete).
-#[derive(Model, Debug, Default, Clone, PartialEq)]
-struct Pizza {
-    id: i64,
-    #[orm(size = 32)]
-    pizza: String,
-    #[orm(size = 32)]
-    size: String,
-}
 
 /// `products` with six rows, P1..P6 priced 10..60.
 async fn seeded(backend: Backend) -> Option<TestDb> {
@@ -52,105 +43,6 @@ fn ids<T: Model>(rows: &[T], id: impl Fn(&T) -> i64) -> Vec<i64> {
     let mut v: Vec<i64> = rows.iter().map(id).collect();
     v.sort();
     v
-}
-
-/// G32: `Where(Where(a).Where(Where(b).Or(c))).Or(Where(d).Where(e))`.
-fn g32(q: plugorm::Query<Pizza>) -> plugorm::Query<Pizza> {
-    q.clone()
-        .where_group(
-            q.clone().filter("pizza = ?", ("pepperoni",)).where_group(
-                q.clone()
-                    .filter("size = ?", ("small",))
-                    .or("size = ?", ("medium",)),
-            ),
-        )
-        .or_group(
-            q.clone()
-                .filter("pizza = ?", ("hawaiian",))
-                .filter("size = ?", ("xlarge",)),
-        )
-}
-
-async fn grouped_conditions_nest_and_or(backend: Backend) {
-    let Some(db) = backend.open("").await else {
-        return;
-    };
-    db.auto_migrate::<Pizza>().await.unwrap();
-    let mut rows: Vec<Pizza> = [
-        ("pepperoni", "small"),
-        ("pepperoni", "medium"),
-        ("pepperoni", "large"),
-        ("hawaiian", "xlarge"),
-        ("hawaiian", "small"),
-    ]
-    .into_iter()
-    .map(|(p, s)| Pizza {
-        pizza: p.into(),
-        size: s.into(),
-        ..Default::default()
-    })
-    .collect();
-    db.create_many(&mut rows).await.unwrap();
-
-    let found = g32(db.model::<Pizza>()).find().await.unwrap();
-    assert_eq!(ids(&found, |p| p.id), [1, 2, 4]);
-
-    let text = sql_of(
-        &db,
-        |tx| async move { g32(tx.model::<Pizza>()).find().await },
-    )
-    .await;
-    assert_eq!(
-        text,
-        backend.pick(
-            "SELECT * FROM `pizzas` WHERE (pizza = ? AND (size = ? OR size = ?)) OR (pizza = ? AND size = ?)",
-            r#"SELECT * FROM "pizzas" WHERE (pizza = $1 AND (size = $2 OR size = $3)) OR (pizza = $4 AND size = $5)"#,
-            "SELECT * FROM `pizzas` WHERE (pizza = ? AND (size = ? OR size = ?)) OR (pizza = ? AND size = ?)",
-        )
-    );
-
-    // NOT of a group (G26's shape) is the complement of the group.
-    let q = db.model::<Pizza>();
-    let rest = q
-        .clone()
-        .not_group(
-            q.clone()
-                .filter("size = ?", ("small",))
-                .or("size = ?", ("medium",)),
-        )
-        .find()
-        .await
-        .unwrap();
-    assert_eq!(ids(&rest, |p| p.id), [3, 4]);
-    let text = sql_of(&db, |tx| async move {
-        let q = tx.model::<Pizza>();
-        q.clone()
-            .not_group(
-                q.clone()
-                    .filter("size = ?", ("small",))
-                    .or("size = ?", ("medium",)),
-            )
-            .find()
-            .await
-    })
-    .await;
-    assert_eq!(
-        text,
-        backend.pick(
-            "SELECT * FROM `pizzas` WHERE NOT (size = ? OR size = ?)",
-            r#"SELECT * FROM "pizzas" WHERE NOT (size = $1 OR size = $2)"#,
-            "SELECT * FROM `pizzas` WHERE NOT (size = ? OR size = ?)",
-        )
-    );
-    // A group with no conditions adds nothing (and no empty parentheses).
-    let all = q
-        .clone()
-        .where_group(q.clone())
-        .or_group(q.clone())
-        .count()
-        .await
-        .unwrap();
-    assert_eq!(all, 5);
 }
 
 async fn in_over_several_columns(backend: Backend) {
