@@ -101,6 +101,25 @@ pub trait Pool: Executor {
 /// One connection, held until dropped.
 pub trait Connection: Executor {
     /// Starts a transaction on this connection. The connection is busy until it ends.
+    ///
+    /// A connection holds one transaction at a time: while the transaction `begin`
+    /// returned is open (neither committed, rolled back nor dropped), a second `begin`
+    /// fails with [`crate::DbError::TransactionAlreadyOpen`] and sends nothing to the
+    /// database, and the open transaction goes on unchanged. Nesting is what savepoints
+    /// are for ([`Transaction::savepoint`]; the host's `transaction` inside a
+    /// transaction takes one), as in GORM, where `Begin` on a transaction is
+    /// `ErrInvalidTransaction` and a nested `Transaction` is a savepoint. The driver kit
+    /// ([`crate::kit`]) enforces this for every dialect built on it.
+    ///
+    /// ```no_run
+    /// # async fn run(conn: std::sync::Arc<dyn plugorm_plugin_api::Connection>) -> plugorm_plugin_api::DbResult<()> {
+    /// use plugorm_plugin_api::DbError;
+    /// let tx = conn.begin().await?;
+    /// assert!(matches!(conn.begin().await, Err(DbError::TransactionAlreadyOpen)));
+    /// tx.commit().await?;
+    /// let again = conn.begin().await?; // the connection is free again
+    /// # Ok(()) }
+    /// ```
     fn begin(&self) -> BoxFuture<Arc<dyn Transaction>>;
     /// Checks that the connection is alive.
     fn ping(&self) -> BoxFuture<()>;

@@ -239,6 +239,31 @@ async fn a_finished_transaction_refuses_further_work() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_second_begin_on_a_connection_is_refused_and_sends_nothing() {
+    for threading in [Threading::Task, Threading::OwnThread] {
+        let (pool, log) = pool(1, threading).await;
+        let conn = pool.acquire().await.unwrap();
+        let tx = conn.begin().await.unwrap();
+        let again = conn.begin().await.map(|_| ());
+        assert_eq!(again, Err(DbError::TransactionAlreadyOpen), "{threading:?}");
+        tx.execute(sql("INSERT"))
+            .await
+            .expect("the first one is open");
+        tx.commit().await.unwrap();
+        let next = conn.begin().await.expect("free again after COMMIT");
+        // The lease ends with its last holder.
+        drop((tx, next, conn));
+        pool.execute(sql("NEXT")).await.unwrap();
+        let seen = log.seen.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            ["BEGIN", "INSERT", "COMMIT", "BEGIN", "ROLLBACK", "NEXT"],
+            "{threading:?}: the refused BEGIN never reached the database"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn savepoints_are_quoted_by_the_driver() {
     let (pool, log) = pool(1, Threading::Task).await;
     let tx = pool.begin().await.unwrap();

@@ -390,9 +390,7 @@ pub(crate) async fn begin<D: Driver>(
     tx: &mut TxState,
 ) -> DbResult<u64> {
     if tx.open.is_some() {
-        return Err(DbError::Other(
-            "a transaction is already open on this connection".into(),
-        ));
+        return Err(DbError::TransactionAlreadyOpen);
     }
     conn.control(driver.begin_sql()).await?;
     let id = tx.next_id;
