@@ -9,7 +9,7 @@ use plugorm_plugin_api::row::{ColumnBuilder, ColumnKind, RowBatch, Rows};
 use sqlx::{sqlite::SqliteRow, Column as _, Row as _, TypeInfo as _, ValueRef as _};
 
 use crate::error::translate;
-use plugorm_plugin_api::{DbResult, Value};
+use plugorm_plugin_api::DbResult;
 
 /// Rows per batch of a whole result.
 const BATCH: usize = 1024;
@@ -153,15 +153,12 @@ fn push_cell(b: &mut ColumnBuilder, row: &SqliteRow, i: usize) -> DbResult<()> {
         "REAL" => b.push_f64(row.try_get_unchecked(i).map_err(translate)?),
         "TEXT" => {
             let s: &str = row.try_get_unchecked(i).map_err(translate)?;
-            b.push_str(s);
+            b.push_text(s);
         }
         _ => {
+            // A BLOB: a bytes cell in any column (SQLite stores blobs in TEXT columns too).
             let bytes: &[u8] = row.try_get_unchecked(i).map_err(translate)?;
-            if b.kind() == ColumnKind::BYTES {
-                b.push_heap(bytes);
-            } else {
-                b.push(Value::Bytes(bytes.to_vec().into()));
-            }
+            b.push_bytes(bytes);
         }
     }
     Ok(())
