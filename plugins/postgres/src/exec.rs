@@ -11,7 +11,13 @@
 //!   statement cache is cleared and the statement runs once more; inside one the error is
 //!   returned (the transaction is already aborted).
 
-use plugorm_plugin_api::{DbError, ExecResult, Rows, Sql, Value};
+use plugorm_plugin_api::{
+    kit::{
+        driver::rows_affected,
+        lexer::{statement_kind, Lexicon},
+    },
+    DbError, ExecResult, Rows, Sql, Value,
+};
 use sqlx_core::{
     connection::Connection as _,
     executor::Executor as _,
@@ -153,17 +159,21 @@ async fn execute_once(
             .persistent(false)
             .execute(&mut *conn)
             .await?;
-        return Ok(exec_result(r.rows_affected()));
+        return Ok(exec_result(sql, r.rows_affected()));
     }
     let mut bound = bind(conn, sql, values, mode).await?;
     let arguments = std::mem::take(&mut bound.arguments);
     let r = query(sql, &bound, arguments).execute(&mut *conn).await?;
-    Ok(exec_result(r.rows_affected()))
+    Ok(exec_result(sql, r.rows_affected()))
 }
 
-fn exec_result(rows_affected: u64) -> ExecResult {
+/// The result of `execute`: the count of the command tag, except for a query, whose tag
+/// (`SELECT 3`) counts the rows it returned, not rows it wrote (see
+/// `plugorm_plugin_api::Executor::execute`).
+fn exec_result(sql: &Sql, reported: u64) -> ExecResult {
+    let kind = statement_kind(&sql.text, &Lexicon::POSTGRES);
     ExecResult {
-        rows_affected,
+        rows_affected: rows_affected(kind, reported, 0),
         last_insert_id: None.into(),
     }
 }

@@ -125,7 +125,16 @@ impl RowsBuilder {
         self.in_batch = 0;
     }
 
-    /// The rows pushed so far (none: no names, no batches, as for an empty result).
+    /// Names the columns of a result without rows (SQLite names a result's columns with
+    /// its rows, so the names of an empty one come from its prepared statement).
+    pub(crate) fn name_empty(&mut self, names: Vec<String>) {
+        if !self.started {
+            self.names = names.into_iter().map(Into::into).collect();
+        }
+    }
+
+    /// The rows pushed so far (for an empty result, no batches and the names given to
+    /// [`RowsBuilder::name_empty`]).
     pub(crate) fn finish(mut self) -> Rows {
         if self.in_batch > 0 {
             self.seal();
