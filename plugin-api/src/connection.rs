@@ -44,8 +44,10 @@ pub trait Executor: Send + Sync {
     ///   rows it returned, nor a count left over from an earlier statement;
     /// - anything else (DDL, `SET`, `CALL`): what the database reports.
     ///
-    /// `last_insert_id` is the key the database generated, where it reports one. The
-    /// driver kit's [`crate::kit::driver::rows_affected`] implements the rule.
+    /// `last_insert_id` is the key the database generated, where it reports one (never
+    /// for a query). The driver kit ([`crate::kit`]) holds every driver to the rule for
+    /// queries, whatever the driver counted, and [`crate::kit::driver::rows_affected`]
+    /// gives a driver the whole rule.
     ///
     /// ```no_run
     /// # async fn run(db: &dyn plugorm_plugin_api::Executor) -> plugorm_plugin_api::DbResult<()> {

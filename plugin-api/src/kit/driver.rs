@@ -11,7 +11,10 @@ use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::{row::Rows, sql::ExecResult, DbResult, Sql};
 
-use super::{lexer::StatementKind, stream::BatchSink};
+use super::{
+    lexer::{statement_kind, Lexicon, StatementKind},
+    stream::BatchSink,
+};
 
 /// Where a connection's statements run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,6 +77,13 @@ pub trait Driver: Send + Sync + 'static {
     /// The statement that starts a transaction (default `BEGIN`).
     fn begin_sql(&self) -> &'static str {
         "BEGIN"
+    }
+
+    /// How the database's SQL text quotes and comments (default standard SQL's): the kit
+    /// reads a statement's leading keyword with it to hold every driver to
+    /// [`crate::Executor::execute`]'s rule that a query reports no rows affected.
+    fn lexicon(&self) -> Lexicon {
+        Lexicon::STANDARD
     }
 }
 
@@ -161,6 +171,16 @@ pub fn rows_affected(kind: StatementKind, reported: u64, returned: u64) -> u64 {
         StatementKind::Query => 0,
         StatementKind::Write => reported.max(returned),
         StatementKind::Other => reported,
+    }
+}
+
+/// What the kit hands back from a driver's `execute`: for a query, no rows affected and
+/// no generated key, whatever the driver counted (a driver need not special-case
+/// queries; a write's count is the driver's, see [`rows_affected`]).
+pub(crate) fn settle(lexicon: &Lexicon, sql: &Sql, result: ExecResult) -> ExecResult {
+    match statement_kind(&sql.text, lexicon) {
+        StatementKind::Query => ExecResult::default(),
+        _ => result,
     }
 }
 

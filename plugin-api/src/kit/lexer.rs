@@ -56,6 +56,18 @@ impl Lexicon {
         escape_strings: true,
     };
 
+    /// Standard SQL's: `'…'` strings, `"…"` identifiers, `--` and `/* */` comments (what
+    /// [`super::Driver::lexicon`] assumes unless a driver says otherwise).
+    pub const STANDARD: Lexicon = Lexicon {
+        backtick_identifiers: false,
+        bracket_identifiers: false,
+        backslash_escapes: false,
+        hash_comments: false,
+        nested_comments: false,
+        dollar_quotes: false,
+        escape_strings: false,
+    };
+
     /// MySQL's and MariaDB's default mode (backslash escapes and `#` comments); with
     /// `NO_BACKSLASH_ESCAPES` set on the server a backslash is a plain byte, so a driver
     /// must not use this lexicon then.

@@ -264,6 +264,32 @@ async fn a_second_begin_on_a_connection_is_refused_and_sends_nothing() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn execute_of_a_query_reports_no_rows_affected_whatever_the_driver_counted() {
+    // The fake driver counts 1 for every statement it does not know.
+    for threading in [Threading::Task, Threading::OwnThread] {
+        let (pool, log) = pool(1, threading).await;
+        let select = pool.execute(sql("SELECT v FROM t")).await.unwrap();
+        assert_eq!(select.rows_affected, 0, "{threading:?}");
+        let with = pool
+            .execute(sql("WITH x AS (SELECT 1) SELECT * FROM x"))
+            .await;
+        assert_eq!(with.unwrap().rows_affected, 0, "{threading:?}");
+        let insert = pool
+            .execute(sql("INSERT INTO t VALUES (1) RETURNING v"))
+            .await;
+        assert_eq!(insert.unwrap().rows_affected, 1, "{threading:?}");
+        let tx = pool.begin().await.unwrap();
+        assert_eq!(tx.execute(sql("select 1")).await.unwrap().rows_affected, 0);
+        tx.rollback().await.unwrap();
+        let seen = log.seen.lock().unwrap().clone();
+        assert!(
+            seen.contains(&"SELECT v FROM t".to_string()),
+            "the query ran"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn savepoints_are_quoted_by_the_driver() {
     let (pool, log) = pool(1, Threading::Task).await;
     let tx = pool.begin().await.unwrap();

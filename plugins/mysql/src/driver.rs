@@ -180,6 +180,11 @@ impl Driver for MysqlDriver {
     fn quote_savepoint(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }
+
+    /// Backslash escapes and `#` comments, for the kit's reading of a statement's keyword.
+    fn lexicon(&self) -> Lexicon {
+        Lexicon::MYSQL
+    }
 }
 
 /// One connection.

@@ -11,13 +11,7 @@
 //!   statement cache is cleared and the statement runs once more; inside one the error is
 //!   returned (the transaction is already aborted).
 
-use plugorm_plugin_api::{
-    kit::{
-        driver::rows_affected,
-        lexer::{statement_kind, Lexicon},
-    },
-    DbError, ExecResult, Rows, Sql, Value,
-};
+use plugorm_plugin_api::{DbError, ExecResult, Rows, Sql, Value};
 use sqlx_core::{
     connection::Connection as _,
     executor::Executor as _,
@@ -159,21 +153,20 @@ async fn execute_once(
             .persistent(false)
             .execute(&mut *conn)
             .await?;
-        return Ok(exec_result(sql, r.rows_affected()));
+        return Ok(exec_result(r.rows_affected()));
     }
     let mut bound = bind(conn, sql, values, mode).await?;
     let arguments = std::mem::take(&mut bound.arguments);
     let r = query(sql, &bound, arguments).execute(&mut *conn).await?;
-    Ok(exec_result(sql, r.rows_affected()))
+    Ok(exec_result(r.rows_affected()))
 }
 
-/// The result of `execute`: the count of the command tag, except for a query, whose tag
-/// (`SELECT 3`) counts the rows it returned, not rows it wrote (see
-/// `plugorm_plugin_api::Executor::execute`).
-fn exec_result(sql: &Sql, reported: u64) -> ExecResult {
-    let kind = statement_kind(&sql.text, &Lexicon::POSTGRES);
+/// The result of `execute`: the count of the command tag. The kit reports none for a
+/// query, whose tag (`SELECT 3`) counts the rows it returned
+/// (`plugorm_plugin_api::Executor::execute`).
+fn exec_result(rows_affected: u64) -> ExecResult {
     ExecResult {
-        rows_affected: rows_affected(kind, reported, 0),
+        rows_affected,
         last_insert_id: None.into(),
     }
 }

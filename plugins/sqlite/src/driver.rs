@@ -73,6 +73,11 @@ impl Driver for SqliteDriver {
     fn quote_savepoint(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }
+
+    /// SQLite's four quoting styles, for the kit's reading of a statement's keyword.
+    fn lexicon(&self) -> Lexicon {
+        Lexicon::SQLITE
+    }
 }
 
 /// How many virtual-machine steps SQLite runs between two looks at [`Interrupt`]: a
