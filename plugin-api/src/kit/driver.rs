@@ -82,6 +82,23 @@ pub trait Driver: Send + Sync + 'static {
     /// How the database's SQL text quotes and comments (default standard SQL's): the kit
     /// reads a statement's leading keyword with it to hold every driver to
     /// [`crate::Executor::execute`]'s rule that a query reports no rows affected.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::kit::{lexer::Lexicon, Driver, DriverConnection};
+    /// use plugorm_plugin_api::{DbResult, ExecResult, Rows, Sql};
+    /// struct Maria;
+    /// struct Conn;
+    /// impl Driver for Maria {
+    ///     type Connection = Conn;
+    ///     async fn connect(&self) -> DbResult<Conn> { Ok(Conn) }
+    ///     fn lexicon(&self) -> Lexicon { Lexicon::MYSQL }
+    /// }
+    /// impl DriverConnection for Conn {
+    ///     async fn execute(&mut self, _: &Sql) -> DbResult<ExecResult> { Ok(ExecResult::default()) }
+    ///     async fn query(&mut self, _: &Sql) -> DbResult<Rows> { Ok(Rows::default()) }
+    /// }
+    /// assert_eq!(Maria.lexicon(), Lexicon::MYSQL);
+    /// ```
     fn lexicon(&self) -> Lexicon {
         Lexicon::STANDARD
     }

@@ -58,6 +58,12 @@ impl Lexicon {
 
     /// Standard SQL's: `'…'` strings, `"…"` identifiers, `--` and `/* */` comments (what
     /// [`super::Driver::lexicon`] assumes unless a driver says otherwise).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::kit::lexer::{statement_kind, Lexicon, StatementKind};
+    /// let sql = "/* report */ SELECT \"select\" FROM t";
+    /// assert_eq!(statement_kind(sql, &Lexicon::STANDARD), StatementKind::Query);
+    /// ```
     pub const STANDARD: Lexicon = Lexicon {
         backtick_identifiers: false,
         bracket_identifiers: false,
