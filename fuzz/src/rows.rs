@@ -16,13 +16,14 @@ fn built_column(u: &mut Unstructured<'_>) -> Result<Column> {
     let mut b = ColumnBuilder::new(ColumnKind(u.int_in_range(0u8..=15)?));
     let n = u.int_in_range(0..=8)?;
     for _ in 0..n {
-        match u.int_in_range(0u8..=6)? {
+        match u.int_in_range(0u8..=7)? {
             0 => b.push(value(u)?),
             1 => b.push_null(),
             2 => b.push_i64(u.arbitrary()?),
             3 => b.push_f64(u.arbitrary()?),
-            4 => b.push_str(u.arbitrary()?),
-            5 => b.push_heap(u.arbitrary()?),
+            4 => b.push_text(u.arbitrary()?),
+            5 => b.push_bytes(u.arbitrary()?),
+            6 => b.push_uuid(&u.arbitrary()?),
             _ => b.push_int_raw(u.arbitrary()?),
         }
     }

@@ -372,6 +372,20 @@ impl Db {
     }
 
     /// Starts a transaction. Dropping the returned [`Tx`] without committing rolls back.
+    ///
+    /// On a handle already inside a transaction this is [`Error::InvalidTransaction`],
+    /// as GORM's `Begin` on a transaction is `ErrInvalidTransaction`: nothing is sent and
+    /// the open transaction goes on. Nest with [`Db::transaction`] (a savepoint) or
+    /// [`Db::savepoint`] instead.
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let tx = db.begin().await?;
+    /// assert!(matches!(tx.begin().await, Err(plugorm::Error::InvalidTransaction(_))));
+    /// tx.transaction(|sp| async move { sp.exec("DELETE FROM t", ()).await.map(drop) }).await?;
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn begin(&self) -> Result<Tx> {
         if self.in_transaction() {
             return Err(Error::InvalidTransaction(

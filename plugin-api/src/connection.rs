@@ -22,7 +22,8 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = DbResult<T>> + Send + 'stati
 /// Dropping the stream stops the query and releases its connection. A dialect that cannot
 /// stream gets the default [`Executor::query_stream`], which reads everything first.
 pub trait RowStream: Send + Sync {
-    /// The column names.
+    /// The column names, in select-list order; known before the first batch, and given
+    /// for a result without rows too.
     fn names(&self) -> Vec<String>;
     /// The next batch, or `None` after the last.
     fn next_batch(&self) -> BoxFuture<Option<RowBatch>>;
@@ -30,9 +31,45 @@ pub trait RowStream: Send + Sync {
 
 /// Runs statements.
 pub trait Executor: Send + Sync {
-    /// Runs a statement that returns no rows.
+    /// Runs a statement for its effect (GORM's `Exec`).
+    ///
+    /// Any statement may be given, including one that returns rows (`SELECT 1`,
+    /// `INSERT … RETURNING id`): it runs to its end, exactly as through
+    /// [`Executor::query`], and its rows are read and dropped. `rows_affected` counts the
+    /// rows the statement wrote, the same on every dialect:
+    ///
+    /// - a data-changing statement (`INSERT`, `UPDATE`, `DELETE`, `REPLACE`, `MERGE`,
+    ///   with or without `RETURNING`): the rows inserted, updated or deleted;
+    /// - a query (`SELECT`, `VALUES`, `SHOW`, `WITH … SELECT`): 0 — never the number of
+    ///   rows it returned, nor a count left over from an earlier statement;
+    /// - anything else (DDL, `SET`, `CALL`): what the database reports.
+    ///
+    /// `last_insert_id` is the key the database generated, where it reports one (never
+    /// for a query). The driver kit ([`crate::kit`]) holds every driver to the rule for
+    /// queries, whatever the driver counted, and [`crate::kit::driver::rows_affected`]
+    /// gives a driver the whole rule.
+    ///
+    /// ```no_run
+    /// # async fn run(db: &dyn plugorm_plugin_api::Executor) -> plugorm_plugin_api::DbResult<()> {
+    /// use plugorm_plugin_api::Sql;
+    /// let r = db.execute(Sql::new("INSERT INTO t (v) VALUES (1), (2) RETURNING id", [])).await?;
+    /// assert_eq!(r.rows_affected, 2);
+    /// assert_eq!(db.execute(Sql::new("SELECT v FROM t", [])).await?.rows_affected, 0);
+    /// # Ok(()) }
+    /// ```
     fn execute(&self, sql: Sql) -> BoxFuture<ExecResult>;
-    /// Runs a statement and returns all its rows, in batches.
+    /// Runs a statement and returns all its rows, in batches, with its column names —
+    /// also when no row matched (`SELECT id, name FROM t WHERE 1 = 0` is named `id`,
+    /// `name`, with no batch or only empty ones).
+    ///
+    /// ```no_run
+    /// # async fn run(db: &dyn plugorm_plugin_api::Executor) -> plugorm_plugin_api::DbResult<()> {
+    /// use plugorm_plugin_api::Sql;
+    /// let rows = db.query(Sql::new("SELECT id, name FROM t WHERE 1 = 0", [])).await?;
+    /// assert!(rows.is_empty());
+    /// assert_eq!(rows.column_names().collect::<Vec<_>>(), ["id", "name"]);
+    /// # Ok(()) }
+    /// ```
     fn query(&self, sql: Sql) -> BoxFuture<Rows>;
     /// Runs a statement and streams its rows in batches of about `batch_rows`, holding
     /// at most a couple of batches in memory.
@@ -101,6 +138,25 @@ pub trait Pool: Executor {
 /// One connection, held until dropped.
 pub trait Connection: Executor {
     /// Starts a transaction on this connection. The connection is busy until it ends.
+    ///
+    /// A connection holds one transaction at a time: while the transaction `begin`
+    /// returned is open (neither committed, rolled back nor dropped), a second `begin`
+    /// fails with [`crate::DbError::TransactionAlreadyOpen`] and sends nothing to the
+    /// database, and the open transaction goes on unchanged. Nesting is what savepoints
+    /// are for ([`Transaction::savepoint`]; the host's `transaction` inside a
+    /// transaction takes one), as in GORM, where `Begin` on a transaction is
+    /// `ErrInvalidTransaction` and a nested `Transaction` is a savepoint. The driver kit
+    /// ([`crate::kit`]) enforces this for every dialect built on it.
+    ///
+    /// ```no_run
+    /// # async fn run(conn: std::sync::Arc<dyn plugorm_plugin_api::Connection>) -> plugorm_plugin_api::DbResult<()> {
+    /// use plugorm_plugin_api::DbError;
+    /// let tx = conn.begin().await?;
+    /// assert!(matches!(conn.begin().await, Err(DbError::TransactionAlreadyOpen)));
+    /// tx.commit().await?;
+    /// let again = conn.begin().await?; // the connection is free again
+    /// # Ok(()) }
+    /// ```
     fn begin(&self) -> BoxFuture<Arc<dyn Transaction>>;
     /// Checks that the connection is alive.
     fn ping(&self) -> BoxFuture<()>;

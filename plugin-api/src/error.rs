@@ -112,6 +112,17 @@ pub enum DbError {
     /// `busy_timeout`.
     #[error("database is busy: {message} (retry, or raise the busy timeout)")]
     Busy { message: String },
+    /// [`crate::Connection::begin`] on a connection whose transaction is still open: a
+    /// connection holds one transaction at a time, and the open one is left as it was.
+    /// Commit or roll it back first, or nest with a savepoint
+    /// ([`crate::Transaction::savepoint`]; the host's `transaction` inside a transaction).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::DbError;
+    /// assert!(DbError::TransactionAlreadyOpen.to_string().contains("savepoint"));
+    /// ```
+    #[error("a transaction is already open on this connection: commit or roll it back before beginning another, or nest with a savepoint")]
+    TransactionAlreadyOpen,
 }
 
 impl DbError {
@@ -180,6 +191,7 @@ mod kind {
     pub const SERIALIZATION: u32 = 20;
     pub const DEADLOCK: u32 = 21;
     pub const BUSY: u32 = 22;
+    pub const TX_ALREADY_OPEN: u32 = 23;
 }
 
 fn opt(s: &Text) -> Option<String> {
@@ -272,6 +284,12 @@ impl From<DbError> for FfiError {
                 (kind::DEADLOCK, message, String::new(), String::new())
             }
             DbError::Busy { message } => (kind::BUSY, message, String::new(), String::new()),
+            DbError::TransactionAlreadyOpen => (
+                kind::TX_ALREADY_OPEN,
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
         };
         FfiError {
             kind,
@@ -329,6 +347,7 @@ impl From<FfiError> for DbError {
             kind::SERIALIZATION => DbError::SerializationFailure { message },
             kind::DEADLOCK => DbError::Deadlock { message },
             kind::BUSY => DbError::Busy { message },
+            kind::TX_ALREADY_OPEN => DbError::TransactionAlreadyOpen,
             _ => DbError::Other(message),
         }
     }
@@ -336,3 +355,116 @@ impl From<FfiError> for DbError {
 
 /// Result alias used across the plugin API.
 pub type DbResult<T> = Result<T, DbError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant crosses the boundary and comes back equal; the kind numbers already
+    /// given out never change (plugins built against an older API send them).
+    #[test]
+    fn every_error_crosses_the_boundary_unchanged() {
+        let m = || "m".to_string();
+        let all = [
+            (
+                DbError::InvalidUrl {
+                    url: "u".into(),
+                    reason: m(),
+                },
+                kind::INVALID_URL,
+            ),
+            (DbError::Connect { message: m() }, kind::CONNECT),
+            (
+                DbError::UniqueViolation {
+                    constraint: Some("c".into()),
+                    message: m(),
+                },
+                kind::UNIQUE,
+            ),
+            (
+                DbError::ForeignKeyViolation {
+                    constraint: None,
+                    message: m(),
+                },
+                kind::FOREIGN_KEY,
+            ),
+            (
+                DbError::NotNullViolation {
+                    column: Some("c".into()),
+                    message: m(),
+                },
+                kind::NOT_NULL,
+            ),
+            (
+                DbError::CheckViolation {
+                    constraint: Some("c".into()),
+                    message: m(),
+                },
+                kind::CHECK,
+            ),
+            (
+                DbError::Database {
+                    code: Some("42".into()),
+                    message: m(),
+                },
+                kind::DATABASE,
+            ),
+            (DbError::Render(m()), kind::RENDER),
+            (DbError::Decode { detail: m() }, kind::DECODE),
+            (
+                DbError::UnsupportedValue { detail: m() },
+                kind::UNSUPPORTED_VALUE,
+            ),
+            (DbError::Unsupported(m()), kind::UNSUPPORTED),
+            (DbError::Pool(m()), kind::POOL),
+            (DbError::Timeout(m()), kind::TIMEOUT),
+            (DbError::TransactionFinished, kind::TX_FINISHED),
+            (
+                DbError::Config {
+                    key: Some("k".into()),
+                    message: m(),
+                },
+                kind::CONFIG,
+            ),
+            (DbError::Panicked(m()), kind::PANICKED),
+            (DbError::Other(m()), kind::OTHER),
+            (
+                DbError::LockNotAvailable { message: m() },
+                kind::LOCK_NOT_AVAILABLE,
+            ),
+            (DbError::InvalidSql(m()), kind::INVALID_SQL),
+            (
+                DbError::ConnectionLost { message: m() },
+                kind::CONNECTION_LOST,
+            ),
+            (
+                DbError::SerializationFailure { message: m() },
+                kind::SERIALIZATION,
+            ),
+            (DbError::Deadlock { message: m() }, kind::DEADLOCK),
+            (DbError::Busy { message: m() }, kind::BUSY),
+            (DbError::TransactionAlreadyOpen, kind::TX_ALREADY_OPEN),
+        ];
+        for (e, k) in all {
+            let ffi = FfiError::from(e.clone());
+            assert_eq!(ffi.kind, k, "{e:?}");
+            assert_eq!(DbError::from(ffi), e);
+        }
+        assert_eq!(kind::BUSY, 22);
+        assert_eq!(kind::TX_ALREADY_OPEN, 23, "appended after the last kind");
+    }
+
+    #[test]
+    fn an_unknown_kind_reads_as_other_with_its_message() {
+        let ffi = FfiError {
+            kind: 9_999,
+            message: "from a newer plugin".into(),
+            name: "".into(),
+            extra: "".into(),
+        };
+        assert_eq!(
+            DbError::from(ffi),
+            DbError::Other("from a newer plugin".into())
+        );
+    }
+}

@@ -12,6 +12,10 @@ use crate::types::{List, Text};
 use abi_stable::StableAbi;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
+mod uuid_text;
+
+pub use uuid_text::{parse_uuid, uuid_text, UuidTextError};
+
 /// A date as days since 1970-01-01 (negative before).
 ///
 /// ```

@@ -197,7 +197,9 @@ impl<D: Driver> Runner<D> {
             } else {
                 match kind {
                     Kind::Execute(sql) if flight.start() => {
-                        let r = conn.execute(&sql).await.map(Outcome::Exec);
+                        let r = conn.execute(&sql).await.map(|r| {
+                            Outcome::Exec(super::driver::settle(&driver.lexicon(), &sql, r))
+                        });
                         flight.end().await;
                         r
                     }

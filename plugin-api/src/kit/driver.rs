@@ -11,7 +11,10 @@ use std::{future::Future, pin::Pin, sync::Arc};
 
 use crate::{row::Rows, sql::ExecResult, DbResult, Sql};
 
-use super::stream::BatchSink;
+use super::{
+    lexer::{statement_kind, Lexicon, StatementKind},
+    stream::BatchSink,
+};
 
 /// Where a connection's statements run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,6 +77,30 @@ pub trait Driver: Send + Sync + 'static {
     /// The statement that starts a transaction (default `BEGIN`).
     fn begin_sql(&self) -> &'static str {
         "BEGIN"
+    }
+
+    /// How the database's SQL text quotes and comments (default standard SQL's): the kit
+    /// reads a statement's leading keyword with it to hold every driver to
+    /// [`crate::Executor::execute`]'s rule that a query reports no rows affected.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::kit::{lexer::Lexicon, Driver, DriverConnection};
+    /// use plugorm_plugin_api::{DbResult, ExecResult, Rows, Sql};
+    /// struct Maria;
+    /// struct Conn;
+    /// impl Driver for Maria {
+    ///     type Connection = Conn;
+    ///     async fn connect(&self) -> DbResult<Conn> { Ok(Conn) }
+    ///     fn lexicon(&self) -> Lexicon { Lexicon::MYSQL }
+    /// }
+    /// impl DriverConnection for Conn {
+    ///     async fn execute(&mut self, _: &Sql) -> DbResult<ExecResult> { Ok(ExecResult::default()) }
+    ///     async fn query(&mut self, _: &Sql) -> DbResult<Rows> { Ok(Rows::default()) }
+    /// }
+    /// assert_eq!(Maria.lexicon(), Lexicon::MYSQL);
+    /// ```
+    fn lexicon(&self) -> Lexicon {
+        Lexicon::STANDARD
     }
 }
 
@@ -141,19 +168,55 @@ pub fn cancel_request<E: std::fmt::Display>(
     })
 }
 
+/// The `rows_affected` that [`crate::Executor::execute`] reports for a statement of
+/// `kind` (see [`super::lexer::statement_kind`]), from what the database `reported` and
+/// how many rows the statement `returned` (read and dropped): a query writes nothing, so
+/// 0 whatever the database counted (PostgreSQL's `SELECT n` tag, SQLite's count left
+/// from an earlier write); a write counts the rows it wrote, which a server that sends a
+/// `RETURNING` result reports as 0 (MariaDB) but returned one row each for; any other
+/// statement, what the database reports.
+///
+/// ```
+/// use plugorm_plugin_api::kit::{driver::rows_affected, lexer::StatementKind};
+/// assert_eq!(rows_affected(StatementKind::Query, 3, 3), 0);
+/// assert_eq!(rows_affected(StatementKind::Write, 0, 2), 2);
+/// assert_eq!(rows_affected(StatementKind::Write, 5, 0), 5);
+/// assert_eq!(rows_affected(StatementKind::Other, 7, 0), 7);
+/// ```
+pub fn rows_affected(kind: StatementKind, reported: u64, returned: u64) -> u64 {
+    match kind {
+        StatementKind::Query => 0,
+        StatementKind::Write => reported.max(returned),
+        StatementKind::Other => reported,
+    }
+}
+
+/// What the kit hands back from a driver's `execute`: for a query, no rows affected and
+/// no generated key, whatever the driver counted (a driver need not special-case
+/// queries; a write's count is the driver's, see [`rows_affected`]).
+pub(crate) fn settle(lexicon: &Lexicon, sql: &Sql, result: ExecResult) -> ExecResult {
+    match statement_kind(&sql.text, lexicon) {
+        StatementKind::Query => ExecResult::default(),
+        _ => result,
+    }
+}
+
 /// One open connection: runs one statement at a time.
 ///
 /// Only [`DriverConnection::execute`] and [`DriverConnection::query`] are required; a
 /// driver that can read rows as they arrive overrides [`DriverConnection::stream`].
 pub trait DriverConnection: Send + 'static {
-    /// Runs a statement that returns no rows.
+    /// Runs a statement for its effect, as [`crate::Executor::execute`] specifies: a
+    /// statement that returns rows runs to its end and its rows are dropped;
+    /// `rows_affected` follows [`rows_affected`].
     fn execute(&mut self, sql: &Sql) -> impl Future<Output = DbResult<ExecResult>> + Send;
 
-    /// Runs a statement and returns all its rows.
+    /// Runs a statement and returns all its rows, and its column names even when there
+    /// are no rows ([`crate::Executor::query`]).
     fn query(&mut self, sql: &Sql) -> impl Future<Output = DbResult<Rows>> + Send;
 
     /// Runs a statement and hands its rows to `sink` batch by batch: first
-    /// [`BatchSink::names`], then [`BatchSink::send`] per batch of about
+    /// [`BatchSink::names`] (sent for a result without rows too), then [`BatchSink::send`] per batch of about
     /// [`BatchSink::batch_rows`] rows, stopping when `send` returns `false` (the reader is
     /// gone). The default reads everything with [`DriverConnection::query`] first.
     fn stream(

@@ -96,7 +96,7 @@ mod tests {
             .map(|c| {
                 let mut b = ColumnBuilder::new(ColumnKind::TEXT);
                 for r in rows {
-                    b.push_str(r[c]);
+                    b.push_text(r[c]);
                 }
                 b.finish()
             })

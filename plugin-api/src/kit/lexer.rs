@@ -56,6 +56,24 @@ impl Lexicon {
         escape_strings: true,
     };
 
+    /// Standard SQL's: `'…'` strings, `"…"` identifiers, `--` and `/* */` comments (what
+    /// [`super::Driver::lexicon`] assumes unless a driver says otherwise).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::kit::lexer::{statement_kind, Lexicon, StatementKind};
+    /// let sql = "/* report */ SELECT \"select\" FROM t";
+    /// assert_eq!(statement_kind(sql, &Lexicon::STANDARD), StatementKind::Query);
+    /// ```
+    pub const STANDARD: Lexicon = Lexicon {
+        backtick_identifiers: false,
+        bracket_identifiers: false,
+        backslash_escapes: false,
+        hash_comments: false,
+        nested_comments: false,
+        dollar_quotes: false,
+        escape_strings: false,
+    };
+
     /// MySQL's and MariaDB's default mode (backslash escapes and `#` comments); with
     /// `NO_BACKSLASH_ESCAPES` set on the server a backslash is a plain byte, so a driver
     /// must not use this lexicon then.
@@ -103,6 +121,100 @@ pub fn one_statement(text: &str, lexicon: &Lexicon) -> DbResult<()> {
     Ok(())
 }
 
+/// What a statement does, as its leading keyword says: how a driver tells a query from a
+/// write when it implements [`crate::Executor::execute`]'s `rows_affected` contract
+/// (see [`crate::kit::driver::rows_affected`]).
+///
+/// ```
+/// use plugorm_plugin_api::kit::lexer::{statement_kind, Lexicon, StatementKind};
+/// let kind = |t| statement_kind(t, &Lexicon::POSTGRES);
+/// assert_eq!(kind("select 1"), StatementKind::Query);
+/// assert_eq!(kind("/* c */ INSERT INTO t VALUES (1) RETURNING id"), StatementKind::Write);
+/// assert_eq!(kind("WITH x AS (SELECT 1) DELETE FROM t"), StatementKind::Write);
+/// assert_eq!(kind("CREATE TABLE t (id int)"), StatementKind::Other);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    /// Reads rows and writes none: `SELECT`, `VALUES`, `TABLE`, `SHOW`, `EXPLAIN`,
+    /// `DESCRIBE`, `PRAGMA`, a parenthesised query, or a `WITH` clause before a `SELECT`.
+    Query,
+    /// Writes rows: `INSERT`, `UPDATE`, `DELETE`, `REPLACE`, `MERGE`, `UPSERT`, alone or
+    /// after a `WITH` clause.
+    Write,
+    /// Anything else: DDL, `SET`, `CALL`, transaction control, blank text.
+    Other,
+}
+
+/// The [`StatementKind`] of one statement's text, read from its leading keyword outside
+/// comments (after a `WITH` clause, the first keyword at the clause's level, so a CTE's
+/// own `SELECT` does not count).
+///
+/// ```
+/// use plugorm_plugin_api::kit::lexer::{statement_kind, Lexicon, StatementKind};
+/// let sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n";
+/// assert_eq!(statement_kind(sql, &Lexicon::SQLITE), StatementKind::Query);
+/// ```
+pub fn statement_kind(text: &str, lexicon: &Lexicon) -> StatementKind {
+    let mut scan = Scan {
+        bytes: text.as_bytes(),
+        at: 0,
+        lexicon,
+    };
+    let mut depth = 0usize;
+    let mut after_with = false;
+    while let Some(b) = scan.next_token() {
+        match b {
+            b'(' if !after_with => return StatementKind::Query,
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            _ if b.is_ascii_alphabetic() => {
+                let word = scan.word();
+                if depth > 0 {
+                    continue;
+                }
+                let kind = keyword_kind(word);
+                if !after_with {
+                    if word.eq_ignore_ascii_case(b"WITH") {
+                        after_with = true;
+                        continue;
+                    }
+                    return kind.unwrap_or(StatementKind::Other);
+                }
+                if let Some(kind) = kind {
+                    return kind;
+                }
+            }
+            _ if !after_with => return StatementKind::Other,
+            _ => {}
+        }
+    }
+    StatementKind::Other
+}
+
+/// The kind a statement's leading keyword gives, if it is one that decides.
+fn keyword_kind(word: &[u8]) -> Option<StatementKind> {
+    const QUERY: [&[u8]; 8] = [
+        b"SELECT",
+        b"VALUES",
+        b"TABLE",
+        b"SHOW",
+        b"EXPLAIN",
+        b"DESCRIBE",
+        b"DESC",
+        b"PRAGMA",
+    ];
+    const WRITE: [&[u8]; 6] = [
+        b"INSERT", b"UPDATE", b"DELETE", b"REPLACE", b"MERGE", b"UPSERT",
+    ];
+    if QUERY.iter().any(|k| word.eq_ignore_ascii_case(k)) {
+        Some(StatementKind::Query)
+    } else if WRITE.iter().any(|k| word.eq_ignore_ascii_case(k)) {
+        Some(StatementKind::Write)
+    } else {
+        None
+    }
+}
+
 /// A cursor over the text that steps over quoted parts and comments as wholes.
 struct Scan<'a> {
     bytes: &'a [u8],
@@ -132,6 +244,18 @@ impl Scan<'_> {
                 }
             }
         }
+    }
+
+    /// Having just read a word's first byte, steps past the rest of it; the word.
+    fn word(&mut self) -> &[u8] {
+        let start = self.at.saturating_sub(1);
+        while self
+            .peek(0)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
+        {
+            self.at += 1;
+        }
+        self.bytes.get(start..self.at).unwrap_or_default()
     }
 
     /// The next token that is not `skip`.
@@ -292,6 +416,55 @@ mod tests {
         assert!(one("SELECT $fn$ ; $x$ ; $fn$", &l));
         assert!(!one("SELECT $1; DROP TABLE t", &l));
         assert!(!one("SELECT $$a$$; DROP TABLE t", &l));
+    }
+
+    #[test]
+    fn statement_kinds_come_from_the_leading_keyword_outside_comments_and_ctes() {
+        use StatementKind::{Other, Query, Write};
+        let cases = [
+            ("SELECT 1", Query),
+            ("  select id from t where 1 = 0", Query),
+            ("-- first\nVALUES (1)", Query),
+            ("(SELECT 1) UNION (SELECT 2)", Query),
+            ("SHOW TABLES", Query),
+            ("PRAGMA table_info(t)", Query),
+            ("EXPLAIN DELETE FROM t", Query),
+            ("INSERT INTO t VALUES (1) RETURNING id", Write),
+            ("/* select */ update t set a = 1", Write),
+            ("Delete from t returning *", Write),
+            ("REPLACE INTO t VALUES (1)", Write),
+            (
+                "MERGE INTO t USING s ON (t.id = s.id) WHEN MATCHED THEN DELETE",
+                Write,
+            ),
+            (
+                "WITH d AS (SELECT id FROM t) DELETE FROM t WHERE id IN (SELECT id FROM d)",
+                Write,
+            ),
+            (
+                "WITH d(x) AS (VALUES (1)), e AS (SELECT 2) SELECT * FROM d, e",
+                Query,
+            ),
+            (
+                "WITH \"select\" AS (SELECT 1) INSERT INTO t SELECT * FROM \"select\"",
+                Write,
+            ),
+            ("CREATE TABLE t AS SELECT 1", Other),
+            ("SET @a = 1", Other),
+            ("BEGIN", Other),
+            ("", Other),
+            ("'SELECT'", Other),
+            ("WITH", Other),
+            ("selector()", Other),
+        ];
+        for (text, want) in cases {
+            for l in [Lexicon::SQLITE, Lexicon::POSTGRES, Lexicon::MYSQL] {
+                assert_eq!(statement_kind(text, &l), want, "{text}");
+            }
+        }
+        // Multi-byte text around the keyword never panics.
+        assert_eq!(statement_kind("é SELECT", &Lexicon::SQLITE), Other);
+        assert_eq!(statement_kind("SELECTé", &Lexicon::SQLITE), Other);
     }
 
     #[test]

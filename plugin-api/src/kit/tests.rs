@@ -239,6 +239,57 @@ async fn a_finished_transaction_refuses_further_work() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_second_begin_on_a_connection_is_refused_and_sends_nothing() {
+    for threading in [Threading::Task, Threading::OwnThread] {
+        let (pool, log) = pool(1, threading).await;
+        let conn = pool.acquire().await.unwrap();
+        let tx = conn.begin().await.unwrap();
+        let again = conn.begin().await.map(|_| ());
+        assert_eq!(again, Err(DbError::TransactionAlreadyOpen), "{threading:?}");
+        tx.execute(sql("INSERT"))
+            .await
+            .expect("the first one is open");
+        tx.commit().await.unwrap();
+        let next = conn.begin().await.expect("free again after COMMIT");
+        // The lease ends with its last holder.
+        drop((tx, next, conn));
+        pool.execute(sql("NEXT")).await.unwrap();
+        let seen = log.seen.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            ["BEGIN", "INSERT", "COMMIT", "BEGIN", "ROLLBACK", "NEXT"],
+            "{threading:?}: the refused BEGIN never reached the database"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn execute_of_a_query_reports_no_rows_affected_whatever_the_driver_counted() {
+    // The fake driver counts 1 for every statement it does not know.
+    for threading in [Threading::Task, Threading::OwnThread] {
+        let (pool, log) = pool(1, threading).await;
+        let select = pool.execute(sql("SELECT v FROM t")).await.unwrap();
+        assert_eq!(select.rows_affected, 0, "{threading:?}");
+        let with = pool
+            .execute(sql("WITH x AS (SELECT 1) SELECT * FROM x"))
+            .await;
+        assert_eq!(with.unwrap().rows_affected, 0, "{threading:?}");
+        let insert = pool
+            .execute(sql("INSERT INTO t VALUES (1) RETURNING v"))
+            .await;
+        assert_eq!(insert.unwrap().rows_affected, 1, "{threading:?}");
+        let tx = pool.begin().await.unwrap();
+        assert_eq!(tx.execute(sql("select 1")).await.unwrap().rows_affected, 0);
+        tx.rollback().await.unwrap();
+        let seen = log.seen.lock().unwrap().clone();
+        assert!(
+            seen.contains(&"SELECT v FROM t".to_string()),
+            "the query ran"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn savepoints_are_quoted_by_the_driver() {
     let (pool, log) = pool(1, Threading::Task).await;
     let tx = pool.begin().await.unwrap();

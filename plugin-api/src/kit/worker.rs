@@ -347,6 +347,7 @@ async fn run_op<D: Driver>(
         // A caller that stopped waiting before its statement started never runs it.
         Op::Execute(sql, reply) if !reply.is_closed() => {
             let r = conn.execute(&sql).await;
+            let r = r.map(|r| super::driver::settle(&driver.lexicon(), &sql, r));
             return Done::Exec(reply, r);
         }
         Op::Query(sql, reply) if !reply.is_closed() => {
@@ -390,9 +391,7 @@ pub(crate) async fn begin<D: Driver>(
     tx: &mut TxState,
 ) -> DbResult<u64> {
     if tx.open.is_some() {
-        return Err(DbError::Other(
-            "a transaction is already open on this connection".into(),
-        ));
+        return Err(DbError::TransactionAlreadyOpen);
     }
     conn.control(driver.begin_sql()).await?;
     let id = tx.next_id;

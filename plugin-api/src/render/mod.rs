@@ -273,7 +273,7 @@ pub trait SqlRenderer {
     }
 
     /// The column type of a field; an explicit `field.sql_type` wins. The default spells
-    /// generic SQL types ([`ddl::column_type`]).
+    /// portable standard SQL types ([`ddl::column_type`]).
     ///
     /// ```
     /// use plugorm_plugin_api::render::SqlRenderer;
@@ -355,7 +355,7 @@ pub trait SqlRenderer {
     ///     fields: vec![FieldSchema::new("a", "a", DataType::String)].into(),
     /// };
     /// let sql = Ansi.ddl_create_table(&TableRef::new("t"), &schema).unwrap();
-    /// assert_eq!(sql[0].text.as_str(), r#"CREATE TABLE "t" ("a" text)"#);
+    /// assert_eq!(sql[0].text.as_str(), r#"CREATE TABLE "t" ("a" clob)"#);
     /// ```
     fn ddl_create_table(&self, table: &TableRef, schema: &ModelSchema) -> DbResult<Vec<Sql>> {
         ddl::create_table(self, table, schema)

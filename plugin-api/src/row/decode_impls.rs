@@ -70,7 +70,8 @@ impl Decode for String {
             Cell::Date(d) => Ok(d.to_string()),
             Cell::Time(t) => Ok(t.to_string()),
             Cell::Timestamp(t) => Ok(t.to_string()),
-            Cell::Uuid(_) | Cell::Null => Err(DecodeError::mismatch("String", &cell)),
+            Cell::Uuid(u) => Ok(crate::value::uuid_text(&u)),
+            Cell::Null => Err(DecodeError::mismatch("String", &cell)),
         }
     }
 }
@@ -78,7 +79,8 @@ impl Decode for String {
 impl Decode for Vec<u8> {
     fn decode(cell: Cell<'_>) -> Result<Self, DecodeError> {
         match cell {
-            Cell::Bytes(b) | Cell::Uuid(b) => Ok(b.to_vec()),
+            Cell::Bytes(b) => Ok(b.to_vec()),
+            Cell::Uuid(u) => Ok(u.to_vec()),
             Cell::Text(s) => Ok(s.as_bytes().to_vec()),
             _ => Err(DecodeError::mismatch("Vec<u8>", &cell)),
         }
@@ -236,7 +238,8 @@ impl Decode for Time {
 impl Decode for uuid::Uuid {
     fn decode(cell: Cell<'_>) -> Result<Self, DecodeError> {
         match cell {
-            Cell::Uuid(b) | Cell::Bytes(b) => uuid::Uuid::from_slice(b).ok(),
+            Cell::Uuid(u) => Some(uuid::Uuid::from_bytes(u)),
+            Cell::Bytes(b) => uuid::Uuid::from_slice(b).ok(),
             Cell::Text(s) => uuid::Uuid::parse_str(s.trim()).ok(),
             _ => None,
         }

@@ -72,7 +72,8 @@ pub enum Cell<'a> {
     Date(Date),
     Time(Time),
     Timestamp(Timestamp),
-    Uuid(&'a [u8]),
+    /// A UUID's 16 bytes (a UUID column holds nothing else).
+    Uuid([u8; 16]),
     Json(&'a str),
 }
 
@@ -90,13 +91,7 @@ impl Cell<'_> {
             Cell::Date(d) => Value::Date(d),
             Cell::Time(t) => Value::Time(t),
             Cell::Timestamp(t) => Value::Timestamp(t),
-            Cell::Uuid(b) => {
-                let mut u = [0u8; 16];
-                if b.len() == 16 {
-                    u.copy_from_slice(b);
-                }
-                Value::Uuid(u)
-            }
+            Cell::Uuid(u) => Value::Uuid(u),
             Cell::Json(s) => Value::Json(s.into()),
         }
     }
@@ -139,7 +134,7 @@ fn cell_of_value(v: &Value) -> Cell<'_> {
         Value::Date(d) => Cell::Date(*d),
         Value::Time(t) => Cell::Time(*t),
         Value::Timestamp(t) => Cell::Timestamp(*t),
-        Value::Uuid(u) => Cell::Uuid(u.as_slice()),
+        Value::Uuid(u) => Cell::Uuid(*u),
         Value::Json(s) => Cell::Json(s.as_str()),
     }
 }
@@ -194,7 +189,7 @@ impl Column {
                 ColumnKind::TEXT => Cell::Text(text()?),
                 ColumnKind::BYTES => Cell::Bytes(bytes),
                 ColumnKind::DECIMAL => Cell::Decimal(text()?),
-                ColumnKind::UUID => Cell::Uuid(bytes),
+                ColumnKind::UUID => Cell::Uuid(bytes.try_into().map_err(|_| corrupt(k))?),
                 _ => Cell::Json(text()?),
             });
         }
@@ -220,8 +215,17 @@ fn corrupt(k: ColumnKind) -> DbError {
     }
 }
 
-/// Builds one column. Pick the kind once per column; cells of another type turn the
-/// column into [`ColumnKind::MIXED`] so nothing is lost.
+/// Builds one column. Pick the kind once per column, then push each cell with the push
+/// of its type: [`ColumnBuilder::push_i64`], [`ColumnBuilder::push_f64`],
+/// [`ColumnBuilder::push_text`] (text, decimal and JSON columns),
+/// [`ColumnBuilder::push_bytes`], [`ColumnBuilder::push_uuid`],
+/// [`ColumnBuilder::push_int_raw`] (bool, date, time, timestamp), or any [`Value`] with
+/// [`ColumnBuilder::push`]. A cell of another type than the column's kind turns the
+/// column into [`ColumnKind::MIXED`], where every cell keeps its own type: nothing is
+/// lost or reinterpreted. In particular a text cell only ever comes from a `&str`, so it
+/// is always valid UTF-8: bytes pushed into a text column stay a [`Cell::Bytes`] (read
+/// as a `String` only when they are UTF-8, else a decode error), and text pushed into a
+/// bytes column stays a [`Cell::Text`].
 ///
 /// ```
 /// use plugorm_plugin_api::row::{Cell, ColumnBuilder, ColumnKind};
@@ -231,6 +235,14 @@ fn corrupt(k: ColumnKind) -> DbError {
 /// let col = b.finish();
 /// assert_eq!(col.cell(0).unwrap(), Cell::I64(7));
 /// assert_eq!(col.cell(1).unwrap(), Cell::Null);
+///
+/// let mut name = ColumnBuilder::new(ColumnKind::TEXT);
+/// name.push_text("ada");
+/// name.push_bytes(&[0xff, 0xfe]); // not UTF-8: kept as bytes, never as text
+/// let col = name.finish();
+/// assert_eq!(col.kind, ColumnKind::MIXED);
+/// assert_eq!(col.cell(0).unwrap(), Cell::Text("ada"));
+/// assert_eq!(col.cell(1).unwrap(), Cell::Bytes(&[0xff, 0xfe]));
 /// ```
 #[derive(Debug)]
 pub struct ColumnBuilder {
@@ -323,25 +335,65 @@ impl ColumnBuilder {
         }
     }
 
-    /// Appends heap bytes for a heap kind (text, bytes, decimal, json, uuid).
-    pub fn push_heap(&mut self, bytes: &[u8]) {
-        if self.col.kind.uses_heap() {
-            self.col.heap.extend_from_slice(bytes);
-            let end = self.heap_end();
-            self.col.offsets.push(end);
-            self.mark(false);
-        } else {
-            self.push(Value::Bytes(bytes.to_vec().into()));
-        }
+    /// Appends one cell's bytes to the heap of a heap kind; callers check the kind.
+    fn push_heap(&mut self, bytes: &[u8]) {
+        self.col.heap.extend_from_slice(bytes);
+        let end = self.heap_end();
+        self.col.offsets.push(end);
+        self.mark(false);
     }
 
-    /// Appends text.
-    pub fn push_str(&mut self, s: &str) {
+    /// Appends text: the cell of a [`ColumnKind::TEXT`] column, or the text of a
+    /// [`ColumnKind::DECIMAL`] or [`ColumnKind::JSON`] one, copied once into the column's
+    /// buffer. In a column of another kind it is a text cell of a mixed column.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::row::{Cell, ColumnBuilder, ColumnKind};
+    /// let mut b = ColumnBuilder::new(ColumnKind::DECIMAL);
+    /// b.push_text("12.50");
+    /// assert_eq!(b.finish().cell(0).unwrap(), Cell::Decimal("12.50"));
+    /// ```
+    pub fn push_text(&mut self, s: &str) {
         match self.col.kind {
             ColumnKind::TEXT | ColumnKind::DECIMAL | ColumnKind::JSON => {
                 self.push_heap(s.as_bytes())
             }
             _ => self.push(Value::Text(s.into())),
+        }
+    }
+
+    /// Appends bytes: the cell of a [`ColumnKind::BYTES`] column, copied once into the
+    /// column's buffer. In a column of another kind (text included) it is a bytes cell
+    /// of a mixed column, never text.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::row::{Cell, ColumnBuilder, ColumnKind};
+    /// let mut b = ColumnBuilder::new(ColumnKind::BYTES);
+    /// b.push_bytes(&[0, 159, 146, 150]);
+    /// assert_eq!(b.finish().cell(0).unwrap(), Cell::Bytes(&[0, 159, 146, 150]));
+    /// ```
+    pub fn push_bytes(&mut self, bytes: &[u8]) {
+        if self.col.kind == ColumnKind::BYTES {
+            self.push_heap(bytes)
+        } else {
+            self.push(Value::Bytes(bytes.to_vec().into()))
+        }
+    }
+
+    /// Appends a UUID: the cell of a [`ColumnKind::UUID`] column (always 16 bytes). In
+    /// a column of another kind it is a UUID cell of a mixed column.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::row::{Cell, ColumnBuilder, ColumnKind};
+    /// let mut b = ColumnBuilder::new(ColumnKind::UUID);
+    /// b.push_uuid(&[7; 16]);
+    /// assert_eq!(b.finish().cell(0).unwrap(), Cell::Uuid([7; 16]));
+    /// ```
+    pub fn push_uuid(&mut self, uuid: &[u8; 16]) {
+        if self.col.kind == ColumnKind::UUID {
+            self.push_heap(uuid)
+        } else {
+            self.push(Value::Uuid(*uuid))
         }
     }
 
@@ -358,7 +410,7 @@ impl ColumnBuilder {
             | (Value::Decimal(s), ColumnKind::DECIMAL)
             | (Value::Json(s), ColumnKind::JSON) => return self.push_heap(s.as_bytes()),
             (Value::Bytes(b), ColumnKind::BYTES) => return self.push_heap(b.as_slice()),
-            (Value::Uuid(u), ColumnKind::UUID) => return self.push_heap(u),
+            (Value::Uuid(u), ColumnKind::UUID) => return self.push_uuid(u),
             (Value::Date(d), ColumnKind::DATE) => {
                 return self.push_int_raw(i64::from(d.days_since_epoch))
             }
@@ -604,3 +656,6 @@ pub trait Decode: Sized {
 }
 
 mod decode_impls;
+
+#[cfg(test)]
+mod tests;

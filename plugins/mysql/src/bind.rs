@@ -1,6 +1,6 @@
 //! Binding plugin-API values to sqlx queries.
 
-use plugorm_plugin_api::{DbError, DbResult, Sql, Value};
+use plugorm_plugin_api::{value::uuid_text, DbError, DbResult, Sql, Value};
 use sqlx_core::query::Query;
 use sqlx_mysql::{types::MySqlTime, MySql, MySqlArguments};
 
@@ -47,28 +47,12 @@ fn mysql_time(micros: i64) -> Option<MySqlTime> {
     MySqlTime::try_from(chrono::TimeDelta::microseconds(micros)).ok()
 }
 
-/// The hyphenated lower-case form of a UUID.
-pub(crate) fn uuid_text(u: &[u8; 16]) -> String {
-    let hex: String = u.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn uuid_and_time_forms() {
-        let mut u = [0u8; 16];
-        u[15] = 0xab;
-        assert_eq!(uuid_text(&u), "00000000-0000-0000-0000-0000000000ab");
+    fn time_forms() {
         assert!(mysql_time(-1_500_000).is_some_and(|t| t.sign().is_negative()));
         assert!(mysql_time(839 * 3_600_000_000).is_none());
     }

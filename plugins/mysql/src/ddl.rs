@@ -236,3 +236,32 @@ pub(crate) fn drop_index<R: SqlRenderer + ?Sized>(
     write_ddl_table(r, &mut w, table);
     Ok(vec![w.finish()])
 }
+
+#[cfg(test)]
+mod tests {
+    use plugorm_plugin_api::{
+        render::SqlRenderer,
+        schema::{DataType, FieldSchema},
+    };
+
+    /// The dialect spells MySQL's types where the plugin API's portable default writes
+    /// standard SQL (`clob`, `blob`, `timestamp with time zone`, `double precision`).
+    #[test]
+    fn the_dialect_spells_mysql_types_not_the_portable_default() {
+        let mysql = |ty| {
+            crate::MysqlDialect::new()
+                .column_type(&FieldSchema::new("c", "c", ty))
+                .unwrap_or_default()
+        };
+        for (ty, want) in [
+            (DataType::String, "longtext"),
+            (DataType::Bytes, "longblob"),
+            (DataType::Float, "double"),
+            (DataType::TimestampTz, "datetime(3) NULL"),
+            (DataType::Uuid, "char(36)"),
+            (DataType::Json, "json"),
+        ] {
+            assert_eq!(mysql(ty), want, "{ty:?}");
+        }
+    }
+}

@@ -163,8 +163,8 @@ fn push_cell(b: &mut ColumnBuilder, reader: Reader, row: &MySqlRow, i: usize) ->
             b.push_f64(f.to_string().parse::<f64>().unwrap_or(f64::from(f)));
         }
         Reader::Float64 => b.push_f64(get::<f64>(row, i)?),
-        Reader::Decimal | Reader::Text | Reader::Json => b.push_str(get::<&str>(row, i)?),
-        Reader::Bytes => b.push_heap(get::<&[u8]>(row, i)?),
+        Reader::Decimal | Reader::Text | Reader::Json => b.push_text(get::<&str>(row, i)?),
+        Reader::Bytes => b.push_bytes(get::<&[u8]>(row, i)?),
         Reader::Date => {
             let d = get::<NaiveDate>(row, i)?;
             b.push(Value::Date(Date::from(d)));

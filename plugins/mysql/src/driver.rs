@@ -22,12 +22,15 @@ use std::{
 use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
     kit::{
-        driver::cancel_request, BatchSink, Cancel, CancelFuture, Driver, DriverConnection, KitPool,
+        driver::{cancel_request, rows_affected},
+        lexer::{statement_kind, Lexicon},
+        BatchSink, Cancel, CancelFuture, Driver, DriverConnection, KitPool,
     },
     DbError, DbResult, ExecResult, Pool, PoolOptions, Rows, Sql,
 };
 use sqlx_core::{
-    connection::Connection as _, executor::Executor as _, query::Query, sql_str::AssertSqlSafe,
+    column::Column as _, connection::Connection as _, executor::Executor as _, query::Query,
+    sql_str::AssertSqlSafe, statement::Statement as _, Either,
 };
 use sqlx_mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlConnection};
 
@@ -177,6 +180,11 @@ impl Driver for MysqlDriver {
     fn quote_savepoint(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }
+
+    /// Backslash escapes and `#` comments, for the kit's reading of a statement's keyword.
+    fn lexicon(&self) -> Lexicon {
+        Lexicon::MYSQL
+    }
 }
 
 /// One connection.
@@ -238,23 +246,58 @@ impl MysqlConnection {
     }
 }
 
+impl MysqlConnection {
+    /// The column names of `sql`, for a result without rows (sqlx names a result's
+    /// columns with its rows only): from its prepared statement, which the statement
+    /// cache holds once the statement ran, so no round trip. A statement the server runs
+    /// only as text (error 1295) cannot be prepared, and its empty result stays unnamed.
+    async fn column_names(&mut self, sql: &Sql) -> DbResult<Vec<String>> {
+        let text = sqlx_core::sql_str::SqlSafeStr::into_sql_str(audited(&sql.text));
+        match self.conn.prepare(text).await {
+            Ok(statement) => Ok(statement
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect()),
+            Err(e) => match self.failed(e) {
+                DbError::Database { code: Some(c), .. } if c == UNSUPPORTED_PS => Ok(Vec::new()),
+                other => Err(other),
+            },
+        }
+    }
+}
+
 impl DriverConnection for MysqlConnection {
+    /// Reads every result and row the statement sends: MariaDB ends the result of an
+    /// `INSERT … RETURNING` with an EOF packet that counts nothing, so a write's rows
+    /// returned stand for the rows it wrote (`rows_affected` of the plugin API's kit).
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
         let sql = self.settings.prepare(sql);
-        let r = if self.as_text(&sql).await? {
-            self.conn.execute(audited(&sql.text)).await
+        let mut results = if self.as_text(&sql).await? {
+            self.conn.fetch_many(audited(&sql.text))
         } else {
-            prepared(&sql)?.execute(&mut self.conn).await
+            self.conn.fetch_many(prepared(&sql)?)
         };
-        let r = r.map_err(|e| self.failed(e))?;
+        let (mut reported, mut returned, mut last_id) = (0u64, 0u64, 0u64);
+        let read = loop {
+            match results.try_next().await {
+                Ok(Some(Either::Left(done))) => {
+                    reported += done.rows_affected();
+                    last_id = done.last_insert_id();
+                }
+                Ok(Some(Either::Right(_row))) => returned += 1,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        drop(results);
+        read.map_err(|e| self.failed(e))?;
+        let kind = statement_kind(&sql.text, &Lexicon::MYSQL);
         Ok(ExecResult {
-            rows_affected: r.rows_affected(),
+            rows_affected: rows_affected(kind, reported, returned),
             // MySQL reports 0 when the statement generated no key; for a multi-row INSERT
             // the id is the *first* row's.
-            last_insert_id: i64::try_from(r.last_insert_id())
-                .ok()
-                .filter(|id| *id > 0)
-                .into(),
+            last_insert_id: i64::try_from(last_id).ok().filter(|id| *id > 0).into(),
         })
     }
 
@@ -264,7 +307,15 @@ impl DriverConnection for MysqlConnection {
         } else {
             prepared(sql)?.fetch_all(&mut self.conn).await
         };
-        rows_to_batches(&rows.map_err(|e| self.failed(e))?)
+        let rows = rows.map_err(|e| self.failed(e))?;
+        if rows.is_empty() {
+            let names = self.column_names(sql).await?;
+            return Ok(Rows::new(
+                names.into_iter().map(Into::into).collect(),
+                vec![],
+            ));
+        }
+        rows_to_batches(&rows)
     }
 
     /// Reads rows as they arrive, `sink.batch_rows()` at a time. Stopping early leaves
@@ -278,6 +329,7 @@ impl DriverConnection for MysqlConnection {
             prepared(sql)?.fetch(&mut self.conn)
         };
         let mut buf = Vec::with_capacity(batch_rows);
+        let mut named = false;
         loop {
             let next = rows.try_next().await;
             let row = match next {
@@ -296,14 +348,21 @@ impl DriverConnection for MysqlConnection {
                 let batch = rows_to_batches(&buf)?;
                 buf.clear();
                 // The names go with the first batch only (the sink sends them once).
+                named = true;
                 if !sink.send_rows(batch).await {
                     return Ok(()); // the reader is gone
                 }
             }
             if done {
-                return Ok(());
+                break;
             }
         }
+        drop(rows);
+        if !named {
+            let names = self.column_names(sql).await?;
+            sink.names(names).await;
+        }
+        Ok(())
     }
 
     /// Transaction control runs as text: fixed statements from the kit (savepoint names

@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 
-use plugorm_plugin_api::{DbError, DbResult, Sql, Value};
+use plugorm_plugin_api::{value::uuid_text, DbError, DbResult, Sql, Value};
 use sqlx_core::{
     encode::{Encode, IsNull},
     error::BoxDynError,
@@ -334,36 +334,16 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// A UUID in any of PostgreSQL's spellings (hyphens anywhere, optional braces).
+/// A UUID in any of PostgreSQL's spellings: hyphens after any group of four digits,
+/// optional braces, surrounding blanks.
 fn parse_uuid(s: &str) -> Option<[u8; 16]> {
     let s = s.trim();
     let s = s
         .strip_prefix('{')
         .and_then(|r| r.strip_suffix('}'))
         .unwrap_or(s);
-    let hex: Vec<u8> = s.bytes().filter(|b| *b != b'-').collect();
-    if hex.len() != 32 {
-        return None;
-    }
-    let mut out = [0u8; 16];
-    for (i, pair) in hex.chunks_exact(2).enumerate() {
-        let text = std::str::from_utf8(pair).ok()?;
-        out[i] = u8::from_str_radix(text, 16).ok()?;
-    }
-    Some(out)
-}
-
-/// The hyphenated form of a UUID.
-pub(crate) fn uuid_text(u: &[u8; 16]) -> String {
-    let hex: String = u.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let simple: String = s.chars().filter(|c| *c != '-').collect();
+    plugorm_plugin_api::value::parse_uuid(&simple).ok()
 }
 
 /// A value as an error message shows it (text shortened, bytes by length).
@@ -390,6 +370,7 @@ mod tests {
         let u = parse_uuid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11").unwrap();
         assert_eq!(uuid_text(&u), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
         assert_eq!(parse_uuid("{A0EEBC999C0B4EF8BB6D6BB9BD380A11}"), Some(u));
+        assert_eq!(parse_uuid(" a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11 "), Some(u));
         assert_eq!(parse_uuid("a0ee-bc99"), None);
         assert_eq!(parse_uuid("zzeebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), None);
     }

@@ -325,4 +325,40 @@ mod tests {
         d.scale = 2;
         assert_eq!(column_type(&d), "numeric(10, 2)");
     }
+
+    /// The dialect overrides the plugin API's portable default for every logical type,
+    /// so PostgreSQL DDL keeps PostgreSQL's types where the default spells standard SQL.
+    #[test]
+    fn the_dialect_spells_postgres_types_not_the_portable_default() {
+        use plugorm_plugin_api::render::SqlRenderer;
+        let pg = |ty| {
+            crate::PostgresDialect
+                .column_type(&FieldSchema::new("c", "c", ty))
+                .unwrap_or_default()
+        };
+        let expected = [
+            (DataType::Bool, "boolean"),
+            (DataType::Int, "bigint"),
+            (DataType::UInt, "bigint"),
+            (DataType::Float, "double precision"),
+            (DataType::Decimal, "numeric"),
+            (DataType::String, "text"),
+            (DataType::Bytes, "bytea"),
+            (DataType::Timestamp, "timestamp"),
+            (DataType::TimestampTz, "timestamptz"),
+            (DataType::Date, "date"),
+            (DataType::Time, "time"),
+            (DataType::Uuid, "uuid"),
+            (DataType::Json, "jsonb"),
+        ];
+        for (ty, want) in expected {
+            assert_eq!(pg(ty), want, "{ty:?}");
+        }
+        let mut id = FieldSchema::new("id", "id", DataType::Int);
+        id.auto_increment = true;
+        assert_eq!(
+            crate::PostgresDialect.column_type(&id).unwrap_or_default(),
+            "bigserial"
+        );
+    }
 }

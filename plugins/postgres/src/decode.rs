@@ -89,16 +89,20 @@ impl Reader {
                 ])))
             }
             PgKind::Float8 => b.push_f64(f64::from_bits(i64_at(fixed(8)?) as u64)),
-            PgKind::Numeric => b.push_str(&numeric::to_text(bytes).map_err(|e| self.bad(e))?),
+            PgKind::Numeric => b.push_text(&numeric::to_text(bytes).map_err(|e| self.bad(e))?),
             PgKind::Text | PgKind::Char => {
                 let s = std::str::from_utf8(bytes).map_err(|_| self.bad("text is not UTF-8"))?;
-                b.push_str(s)
+                b.push_text(s)
             }
-            PgKind::Bytea => b.push_heap(bytes),
-            PgKind::Uuid => b.push_heap(fixed(16)?),
+            PgKind::Bytea => b.push_bytes(bytes),
+            PgKind::Uuid => b.push_uuid(
+                bytes
+                    .try_into()
+                    .map_err(|_| self.bad(format!("expected 16 bytes, got {}", bytes.len())))?,
+            ),
             PgKind::Json => {
                 let s = std::str::from_utf8(bytes).map_err(|_| self.bad("json is not UTF-8"))?;
-                b.push_str(s)
+                b.push_text(s)
             }
             PgKind::Jsonb => {
                 let (version, doc) = bytes
@@ -108,7 +112,7 @@ impl Reader {
                     return Err(self.bad(format!("unknown jsonb format version {version}")));
                 }
                 let s = std::str::from_utf8(doc).map_err(|_| self.bad("jsonb is not UTF-8"))?;
-                b.push_str(s)
+                b.push_text(s)
             }
             PgKind::Date => match time::date_from_pg(i32_at(fixed(4)?)) {
                 Ok(d) => b.push(Value::Date(d)),
@@ -128,11 +132,11 @@ impl Reader {
             }
             PgKind::TimeTz => {
                 let raw = fixed(12)?;
-                b.push_str(&time::timetz_text(i64_at(raw), i32_at(&raw[8..])))
+                b.push_text(&time::timetz_text(i64_at(raw), i32_at(&raw[8..])))
             }
             PgKind::Interval => {
                 let raw = fixed(16)?;
-                b.push_str(&time::interval_text(
+                b.push_text(&time::interval_text(
                     i64_at(raw),
                     i32_at(&raw[8..]),
                     i32_at(&raw[12..]),

@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
-    kit::{driver::cancel_request, BatchSink, Cancel, CancelFuture, Driver, DriverConnection},
+    kit::{
+        driver::cancel_request, lexer::Lexicon, BatchSink, Cancel, CancelFuture, Driver,
+        DriverConnection,
+    },
     DbError, DbResult, ExecResult, Rows, Sql, Value,
 };
 use sqlx_core::{connection::Connection as _, statement::Statement as _};
@@ -36,6 +39,12 @@ impl PgDriver {
 
 impl Driver for PgDriver {
     type Connection = PgConn;
+
+    /// Dollar quotes, `E'…'` strings and nested comments, for the kit's reading of a
+    /// statement's leading keyword (a query's `SELECT n` tag counts no written rows).
+    fn lexicon(&self) -> Lexicon {
+        Lexicon::POSTGRES
+    }
 
     /// A server ends idle sessions (restarts, `wait_timeout`, an administrator's kill):
     /// a connection idle for a second is pinged before it serves a statement.

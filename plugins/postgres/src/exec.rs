@@ -161,6 +161,9 @@ async fn execute_once(
     Ok(exec_result(r.rows_affected()))
 }
 
+/// The result of `execute`: the count of the command tag. The kit reports none for a
+/// query, whose tag (`SELECT 3`) counts the rows it returned
+/// (`plugorm_plugin_api::Executor::execute`).
 fn exec_result(rows_affected: u64) -> ExecResult {
     ExecResult {
         rows_affected,

@@ -2,7 +2,10 @@
 
 use std::fmt::Write as _;
 
-use plugorm_plugin_api::{value::Timestamp, DbError, DbResult, Sql, Value};
+use plugorm_plugin_api::{
+    value::{uuid_text, Timestamp},
+    DbError, DbResult, Sql, Value,
+};
 use sqlx::{query::Query, sqlite::SqliteArguments, Sqlite};
 
 /// Binds each parameter in order. Dates and times are stored as ISO-8601 text, UUIDs as
@@ -34,18 +37,6 @@ pub(crate) fn bind_all<'q>(
         };
     }
     Ok(q)
-}
-
-fn uuid_text(u: &[u8; 16]) -> String {
-    let hex: String = u.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;

@@ -226,3 +226,32 @@ pub(crate) fn create_index<R: SqlRenderer + ?Sized>(
     }
     Ok(vec![w.finish()])
 }
+
+#[cfg(test)]
+mod tests {
+    use plugorm_plugin_api::{
+        render::SqlRenderer,
+        schema::{DataType, FieldSchema},
+    };
+
+    /// The dialect spells SQLite's affinities for the types the plugin API's portable
+    /// default writes as standard SQL (`clob`, `decimal(38, 10)`, `char(36)`).
+    #[test]
+    fn the_dialect_spells_sqlite_types_not_the_portable_default() {
+        let sqlite = |ty| {
+            crate::SqliteDialect
+                .column_type(&FieldSchema::new("c", "c", ty))
+                .unwrap_or_default()
+        };
+        for (ty, want) in [
+            (DataType::String, "text"),
+            (DataType::Decimal, "text"),
+            (DataType::Uuid, "text"),
+            (DataType::Json, "text"),
+            (DataType::Bool, "numeric"),
+            (DataType::TimestampTz, "datetime"),
+        ] {
+            assert_eq!(sqlite(ty), want, "{ty:?}");
+        }
+    }
+}

@@ -9,7 +9,7 @@ use plugorm_plugin_api::row::{ColumnBuilder, ColumnKind, RowBatch, Rows};
 use sqlx::{sqlite::SqliteRow, Column as _, Row as _, TypeInfo as _, ValueRef as _};
 
 use crate::error::translate;
-use plugorm_plugin_api::{DbResult, Value};
+use plugorm_plugin_api::DbResult;
 
 /// Rows per batch of a whole result.
 const BATCH: usize = 1024;
@@ -125,7 +125,16 @@ impl RowsBuilder {
         self.in_batch = 0;
     }
 
-    /// The rows pushed so far (none: no names, no batches, as for an empty result).
+    /// Names the columns of a result without rows (SQLite names a result's columns with
+    /// its rows, so the names of an empty one come from its prepared statement).
+    pub(crate) fn name_empty(&mut self, names: Vec<String>) {
+        if !self.started {
+            self.names = names.into_iter().map(Into::into).collect();
+        }
+    }
+
+    /// The rows pushed so far (for an empty result, no batches and the names given to
+    /// [`RowsBuilder::name_empty`]).
     pub(crate) fn finish(mut self) -> Rows {
         if self.in_batch > 0 {
             self.seal();
@@ -153,15 +162,12 @@ fn push_cell(b: &mut ColumnBuilder, row: &SqliteRow, i: usize) -> DbResult<()> {
         "REAL" => b.push_f64(row.try_get_unchecked(i).map_err(translate)?),
         "TEXT" => {
             let s: &str = row.try_get_unchecked(i).map_err(translate)?;
-            b.push_str(s);
+            b.push_text(s);
         }
         _ => {
+            // A BLOB: a bytes cell in any column (SQLite stores blobs in TEXT columns too).
             let bytes: &[u8] = row.try_get_unchecked(i).map_err(translate)?;
-            if b.kind() == ColumnKind::BYTES {
-                b.push_heap(bytes);
-            } else {
-                b.push(Value::Bytes(bytes.to_vec().into()));
-            }
+            b.push_bytes(bytes);
         }
     }
     Ok(())

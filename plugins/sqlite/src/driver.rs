@@ -6,7 +6,7 @@
 use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
     kit::{
-        lexer::{one_statement, Lexicon},
+        lexer::{one_statement, statement_kind, Lexicon, StatementKind},
         BatchSink, Cancel, CancelFuture, Driver, DriverConnection, Threading,
     },
     DbError, DbResult, ExecResult, Rows, Sql,
@@ -73,6 +73,11 @@ impl Driver for SqliteDriver {
     fn quote_savepoint(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }
+
+    /// SQLite's four quoting styles, for the kit's reading of a statement's keyword.
+    fn lexicon(&self) -> Lexicon {
+        Lexicon::SQLITE
+    }
 }
 
 /// How many virtual-machine steps SQLite runs between two looks at [`Interrupt`]: a
@@ -124,13 +129,36 @@ fn audited(sql: &Sql) -> DbResult<sqlx::AssertSqlSafe<&str>> {
     Ok(sqlx::AssertSqlSafe(sql.text.as_str()))
 }
 
+/// The column names of a statement, from its prepared form (sqlx's statement cache
+/// already holds it once the statement ran): what a result without rows is named by.
+async fn column_names(
+    conn: &mut sqlx::SqliteConnection,
+    broken: &mut bool,
+    sql: &Sql,
+) -> DbResult<Vec<String>> {
+    let text = sqlx::SqlSafeStr::into_sql_str(audited(sql)?);
+    let statement = sqlx::Executor::prepare(&mut *conn, text)
+        .await
+        .map_err(|e| failed(broken, e))?;
+    Ok(sqlx::Statement::columns(&statement)
+        .iter()
+        .map(|c| sqlx::Column::name(c).to_string())
+        .collect())
+}
+
 impl DriverConnection for SqliteConn {
+    /// SQLite counts the changes of the last INSERT, UPDATE or DELETE per connection, and
+    /// leaves the count (and the last rowid) in place across other statements: only a
+    /// write reports them, any other statement changed no row.
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
         let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
         let r = q
             .execute(&mut self.conn)
             .await
             .map_err(|e| failed(&mut self.broken, e))?;
+        if statement_kind(&sql.text, &Lexicon::SQLITE) != StatementKind::Write {
+            return Ok(ExecResult::default());
+        }
         Ok(ExecResult {
             rows_affected: r.rows_affected(),
             last_insert_id: Some(r.last_insert_rowid()).into(),
@@ -140,10 +168,14 @@ impl DriverConnection for SqliteConn {
     async fn query(&mut self, sql: &Sql) -> DbResult<Rows> {
         let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
         let SqliteConn { conn, broken, .. } = self;
-        let mut rows = q.fetch(conn);
+        let mut rows = q.fetch(&mut *conn);
         let mut out = RowsBuilder::default();
         while let Some(row) = rows.try_next().await.map_err(|e| failed(broken, e))? {
             out.push(&row)?;
+        }
+        drop(rows);
+        if out.is_empty() {
+            out.name_empty(column_names(conn, broken, sql).await?);
         }
         Ok(out.finish())
     }
@@ -153,7 +185,7 @@ impl DriverConnection for SqliteConn {
     async fn stream(&mut self, sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
         let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
         let SqliteConn { conn, broken, .. } = self;
-        let mut rows = q.fetch(conn);
+        let mut rows = q.fetch(&mut *conn);
         let mut out = RowsBuilder::with_batch_rows(sink.batch_rows());
         while let Some(row) = rows.try_next().await.map_err(|e| failed(broken, e))? {
             // SQLite names a result's columns only with its rows: the first row names them.
@@ -167,6 +199,10 @@ impl DriverConnection for SqliteConn {
                     return Ok(()); // the reader is gone; dropping `rows` stops sqlx
                 }
             }
+        }
+        drop(rows);
+        if out.is_empty() {
+            out.name_empty(column_names(conn, broken, sql).await?);
         }
         sink.send_rows(out.finish()).await;
         Ok(())

@@ -44,7 +44,8 @@ pub fn cell_text(cell: Cell<'_>) -> String {
         Cell::I64(i) => i.to_string(),
         Cell::F64(f) => f.to_string(),
         Cell::Text(s) | Cell::Decimal(s) | Cell::Json(s) => s.to_string(),
-        Cell::Bytes(b) | Cell::Uuid(b) => {
+        Cell::Uuid(u) => plugorm::plugin_api::value::uuid_text(&u),
+        Cell::Bytes(b) => {
             format!(
                 "\\x{}",
                 b.iter().map(|x| format!("{x:02x}")).collect::<String>()
