@@ -9,9 +9,9 @@
 use std::collections::HashSet;
 
 use plugorm_mysql::{LockSupport, MysqlDialect};
-use plugorm_plugin_api::abi_stable::std_types::ROption;
 use plugorm_plugin_api::render::{render, SqlRenderer};
 use plugorm_plugin_api::statement::{LockStrength, Statement};
+use plugorm_plugin_api::types::Optional;
 use plugorm_postgres::PostgresDialect;
 use plugorm_sqlite::SqliteDialect;
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
@@ -109,10 +109,10 @@ fn one<R: SqlRenderer>(
 fn within_sqlparser(dialect: &str, stmt: &Statement) -> Option<Statement> {
     match (dialect, stmt) {
         // MySQL's and MariaDB's `LOCK IN SHARE MODE` (sqlparser reads only `FOR SHARE`).
-        ("mysql", Statement::Select(s)) if matches!(&s.lock, ROption::RSome(l) if l.strength == LockStrength::Share) =>
+        ("mysql", Statement::Select(s)) if matches!(&s.lock, Optional::Some(l) if l.strength == LockStrength::Share) =>
         {
             let mut s = s.clone();
-            s.lock = ROption::RNone;
+            s.lock = Optional::None;
             Some(Statement::Select(s))
         }
         _ => None,

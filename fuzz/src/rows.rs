@@ -3,8 +3,8 @@
 //! types models use. Errors are the expected answer to bad cells; a panic is a bug.
 
 use arbitrary::{Result, Unstructured};
-use plugorm_plugin_api::abi_stable::std_types::{RString, RVec};
 use plugorm_plugin_api::row::{Column, ColumnBuilder, ColumnKind, Decode, Row, RowBatch, Rows};
+use plugorm_plugin_api::types::{List, Text};
 
 use crate::value;
 
@@ -35,7 +35,7 @@ fn raw_column(u: &mut Unstructured<'_>) -> Result<Column> {
     let nvalues = u.int_in_range(0..=4)?;
     let values = (0..nvalues)
         .map(|_| value(u).map(|v| v.into_ffi()))
-        .collect::<Result<RVec<_>>>()?;
+        .collect::<Result<List<_>>>()?;
     Ok(Column {
         kind: ColumnKind(u.arbitrary()?),
         nulls: u.arbitrary::<Vec<bool>>()?.into(),
@@ -52,7 +52,7 @@ fn raw_column(u: &mut Unstructured<'_>) -> Result<Column> {
 pub fn rows(u: &mut Unstructured<'_>) -> Result<Rows> {
     let ncols = u.int_in_range(0..=4)?;
     let names = (0..ncols)
-        .map(|_| u.arbitrary::<String>().map(RString::from))
+        .map(|_| u.arbitrary::<String>().map(Text::from))
         .collect::<Result<Vec<_>>>()?;
     let nbatches = u.int_in_range(1..=3)?;
     let mut batches = Vec::with_capacity(nbatches);
@@ -70,7 +70,7 @@ pub fn rows(u: &mut Unstructured<'_>) -> Result<Rows> {
                     built_column(u)
                 }
             })
-            .collect::<Result<RVec<_>>>()?;
+            .collect::<Result<List<_>>>()?;
         let len = if u.ratio(1u8, 8u8)? {
             u.arbitrary()?
         } else {

@@ -8,12 +8,12 @@
 use std::collections::HashSet;
 
 use arbitrary::{Result, Unstructured};
-use plugorm_plugin_api::abi_stable::std_types::{RBox, ROption, RString, RVec};
 use plugorm_plugin_api::statement::{
     Assignment, BinOp, ColumnRef, Conflict, ConflictAction, Delete, Expr, FromItem, Insert, Join,
     JoinKind, Lock, LockStrength, LockWait, OrderBy, RawSql, Select, SelectItem, Statement,
     TableRef, Update,
 };
+use plugorm_plugin_api::types::{Boxed, List, Optional, Text};
 
 use crate::{hostile_text, value};
 
@@ -76,7 +76,7 @@ impl Gen {
 
     /// A hostile identifier. `*` alone is left out: a column named `*` is the star by
     /// the renderer's contract (`Expr::Column` with name `*`, RETURNING `*`).
-    fn ident(&mut self, u: &mut Unstructured<'_>) -> Result<RString> {
+    fn ident(&mut self, u: &mut Unstructured<'_>) -> Result<Text> {
         let mut s = hostile_text(u, 10)?;
         if s == "*" {
             s.push('x');
@@ -85,21 +85,16 @@ impl Gen {
         Ok(s.into())
     }
 
-    fn idents(
-        &mut self,
-        u: &mut Unstructured<'_>,
-        min: usize,
-        max: usize,
-    ) -> Result<RVec<RString>> {
+    fn idents(&mut self, u: &mut Unstructured<'_>, min: usize, max: usize) -> Result<List<Text>> {
         let n = u.int_in_range(min..=max)?;
         (0..n).map(|_| self.ident(u)).collect()
     }
 
-    fn opt_ident(&mut self, u: &mut Unstructured<'_>) -> Result<ROption<RString>> {
+    fn opt_ident(&mut self, u: &mut Unstructured<'_>) -> Result<Optional<Text>> {
         Ok(if u.arbitrary()? {
-            ROption::RSome(self.ident(u)?)
+            Optional::Some(self.ident(u)?)
         } else {
-            ROption::RNone
+            Optional::None
         })
     }
 
@@ -117,7 +112,7 @@ impl Gen {
     /// SQLite takes an UPDATE / DELETE alias only after `AS` (reported, not fixed).
     fn write_target(&mut self, u: &mut Unstructured<'_>) -> Result<TableRef> {
         Ok(TableRef {
-            alias: ROption::RNone,
+            alias: Optional::None,
             ..self.table(u)?
         })
     }
@@ -133,7 +128,7 @@ impl Gen {
         Ok(Expr::Value(value(u)?.into_ffi()))
     }
 
-    fn values(&mut self, u: &mut Unstructured<'_>, max: usize) -> Result<RVec<Expr>> {
+    fn values(&mut self, u: &mut Unstructured<'_>, max: usize) -> Result<List<Expr>> {
         let n = u.int_in_range(0..=max)?;
         (0..n).map(|_| self.value_expr(u)).collect()
     }
@@ -144,7 +139,7 @@ impl Gen {
         depth: u32,
         min: usize,
         max: usize,
-    ) -> Result<RVec<Expr>> {
+    ) -> Result<List<Expr>> {
         let n = u.int_in_range(min..=max)?;
         (0..n).map(|_| self.expr(u, depth)).collect()
     }
@@ -152,7 +147,7 @@ impl Gen {
     /// A SELECT of one column, for scalar and IN sub-queries.
     fn one_column_select(&mut self, u: &mut Unstructured<'_>, depth: u32) -> Result<Select> {
         let mut s = self.select(u, depth, false)?;
-        s.columns = RVec::from(vec![SelectItem {
+        s.columns = List::from(vec![SelectItem {
             expr: self.column(u)?,
         }]);
         Ok(s)
@@ -173,18 +168,18 @@ impl Gen {
             1 => self.value_expr(u)?,
             2 => Expr::Binary {
                 op: *u.choose(BIN_OPS)?,
-                left: RBox::new(self.expr(u, d)?),
-                right: RBox::new(self.expr(u, d)?),
+                left: Boxed::new(self.expr(u, d)?),
+                right: Boxed::new(self.expr(u, d)?),
             },
             3 => Expr::And(self.exprs(u, d, 0, 3)?),
             4 => Expr::Or(self.exprs(u, d, 0, 3)?),
-            5 => Expr::Not(RBox::new(self.expr(u, d)?)),
+            5 => Expr::Not(Boxed::new(self.expr(u, d)?)),
             6 => Expr::IsNull {
-                expr: RBox::new(self.expr(u, d)?),
+                expr: Boxed::new(self.expr(u, d)?),
                 negated: u.arbitrary()?,
             },
             7 => Expr::In {
-                expr: RBox::new(self.expr(u, d)?),
+                expr: Boxed::new(self.expr(u, d)?),
                 list: self.values(u, 4)?,
                 negated: u.arbitrary()?,
             },
@@ -193,33 +188,33 @@ impl Gen {
                 let width = u.int_in_range(1..=3)?;
                 let left = (0..width)
                     .map(|_| self.column(u))
-                    .collect::<Result<RVec<_>>>()?;
+                    .collect::<Result<List<_>>>()?;
                 let n = u.int_in_range(0..=3)?;
                 let list = (0..n)
                     .map(|_| {
                         (0..width)
                             .map(|_| self.value_expr(u))
-                            .collect::<Result<RVec<_>>>()
+                            .collect::<Result<List<_>>>()
                             .map(Expr::List)
                     })
-                    .collect::<Result<RVec<_>>>()?;
+                    .collect::<Result<List<_>>>()?;
                 Expr::In {
-                    expr: RBox::new(Expr::List(left)),
+                    expr: Boxed::new(Expr::List(left)),
                     list,
                     negated: u.arbitrary()?,
                 }
             }
             9 => Expr::InSelect {
-                expr: RBox::new(self.expr(u, d)?),
-                query: RBox::new(self.one_column_select(u, d)?),
+                expr: Boxed::new(self.expr(u, d)?),
+                query: Boxed::new(self.one_column_select(u, d)?),
                 negated: u.arbitrary()?,
             },
             10 => Expr::Exists {
-                query: RBox::new(self.select(u, d, false)?),
+                query: Boxed::new(self.select(u, d, false)?),
                 negated: u.arbitrary()?,
             },
             11 => self.func(u, d)?,
-            12 => Expr::Subquery(RBox::new(self.one_column_select(u, d)?)),
+            12 => Expr::Subquery(Boxed::new(self.one_column_select(u, d)?)),
             _ => self.raw_condition(u, d)?,
         })
     }
@@ -227,7 +222,7 @@ impl Gen {
     fn func(&mut self, u: &mut Unstructured<'_>, depth: u32) -> Result<Expr> {
         let name = *u.choose(FUNCTIONS)?;
         let args = if name == "count" && u.arbitrary()? {
-            RVec::from(vec![Expr::Star(ROption::RNone)])
+            List::from(vec![Expr::Star(Optional::None)])
         } else {
             self.exprs(u, depth, 1, 3)?
         };
@@ -239,12 +234,12 @@ impl Gen {
 
     fn raw_condition(&mut self, u: &mut Unstructured<'_>, depth: u32) -> Result<Expr> {
         let (sql, kinds) = *u.choose(RAW_CONDITIONS)?;
-        let mut args = RVec::new();
+        let mut args = List::new();
         for k in kinds.chars() {
             args.push(match k {
                 'v' => self.value_expr(u)?,
                 'l' => Expr::List(self.values(u, 3)?),
-                _ => Expr::Subquery(RBox::new(self.one_column_select(u, depth)?)),
+                _ => Expr::Subquery(Boxed::new(self.one_column_select(u, depth)?)),
             });
         }
         Ok(Expr::Raw(RawSql {
@@ -258,7 +253,7 @@ impl Gen {
             0 => self.column(u)?,
             1 => Expr::Star(self.opt_ident(u)?),
             2 => Expr::Alias {
-                expr: RBox::new(self.expr(u, depth)?),
+                expr: Boxed::new(self.expr(u, depth)?),
                 alias: self.ident(u)?,
             },
             3 => self.func(u, depth)?,
@@ -267,7 +262,7 @@ impl Gen {
         Ok(SelectItem { expr })
     }
 
-    fn order_by(&mut self, u: &mut Unstructured<'_>, depth: u32) -> Result<RVec<OrderBy>> {
+    fn order_by(&mut self, u: &mut Unstructured<'_>, depth: u32) -> Result<List<OrderBy>> {
         let n = u.int_in_range(0..=3)?;
         (0..n)
             .map(|_| {
@@ -287,7 +282,7 @@ impl Gen {
     fn from_item(&mut self, u: &mut Unstructured<'_>, depth: u32) -> Result<FromItem> {
         Ok(if depth > 0 && u.ratio(1u8, 4u8)? {
             FromItem::Subquery {
-                query: RBox::new(self.select(u, depth - 1, false)?),
+                query: Boxed::new(self.select(u, depth - 1, false)?),
                 alias: self.ident(u)?,
             }
         } else {
@@ -323,9 +318,9 @@ impl Gen {
                 ])?;
                 let target = self.from_item(u, depth)?;
                 let on = if kind == JoinKind::Cross {
-                    ROption::RNone
+                    Optional::None
                 } else {
-                    ROption::RSome(self.expr(u, depth.saturating_sub(1))?)
+                    Optional::Some(self.expr(u, depth.saturating_sub(1))?)
                 };
                 s.joins.push(Join { kind, target, on });
             }
@@ -343,7 +338,7 @@ impl Gen {
             // `FOR KEY SHARE`, sqlparser does not; MySQL refuses them (a render error).
             let strength = *u.choose(&[LockStrength::Update, LockStrength::Share])?;
             let wait = *u.choose(&[LockWait::Wait, LockWait::NoWait, LockWait::SkipLocked])?;
-            s.lock = ROption::RSome(Lock {
+            s.lock = Optional::Some(Lock {
                 strength,
                 // One table at most: PostgreSQL takes `OF a, b`, sqlparser one name.
                 of: self.idents(u, 0, 1)?,
@@ -359,7 +354,7 @@ impl Gen {
         u: &mut Unstructured<'_>,
         min: usize,
         max: usize,
-    ) -> Result<RVec<Assignment>> {
+    ) -> Result<List<Assignment>> {
         let n = u.int_in_range(min..=max)?;
         (0..n)
             .map(|_| {
@@ -378,9 +373,9 @@ impl Gen {
             .collect()
     }
 
-    fn returning(&mut self, u: &mut Unstructured<'_>) -> Result<RVec<RString>> {
+    fn returning(&mut self, u: &mut Unstructured<'_>) -> Result<List<Text>> {
         if u.ratio(1u8, 6u8)? {
-            return Ok(RVec::from(vec![RString::from("*")]));
+            return Ok(List::from(vec![Text::from("*")]));
         }
         self.idents(u, 0, 2)
     }
@@ -400,7 +395,7 @@ impl Gen {
                         self.value_expr(u)
                     }
                 })
-                .collect::<Result<RVec<_>>>()?;
+                .collect::<Result<List<_>>>()?;
             ins.rows.push(row);
         }
         if u.arbitrary()? {
@@ -411,11 +406,11 @@ impl Gen {
                 _ => ConflictAction::Update(self.assignments(u, 0, 3)?),
             };
             let condition = if u.ratio(1u8, 4u8)? {
-                ROption::RSome(self.expr(u, 1)?)
+                Optional::Some(self.expr(u, 1)?)
             } else {
-                ROption::RNone
+                Optional::None
             };
-            ins.on_conflict = ROption::RSome(Conflict {
+            ins.on_conflict = Optional::Some(Conflict {
                 target: self.idents(u, 0, 2)?,
                 action,
                 condition,
