@@ -78,6 +78,11 @@ async fn transfer(db: &Db, from: i64, to: i64, amount: i64) -> Result<bool, Erro
                 (amount, from, amount),
             )
             .await?;
+        if paid.rows_affected == 0 {
+            // The read above takes no lock (MariaDB's REPEATABLE READ reads a snapshot):
+            // a transfer that committed since then left too little. Nothing was written.
+            return Ok(false);
+        }
         let got = tx
             .exec(
                 "UPDATE accounts SET balance = balance + ? WHERE id = ?",
