@@ -27,14 +27,15 @@ impl Driver for RusqliteDriver {
             None => Connection::open_in_memory(),
             Some(path) => Connection::open(path),
         };
+        let label = self.path.as_ref().map(|p| p.display().to_string());
         let failed = |e: rusqlite::Error| DbError::Connect {
-            message: format!("{:?}: {e}", self.path),
+            message: format!("{}: {e}", label.as_deref().unwrap_or(":memory:")),
         };
         let conn = conn.map_err(failed)?;
-        let wal = if self.path.is_some() {
-            "PRAGMA journal_mode = WAL;"
-        } else {
-            ""
+        // A file: WAL, with fsync at checkpoints rather than at every commit.
+        let wal = match self.path {
+            Some(_) => "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+            None => "",
         };
         conn.execute_batch(&format!("PRAGMA foreign_keys = ON; {wal}"))
             .map_err(failed)?;
