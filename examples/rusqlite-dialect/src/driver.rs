@@ -4,8 +4,8 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use plugorm_plugin_api::{
-    kit::{Cancel, CancelFlag, Driver, DriverConnection, Threading},
-    row::RowsBuilder,
+    kit::{BatchSink, Cancel, CancelFlag, Driver, DriverConnection, Threading},
+    row::{RowsBuilder, DEFAULT_BATCH_ROWS},
     DbError, DbResult, ExecResult, Rows, Sql, Value,
 };
 use rusqlite::{types::Value as Sqlite, types::ValueRef, Connection, Statement};
@@ -92,7 +92,22 @@ impl DriverConnection for RusqliteConn {
 
     async fn query(&mut self, sql: &Sql) -> DbResult<Rows> {
         let mut stmt = self.prepare(sql)?;
-        read_rows(&mut stmt)
+        read_rows(&mut stmt, DEFAULT_BATCH_ROWS, |_| true).map(RowsBuilder::finish)
+    }
+
+    /// Hands each batch over as soon as it is full, from synchronous code (a rusqlite
+    /// statement cannot be held across an `await`): at most two batches exist.
+    async fn stream(&mut self, sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
+        let mut stmt = self.prepare(sql)?;
+        let names = stmt.column_names().into_iter().map(String::from).collect();
+        if !sink.names_blocking(names) {
+            return Ok(());
+        }
+        let batch_rows = sink.batch_rows();
+        let full = |b: &mut RowsBuilder| b.take_batch().is_none_or(|x| sink.send_blocking(x));
+        let rest = read_rows(&mut stmt, batch_rows, full)?.finish();
+        rest.batches.into_iter().all(|x| sink.send_blocking(x));
+        Ok(())
     }
 
     fn canceller(&self) -> Option<Arc<dyn Cancel>> {
@@ -100,19 +115,27 @@ impl DriverConnection for RusqliteConn {
     }
 }
 
-/// Reads every row of a bound statement.
-fn read_rows(stmt: &mut Statement<'_>) -> DbResult<Rows> {
+/// Reads the rows of a bound statement in batches of `batch_rows`, offering the builder
+/// to `full` after each row; stops early when `full` returns false.
+fn read_rows(
+    stmt: &mut Statement<'_>,
+    batch_rows: usize,
+    mut full: impl FnMut(&mut RowsBuilder) -> bool,
+) -> DbResult<RowsBuilder> {
     let names = stmt.column_names().into_iter().map(String::from).collect();
     let width = stmt.column_count();
-    let mut out = RowsBuilder::new(names);
+    let mut out = RowsBuilder::new(names).batch_rows(batch_rows);
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(error)? {
         let cells: DbResult<Vec<Value>> = (0..width)
             .map(|i| row.get_ref(i).map_err(error).and_then(cell))
             .collect();
         out.push_row(cells?);
+        if !full(&mut out) {
+            break;
+        }
     }
-    Ok(out.finish())
+    Ok(out)
 }
 
 /// A value as SQLite stores it: booleans as integers, everything without a storage

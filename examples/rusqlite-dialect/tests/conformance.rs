@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use plugorm::{Error, Model};
-use plugorm_plugin_api::{DbError, Value};
+use plugorm_plugin_api::{DbError, Decode, Value};
 
 #[derive(Model, Debug, Default, Clone, PartialEq)]
 struct Product {
@@ -195,6 +195,30 @@ async fn a_timed_out_statement_is_cancelled_and_its_connection_serves_again() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// A long result crosses in batches as it is read; a stream dropped mid-way (here of an
+/// endless result, which could never be read whole) frees its connection at once.
+#[tokio::test]
+async fn a_long_result_streams_in_batches_and_a_dropped_stream_frees_its_connection() {
+    let (db, _dir) = common::file("max_connections=1&connect_timeout=5s").await;
+    let stream = db.raw_stream(&common::numbers(100_000), ()).await.unwrap();
+    assert_eq!(stream.names(), ["x"]);
+    let (mut rows, mut batches, mut last) = (0, 0, 0i64);
+    while let Some(batch) = stream.next_batch().await.unwrap() {
+        rows += batch.len;
+        batches += 1;
+        let cell = batch.columns[0].cell(batch.len as usize - 1).unwrap();
+        last = <i64 as Decode>::decode(cell).unwrap();
+    }
+    assert_eq!((rows, last), (100_000, 100_000));
+    assert!(batches > 10, "{batches} batches");
+
+    let stream = db.raw_stream(common::ENDLESS_ROWS, ()).await.unwrap();
+    assert!(stream.next_batch().await.unwrap().is_some());
+    drop(stream);
+    let one: Option<i64> = db.raw_scalar("SELECT 1", ()).await.unwrap();
+    assert_eq!(one, Some(1));
 }
 
 #[tokio::test]

@@ -13,7 +13,8 @@
 //! - the transaction state machine: `BEGIN` / `COMMIT` / `ROLLBACK`, savepoints with the
 //!   driver's quoting, rollback when a transaction is dropped unfinished, and no
 //!   connection back in the pool while a transaction is open on it;
-//! - streaming with bounded memory ([`BatchSink`]);
+//! - streaming with bounded memory ([`BatchSink`]; from synchronous code too, for
+//!   blocking drivers: [`BatchSink::send_blocking`]);
 //! - the pool limits of [`crate::PoolOptions`] (max and min connections, acquire and
 //!   connect timeout, idle timeout, max lifetime);
 //! - the refusal of SQL text a client library could misread ([`check_text`]), and a

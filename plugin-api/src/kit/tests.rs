@@ -188,6 +188,18 @@ impl DriverConnection for FakeConn {
         Ok(Rows::new(vec!["v".into()], vec![one_column([n as i64])]))
     }
     async fn stream(&mut self, _sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
+        if self.blocking {
+            // A blocking driver streams from synchronous code, as rusqlite must.
+            sink.names_blocking(vec!["v".into()]);
+            for i in 0..1_000 {
+                let batch = one_column((0..sink.batch_rows() as i64).map(|r| r + i));
+                self.log.batches_sent.fetch_add(1, Ordering::SeqCst);
+                if !sink.send_blocking(batch) {
+                    return Ok(());
+                }
+            }
+            return Ok(());
+        }
         sink.names(vec!["v".into()]).await;
         for i in 0..1_000 {
             let batch = one_column((0..sink.batch_rows() as i64).map(|r| r + i));
@@ -384,7 +396,28 @@ async fn a_busy_pool_times_out_with_a_typed_error() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_stream_holds_at_most_two_batches_and_stops_when_dropped() {
-    let (pool, log) = pool(1, Threading::Task).await;
+    for threading in [Threading::Task, Threading::OwnThread] {
+        stream_holds_at_most_two_batches(threading).await;
+    }
+}
+
+/// A blocking driver's stream, sent from synchronous code, crosses whole (a thousand
+/// batches: far past tokio's cooperative budget of one task poll).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_drivers_stream_crosses_whole() {
+    let (pool, log) = pool(1, Threading::OwnThread).await;
+    let stream = pool.query_stream(sql("ALL"), 3).await.unwrap();
+    let mut rows = 0;
+    while let Some(batch) = stream.next_batch().await.unwrap() {
+        rows += batch.len;
+    }
+    assert_eq!(rows, 3_000);
+    assert_eq!(log.batches_sent.load(Ordering::SeqCst), 1_000);
+    pool.execute(sql("NEXT")).await.unwrap();
+}
+
+async fn stream_holds_at_most_two_batches(threading: Threading) {
+    let (pool, log) = pool(1, threading).await;
     let stream = pool.query_stream(sql("ALL"), 10).await.unwrap();
     assert_eq!(stream.names(), ["v"]);
     let first = stream.next_batch().await.unwrap().unwrap();

@@ -19,6 +19,15 @@ pub const PLUGIN: &str = "rusqlite";
 pub const ENDLESS: &str =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c";
 
+/// Rows without end.
+pub const ENDLESS_ROWS: &str =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c";
+
+/// The numbers 1 to `n`, one a row, in a column `x`.
+pub fn numbers(n: u64) -> String {
+    format!("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n}) SELECT x FROM c")
+}
+
 /// The folder holding the built binaries and plugin libraries (`target/debug`), found
 /// from the test executable (`target/debug/deps/…`).
 pub fn target_dir() -> PathBuf {
