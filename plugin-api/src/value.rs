@@ -109,6 +109,32 @@ impl Value {
         matches!(self, Value::Null)
     }
 
+    /// The value's canonical text, for a database that stores it as text (SQLite, or
+    /// any column without a native type for it): decimals, text and JSON as they are,
+    /// dates, times and timestamps as their `Display` (`2024-01-31`, `12:30:00.5`,
+    /// `2024-01-31 12:30:00+00:00` for UTC), UUIDs hyphenated in lower case. `None` for
+    /// NULL, booleans, numbers and bytes, which every database stores natively. The
+    /// host's decoders read each of these texts back into its type.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::{value::Date, Value};
+    /// let d = Value::Date(Date::from_ymd(2024, 1, 31).unwrap());
+    /// assert_eq!(d.text_form().as_deref(), Some("2024-01-31"));
+    /// let u = Value::Uuid([0xab; 16]);
+    /// assert_eq!(u.text_form().as_deref(), Some("abababab-abab-abab-abab-abababababab"));
+    /// assert_eq!(Value::I64(1).text_form(), None);
+    /// ```
+    pub fn text_form(&self) -> Option<String> {
+        match self {
+            Value::Decimal(s) | Value::Text(s) | Value::Json(s) => Some(s.to_string()),
+            Value::Date(d) => Some(d.to_string()),
+            Value::Time(t) => Some(t.to_string()),
+            Value::Timestamp(t) => Some(t.to_string()),
+            Value::Uuid(u) => Some(uuid::Uuid::from_bytes(*u).hyphenated().to_string()),
+            Value::Null | Value::Bool(_) | Value::I64(_) | Value::F64(_) | Value::Bytes(_) => None,
+        }
+    }
+
     /// A short name of the variant, for error messages.
     pub fn kind_name(&self) -> &'static str {
         match self {

@@ -81,8 +81,9 @@ const CANCEL_WAIT: Duration = Duration::from_secs(10);
 
 /// One operation's life as its caller and its runner see it. The caller leaving and the
 /// statement starting are decided under one lock, so a statement is either skipped or
-/// cancelled, never left running unnoticed.
-struct Flight {
+/// cancelled, never left running unnoticed. Shared by the direct path (here) and the
+/// connection worker's (`worker.rs`, for `Threading::OwnThread` drivers).
+pub(crate) struct Flight {
     /// The caller dropped the operation's future.
     abandoned: AtomicBool,
     phase: Mutex<Phase>,
@@ -99,7 +100,7 @@ enum Phase {
 }
 
 impl Flight {
-    fn new(canceller: Option<Arc<dyn Cancel>>) -> Arc<Flight> {
+    pub(crate) fn new(canceller: Option<Arc<dyn Cancel>>) -> Arc<Flight> {
         Arc::new(Flight {
             abandoned: AtomicBool::new(false),
             phase: Mutex::new(Phase::Idle),
@@ -117,7 +118,7 @@ impl Flight {
     }
 
     /// Marks the statement as sent; false when its caller already left (skip it).
-    fn start(&self) -> bool {
+    pub(crate) fn start(&self) -> bool {
         let mut phase = self.phase();
         if self.abandoned() {
             return false;
@@ -128,7 +129,7 @@ impl Flight {
 
     /// The statement is over: waits for a cancel request still in flight, so it cannot
     /// reach the server after the connection has moved on to another statement.
-    async fn end(&self) {
+    pub(crate) async fn end(&self) {
         let cancelling = std::mem::replace(&mut *self.phase(), Phase::Idle);
         if let Phase::Cancelling(request) = cancelling {
             let _ = tokio::time::timeout(CANCEL_WAIT, request).await;
@@ -139,7 +140,7 @@ impl Flight {
     }
 
     /// The caller left: a running statement is cancelled (when the driver can).
-    fn abandon(&self, rt: Option<&tokio::runtime::Handle>) {
+    pub(crate) fn abandon(&self, rt: Option<&tokio::runtime::Handle>) {
         self.abandoned.store(true, Ordering::Release);
         let mut phase = self.phase();
         if let (Phase::Running, Some(canceller), Some(rt)) = (&*phase, &self.canceller, rt) {

@@ -140,6 +140,42 @@ pub trait Cancel: Send + Sync + 'static {
     fn clear(&self) {}
 }
 
+/// A [`Cancel`] that raises a flag, for databases that stop a statement from inside:
+/// SQLite's progress handler (or any driver callback that runs every so many steps)
+/// reads [`CancelFlag::is_raised`] and ends the statement when it is. Raised before the
+/// statement started, it still stops it; the kit lowers it once the statement ended.
+///
+/// ```
+/// use std::sync::Arc;
+/// use plugorm_plugin_api::kit::{Cancel, CancelFlag};
+/// let flag = Arc::new(CancelFlag::default());
+/// let seen_by_the_driver = flag.clone();
+/// drop(flag.cancel());
+/// assert!(seen_by_the_driver.is_raised());
+/// flag.clear();
+/// assert!(!seen_by_the_driver.is_raised());
+/// ```
+#[derive(Debug, Default)]
+pub struct CancelFlag(std::sync::atomic::AtomicBool);
+
+impl CancelFlag {
+    /// True between a [`Cancel::cancel`] and the kit's [`Cancel::clear`].
+    pub fn is_raised(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+impl Cancel for CancelFlag {
+    fn cancel(&self) -> CancelFuture {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+        Box::pin(async {})
+    }
+
+    fn clear(&self) {
+        self.0.store(false, std::sync::atomic::Ordering::Release);
+    }
+}
+
 /// How long a cancel request through [`cancel_request`] may take.
 pub const CANCEL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 

@@ -8,7 +8,7 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::oneshot;
 
 use super::{
-    direct::Direct,
+    direct::{Direct, Flight},
     driver::Driver,
     pool::{Lease, Limits, Shared},
     stream::BatchSink,
@@ -36,6 +36,30 @@ pub fn check_text(text: &str) -> DbResult<()> {
 /// Awaits a worker's reply.
 async fn answer<T>(rx: oneshot::Receiver<DbResult<T>>) -> DbResult<T> {
     rx.await.unwrap_or_else(|_| Err(worker::gone()))
+}
+
+/// Cancels the statement of a dropped [`answer_or_cancel`] if the worker is running it.
+struct AbandonOnDrop(Option<Arc<Flight>>);
+
+impl Drop for AbandonOnDrop {
+    fn drop(&mut self) {
+        if let Some(flight) = self.0.take() {
+            flight.abandon(crate::runtime::handle().ok());
+        }
+    }
+}
+
+/// Awaits a worker's reply to a plain statement. Dropped before the reply came (a
+/// `with_timeout` deadline, a dropped future), it cancels the statement the worker runs
+/// through the driver's [`super::Cancel`], or has it skipped if it had not started.
+async fn answer_or_cancel<T>(
+    rx: oneshot::Receiver<DbResult<T>>,
+    flight: Option<Arc<Flight>>,
+) -> DbResult<T> {
+    let mut guard = AbandonOnDrop(flight);
+    let r = answer(rx).await;
+    guard.0 = None;
+    r
 }
 
 /// Builds an operation and its reply channel.
@@ -89,7 +113,7 @@ impl KitPool {
         let shared = self.shared.clone();
         Box::pin(async move {
             let (handle, release, _) = shared.lease_one().await?;
-            send_once(&handle, release, make).await
+            send_once(&handle, release, None, make).await
         })
     }
 }
@@ -98,6 +122,7 @@ impl KitPool {
 async fn send_once<T: Send + 'static>(
     handle: &WorkerHandle,
     release: Release,
+    flight: Option<Arc<Flight>>,
     make: impl FnOnce(Reply<T>) -> Op,
 ) -> DbResult<T> {
     let (op, rx) = op(make);
@@ -107,7 +132,7 @@ async fn send_once<T: Send + 'static>(
         release: Some(release),
     };
     handle.send(msg).map_err(|_| worker::gone())?;
-    answer(rx).await
+    answer_or_cancel(rx, flight).await
 }
 
 /// Closes idle connections past their limits, every so often, while the pool lives.
@@ -141,7 +166,7 @@ type DirectRun<T> = fn(&dyn Direct, Option<u64>, Arc<Sql>, Option<Release>) -> B
 /// How one kind of statement runs: in the caller's task, or as a worker message.
 struct Route<T> {
     direct: DirectRun<T>,
-    message: fn(Arc<Sql>, Reply<T>) -> Op,
+    message: fn(Arc<Sql>, Reply<T>, Arc<Flight>) -> Op,
 }
 
 const EXECUTE: Route<ExecResult> = Route {
@@ -198,7 +223,11 @@ async fn run_leased<T: Send + 'static>(
 ) -> DbResult<T> {
     match &handle.direct {
         Some(direct) => (route.direct)(&**direct, None, sql, Some(release)).await,
-        None => send_once(&handle, release, |r| (route.message)(sql, r)).await,
+        None => {
+            let flight = Flight::new(handle.canceller.clone());
+            let op = |r| (route.message)(sql, r, flight.clone());
+            send_once(&handle, release, Some(flight.clone()), op).await
+        }
     }
 }
 
@@ -271,6 +300,16 @@ fn on_lease<T: Send + 'static>(
     tx: Option<u64>,
     make: impl FnOnce(Reply<T>) -> Op,
 ) -> BoxFuture<T> {
+    on_lease_flight(lease, tx, None, make)
+}
+
+/// [`on_lease`] for a plain statement with its [`Flight`] (see [`answer_or_cancel`]).
+fn on_lease_flight<T: Send + 'static>(
+    lease: &Arc<Lease>,
+    tx: Option<u64>,
+    flight: Option<Arc<Flight>>,
+    make: impl FnOnce(Reply<T>) -> Op,
+) -> BoxFuture<T> {
     let (op, rx) = op(make);
     let sent = lease.handle().and_then(|h| {
         h.send(Msg::Run {
@@ -282,7 +321,7 @@ fn on_lease<T: Send + 'static>(
     });
     Box::pin(async move {
         sent?;
-        answer(rx).await
+        answer_or_cancel(rx, flight).await
     })
 }
 
@@ -321,9 +360,17 @@ fn statement_on<T: Send + 'static>(
     if let Err(e) = check_text(&sql.text) {
         return Box::pin(std::future::ready(Err(e)));
     }
-    match lease.handle().map(|h| h.direct.clone()) {
-        Ok(Some(direct)) => (route.direct)(&*direct, tx, Arc::new(sql), None),
-        _ => on_lease(lease, tx, |r| (route.message)(Arc::new(sql), r)),
+    match lease
+        .handle()
+        .map(|h| (h.direct.clone(), h.canceller.clone()))
+    {
+        Ok((Some(direct), _)) => (route.direct)(&*direct, tx, Arc::new(sql), None),
+        Ok((None, canceller)) => {
+            let flight = Flight::new(canceller);
+            let op = |r| (route.message)(Arc::new(sql), r, flight.clone());
+            on_lease_flight(lease, tx, Some(flight.clone()), op)
+        }
+        Err(e) => Box::pin(std::future::ready(Err(e))),
     }
 }
 

@@ -13,12 +13,22 @@
 //! - the transaction state machine: `BEGIN` / `COMMIT` / `ROLLBACK`, savepoints with the
 //!   driver's quoting, rollback when a transaction is dropped unfinished, and no
 //!   connection back in the pool while a transaction is open on it;
-//! - streaming with bounded memory ([`BatchSink`]);
+//! - streaming with bounded memory ([`BatchSink`]; from synchronous code too, for
+//!   blocking drivers: [`BatchSink::send_blocking`]);
 //! - the pool limits of [`crate::PoolOptions`] (max and min connections, acquire and
 //!   connect timeout, idle timeout, max lifetime);
 //! - the refusal of SQL text a client library could misread ([`check_text`]), and a
 //!   lexer for drivers whose library runs every `;`-separated statement ([`lexer`]);
-//! - the grouping of catalog rows into index and foreign-key descriptions ([`introspect`]).
+//! - the grouping of catalog rows into index and foreign-key descriptions, and a whole
+//!   table description from four conventionally named catalog results
+//!   ([`introspect::table_info`]);
+//! - cancellation: a statement whose caller goes away mid-flight is stopped through the
+//!   driver's [`Cancel`] on both paths, the caller's task (async drivers) and the
+//!   connection's own thread ([`Threading::OwnThread`]), and the connection runs nothing
+//!   else until the cancel has finished.
+//!
+//! A driver that yields rows one at a time builds its results with
+//! [`crate::row::RowsBuilder`].
 //!
 //! The fast path: a statement on the pool takes a permit and the most recently used idle
 //! connection (no timer, no ping, no task spawned) and, for async drivers, runs in the
@@ -36,6 +46,6 @@ mod worker;
 #[cfg(test)]
 mod tests;
 
-pub use driver::{Cancel, CancelFuture, Driver, DriverConnection, Threading};
+pub use driver::{Cancel, CancelFlag, CancelFuture, Driver, DriverConnection, Threading};
 pub use handles::{check_text, KitPool};
 pub use stream::BatchSink;

@@ -91,6 +91,46 @@ impl BatchSink {
         self.tx.send(StreamMsg::Batch(batch)).await.is_ok()
     }
 
+    /// [`BatchSink::names`] from synchronous code, for a driver on
+    /// [`super::Threading::OwnThread`] whose rows cannot be held across an `await`
+    /// (rusqlite's borrowed statements): blocks the connection's own thread.
+    pub fn names_blocking(&mut self, names: Vec<String>) -> bool {
+        wait(self.names(names))
+    }
+
+    /// [`BatchSink::send`] from synchronous code, for a driver on
+    /// [`super::Threading::OwnThread`]: blocks the connection's own thread until the
+    /// reader has room (at most two batches exist), so a long result streams with bounded
+    /// memory. Returns `false` when the reader is gone: stop reading rows.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use plugorm_plugin_api::{kit::BatchSink, row::RowsBuilder, Value};
+    /// let (mut sink, stream) = BatchSink::pair(1);
+    /// let driver = std::thread::spawn(move || {
+    ///     sink.names_blocking(vec!["v".into()]);
+    ///     let mut rows = RowsBuilder::new(vec!["v".into()]).batch_rows(1);
+    ///     for i in 0..500 {
+    ///         rows.push_row([Value::I64(i)]);
+    ///         let batch = rows.take_batch().expect("a full batch");
+    ///         if !sink.send_blocking(batch) {
+    ///             return i;
+    ///         }
+    ///     }
+    ///     500
+    /// });
+    /// let stream = stream.await.unwrap();
+    /// let mut read = 0;
+    /// while read < 500 {
+    ///     read += stream.next_batch().await.unwrap().map_or(0, |batch| batch.len);
+    /// }
+    /// assert_eq!(driver.join().unwrap(), 500, "every batch crossed");
+    /// # }
+    /// ```
+    pub fn send_blocking(&mut self, batch: RowBatch) -> bool {
+        wait(self.send(batch))
+    }
+
     /// Sends the names and every batch of a whole result.
     pub async fn send_rows(&mut self, rows: Rows) -> bool {
         let names = rows.names.iter().map(Text::to_string).collect();
@@ -117,6 +157,28 @@ impl BatchSink {
             let _ = self.names(Vec::new()).await;
         }
         let _ = self.tx.send(StreamMsg::End).await;
+    }
+}
+
+/// Runs a future that needs no runtime (a channel send) to its end on this thread,
+/// parking it while the future waits. Outside tokio's cooperative budget, which would
+/// otherwise run out after many sends inside one poll of the connection's task and
+/// never refill while the thread is blocked here.
+fn wait<F: std::future::Future>(f: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut f = std::pin::pin!(tokio::task::unconstrained(f));
+    loop {
+        if let std::task::Poll::Ready(v) = std::future::Future::poll(f.as_mut(), &mut cx) {
+            return v;
+        }
+        std::thread::park();
     }
 }
 

@@ -3,14 +3,14 @@
 
 use std::{
     sync::{
-        atomic::{AtomicU32, AtomicUsize, Ordering},
+        atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering},
         Arc, Mutex,
     },
     time::Duration,
 };
 
 use crate::{
-    kit::{BatchSink, Driver, DriverConnection, KitPool, Threading},
+    kit::{BatchSink, Cancel, CancelFuture, Driver, DriverConnection, KitPool, Threading},
     row::{ColumnBuilder, ColumnKind, RowBatch, Rows},
     sql::ExecResult,
     DbError, DbResult, Pool, PoolOptions, Sql,
@@ -26,12 +26,38 @@ struct Log {
     seen: Mutex<Vec<String>>,
     /// Bumped to make the "server" end every connection opened before.
     epoch: AtomicU32,
+    /// Statements a cancel stopped.
+    interrupted: AtomicU32,
+    /// Cancel requests made, and flags cleared after them.
+    cancels: AtomicU32,
+    clears: AtomicU32,
+}
+
+/// The fake connection's interrupt: a flag its blocking sleep looks at every millisecond,
+/// as SQLite's progress handler or `sqlite3_interrupt` would.
+struct FakeInterrupt {
+    raised: AtomicBool,
+    log: Arc<Log>,
+}
+
+impl Cancel for FakeInterrupt {
+    fn cancel(&self) -> CancelFuture {
+        self.log.cancels.fetch_add(1, Ordering::SeqCst);
+        self.raised.store(true, Ordering::SeqCst);
+        Box::pin(async {})
+    }
+    fn clear(&self) {
+        self.log.clears.fetch_add(1, Ordering::SeqCst);
+        self.raised.store(false, Ordering::SeqCst);
+    }
 }
 
 struct Fake {
     log: Arc<Log>,
     threading: Threading,
     check_after_idle: Option<Duration>,
+    /// Whether connections offer a canceller.
+    cancellable: bool,
 }
 
 struct FakeConn {
@@ -40,6 +66,7 @@ struct FakeConn {
     blocking: bool,
     epoch: u32,
     broken: bool,
+    interrupt: Option<Arc<FakeInterrupt>>,
 }
 
 impl Driver for Fake {
@@ -53,6 +80,12 @@ impl Driver for Fake {
             blocking: self.threading == Threading::OwnThread,
             epoch: self.log.epoch.load(Ordering::SeqCst),
             broken: false,
+            interrupt: self.cancellable.then(|| {
+                Arc::new(FakeInterrupt {
+                    raised: AtomicBool::new(false),
+                    log: self.log.clone(),
+                })
+            }),
         })
     }
     fn threading(&self) -> Threading {
@@ -87,7 +120,18 @@ impl FakeConn {
         if let Some(ms) = text.strip_prefix("SLEEP ") {
             let ms: u64 = ms.parse().map_err(|_| DbError::Other("bad sleep".into()))?;
             if self.blocking {
-                std::thread::sleep(Duration::from_millis(ms));
+                let until = std::time::Instant::now() + Duration::from_millis(ms);
+                while std::time::Instant::now() < until {
+                    if self
+                        .interrupt
+                        .as_ref()
+                        .is_some_and(|i| i.raised.load(Ordering::SeqCst))
+                    {
+                        self.log.interrupted.fetch_add(1, Ordering::SeqCst);
+                        return Err(DbError::Other("interrupted".into()));
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
             } else {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
             }
@@ -129,6 +173,9 @@ impl DriverConnection for FakeConn {
     fn is_broken(&self) -> bool {
         self.broken
     }
+    fn canceller(&self) -> Option<Arc<dyn Cancel>> {
+        self.interrupt.clone().map(|i| i as Arc<dyn Cancel>)
+    }
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
         let n = self.run(&sql.text).await?;
         Ok(ExecResult {
@@ -141,6 +188,18 @@ impl DriverConnection for FakeConn {
         Ok(Rows::new(vec!["v".into()], vec![one_column([n as i64])]))
     }
     async fn stream(&mut self, _sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
+        if self.blocking {
+            // A blocking driver streams from synchronous code, as rusqlite must.
+            sink.names_blocking(vec!["v".into()]);
+            for i in 0..1_000 {
+                let batch = one_column((0..sink.batch_rows() as i64).map(|r| r + i));
+                self.log.batches_sent.fetch_add(1, Ordering::SeqCst);
+                if !sink.send_blocking(batch) {
+                    return Ok(());
+                }
+            }
+            return Ok(());
+        }
         sink.names(vec!["v".into()]).await;
         for i in 0..1_000 {
             let batch = one_column((0..sink.batch_rows() as i64).map(|r| r + i));
@@ -164,6 +223,7 @@ async fn pool(max: u32, threading: Threading) -> (Arc<dyn Pool>, Arc<Log>) {
         log: log.clone(),
         threading,
         check_after_idle: None,
+        cancellable: false,
     };
     (KitPool::open(driver, options).await.unwrap(), log)
 }
@@ -372,6 +432,7 @@ async fn a_busy_pool_times_out_with_a_typed_error() {
         log,
         threading: Threading::Task,
         check_after_idle: None,
+        cancellable: false,
     };
     let pool = KitPool::open(driver, options).await.unwrap();
     let held = pool.acquire().await.unwrap();
@@ -386,7 +447,28 @@ async fn a_busy_pool_times_out_with_a_typed_error() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_stream_holds_at_most_two_batches_and_stops_when_dropped() {
-    let (pool, log) = pool(1, Threading::Task).await;
+    for threading in [Threading::Task, Threading::OwnThread] {
+        stream_holds_at_most_two_batches(threading).await;
+    }
+}
+
+/// A blocking driver's stream, sent from synchronous code, crosses whole (a thousand
+/// batches: far past tokio's cooperative budget of one task poll).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_drivers_stream_crosses_whole() {
+    let (pool, log) = pool(1, Threading::OwnThread).await;
+    let stream = pool.query_stream(sql("ALL"), 3).await.unwrap();
+    let mut rows = 0;
+    while let Some(batch) = stream.next_batch().await.unwrap() {
+        rows += batch.len;
+    }
+    assert_eq!(rows, 3_000);
+    assert_eq!(log.batches_sent.load(Ordering::SeqCst), 1_000);
+    pool.execute(sql("NEXT")).await.unwrap();
+}
+
+async fn stream_holds_at_most_two_batches(threading: Threading) {
+    let (pool, log) = pool(1, threading).await;
     let stream = pool.query_stream(sql("ALL"), 10).await.unwrap();
     assert_eq!(stream.names(), ["v"]);
     let first = stream.next_batch().await.unwrap().unwrap();
@@ -432,6 +514,7 @@ async fn a_connection_idle_past_the_drivers_limit_is_checked_before_it_is_lent()
             log: log.clone(),
             threading: Threading::Task,
             check_after_idle: check,
+            cancellable: false,
         };
         let pool = KitPool::open(driver, PoolOptions::default()).await.unwrap();
         pool.execute(sql("FIRST")).await.unwrap();
@@ -479,4 +562,86 @@ async fn a_statement_abandoned_mid_flight_finishes_and_one_not_started_never_run
     conn.execute(sql("AFTER")).await.unwrap();
     let seen = log.seen.lock().unwrap().clone();
     assert_eq!(seen, ["SLEEP 60", "NEXT", "SLEEP 60", "AFTER"]);
+}
+
+/// A one-connection pool of a blocking driver whose connections can be cancelled.
+async fn cancellable_blocking_pool() -> (Arc<dyn Pool>, Arc<Log>) {
+    let log = Arc::new(Log::default());
+    let driver = Fake {
+        log: log.clone(),
+        threading: Threading::OwnThread,
+        check_after_idle: None,
+        cancellable: true,
+    };
+    let options = PoolOptions {
+        max_connections: 1,
+        ..PoolOptions::default()
+    };
+    (KitPool::open(driver, options).await.unwrap(), log)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_drivers_abandoned_statement_is_cancelled_on_its_thread() {
+    let (pool, log) = cancellable_blocking_pool().await;
+    let started = std::time::Instant::now();
+    // Through the pool, through a leased connection, and inside a transaction: each cut
+    // 20 ms into a 10 s statement that the connection thread runs blocking.
+    let cut = tokio::time::timeout(Duration::from_millis(20), pool.execute(sql("SLEEP 10000")));
+    assert!(cut.await.is_err(), "the timeout fired");
+    pool.execute(sql("NEXT"))
+        .await
+        .expect("the connection serves again");
+    let conn = pool.acquire().await.unwrap();
+    let cut = tokio::time::timeout(Duration::from_millis(20), conn.query(sql("SLEEP 10000")));
+    assert!(cut.await.is_err());
+    conn.execute(sql("AFTER")).await.unwrap();
+    drop(conn);
+    let tx = pool.begin().await.unwrap();
+    let cut = tokio::time::timeout(Duration::from_millis(20), tx.execute(sql("SLEEP 10000")));
+    assert!(cut.await.is_err());
+    tx.commit().await.unwrap();
+    drop(tx);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the statements were interrupted, not waited for: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(log.interrupted.load(Ordering::SeqCst), 3);
+    assert_eq!(log.cancels.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        log.clears.load(Ordering::SeqCst),
+        3,
+        "each cancel is cleared before the next statement"
+    );
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            "SLEEP 10000",
+            "NEXT",
+            "SLEEP 10000",
+            "AFTER",
+            "BEGIN",
+            "SLEEP 10000",
+            "COMMIT"
+        ]
+    );
+    // A statement that finishes in time is never cancelled.
+    pool.execute(sql("SLEEP 5")).await.unwrap();
+    assert_eq!(log.cancels.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_drivers_statement_abandoned_before_it_started_never_runs() {
+    let (pool, log) = cancellable_blocking_pool().await;
+    let conn = pool.acquire().await.unwrap();
+    let (busy, queued) = tokio::join!(
+        conn.execute(sql("SLEEP 80")),
+        tokio::time::timeout(Duration::from_millis(10), conn.execute(sql("SKIPPED"))),
+    );
+    busy.expect("the running statement is not the one cancelled");
+    assert!(queued.is_err());
+    conn.execute(sql("AFTER")).await.unwrap();
+    assert_eq!(log.seen.lock().unwrap().clone(), ["SLEEP 80", "AFTER"]);
+    assert_eq!(log.cancels.load(Ordering::SeqCst), 0);
 }

@@ -23,7 +23,8 @@ use futures_util::FutureExt as _;
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit};
 
 use super::{
-    driver::{Driver, DriverConnection, Threading},
+    direct::Flight,
+    driver::{Cancel, Driver, DriverConnection, Threading},
     pool::Shared,
     stream::BatchSink,
 };
@@ -36,10 +37,12 @@ pub(crate) fn gone() -> DbError {
 
 pub(crate) type Reply<T> = oneshot::Sender<DbResult<T>>;
 
-/// One piece of work for a connection.
+/// One piece of work for a connection. A plain statement carries its [`Flight`]: a
+/// caller that goes away while the worker runs it cancels it through the driver's
+/// [`Cancel`], and one that goes away before it started has it skipped.
 pub(crate) enum Op {
-    Execute(Arc<Sql>, Reply<ExecResult>),
-    Query(Arc<Sql>, Reply<Rows>),
+    Execute(Arc<Sql>, Reply<ExecResult>, Arc<Flight>),
+    Query(Arc<Sql>, Reply<Rows>, Arc<Flight>),
     Stream(Sql, BatchSink),
     Ping(Reply<()>),
     /// Starts a transaction; replies with its id.
@@ -90,6 +93,9 @@ pub(crate) struct WorkerHandle {
     tx: mpsc::UnboundedSender<Msg>,
     /// Runs plain statements in the caller's task (async drivers; see `direct.rs`).
     pub(crate) direct: Option<Arc<dyn super::direct::Direct>>,
+    /// Stops the connection's running statement (the driver's [`Cancel`], if any): the
+    /// statements this worker runs are cancelled through it when their caller goes away.
+    pub(crate) canceller: Option<Arc<dyn Cancel>>,
     pub(crate) info: Arc<ConnInfo>,
     /// When it last joined the idle list.
     pub(crate) idle_since: Instant,
@@ -114,8 +120,7 @@ pub(crate) async fn spawn<D: Driver>(
     shared: Weak<Shared>,
 ) -> DbResult<WorkerHandle> {
     let (tx, rx) = mpsc::unbounded_channel();
-    let (ready_tx, ready_rx) =
-        oneshot::channel::<DbResult<Option<Arc<dyn super::direct::Direct>>>>();
+    let (ready_tx, ready_rx) = oneshot::channel::<DbResult<Ready>>();
     let info = Arc::new(ConnInfo {
         born: Instant::now(),
         dead: AtomicBool::new(false),
@@ -137,9 +142,10 @@ pub(crate) async fn spawn<D: Driver>(
         }
     }
     match ready_rx.await {
-        Ok(Ok(direct)) => Ok(WorkerHandle {
+        Ok(Ok((direct, canceller))) => Ok(WorkerHandle {
             tx,
             direct,
+            canceller,
             info,
             idle_since: Instant::now(),
         }),
@@ -149,6 +155,13 @@ pub(crate) async fn spawn<D: Driver>(
         }),
     }
 }
+
+/// What a worker reports once connected: its direct runner (async drivers) and the
+/// connection's canceller.
+type Ready = (
+    Option<Arc<dyn super::direct::Direct>>,
+    Option<Arc<dyn Cancel>>,
+);
 
 /// Counts the worker in the pool's size while it lives.
 struct Alive(Weak<Shared>);
@@ -181,7 +194,7 @@ pub(crate) type SharedCell<C> = Arc<tokio::sync::Mutex<Cell<C>>>;
 async fn run<D: Driver>(
     driver: Arc<D>,
     mut rx: mpsc::UnboundedReceiver<Msg>,
-    ready: oneshot::Sender<DbResult<Option<Arc<dyn super::direct::Direct>>>>,
+    ready: oneshot::Sender<DbResult<Ready>>,
     info: Arc<ConnInfo>,
     shared: Weak<Shared>,
 ) {
@@ -218,11 +231,11 @@ async fn run<D: Driver>(
             driver.clone(),
             info.clone(),
             shared.clone(),
-            canceller,
+            canceller.clone(),
         )),
         Threading::OwnThread => None,
     };
-    if ready.send(Ok(direct)).is_err() {
+    if ready.send(Ok((direct, canceller))).is_err() {
         // The caller stopped waiting (connect timeout): nobody will use this connection.
         close(&cell).await;
         return;
@@ -344,14 +357,18 @@ async fn run_op<D: Driver>(
         }
     }
     match op {
-        // A caller that stopped waiting before its statement started never runs it.
-        Op::Execute(sql, reply) if !reply.is_closed() => {
+        // A caller that stopped waiting before its statement started never runs it; one
+        // that stops mid-statement has it cancelled (`Flight::abandon`), and the
+        // connection runs nothing else until that cancel request has finished.
+        Op::Execute(sql, reply, flight) if !reply.is_closed() && flight.start() => {
             let r = conn.execute(&sql).await;
+            flight.end().await;
             let r = r.map(|r| super::driver::settle(&driver.lexicon(), &sql, r));
             return Done::Exec(reply, r);
         }
-        Op::Query(sql, reply) if !reply.is_closed() => {
+        Op::Query(sql, reply, flight) if !reply.is_closed() && flight.start() => {
             let r = conn.query(&sql).await;
+            flight.end().await;
             return Done::Rows(reply, r);
         }
         Op::Execute(..) | Op::Query(..) => {}
@@ -438,8 +455,8 @@ pub(crate) async fn finish<C: DriverConnection>(
 /// Answers an operation that cannot run with `e`.
 async fn refuse(op: Op, e: DbError) {
     match op {
-        Op::Execute(_, r) => drop(r.send(Err(e))),
-        Op::Query(_, r) => drop(r.send(Err(e))),
+        Op::Execute(_, r, _) => drop(r.send(Err(e))),
+        Op::Query(_, r, _) => drop(r.send(Err(e))),
         Op::Stream(_, mut sink) => sink.fail(e).await,
         Op::Ping(r) | Op::Savepoint(_, _, r) | Op::Finish(_, r) => drop(r.send(Err(e))),
         Op::Begin(r) => drop(r.send(Err(e))),

@@ -655,7 +655,10 @@ pub trait Decode: Sized {
     fn decode(cell: Cell<'_>) -> Result<Self, DecodeError>;
 }
 
+mod builder;
 mod decode_impls;
+
+pub use builder::{RowsBuilder, DEFAULT_BATCH_ROWS};
 
 #[cfg(test)]
 mod tests;

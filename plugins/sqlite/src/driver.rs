@@ -7,14 +7,11 @@ use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
     kit::{
         lexer::{one_statement, statement_kind, Lexicon, StatementKind},
-        BatchSink, Cancel, CancelFuture, Driver, DriverConnection, Threading,
+        BatchSink, Cancel, CancelFlag, Driver, DriverConnection, Threading,
     },
     DbError, DbResult, ExecResult, Rows, Sql,
 };
-use std::sync::{
-    atomic::{AtomicBool, Ordering},
-    Arc,
-};
+use std::sync::Arc;
 
 use sqlx::{sqlite::SqliteConnectOptions, Connection as _, Sqlite};
 
@@ -44,12 +41,12 @@ impl Driver for SqliteDriver {
         let mut conn = sqlx::SqliteConnection::connect_with(&self.options)
             .await
             .map_err(failed)?;
-        let interrupt = Arc::new(Interrupt::default());
+        let interrupt = Arc::new(CancelFlag::default());
         let raised = interrupt.clone();
         conn.lock_handle()
             .await
             .map_err(failed)?
-            .set_progress_handler(PROGRESS_STEPS, move || !raised.0.load(Ordering::Acquire));
+            .set_progress_handler(PROGRESS_STEPS, move || !raised.is_raised());
         Ok(SqliteConn {
             conn,
             interrupt,
@@ -80,32 +77,19 @@ impl Driver for SqliteDriver {
     }
 }
 
-/// How many virtual-machine steps SQLite runs between two looks at [`Interrupt`]: a
+/// How many virtual-machine steps SQLite runs between two looks at the [`CancelFlag`]: a
 /// look is one atomic load, and a step a few nanoseconds, so a cancelled statement stops
 /// within microseconds at no measurable cost.
 const PROGRESS_STEPS: i32 = 1000;
 
-/// Stops the connection's running statement: the progress handler sees the raised flag
-/// and SQLite ends the statement with `SQLITE_INTERRUPT` (inside a transaction, a write
-/// statement so interrupted rolls the transaction back). The connection stays usable.
-#[derive(Default)]
-struct Interrupt(AtomicBool);
-
-impl Cancel for Interrupt {
-    fn cancel(&self) -> CancelFuture {
-        self.0.store(true, Ordering::Release);
-        Box::pin(async {})
-    }
-
-    fn clear(&self) {
-        self.0.store(false, Ordering::Release);
-    }
-}
+// The interrupt is the kit's `CancelFlag`: the progress handler sees it raised and
+// SQLite ends the statement with `SQLITE_INTERRUPT` (inside a transaction, a write
+// statement so interrupted rolls the transaction back). The connection stays usable.
 
 /// One open SQLite connection.
 pub(crate) struct SqliteConn {
     conn: sqlx::SqliteConnection,
-    interrupt: Arc<Interrupt>,
+    interrupt: Arc<CancelFlag>,
     /// Set when sqlx's connection thread is gone or its IO failed: every later statement
     /// would fail too, so the kit closes the connection instead of pooling it.
     broken: bool,

@@ -13,6 +13,7 @@
 //!    names in its catalogue, so they are read from there ([`fk_names`]).
 
 use plugorm_plugin_api::{
+    kit::introspect::declared_size,
     migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
     render::SqlRenderer,
     render::SqlWriter,
@@ -102,25 +103,6 @@ const FOREIGN_KEYS: &str =
     "SELECT id, seq, \"table\" AS referenced_table, \"from\" AS column_name, \
      \"to\" AS referenced_column, on_update, on_delete \
      FROM pragma_foreign_key_list({args}) ORDER BY id, seq";
-
-/// The declared length of a character or binary type (`varchar(100)` → 100), else 0.
-fn declared_size(sql_type: &str) -> u32 {
-    let sized = ["char", "text", "clob", "binary", "blob"]
-        .iter()
-        .any(|k| sql_type.contains(k));
-    if !sized {
-        return 0;
-    }
-    let Some((_, rest)) = sql_type.split_once('(') else {
-        return 0;
-    };
-    let digits: String = rest
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().unwrap_or(0)
-}
 
 fn context(table: &TableRef, what: &str, e: DbError) -> DbError {
     DbError::Decode {
@@ -260,19 +242,4 @@ pub(crate) fn parse(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo>
         indexes: indexes.into(),
         foreign_keys: foreign_keys.into(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::declared_size;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(declared_size("varchar(100)"), 100);
-        assert_eq!(declared_size("character( 20 )"), 20);
-        assert_eq!(declared_size("integer"), 0);
-        assert_eq!(declared_size("decimal(10,2)"), 0);
-        assert_eq!(declared_size("varchar("), 0);
-        assert_eq!(declared_size("varchar(99999999999999)"), 0);
-    }
 }
