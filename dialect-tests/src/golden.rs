@@ -331,6 +331,69 @@ pub const POSTGRES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The standard family — what plugin-api's default renderer writes, for a dialect that
+/// overrides none of it: double-quote quoting, `?` parameters, bound LIMIT / OFFSET,
+/// `RETURNING`.
+///
+/// ```
+/// assert!(plugorm_dialect_tests::golden::STANDARD[0].1.ends_with("LIMIT ?"));
+/// ```
+pub const STANDARD: &[(&str, &str)] = &[
+    (
+        "first",
+        r#"SELECT * FROM "kit_golden" ORDER BY "kit_golden"."id" LIMIT ?"#,
+    ),
+    (
+        "first_by_id",
+        r#"SELECT * FROM "kit_golden" WHERE "kit_golden"."id" = ? ORDER BY "kit_golden"."id" LIMIT ?"#,
+    ),
+    (
+        "where_take",
+        r#"SELECT * FROM "kit_golden" WHERE name = ? LIMIT ?"#,
+    ),
+    (
+        "order_limit_offset",
+        r#"SELECT * FROM "kit_golden" ORDER BY qty desc LIMIT ? OFFSET ?"#,
+    ),
+    (
+        "in_list",
+        r#"SELECT * FROM "kit_golden" WHERE "kit_golden"."id" IN (?,?,?)"#,
+    ),
+    (
+        "not_in",
+        r#"SELECT * FROM "kit_golden" WHERE "kit_golden"."name" NOT IN (?,?)"#,
+    ),
+    (
+        "grouped_conditions",
+        r#"SELECT * FROM "kit_golden" WHERE (name = ? AND (qty = ? OR qty = ?)) OR (name = ? AND qty = ?)"#,
+    ),
+    (
+        "not_group",
+        r#"SELECT * FROM "kit_golden" WHERE NOT (qty = ? OR qty = ?)"#,
+    ),
+    ("count", r#"SELECT count(*) FROM "kit_golden""#),
+    (
+        "count_distinct",
+        r#"SELECT COUNT(DISTINCT("name")) FROM "kit_golden""#,
+    ),
+    (
+        "group_having",
+        r#"SELECT "name" FROM "kit_golden" GROUP BY "name" HAVING count(*) > ?"#,
+    ),
+    (
+        "create",
+        r#"INSERT INTO "kit_golden" ("name","qty") VALUES (?,?) RETURNING "id""#,
+    ),
+    (
+        "update_by_id",
+        r#"UPDATE "kit_golden" SET "qty"=? WHERE "kit_golden"."id" = ?"#,
+    ),
+    (
+        "delete_by_id",
+        r#"DELETE FROM "kit_golden" WHERE "kit_golden"."id" = ?"#,
+    ),
+];
+
 /// The MySQL / MariaDB family: backtick quoting, `?` parameters, bound LIMIT / OFFSET,
 /// no `RETURNING` (the key comes from `LAST_INSERT_ID()`).
 ///

@@ -46,8 +46,9 @@ use driver::RusqliteDriver;
 pub struct RusqliteDialect;
 
 impl SqlRenderer for RusqliteDialect {
-    /// The generic types, except: an auto-increment key is SQLite's rowid alias, and
-    /// decimals, UUIDs and JSON are `text` (a NUMERIC column would turn `12.50` into 12.5).
+    /// The generic types, except: an auto-increment key is SQLite's rowid alias,
+    /// decimals, UUIDs and JSON are `text` (a NUMERIC column would turn `12.50` into 12.5),
+    /// timestamps `datetime` (SQLite's type names cannot say `with time zone`).
     fn column_type(&self, field: &FieldSchema) -> DbResult<String> {
         let generic = ddl::explicit_type(field).is_some();
         Ok(match field.data_type {
@@ -56,6 +57,7 @@ impl SqlRenderer for RusqliteDialect {
                 "integer PRIMARY KEY AUTOINCREMENT".into()
             }
             DataType::Decimal | DataType::Uuid | DataType::Json => "text".into(),
+            DataType::Timestamp | DataType::TimestampTz => "datetime".into(),
             _ => ddl::column_type(field),
         })
     }
@@ -70,8 +72,9 @@ impl SqlRenderer for RusqliteDialect {
     }
 }
 
-/// The catalog queries, named as `kit::introspect::table_info` reads them.
-const INTROSPECTION: [&str; 4] = [
+/// The catalog queries, named as `kit::introspect::table_info` reads them (the last one,
+/// the table's definition, for the foreign keys' names SQLite's catalog lacks).
+const INTROSPECTION: [&str; 5] = [
     "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
     "SELECT name, type, \"notnull\" AS not_null, dflt_value AS \"default\", pk > 0 AS primary_key \
      FROM pragma_table_info(?) ORDER BY cid",
@@ -81,6 +84,7 @@ const INTROSPECTION: [&str; 4] = [
     "SELECT 'fk_' || id AS name, \"from\" AS column_name, \"table\" AS referenced_table, \
      coalesce(\"to\", '') AS referenced_column, on_delete, on_update \
      FROM pragma_foreign_key_list(?) ORDER BY id, seq",
+    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
 ];
 
 impl Dialect for RusqliteDialect {

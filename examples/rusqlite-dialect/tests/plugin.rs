@@ -2,9 +2,42 @@
 //! its URLs, loading beside the in-tree `sqlite` plugin, and `plugorm demo` run by the
 //! host's binary on it.
 
-mod common;
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
 
-use std::{path::Path, process::Command};
+/// The dialect's plugin name and URL scheme.
+const PLUGIN: &str = "rusqlite";
+
+/// The folder holding the built binaries and plugin libraries (`target/debug`), found
+/// from the test executable (`target/debug/deps/…`).
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    for name in [PLUGIN, "soft-delete"] {
+        let so = dir.join(plugorm::loader::library_file_name(name));
+        assert!(
+            so.is_file(),
+            "{} is missing: run `cargo build --workspace` before the tests",
+            so.display()
+        );
+    }
+    dir
+}
+
+/// A `plugins.toml` loading this dialect and the soft-delete plugin from [`target_dir`],
+/// followed by `extra`.
+fn config_text(extra: &str) -> String {
+    format!(
+        "search_paths = [{:?}]\n\n[[plugin]]\nname = \"{PLUGIN}\"\n\n[[plugin]]\nname = \"soft-delete\"\n{extra}",
+        target_dir().display().to_string()
+    )
+}
 
 /// The example's point: a dialect in at most 300 lines of code.
 const MAX_LINES: usize = 300;
@@ -73,12 +106,12 @@ fn no_abi_stable_name_appears_in_the_example() {
 
 #[tokio::test]
 async fn both_sqlite_dialects_load_together_and_urls_are_checked() {
-    let dir = common::target_dir();
-    let text = common::config_text("\n[[plugin]]\nname = \"sqlite\"\n");
+    let dir = target_dir();
+    let text = config_text("\n[[plugin]]\nname = \"sqlite\"\n");
     let config = plugorm::config::PluginsConfig::parse(&text, &dir.join("plugins.toml")).unwrap();
     let registry = plugorm::Registry::load(&config).unwrap();
     assert_eq!(registry.schemes(), ["rusqlite", "sqlite"]);
-    let origin = registry.get(common::PLUGIN).unwrap().origin.to_string();
+    let origin = registry.get(PLUGIN).unwrap().origin.to_string();
     assert!(origin.ends_with(".so"), "loaded from its library: {origin}");
 
     let file = tempfile::tempdir().unwrap();
@@ -118,7 +151,7 @@ async fn both_sqlite_dialects_load_together_and_urls_are_checked() {
 /// binary (the debug build next to the tests), loading it from a `plugins.toml`.
 #[test]
 fn the_host_binary_runs_the_demo_on_this_dialect() {
-    let dir = common::target_dir();
+    let dir = target_dir();
     let exe = dir.join("plugorm");
     assert!(
         exe.is_file(),
@@ -127,7 +160,7 @@ fn the_host_binary_runs_the_demo_on_this_dialect() {
     );
     let work = tempfile::tempdir().unwrap();
     let config = work.path().join("plugins.toml");
-    std::fs::write(&config, common::config_text("")).unwrap();
+    std::fs::write(&config, config_text("")).unwrap();
     let run = |args: &[&str]| {
         let out = Command::new(&exe)
             .arg("--config")

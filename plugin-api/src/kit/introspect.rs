@@ -3,8 +3,12 @@
 //! or one key's rows are contiguous; these fold them into one description each.
 //!
 //! A dialect whose catalog queries name their result columns by the conventions below
-//! needs no parsing code of its own: [`table_info`] reads the four results into a
-//! [`TableInfo`].
+//! needs no parsing code of its own: [`table_info`] reads the four (or five) results into
+//! a [`TableInfo`].
+
+mod constraint_names;
+
+pub use constraint_names::{name_for as constraint_name_for, parse as named_foreign_keys};
 
 use crate::types::Text;
 
@@ -26,7 +30,10 @@ use crate::{
 ///    non-zero) and, optionally, `size` (else the length in the type, `varchar(64)` → 64);
 /// 3. indexes, one row per member column, an index's rows contiguous: `name`, `unique`,
 ///    `primary`, `column_name` (NULL for an expression member), as [`group_indexes`];
-/// 4. foreign keys, as [`foreign_keys`] reads them (actions upper-cased).
+/// 4. foreign keys, as [`foreign_keys`] reads them (actions upper-cased);
+/// 5. optionally, the table's definition: a row with `sql`, its `CREATE TABLE` text, for a
+///    catalog that does not name foreign keys: a key whose columns match a
+///    `CONSTRAINT name FOREIGN KEY (…)` there takes that name ([`named_foreign_keys`]).
 ///
 /// Booleans may come as booleans or integers, so SQLite pragmas and `information_schema`
 /// views both fit.
@@ -40,14 +47,23 @@ pub fn table_info(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
     let context = |what: &str, e: DbError| DbError::Decode {
         detail: format!("description of table `{}` ({what}): {e}", table.name),
     };
-    let [exists, columns, indexes, fks]: [Rows; 4] =
-        results.try_into().map_err(|r: Vec<Rows>| DbError::Decode {
+    let given = results.len();
+    let mut results = results.into_iter();
+    let (Some(exists), Some(columns), Some(indexes), Some(fks), definition, None) = (
+        results.next(),
+        results.next(),
+        results.next(),
+        results.next(),
+        results.next(),
+        results.next(),
+    ) else {
+        return Err(DbError::Decode {
             detail: format!(
-                "description of table `{}`: expected 4 result sets, got {}",
-                table.name,
-                r.len()
+                "description of table `{}`: expected 4 or 5 result sets, got {given}",
+                table.name
             ),
-        })?;
+        });
+    };
     let mut count = 0i64;
     for row in exists.iter() {
         count += row.get::<i64>("n").map_err(|e| context("existence", e))?;
@@ -89,8 +105,24 @@ pub fn table_info(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
         };
         index_rows.push(read().map_err(|e| context("indexes", e))?);
     }
-    let fks = foreign_keys(&fks, |a| a.trim().to_ascii_uppercase())
+    let mut fks = foreign_keys(&fks, |a| a.trim().to_ascii_uppercase())
         .map_err(|e| context("foreign keys", e))?;
+    if let Some(definition) = definition {
+        let mut text = String::new();
+        for row in definition.iter() {
+            let sql = row.get::<Option<String>>("sql");
+            text = sql
+                .map_err(|e| context("definition", e))?
+                .unwrap_or_default();
+        }
+        let named = named_foreign_keys(&text);
+        for fk in &mut fks {
+            let columns: Vec<&str> = fk.columns.iter().map(|c| c.as_str()).collect();
+            if let Some(name) = constraint_name_for(&named, &columns) {
+                fk.name = name.into();
+            }
+        }
+    }
     Ok(TableInfo {
         exists: true,
         columns: out.into(),

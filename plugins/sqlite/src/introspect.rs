@@ -10,10 +10,11 @@
 //!    per indexed column, in index order;
 //! 4. foreign keys: `pragma_foreign_key_list(table)`, one row per column pair;
 //! 5. the table's `CREATE TABLE` text from `sqlite_master`: SQLite keeps no constraint
-//!    names in its catalogue, so they are read from there ([`fk_names`]).
+//!    names in its catalogue, so they are read from there
+//!    ([`plugorm_plugin_api::kit::introspect::named_foreign_keys`]).
 
 use plugorm_plugin_api::{
-    kit::introspect::declared_size,
+    kit::introspect::{self, declared_size},
     migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
     render::SqlRenderer,
     render::SqlWriter,
@@ -21,8 +22,6 @@ use plugorm_plugin_api::{
     types::{Optional, Text},
     DbError, DbResult, Rows, Sql, Value,
 };
-
-mod fk_names;
 
 const QUERIES: usize = 5;
 
@@ -191,7 +190,7 @@ pub(crate) fn parse(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo>
             .map_err(|e| context(table, "definition", e))?;
         create_sql = sql.unwrap_or_default();
     }
-    let named = fk_names::parse(&create_sql);
+    let named = introspect::named_foreign_keys(&create_sql);
     let mut foreign_keys: Vec<(i64, ForeignKeyInfo)> = Vec::new();
     for row in fk_rows.iter() {
         let read = || -> DbResult<(i64, String, String, Option<String>, String, String)> {
@@ -229,7 +228,7 @@ pub(crate) fn parse(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo>
         .into_iter()
         .map(|(_, mut fk)| {
             let columns: Vec<&str> = fk.columns.iter().map(|c| c.as_str()).collect();
-            if let Some(name) = fk_names::name_for(&named, &columns) {
+            if let Some(name) = introspect::constraint_name_for(&named, &columns) {
                 fk.name = name.into();
             }
             fk

@@ -1,5 +1,5 @@
-//! The names of a table's FOREIGN KEY constraints, read from its `CREATE TABLE` text:
-//! SQLite's catalogue (`pragma_foreign_key_list`) lists the keys but not their names.
+//! The names of a table's FOREIGN KEY constraints, read from its `CREATE TABLE` text, for
+//! catalogs that list the keys but not their names (SQLite's `pragma_foreign_key_list`).
 //!
 //! A small tokenizer is enough: words, quoted identifiers (`"x"`, `` `x` ``, `[x]`),
 //! string literals (skipped, so a CHECK text cannot fake a constraint) and punctuation.
@@ -84,7 +84,13 @@ fn keyword(t: Option<&Token>, k: &str) -> bool {
 }
 
 /// Every `(name, columns)` of the named FOREIGN KEY constraints in a `CREATE TABLE` text.
-pub(crate) fn parse(sql: &str) -> Vec<(String, Vec<String>)> {
+///
+/// ```
+/// use plugorm_plugin_api::kit::introspect::named_foreign_keys;
+/// let sql = "CREATE TABLE p (u int, CONSTRAINT fk_u FOREIGN KEY (u) REFERENCES users(id))";
+/// assert_eq!(named_foreign_keys(sql), [("fk_u".to_string(), vec!["u".to_string()])]);
+/// ```
+pub fn parse(sql: &str) -> Vec<(String, Vec<String>)> {
     let t = tokens(sql);
     let mut out = Vec::new();
     let mut i = 0;
@@ -119,10 +125,13 @@ pub(crate) fn parse(sql: &str) -> Vec<(String, Vec<String>)> {
 }
 
 /// The name of the constraint on exactly `columns` (case-insensitive, in order).
-pub(crate) fn name_for<'a>(
-    named: &'a [(String, Vec<String>)],
-    columns: &[&str],
-) -> Option<&'a str> {
+///
+/// ```
+/// use plugorm_plugin_api::kit::introspect::constraint_name_for;
+/// let named = vec![("fk_u".to_string(), vec!["u".to_string()])];
+/// assert_eq!(constraint_name_for(&named, &["U"]), Some("fk_u"));
+/// ```
+pub fn name_for<'a>(named: &'a [(String, Vec<String>)], columns: &[&str]) -> Option<&'a str> {
     named
         .iter()
         .find(|(_, cols)| {
