@@ -361,7 +361,7 @@ mod tests {
         assert_eq!(info.foreign_keys[0].on_delete.as_str(), "CASCADE");
 
         let e = table_info(&t, vec![int_rows(&["n"], &[&[1]])]).unwrap_err();
-        assert!(e.to_string().contains("expected 4 result sets"), "{e}");
+        assert!(e.to_string().contains("expected 4 or 5 result sets"), "{e}");
         let missing_column = vec![
             int_rows(&["n"], &[&[1]]),
             text_rows(&["name"], &[&["id"]]),
@@ -370,6 +370,30 @@ mod tests {
         ];
         let e = table_info(&t, missing_column).unwrap_err();
         assert!(e.to_string().contains("columns"), "{e}");
+    }
+
+    #[test]
+    fn a_definition_names_the_foreign_keys_the_catalog_leaves_unnamed() {
+        let results = |definition: Option<&str>| {
+            let mut r = vec![
+                int_rows(&["n"], &[&[1]]),
+                Rows::default(),
+                Rows::default(),
+                text_rows(
+                    &FK_COLUMNS,
+                    &[&["fk_0", "code", "codes", "id", "cascade", "no action"]],
+                ),
+            ];
+            r.extend(definition.map(|d| text_rows(&["sql"], &[&[d]])));
+            r
+        };
+        let t = TableRef::new("t");
+        let unnamed = table_info(&t, results(None)).unwrap();
+        assert_eq!(unnamed.foreign_keys[0].name.as_str(), "fk_0");
+        let sql = "CREATE TABLE t (code varchar(32), \
+                   CONSTRAINT `fk_t_codes` FOREIGN KEY (`code`) REFERENCES codes(id))";
+        let named = table_info(&t, results(Some(sql))).unwrap();
+        assert_eq!(named.foreign_keys[0].name.as_str(), "fk_t_codes");
     }
 
     #[test]
