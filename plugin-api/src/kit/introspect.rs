@@ -32,8 +32,9 @@ use crate::{
 ///    `primary`, `column_name` (NULL for an expression member), as [`group_indexes`];
 /// 4. foreign keys, as [`foreign_keys`] reads them (actions upper-cased);
 /// 5. optionally, the table's definition: a row with `sql`, its `CREATE TABLE` text, for a
-///    catalog that does not name foreign keys: a key whose columns match a
-///    `CONSTRAINT name FOREIGN KEY (…)` there takes that name ([`named_foreign_keys`]).
+///    catalog that does not name foreign keys: the catalog's `name` then only groups a
+///    key's rows, and a key takes the name of the `CONSTRAINT name FOREIGN KEY (…)` on its
+///    columns there, or none ([`named_foreign_keys`]).
 ///
 /// Booleans may come as booleans or integers, so SQLite pragmas and `information_schema`
 /// views both fit.
@@ -118,9 +119,9 @@ pub fn table_info(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
         let named = named_foreign_keys(&text);
         for fk in &mut fks {
             let columns: Vec<&str> = fk.columns.iter().map(|c| c.as_str()).collect();
-            if let Some(name) = constraint_name_for(&named, &columns) {
-                fk.name = name.into();
-            }
+            fk.name = constraint_name_for(&named, &columns)
+                .unwrap_or_default()
+                .into();
         }
     }
     Ok(TableInfo {
@@ -394,6 +395,9 @@ mod tests {
                    CONSTRAINT `fk_t_codes` FOREIGN KEY (`code`) REFERENCES codes(id))";
         let named = table_info(&t, results(Some(sql))).unwrap();
         assert_eq!(named.foreign_keys[0].name.as_str(), "fk_t_codes");
+        let anonymous = "CREATE TABLE t (code varchar(32) REFERENCES codes(id))";
+        let none = table_info(&t, results(Some(anonymous))).unwrap();
+        assert_eq!(none.foreign_keys[0].name.as_str(), "");
     }
 
     #[test]

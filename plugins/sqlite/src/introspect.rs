@@ -1,6 +1,7 @@
-//! Describing a table from SQLite's catalogue, for AutoMigrate.
+//! Describing a table from SQLite's catalogue, for AutoMigrate: the queries, with their
+//! results named as `kit::introspect::table_info` reads them.
 //!
-//! Three queries, every value bound as a parameter (the optional schema name is an
+//! Five queries, every value bound as a parameter (the optional schema name is an
 //! identifier and is quoted):
 //!
 //! 1. existence: `sqlite_master` rows of type `table` with the name (case-insensitive, as
@@ -14,16 +15,9 @@
 //!    ([`plugorm_plugin_api::kit::introspect::named_foreign_keys`]).
 
 use plugorm_plugin_api::{
-    kit::introspect::{self, declared_size},
-    migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo},
-    render::SqlRenderer,
-    render::SqlWriter,
-    statement::TableRef,
-    types::{Optional, Text},
-    DbError, DbResult, Rows, Sql, Value,
+    kit::introspect, migrate::TableInfo, render::SqlRenderer, render::SqlWriter,
+    statement::TableRef, DbError, DbResult, Rows, Sql, Value,
 };
-
-const QUERIES: usize = 5;
 
 fn text(s: &str) -> Value {
     Value::Text(s.into())
@@ -67,13 +61,13 @@ pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbRes
     let (columns, indexes) = match schema {
         None => (
             Sql::new(
-                "SELECT cid, name, type, `notnull` AS not_null, dflt_value, pk \
-                 FROM pragma_table_info(?) ORDER BY cid",
+                "SELECT name, type, `notnull` AS not_null, dflt_value AS `default`, \
+                 pk > 0 AS primary_key FROM pragma_table_info(?) ORDER BY cid",
                 [text(name)],
             ),
             Sql::new(
-                "SELECT il.seq AS seq, il.name AS index_name, il.`unique` AS is_unique, \
-                 il.origin AS origin, ii.seqno AS seqno, ii.name AS column_name \
+                "SELECT il.name AS name, il.`unique` AS `unique`, il.origin = 'pk' AS `primary`, \
+                 ii.name AS column_name \
                  FROM pragma_index_list(?) AS il JOIN pragma_index_info(il.name) AS ii \
                  ORDER BY il.seq, ii.seqno",
                 [text(name)],
@@ -81,13 +75,13 @@ pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbRes
         ),
         Some(s) => (
             Sql::new(
-                "SELECT cid, name, type, `notnull` AS not_null, dflt_value, pk \
-                 FROM pragma_table_info(?, ?) ORDER BY cid",
+                "SELECT name, type, `notnull` AS not_null, dflt_value AS `default`, \
+                 pk > 0 AS primary_key FROM pragma_table_info(?, ?) ORDER BY cid",
                 [text(name), text(s)],
             ),
             Sql::new(
-                "SELECT il.seq AS seq, il.name AS index_name, il.`unique` AS is_unique, \
-                 il.origin AS origin, ii.seqno AS seqno, ii.name AS column_name \
+                "SELECT il.name AS name, il.`unique` AS `unique`, il.origin = 'pk' AS `primary`, \
+                 ii.name AS column_name \
                  FROM pragma_index_list(?, ?) AS il JOIN pragma_index_info(il.name, ?) AS ii \
                  ORDER BY il.seq, ii.seqno",
                 [text(name), text(s), text(s)],
@@ -98,147 +92,14 @@ pub(crate) fn queries<R: SqlRenderer + ?Sized>(r: &R, table: &TableRef) -> DbRes
 }
 
 /// One row per column pair of each foreign key, in key order.
+/// `name` only groups a key's rows: the definition names the key (or it has none).
 const FOREIGN_KEYS: &str =
-    "SELECT id, seq, \"table\" AS referenced_table, \"from\" AS column_name, \
-     \"to\" AS referenced_column, on_update, on_delete \
+    "SELECT 'fk_' || id AS name, \"table\" AS referenced_table, \"from\" AS column_name, \
+     coalesce(\"to\", '') AS referenced_column, on_update, on_delete \
      FROM pragma_foreign_key_list({args}) ORDER BY id, seq";
 
-fn context(table: &TableRef, what: &str, e: DbError) -> DbError {
-    DbError::Decode {
-        detail: format!("sqlite description of table `{}` ({what}): {e}", table.name),
-    }
-}
-
-/// Reads the results of [`queries`] into a [`TableInfo`].
+/// Reads the results of [`queries`] into a [`TableInfo`]: named as the kit's reader
+/// expects them, the definition last.
 pub(crate) fn parse(table: &TableRef, results: Vec<Rows>) -> DbResult<TableInfo> {
-    if results.len() != QUERIES {
-        return Err(DbError::Decode {
-            detail: format!(
-                "sqlite description of table `{}`: expected {QUERIES} result sets, got {}",
-                table.name,
-                results.len()
-            ),
-        });
-    }
-    let (exists_rows, column_rows, index_rows) = (&results[0], &results[1], &results[2]);
-    let (fk_rows, master_rows) = (&results[3], &results[4]);
-
-    let mut count = 0i64;
-    for row in exists_rows.iter() {
-        count += row
-            .get::<i64>("n")
-            .map_err(|e| context(table, "existence", e))?;
-    }
-    if count == 0 {
-        return Ok(TableInfo::default());
-    }
-
-    let mut columns = Vec::with_capacity(column_rows.len());
-    for row in column_rows.iter() {
-        let read = || -> DbResult<ColumnInfo> {
-            let sql_type = row.get::<Option<String>>("type")?.unwrap_or_default();
-            let sql_type = sql_type.trim().to_ascii_lowercase();
-            let primary_key = row.get::<i64>("pk")? > 0;
-            let not_null = row.get::<i64>("not_null")? != 0;
-            Ok(ColumnInfo {
-                name: row.get::<String>("name")?.into(),
-                size: declared_size(&sql_type),
-                sql_type: sql_type.into(),
-                nullable: !not_null && !primary_key,
-                default: match row.get::<Option<String>>("dflt_value")? {
-                    Some(d) => Optional::Some(d.into()),
-                    None => Optional::None,
-                },
-                primary_key,
-            })
-        };
-        columns.push(read().map_err(|e| context(table, "columns", e))?);
-    }
-
-    let mut indexes: Vec<IndexInfo> = Vec::new();
-    for row in index_rows.iter() {
-        let read = || -> DbResult<(String, bool, bool, Option<String>)> {
-            Ok((
-                row.get::<String>("index_name")?,
-                row.get::<i64>("is_unique")? != 0,
-                row.get::<Option<String>>("origin")?.as_deref() == Some("pk"),
-                row.get::<Option<String>>("column_name")?,
-            ))
-        };
-        let (name, unique, primary, column) = read().map_err(|e| context(table, "indexes", e))?;
-        // Rows come in index order, so an index's members are contiguous; an expression
-        // member has no column name.
-        match indexes.last_mut() {
-            Some(last) if last.name.as_str() == name => {
-                if let Some(c) = column {
-                    last.columns.push(c.into());
-                }
-            }
-            _ => indexes.push(IndexInfo {
-                name: Text::from(name),
-                unique,
-                primary,
-                columns: column.into_iter().map(Text::from).collect(),
-            }),
-        }
-    }
-
-    let mut create_sql = String::new();
-    for row in master_rows.iter() {
-        let sql = row
-            .get::<Option<String>>("sql")
-            .map_err(|e| context(table, "definition", e))?;
-        create_sql = sql.unwrap_or_default();
-    }
-    let named = introspect::named_foreign_keys(&create_sql);
-    let mut foreign_keys: Vec<(i64, ForeignKeyInfo)> = Vec::new();
-    for row in fk_rows.iter() {
-        let read = || -> DbResult<(i64, String, String, Option<String>, String, String)> {
-            Ok((
-                row.get::<i64>("id")?,
-                row.get::<String>("referenced_table")?,
-                row.get::<String>("column_name")?,
-                row.get::<Option<String>>("referenced_column")?,
-                row.get::<String>("on_delete")?,
-                row.get::<String>("on_update")?,
-            ))
-        };
-        let (id, referenced_table, column, referenced, on_delete, on_update) =
-            read().map_err(|e| context(table, "foreign keys", e))?;
-        match foreign_keys.last_mut() {
-            Some((last, fk)) if *last == id => {
-                fk.columns.push(column.into());
-                fk.referenced_columns
-                    .push(referenced.unwrap_or_default().into());
-            }
-            _ => foreign_keys.push((
-                id,
-                ForeignKeyInfo {
-                    name: Text::new(),
-                    columns: vec![Text::from(column)].into(),
-                    referenced_table: referenced_table.into(),
-                    referenced_columns: vec![Text::from(referenced.unwrap_or_default())].into(),
-                    on_delete: on_delete.to_ascii_uppercase().into(),
-                    on_update: on_update.to_ascii_uppercase().into(),
-                },
-            )),
-        }
-    }
-    let foreign_keys: Vec<ForeignKeyInfo> = foreign_keys
-        .into_iter()
-        .map(|(_, mut fk)| {
-            let columns: Vec<&str> = fk.columns.iter().map(|c| c.as_str()).collect();
-            if let Some(name) = introspect::constraint_name_for(&named, &columns) {
-                fk.name = name.into();
-            }
-            fk
-        })
-        .collect();
-
-    Ok(TableInfo {
-        exists: true,
-        columns: columns.into(),
-        indexes: indexes.into(),
-        foreign_keys: foreign_keys.into(),
-    })
+    introspect::table_info(table, results)
 }
