@@ -101,15 +101,15 @@ pub use retry::RetryPolicy;
 pub use session::{ConflictUpdate, NowFn, OnConflict, Session};
 pub use write::{Record, Tracked};
 
-// The single-binary build names every plugin crate so the linker keeps its `inventory`
+// Each plugin feature names its plugin crate so the linker keeps its `inventory`
 // registration (an unnamed crate is dropped silently).
-#[cfg(feature = "static")]
+#[cfg(feature = "mysql")]
 use plugorm_mysql as _;
-#[cfg(feature = "static")]
+#[cfg(feature = "postgres")]
 use plugorm_postgres as _;
-#[cfg(feature = "static")]
+#[cfg(feature = "soft-delete")]
 use plugorm_soft_delete as _;
-#[cfg(feature = "static")]
+#[cfg(feature = "sqlite")]
 use plugorm_sqlite as _;
 
 use std::{path::Path, sync::OnceLock};

@@ -34,9 +34,18 @@ pub fn plugin_dir() -> PathBuf {
 }
 
 /// A `plugins.toml` text loading the SQLite plugin from [`plugin_dir`], followed by `extra`.
+///
+/// A linked feature plugin runs unless the configuration disables it, so in the
+/// single-binary build the text disables the soft-delete plugin when `extra` does not name
+/// it: a test gets that plugin only by asking for it, in both builds.
 pub fn config_text(extra: &str) -> String {
+    let unless_named = if STATIC && !extra.contains("\"soft-delete\"") {
+        "\n[[plugin]]\nname = \"soft-delete\"\nenabled = false\n"
+    } else {
+        ""
+    };
     format!(
-        "search_paths = [{:?}]\n\n[[plugin]]\nname = \"sqlite\"\nversion = \"^0.1\"\n{extra}",
+        "search_paths = [{:?}]\n\n[[plugin]]\nname = \"sqlite\"\nversion = \"^0.1\"\n{extra}{unless_named}",
         plugin_dir().display().to_string()
     )
 }

@@ -5,8 +5,10 @@ mod dynamic;
 mod elf;
 mod error;
 mod file;
+mod linked;
 
 pub use error::LoadError;
+pub use linked::{linked_plugins, LinkedPlugin};
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -31,13 +33,9 @@ pub fn load(config: &PluginsConfig) -> Result<Registry, LoadError> {
         let manifest = (descriptor.manifest)();
         let name = manifest.name.to_string();
         let entry = config.plugins.iter().find(|e| e.name == name);
-        // A linked-in dialect is always available; a linked-in feature runs only when the
-        // configuration enables it, so one plugins.toml means the same in both builds.
-        let wanted = match entry {
-            Some(e) => e.enabled,
-            None => manifest.kind == plugorm_plugin_api::PluginKind::Dialect,
-        };
-        if !wanted {
+        // The application linked this plugin on purpose: it runs unless the configuration
+        // says `enabled = false` for it.
+        if !linked::enabled(entry) {
             continue;
         }
         check_versions(&manifest, entry, &Origin::Static)?;

@@ -1,7 +1,8 @@
 //! The `plugorm` command as an operator uses it: the plugin table, `check` failing with
 //! exit code 1 and a message (never a panic), and `sql` printing rows.
 //!
-//! The plugin libraries are those `cargo build --workspace` put beside the binary.
+//! The plugin libraries are those `cargo build --workspace` put beside the binary (built
+//! without plugin features, it links none).
 
 use std::{
     path::{Path, PathBuf},
@@ -63,7 +64,7 @@ fn plugins_list_shows_the_sqlite_plugin_loaded_from_its_library() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let header = stdout.lines().next().unwrap_or_default();
-    for column in ["name", "version", "kind", "origin", "plugin-api"] {
+    for column in ["name", "version", "kind", "origin", "plugin-api", "state"] {
         assert!(header.contains(column), "{stdout}");
     }
     let row = stdout
@@ -72,6 +73,9 @@ fn plugins_list_shows_the_sqlite_plugin_loaded_from_its_library() {
         .unwrap_or_else(|| panic!("no sqlite row in:\n{stdout}"));
     assert!(row.contains("dialect") && row.contains("0.1.0"), "{row}");
     assert!(row.contains("libplugorm_sqlite.so"), "{row}");
+    assert!(row.trim_end().ends_with("enabled"), "{row}");
+    // This binary links no plugin: nothing else is listed.
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
 }
 
 #[test]
