@@ -3,11 +3,15 @@
 use plugorm_plugin_api::{
     row::Decode,
     statement::{Expr, OrderBy, SelectItem, Statement},
+    steps::BuiltinStep,
     Processor,
 };
 
 use super::Query;
-use crate::{callbacks::names, chain::ChainRun, decode, Error, Model, Result};
+use crate::{
+    chain::{ChainRun, Fetch, Operation, Stage},
+    decode, Error, Model, Result,
+};
 
 impl<T: Model> Query<T> {
     /// Runs a SELECT through the query processor, then `after_find` on every row.
@@ -16,7 +20,7 @@ impl<T: Model> Query<T> {
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<Vec<T>> {
         self.check_read()?;
-        crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
         crate::preload::joins::apply::<T>(
             &self.db,
             &self.preloads,
@@ -24,46 +28,20 @@ impl<T: Model> Query<T> {
             &self.qualifier(),
             true,
         )?;
-        select.conditions = std::mem::take(&mut select.conditions);
-        let mut run = ChainRun::start(
+        let mut op = FindModels {
+            preloads: &self.preloads,
+            found: Vec::new(),
+        };
+        ChainRun::start(
             &self.db,
             Processor::Query,
             Some(T::schema()),
             Statement::Select(select),
             self.unscoped,
-        );
-        let mut found: Vec<T> = Vec::new();
-        while let Some(step) = run.next_builtin().await {
-            let r = match step {
-                names::QUERY => match run.db.query_statement(&run.ctx.statement).await {
-                    Ok(rows) => match decode::decode_all::<T>(&rows) {
-                        Ok(v) => {
-                            found = v;
-                            crate::preload::joins::assign::<T>(&self.preloads, &rows, &mut found)
-                        }
-                        Err(e) => Err(e),
-                    },
-                    Err(e) => Err(e),
-                },
-                names::PRELOAD if !self.preloads.is_empty() => {
-                    crate::preload::load_requested(&run.db, &mut found, &self.preloads).await
-                }
-                names::AFTER_QUERY if !run.db.session.skip_hooks => {
-                    let mut r = Ok(());
-                    for item in found.iter_mut() {
-                        if let Err(e) = item.after_find(&run.db).await {
-                            r = Err(e);
-                            break;
-                        }
-                    }
-                    r
-                }
-                _ => Ok(()),
-            };
-            run.record(r);
-        }
-        run.finish().await?;
-        Ok(found)
+        )
+        .drive(&mut op)
+        .await?;
+        Ok(op.found)
     }
 
     /// Every matching row (an empty `Vec` is not an error).
@@ -181,29 +159,20 @@ impl<T: Model> Query<T> {
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<plugorm_plugin_api::Rows> {
         self.check_read()?;
-        crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
         let q = self.qualifier();
         crate::preload::joins::apply::<T>(&self.db, &self.preloads, &mut select, &q, false)?;
-        let mut run = ChainRun::start(
+        let mut op = Fetch::default();
+        ChainRun::start(
             &self.db,
             Processor::Query,
             Some(T::schema()),
             Statement::Select(select),
             self.unscoped,
-        );
-        let mut out = plugorm_plugin_api::Rows::default();
-        while let Some(step) = run.next_builtin().await {
-            if step == names::QUERY {
-                let r = run
-                    .db
-                    .query_statement(&run.ctx.statement)
-                    .await
-                    .map(|rows| out = rows);
-                run.record(r);
-            }
-        }
-        run.finish().await?;
-        Ok(out)
+        )
+        .drive(&mut op)
+        .await?;
+        Ok(op.rows)
     }
 
     /// Renders the SELECT `find` would run, after plugin callbacks, without running it.
@@ -216,6 +185,35 @@ impl<T: Model> Query<T> {
         q.db.dry_run_statements()
             .pop()
             .ok_or_else(|| Error::DryRunUnsupported("no statement".into()))
+    }
+}
+
+/// The built-in steps of reading models: the SELECT decoded, preloads, `after_find`.
+struct FindModels<'q, T> {
+    preloads: &'q [crate::preload::PreloadRequest],
+    found: Vec<T>,
+}
+
+impl<T: Model> Operation for FindModels<'_, T> {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        let db = stage.db;
+        match step {
+            BuiltinStep::Query => {
+                let rows = db.query_statement(stage.statement).await?;
+                self.found = decode::decode_all::<T>(&rows)?;
+                crate::preload::joins::assign::<T>(self.preloads, &rows, &mut self.found)
+            }
+            BuiltinStep::Preload if !self.preloads.is_empty() => {
+                crate::preload::load_requested(db, &mut self.found, self.preloads).await
+            }
+            BuiltinStep::AfterQuery if !db.session.skip_hooks => {
+                for item in self.found.iter_mut() {
+                    item.after_find(db).await?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 }
 

@@ -5,11 +5,15 @@ use plugorm_plugin_api::{
     dialect::InsertIdRow,
     schema::TimeTracking,
     statement::{Expr, Insert, Select, Statement, TableRef},
+    steps::BuiltinStep,
     Processor, Rows, Value,
 };
 
-use super::{check_model, each_hook, set_value, time_value};
-use crate::{callbacks::names, chain::ChainRun, decode, Db, Error, Model, Result};
+use super::{each_hook, set_value, time_value};
+use crate::{
+    chain::{ChainRun, Operation, Stage},
+    decode, Db, Error, Model, Result,
+};
 
 pub(crate) async fn create_all<T: Model>(db: &Db, items: &mut [T]) -> Result<u64> {
     create_fields(db, items, &CreateFields::default()).await
@@ -45,37 +49,53 @@ pub(crate) async fn create_fields<T: Model>(
     if items.is_empty() {
         return Err(Error::EmptySlice);
     }
-    check_model::<T>(db, false, true)?;
+    crate::chain::soft_delete::guard(db, T::schema(), false)?;
     crate::association::save::check_filter::<T>(db)?;
     let schema = T::schema();
     let template = Insert::new(TableRef::parse(schema.table.as_str()), []);
-    let mut run = ChainRun::start(
+    let mut op = CreateRecords {
+        items,
+        fields,
+        affected: 0,
+    };
+    ChainRun::start(
         db,
         Processor::Create,
         Some(schema),
         Statement::Insert(template),
         false,
-    );
-    let mut affected = 0;
-    while let Some(step) = run.next_builtin().await {
-        let r = match step {
-            names::BEFORE_CREATE => each_hook!(run.db, items, before_save, before_create),
-            names::SAVE_BEFORE_ASSOCIATIONS => {
-                crate::association::save::before_all(&run.db, items).await
+    )
+    .drive(&mut op)
+    .await?;
+    Ok(op.affected)
+}
+
+/// The built-in steps of creating records: hooks, associations, the INSERTs.
+struct CreateRecords<'a, T> {
+    items: &'a mut [T],
+    fields: &'a CreateFields,
+    affected: u64,
+}
+
+impl<T: Model> Operation for CreateRecords<'_, T> {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        let (db, items) = (stage.db, &mut *self.items);
+        match step {
+            BuiltinStep::BeforeCreate => each_hook!(db, items, before_save, before_create),
+            BuiltinStep::SaveBeforeAssociations => {
+                crate::association::save::before_all(db, items).await
             }
-            names::CREATE => insert(&run.db, &run.ctx.statement, items, fields)
-                .await
-                .map(|n| affected = n),
-            names::SAVE_AFTER_ASSOCIATIONS => {
-                crate::association::save::after_all(&run.db, items).await
+            BuiltinStep::Create => {
+                self.affected = insert(db, stage.statement, items, self.fields).await?;
+                Ok(())
             }
-            names::AFTER_CREATE => each_hook!(run.db, items, after_create, after_save),
+            BuiltinStep::SaveAfterAssociations => {
+                crate::association::save::after_all(db, items).await
+            }
+            BuiltinStep::AfterCreate => each_hook!(db, items, after_create, after_save),
             _ => Ok(()),
-        };
-        run.record(r);
+        }
     }
-    run.finish().await?;
-    Ok(affected)
 }
 
 /// Which fields an INSERT writes and which it reads back.
@@ -433,7 +453,7 @@ impl<T: Model> crate::Query<T> {
         &self,
         pairs: impl IntoIterator<Item = (&'static str, A)>,
     ) -> Result<Option<Value>> {
-        check_model::<T>(&self.db, false, true)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), false)?;
         let mut columns = Vec::new();
         let mut row = Vec::new();
         for (k, v) in pairs {
@@ -446,43 +466,50 @@ impl<T: Model> crate::Query<T> {
         let mut ins = Insert::new(self.table_ref(), pairs.iter().map(|p| p.0.clone()));
         ins.rows = vec![pairs.into_iter().map(|p| p.1).collect::<List<_>>()].into();
         let pk = T::schema().primary_keys().next();
-        let caps = self.db.dialect().capabilities();
-        let mut run = ChainRun::start(
+        let mut op = CreateMap { pk, id: None };
+        ChainRun::start(
             &self.db,
             Processor::Create,
             Some(T::schema()),
             Statement::Insert(ins),
             false,
-        );
-        let mut id = None;
-        while let Some(step) = run.next_builtin().await {
-            if step != names::CREATE {
-                continue;
-            }
-            let Statement::Insert(ins) = &mut run.ctx.statement else {
-                continue;
-            };
-            let r = match pk {
-                Some(pk) if caps.returning => {
-                    ins.returning = vec![pk.column.clone()].into();
-                    let rows = run.db.query_statement(&run.ctx.statement).await;
-                    rows.and_then(|rows| {
-                        let first = rows.iter().next().map(|r| r.get_at::<Value>(0));
-                        id = first.transpose()?;
-                        Ok(())
-                    })
-                }
-                _ => run.db.execute_statement(&run.ctx.statement).await.map(|r| {
-                    id = r
-                        .last_insert_id
-                        .into_option()
-                        .filter(|i| *i > 0)
-                        .map(Value::I64);
-                }),
-            };
-            run.record(r);
+        )
+        .drive(&mut op)
+        .await?;
+        Ok(op.id)
+    }
+}
+
+/// The create step of a map create: the INSERT, reading the generated key back.
+struct CreateMap {
+    pk: Option<&'static plugorm_plugin_api::schema::FieldSchema>,
+    id: Option<Value>,
+}
+
+impl Operation for CreateMap {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        if step != BuiltinStep::Create {
+            return Ok(());
         }
-        run.finish().await?;
-        Ok(id)
+        let Statement::Insert(ins) = &mut *stage.statement else {
+            return Ok(());
+        };
+        match self.pk {
+            Some(pk) if stage.db.dialect().capabilities().returning => {
+                ins.returning = vec![pk.column.clone()].into();
+                let rows = stage.db.query_statement(stage.statement).await?;
+                let first = rows.iter().next().map(|r| r.get_at::<Value>(0));
+                self.id = first.transpose()?;
+            }
+            _ => {
+                let r = stage.db.execute_statement(stage.statement).await?;
+                self.id = r
+                    .last_insert_id
+                    .into_option()
+                    .filter(|i| *i > 0)
+                    .map(Value::I64);
+            }
+        }
+        Ok(())
     }
 }

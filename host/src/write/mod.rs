@@ -11,7 +11,7 @@ pub use tracked::Tracked;
 use chrono::{DateTime, Utc};
 use plugorm_plugin_api::{
     schema::{DataType, FieldSchema, TimeTracking},
-    Cell, Processor, Value, SOFT_DELETE_CALLBACK,
+    Cell, Value,
 };
 
 use crate::{Db, Error, Model, Result};
@@ -56,28 +56,6 @@ pub(crate) fn unknown_field<T: Model>(name: &str) -> Error {
         model: T::schema().name.to_string(),
         field: name.to_string(),
     }
-}
-
-/// Refuses a model with a soft-delete field when no plugin serves soft delete (a silent
-/// hard delete, or queries returning deleted rows, would be worse than an error).
-pub(crate) fn check_model<T: Model>(db: &Db, unscoped: bool, _writing: bool) -> Result<()> {
-    let schema = T::schema();
-    if unscoped {
-        return Ok(());
-    }
-    if let Some(field) = schema.soft_delete_field() {
-        if !db
-            .shared
-            .callbacks
-            .contains(Processor::Delete, SOFT_DELETE_CALLBACK)
-        {
-            return Err(Error::SoftDeleteUnavailable {
-                model: schema.name.to_string(),
-                field: field.name.to_string(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The value a time-tracking field takes at `now`.

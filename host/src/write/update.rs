@@ -3,12 +3,18 @@
 use plugorm_plugin_api::{
     schema::TimeTracking,
     statement::{Assignment, Delete, Statement, Update},
+    steps::BuiltinStep,
     types::Text,
     Processor,
 };
 
-use super::{check_model, time_value};
-use crate::{args::IntoArg, callbacks::names, chain::ChainRun, query::Query, Error, Model, Result};
+use super::time_value;
+use crate::{
+    args::IntoArg,
+    chain::{ChainRun, Execute, Operation, Stage},
+    query::Query,
+    Error, Model, Result,
+};
 
 /// Appends `col = now` for every auto-update-time field not already set.
 pub(crate) fn touch_updated<T: Model>(db: &crate::Db, set: &mut Vec<Assignment>) {
@@ -39,20 +45,15 @@ pub(crate) async fn run_bulk<T: Model>(
     what: &'static str,
 ) -> Result<u64> {
     q.check_deferred()?;
-    check_model::<T>(&q.db, q.unscoped, true)?;
+    crate::chain::soft_delete::guard(&q.db, T::schema(), q.unscoped)?;
     if q.conditions.is_empty() && !q.db.session.allow_global_update {
         return Err(Error::MissingWhereClause(what));
     }
-    let mut run = ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.unscoped);
-    let mut affected = 0;
-    while let Some(step) = run.next_builtin().await {
-        if step == names::UPDATE || step == names::DELETE {
-            let r = run.db.execute_statement(&run.ctx.statement).await;
-            run.record(r.map(|r| affected = r.rows_affected));
-        }
-    }
-    run.finish().await?;
-    Ok(affected)
+    let mut op = Execute::default();
+    ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.unscoped)
+        .drive(&mut op)
+        .await?;
+    Ok(op.affected)
 }
 
 impl<T: Model> Query<T> {
@@ -190,7 +191,7 @@ impl<T: Model> Query<T> {
     ) -> Result<Vec<T>> {
         self.check_deferred()?;
         self.returning_supported()?;
-        check_model::<T>(&self.db, self.unscoped, true)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
         if self.conditions.is_empty() && !self.db.session.allow_global_update {
             return Err(Error::MissingWhereClause(what));
         }
@@ -199,19 +200,11 @@ impl<T: Model> Query<T> {
             Statement::Delete(d) => d.returning = vec!["*".into()].into(),
             _ => {}
         }
-        let mut run = ChainRun::start(&self.db, processor, Some(T::schema()), stmt, self.unscoped);
-        let mut out = Vec::new();
-        while let Some(step) = run.next_builtin().await {
-            if step == names::UPDATE || step == names::DELETE {
-                let r = match run.db.query_statement(&run.ctx.statement).await {
-                    Ok(rows) => crate::decode::decode_all::<T>(&rows).map(|v| out = v),
-                    Err(e) => Err(e),
-                };
-                run.record(r);
-            }
-        }
-        run.finish().await?;
-        Ok(out)
+        let mut op = Returning { rows: Vec::new() };
+        ChainRun::start(&self.db, processor, Some(T::schema()), stmt, self.unscoped)
+            .drive(&mut op)
+            .await?;
+        Ok(op.rows)
     }
 
     /// Like [`Query::update`], returning the modified rows (`RETURNING *`; PostgreSQL,
@@ -235,5 +228,21 @@ impl<T: Model> Query<T> {
         d.conditions = self.conditions.clone().into();
         self.run_returning(Processor::Delete, Statement::Delete(d), "DELETE")
             .await
+    }
+}
+
+/// Runs an UPDATE or DELETE with `RETURNING *` at its step and decodes the rows (inside
+/// the chain, so a decoding error rolls the write back).
+struct Returning<T> {
+    rows: Vec<T>,
+}
+
+impl<T: Model> Operation for Returning<T> {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        if step.runs_statement() {
+            let rows = stage.db.query_statement(stage.statement).await?;
+            self.rows = crate::decode::decode_all::<T>(&rows)?;
+        }
+        Ok(())
     }
 }
