@@ -21,7 +21,7 @@ impl<T: Model> Query<T> {
     /// # Ok(()) }
     /// ```
     pub fn preload(mut self, path: &str) -> Self {
-        self.preloads.push(PreloadRequest {
+        self.extras.preloads.push(PreloadRequest {
             path: path.to_string(),
             scope: None,
             join: None,
@@ -50,7 +50,7 @@ impl<T: Model> Query<T> {
         scope: impl Fn(Query<C>) -> Query<C> + Send + Sync + 'static,
     ) -> Self {
         let scope: Scope<C> = Arc::new(scope);
-        self.preloads.push(PreloadRequest {
+        self.extras.preloads.push(PreloadRequest {
             path: path.to_string(),
             scope: Some(Arc::new(scope)),
             join: None,
@@ -73,7 +73,7 @@ impl<T: Model> Query<T> {
     /// # Ok(()) }
     /// ```
     pub fn preload_filter(mut self, path: &str, sql: &str, args: impl crate::IntoArgs) -> Self {
-        self.preloads.push(PreloadRequest {
+        self.extras.preloads.push(PreloadRequest {
             path: path.to_string(),
             scope: None,
             join: None,
@@ -156,7 +156,7 @@ impl<T: Model> Query<T> {
         kind: JoinKind,
         scope: Option<Arc<dyn std::any::Any + Send + Sync>>,
     ) -> Self {
-        self.preloads.push(PreloadRequest {
+        self.extras.preloads.push(PreloadRequest {
             path: path.to_string(),
             scope,
             join: Some(kind),

@@ -10,54 +10,51 @@ use super::Query;
 use crate::{args::IntoArgs, Error, Model, Result};
 
 impl<T: Model> Query<T> {
-    fn lock_mut(&mut self) -> &mut Lock {
-        self.lock.get_or_insert(Lock {
+    /// Changes the row lock, starting from `FOR UPDATE` when there is none yet.
+    fn edit_lock(mut self, change: impl FnOnce(&mut Lock)) -> Self {
+        let mut lock = self.select.lock.take().into_option().unwrap_or(Lock {
             strength: LockStrength::Update,
             of: List::new(),
             wait: LockWait::Wait,
-        })
+        });
+        change(&mut lock);
+        self.select.lock = Optional::Some(lock);
+        self
     }
 
     /// `FOR UPDATE` (rendered as nothing by SQLite, which locks the whole database).
-    pub fn for_update(mut self) -> Self {
-        self.lock_mut().strength = LockStrength::Update;
-        self
+    pub fn for_update(self) -> Self {
+        self.edit_lock(|l| l.strength = LockStrength::Update)
     }
 
     /// `FOR SHARE` (`LOCK IN SHARE MODE` where that is the dialect's form).
-    pub fn for_share(mut self) -> Self {
-        self.lock_mut().strength = LockStrength::Share;
-        self
+    pub fn for_share(self) -> Self {
+        self.edit_lock(|l| l.strength = LockStrength::Share)
     }
 
     /// Any lock strength, including PostgreSQL's `NO KEY UPDATE` / `KEY SHARE`.
-    pub fn lock(mut self, strength: LockStrength) -> Self {
-        self.lock_mut().strength = strength;
-        self
+    pub fn lock(self, strength: LockStrength) -> Self {
+        self.edit_lock(|l| l.strength = strength)
     }
 
     /// Fail at once instead of waiting for a locked row (`NOWAIT`).
-    pub fn nowait(mut self) -> Self {
-        self.lock_mut().wait = LockWait::NoWait;
-        self
+    pub fn nowait(self) -> Self {
+        self.edit_lock(|l| l.wait = LockWait::NoWait)
     }
 
     /// Skip locked rows (`SKIP LOCKED`).
-    pub fn skip_locked(mut self) -> Self {
-        self.lock_mut().wait = LockWait::SkipLocked;
-        self
+    pub fn skip_locked(self) -> Self {
+        self.edit_lock(|l| l.wait = LockWait::SkipLocked)
     }
 
     /// Lock only rows of these tables (`FOR UPDATE OF t`).
-    pub fn lock_of(mut self, tables: &[&str]) -> Self {
-        let of = &mut self.lock_mut().of;
-        of.extend(tables.iter().map(|t| (*t).into()));
-        self
+    pub fn lock_of(self, tables: &[&str]) -> Self {
+        self.edit_lock(|l| l.of.extend(tables.iter().map(|t| (*t).into())))
     }
 
     /// A raw join clause with its own keyword: `joins("JOIN emails ON emails.user_id = users.id AND emails.email = ?", (e,))`.
     pub fn joins(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.joins.push(Join {
+        self.select.joins.push(Join {
             kind: JoinKind::Inner,
             target: FromItem::Raw(RawSql {
                 sql: sql.into(),
@@ -112,7 +109,7 @@ impl<T: Model> Query<T> {
                 return self;
             }
         };
-        self.joins.push(Join {
+        self.select.joins.push(Join {
             kind,
             target: FromItem::Table(t),
             on: Optional::Some(Expr::Raw(RawSql {
@@ -131,7 +128,7 @@ impl<T: Model> Query<T> {
         on: &str,
     ) -> Result<Self> {
         let query = sub.subquery_select()?;
-        self.joins.push(Join {
+        self.select.joins.push(Join {
             kind: JoinKind::Left,
             target: FromItem::Subquery {
                 query: Boxed::new(query),
@@ -144,17 +141,18 @@ impl<T: Model> Query<T> {
 
     /// Reads from a sub-query instead of the table: `FROM (…) AS alias`.
     pub fn from_subquery<U: Model>(mut self, sub: &Query<U>, alias: &str) -> Result<Self> {
-        self.from = Some(FromItem::Subquery {
+        self.select.from = FromItem::Subquery {
             query: Boxed::new(sub.subquery_select()?),
             alias: alias.into(),
-        });
+        };
         Ok(self)
     }
 
     /// A condition with named arguments: `@name` in the text takes the value named
     /// `name` (GORM's `sql.Named`); `@@` is a literal `@`.
     pub fn filter_named(mut self, sql: &str, named: &[(&str, Value)]) -> Result<Self> {
-        self.conditions
+        self.select
+            .conditions
             .push(Expr::Raw(named_to_positional(sql, named)?));
         Ok(self)
     }
@@ -189,7 +187,7 @@ impl<T: Model> Query<T> {
             Processor::Query,
             Some(T::schema()),
             stmt,
-            self.unscoped,
+            self.extras.unscoped,
         )?;
         match stmt {
             plugorm_plugin_api::statement::Statement::Select(s) => Ok(s),

@@ -27,7 +27,7 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn where_group(mut self, group: Query<T>) -> Self {
         if let Some(g) = conditions_of(group) {
-            self.conditions.push(g);
+            self.select.conditions.push(g);
         }
         self
     }
@@ -63,7 +63,7 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn not_group(mut self, group: Query<T>) -> Self {
         if let Some(g) = conditions_of(group) {
-            self.conditions.push(!g);
+            self.select.conditions.push(!g);
         }
         self
     }
@@ -105,7 +105,7 @@ impl<T: Model> Query<T> {
             }
             list.push(Expr::List(row.into_iter().map(Expr::value).collect()));
         }
-        self.conditions.push(Expr::In {
+        self.select.conditions.push(Expr::In {
             expr: Boxed::new(Expr::List(cols.into())),
             list: list.into(),
             negated: false,
@@ -133,7 +133,7 @@ impl<T: Model> Query<T> {
             .map(|(i, f)| Expr::col(q.clone(), f.column.as_str()).ne(example.value_at(i)))
             .collect();
         if !group.is_empty() {
-            self.conditions.push(group_of(group));
+            self.select.conditions.push(group_of(group));
         }
         self
     }
@@ -157,7 +157,7 @@ impl<T: Model> Query<T> {
             group.push(Expr::col(q.clone(), self.column_of(name)?).ne(v.into()));
         }
         if !group.is_empty() {
-            self.conditions.push(group_of(group));
+            self.select.conditions.push(group_of(group));
         }
         Ok(self)
     }
@@ -173,7 +173,7 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn not_in(mut self, column: &str, values: impl IntoIterator<Item = Value>) -> Result<Self> {
         let col = Expr::col(self.qualifier(), self.column_of(column)?);
-        self.conditions.push(Expr::In {
+        self.select.conditions.push(Expr::In {
             expr: Boxed::new(col),
             list: values.into_iter().map(Expr::value).collect(),
             negated: true,
@@ -250,15 +250,15 @@ impl<T: Model> Query<T> {
     /// The same query with no conditions (a builder for a group).
     fn clone_empty(&self) -> Self {
         let mut q = self.db.model::<T>();
-        q.table = self.table.clone();
+        q.extras.table = self.extras.table.clone();
         q
     }
 }
 
 /// The conditions of a query as one expression (`None` when it has none).
 fn conditions_of<T>(group: Query<T>) -> Option<Expr> {
-    match group.conditions.len() {
+    match group.select.conditions.len() {
         0 => None,
-        _ => Some(group_of(group.conditions)),
+        _ => Some(group_of(group.select.conditions.into_vec())),
     }
 }

@@ -20,16 +20,16 @@ impl<T: Model> Query<T> {
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<Vec<T>> {
         self.check_read()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
         crate::preload::joins::apply::<T>(
             &self.db,
-            &self.preloads,
+            &self.extras.preloads,
             &mut select,
             &self.qualifier(),
             true,
         )?;
         let mut op = FindModels {
-            preloads: &self.preloads,
+            preloads: &self.extras.preloads,
             found: Vec::new(),
         };
         ChainRun::start(
@@ -37,7 +37,7 @@ impl<T: Model> Query<T> {
             Processor::Query,
             Some(T::schema()),
             Statement::Select(select),
-            self.unscoped,
+            self.extras.unscoped,
         )
         .drive(&mut op)
         .await?;
@@ -102,12 +102,12 @@ impl<T: Model> Query<T> {
             _ => None,
         };
         let inner = match single {
-            Some(col) if self.distinct => count_of(Expr::Func {
+            Some(col) if self.select.distinct => count_of(Expr::Func {
                 name: "DISTINCT".into(),
                 args: vec![col].into(),
             }),
             Some(col @ Expr::Column(_)) => count_of(col),
-            _ if self.distinct && !s.columns.is_empty() => {
+            _ if self.select.distinct && !s.columns.is_empty() => {
                 let cols: Vec<String> = s
                     .columns
                     .iter()
@@ -159,16 +159,16 @@ impl<T: Model> Query<T> {
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<plugorm_plugin_api::Rows> {
         self.check_read()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
         let q = self.qualifier();
-        crate::preload::joins::apply::<T>(&self.db, &self.preloads, &mut select, &q, false)?;
+        crate::preload::joins::apply::<T>(&self.db, &self.extras.preloads, &mut select, &q, false)?;
         let mut op = Fetch::default();
         ChainRun::start(
             &self.db,
             Processor::Query,
             Some(T::schema()),
             Statement::Select(select),
-            self.unscoped,
+            self.extras.unscoped,
         )
         .drive(&mut op)
         .await?;
@@ -277,7 +277,7 @@ impl<T: Model> Query<T> {
     /// `U`'s columns are read, from `T`'s table).
     pub async fn find_as<U: Model>(&self) -> Result<Vec<U>> {
         let mut s = self.build_select();
-        if self.selects.is_empty() {
+        if self.select.columns.is_empty() {
             let q = self.qualifier();
             s.columns = U::schema()
                 .fields

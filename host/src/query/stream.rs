@@ -92,14 +92,14 @@ impl<T: Model> Query<T> {
         select: plugorm_plugin_api::statement::Select,
     ) -> Result<(Box<dyn RowStream>, crate::Db)> {
         self.check_read()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
         let mut op = OpenStream { stream: None };
         let db = ChainRun::start(
             &self.db,
             Processor::Query,
             Some(T::schema()),
             Statement::Select(select),
-            self.unscoped,
+            self.extras.unscoped,
         )
         .drive(&mut op)
         .await?;
@@ -131,9 +131,9 @@ impl<T: Model> Query<T> {
         let mut total = 0;
         loop {
             let mut page = self.clone().limit(size.max(1));
-            page.order = vec![OrderBy::asc(column.clone())];
+            page.select.order_by = vec![OrderBy::asc(column.clone())].into();
             if let Some(v) = last.take() {
-                page.conditions.push(column.clone().gt(v));
+                page.select.conditions.push(column.clone().gt(v));
             }
             let batch = page.find().await?;
             let n = batch.len() as u64;

@@ -45,12 +45,12 @@ pub(crate) async fn run_bulk<T: Model>(
     what: &'static str,
 ) -> Result<u64> {
     q.check_deferred()?;
-    crate::chain::soft_delete::guard(&q.db, T::schema(), q.unscoped)?;
-    if q.conditions.is_empty() && !q.db.session.allow_global_update {
+    crate::chain::soft_delete::guard(&q.db, T::schema(), q.extras.unscoped)?;
+    if q.select.conditions.is_empty() && !q.db.session.allow_global_update {
         return Err(Error::MissingWhereClause(what));
     }
     let mut op = Execute::default();
-    ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.unscoped)
+    ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.extras.unscoped)
         .drive(&mut op)
         .await?;
     Ok(op.affected)
@@ -68,7 +68,7 @@ impl<T: Model> Query<T> {
     fn update_statement(&self, set: Vec<Assignment>) -> Statement {
         let mut u = Update::new(self.table_ref());
         u.set = set.into();
-        u.conditions = self.conditions.clone().into();
+        u.conditions = self.select.conditions.clone().into();
         Statement::Update(u)
     }
 
@@ -164,7 +164,7 @@ impl<T: Model> Query<T> {
     /// the query is not `unscoped`).
     pub async fn delete(&self) -> Result<u64> {
         let mut d = Delete::new(self.table_ref());
-        d.conditions = self.conditions.clone().into();
+        d.conditions = self.select.conditions.clone().into();
         run_bulk(self, Processor::Delete, Statement::Delete(d), "DELETE").await
     }
 }
@@ -191,8 +191,8 @@ impl<T: Model> Query<T> {
     ) -> Result<Vec<T>> {
         self.check_deferred()?;
         self.returning_supported()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
-        if self.conditions.is_empty() && !self.db.session.allow_global_update {
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
+        if self.select.conditions.is_empty() && !self.db.session.allow_global_update {
             return Err(Error::MissingWhereClause(what));
         }
         match &mut stmt {
@@ -201,9 +201,15 @@ impl<T: Model> Query<T> {
             _ => {}
         }
         let mut op = Returning { rows: Vec::new() };
-        ChainRun::start(&self.db, processor, Some(T::schema()), stmt, self.unscoped)
-            .drive(&mut op)
-            .await?;
+        ChainRun::start(
+            &self.db,
+            processor,
+            Some(T::schema()),
+            stmt,
+            self.extras.unscoped,
+        )
+        .drive(&mut op)
+        .await?;
         Ok(op.rows)
     }
 
@@ -225,7 +231,7 @@ impl<T: Model> Query<T> {
     /// as marked).
     pub async fn delete_returning(&self) -> Result<Vec<T>> {
         let mut d = Delete::new(self.table_ref());
-        d.conditions = self.conditions.clone().into();
+        d.conditions = self.select.conditions.clone().into();
         self.run_returning(Processor::Delete, Statement::Delete(d), "DELETE")
             .await
     }
