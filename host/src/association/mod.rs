@@ -23,5 +23,5 @@ pub(crate) mod mode;
 pub(crate) mod routed;
 pub(crate) mod save;
 
+pub use crate::session::SaveFilter;
 pub use mode::Association;
-pub use save::SaveFilter;

@@ -10,29 +10,9 @@ use plugorm_plugin_api::{
 
 use crate::{
     relation::{naming_fold, Access, RelationKind, ResolvedRelation},
+    session::SaveFilter,
     Db, Model, OnConflict, Result,
 };
-
-/// Which associations a write saves (GORM's `Select` / `Omit` of associations). A dotted
-/// name reaches into a related record's own associations: selecting `"Pets.Toys"` saves
-/// the pets and their toys; omitting it saves the pets without their toys.
-///
-/// ```
-/// use plugorm::association::SaveFilter;
-/// let f = SaveFilter::omit(&["Company"]);
-/// assert!(!f.saves("company") && f.saves("pets"));
-/// assert!(!SaveFilter::omit(&["*"]).saves("pets"));
-/// let nested = SaveFilter::omit(&["Pets.Toys"]);
-/// assert!(nested.saves("pets"));
-/// assert!(!nested.below("pets").unwrap().saves("toys"));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SaveFilter {
-    /// Only these (when set); `*` means all.
-    pub select: Option<Vec<String>>,
-    /// Never these; `*` means all.
-    pub omit: Vec<String>,
-}
 
 /// `"Pets.Toys"` → (`"Pets"`, `Some("Toys")`).
 fn split(entry: &str) -> (&str, Option<&str>) {
@@ -42,38 +22,8 @@ fn split(entry: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// What needs the relations of a model: checking the names, and reading the filter.
 impl SaveFilter {
-    /// Saves every association except `names` (`"*"`: none). The names are checked
-    /// against a model's relations when a write uses the filter ([`SaveFilter::check`]):
-    /// a name that is no relation fails that write before it writes anything.
-    ///
-    /// ```
-    /// use plugorm::association::SaveFilter;
-    /// let f = SaveFilter::omit(&["Company", "Pets.Toys"]);
-    /// assert!(!f.saves("company") && f.saves("pets"));
-    /// ```
-    pub fn omit(names: &[&str]) -> SaveFilter {
-        SaveFilter {
-            select: None,
-            omit: names.iter().map(|n| n.to_string()).collect(),
-        }
-    }
-
-    /// Saves only the associations `names` (`"*"`: all). The names are checked as for
-    /// [`SaveFilter::omit`].
-    ///
-    /// ```
-    /// use plugorm::association::SaveFilter;
-    /// let f = SaveFilter::select(&["Pets"]);
-    /// assert!(f.saves("pets") && !f.saves("company"));
-    /// ```
-    pub fn select(names: &[&str]) -> SaveFilter {
-        SaveFilter {
-            select: Some(names.iter().map(|n| n.to_string()).collect()),
-            omit: Vec::new(),
-        }
-    }
-
     /// Checks every name against the relations of `M` — a dotted name level by level,
     /// against the related model's relations — so a typo is an error rather than an
     /// association silently saved (or not). `"*"` alone stands for every relation. Every

@@ -9,12 +9,9 @@ mod conditions;
 mod finish;
 mod first_or;
 mod named;
-mod prepared;
 mod rows;
 mod stream;
 
-pub use prepared::PreparedStats;
-pub(crate) use prepared::{render as render_statement, StatementCache};
 pub use rows::RowCursor;
 pub use stream::ModelStream;
 
@@ -292,7 +289,7 @@ impl<T: Model> Query<T> {
                 .into_iter()
                 .next()
                 .unwrap_or(Expr::And(Default::default())),
-            _ => Expr::And(left.into()),
+            _ => Expr::And(left),
         };
         self.select
             .conditions

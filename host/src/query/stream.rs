@@ -149,31 +149,3 @@ impl<T: Model> Query<T> {
         Ok(total)
     }
 }
-
-impl crate::Db {
-    /// Streams the rows of a rendered query (dry run: an empty stream).
-    pub async fn query_stream_sql(
-        &self,
-        sql: plugorm_plugin_api::Sql,
-        batch_rows: u32,
-    ) -> Result<Box<dyn RowStream>> {
-        if self.session.dry_run {
-            self.capture_sql(&sql);
-            return Ok(Box::new(plugorm_plugin_api::BufferedStream::new(
-                Rows::default(),
-            )));
-        }
-        tracing::debug!(target: "plugorm::sql", sql = %sql.text, ?sql.params, "stream");
-        Ok(self.executor().query_stream(sql, batch_rows).await?)
-    }
-
-    /// Streams the rows of raw SQL in batches.
-    pub async fn raw_stream(
-        &self,
-        sql: &str,
-        args: impl crate::IntoArgs,
-    ) -> Result<Box<dyn RowStream>> {
-        let sql = self.render_raw(sql, args)?;
-        self.query_stream_sql(sql, STREAM_BATCH).await
-    }
-}

@@ -106,7 +106,6 @@
 //! known: no `Any` downcast on a hot path, no name lookup per row.
 
 mod access;
-mod error;
 mod join_model;
 mod join_schema;
 mod key;
@@ -114,8 +113,8 @@ mod naming;
 mod resolve;
 mod typed;
 
+pub use crate::error::RelationError;
 pub use access::{Access, Relation, RelationDecl};
-pub use error::RelationError;
 pub use join_model::JoinModel;
 pub use join_schema::join_table_schema;
 pub use resolve::{JoinTable, Polymorphic, RelationKind, ResolvedRelation};

@@ -68,7 +68,7 @@ impl<T: Model> Query<T> {
     fn update_statement(&self, set: Vec<Assignment>) -> Statement {
         let mut u = Update::new(self.table_ref());
         u.set = set.into();
-        u.conditions = self.select.conditions.clone().into();
+        u.conditions = self.select.conditions.clone();
         Statement::Update(u)
     }
 
@@ -164,7 +164,7 @@ impl<T: Model> Query<T> {
     /// the query is not `unscoped`).
     pub async fn delete(&self) -> Result<u64> {
         let mut d = Delete::new(self.table_ref());
-        d.conditions = self.select.conditions.clone().into();
+        d.conditions = self.select.conditions.clone();
         run_bulk(self, Processor::Delete, Statement::Delete(d), "DELETE").await
     }
 }
@@ -231,7 +231,7 @@ impl<T: Model> Query<T> {
     /// as marked).
     pub async fn delete_returning(&self) -> Result<Vec<T>> {
         let mut d = Delete::new(self.table_ref());
-        d.conditions = self.select.conditions.clone().into();
+        d.conditions = self.select.conditions.clone();
         self.run_returning(Processor::Delete, Statement::Delete(d), "DELETE")
             .await
     }
