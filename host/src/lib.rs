@@ -28,6 +28,7 @@ mod preload;
 mod query;
 mod registry;
 pub mod relation;
+mod routed;
 mod session;
 mod write;
 

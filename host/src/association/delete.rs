@@ -52,7 +52,7 @@ pub(crate) async fn owned<M: Model, C: Model>(
             for chunk in index.keys.chunks(chunk_size(&db, cols.len())) {
                 let mut d = Delete::new(TableRef::parse(&join.table));
                 d.conditions = List::from(vec![in_keys(&join.table, &cols, chunk)]);
-                super::routed::delete(&db, rel, Statement::Delete(d), unscoped).await?;
+                crate::routed::delete(&db, rel.join_schema, Statement::Delete(d), unscoped).await?;
             }
         }
         _ => {

@@ -20,7 +20,6 @@
 
 pub(crate) mod delete;
 pub(crate) mod mode;
-pub(crate) mod routed;
 pub(crate) mod save;
 
 pub use crate::session::SaveFilter;

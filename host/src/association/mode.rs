@@ -7,7 +7,8 @@ use plugorm_plugin_api::{
     Processor, Value,
 };
 
-use super::{routed, save};
+use super::save;
+use crate::routed;
 use crate::{
     relation::{self, Access, Key, Relation, RelationError, RelationKind, ResolvedRelation},
     Db, Error, Model, Query, Result,
@@ -183,7 +184,7 @@ async fn unlink<M: Model, C: Model>(
             let stmt = update(&table, set, cond);
             routed::execute(db, Processor::Update, M::schema(), stmt).await?;
             for &f in &rel.owner_keys {
-                crate::write::set_value(owner, f, &Value::Null)?;
+                crate::model::set_value(owner, f, &Value::Null)?;
             }
         }
         RelationKind::HasOne | RelationKind::HasMany => {
@@ -231,7 +232,7 @@ async fn unlink<M: Model, C: Model>(
                 cond.push(!crate::preload::in_keys(&join.table, &tcols, keep));
             }
             d.conditions = List::from(cond);
-            routed::delete(db, rel, Statement::Delete(d), false).await?;
+            routed::delete(db, rel.join_schema, Statement::Delete(d), false).await?;
         }
     }
     Ok(())

@@ -260,7 +260,7 @@ fn keep_or_update(db: &Db, normal: OnConflict) -> OnConflict {
 /// Copies `from`'s fields `src` into `to`'s fields `dst`.
 fn copy_keys<A: Model, B: Model>(from: &A, src: &[usize], to: &mut B, dst: &[usize]) -> Result<()> {
     for (&s, &d) in src.iter().zip(dst) {
-        crate::write::set_value(to, d, &from.value_at(s))?;
+        crate::model::set_value(to, d, &from.value_at(s))?;
     }
     Ok(())
 }
@@ -293,7 +293,7 @@ pub(crate) fn point_at_owner<M: Model, C: Model>(
 ) -> Result<()> {
     copy_keys(owner, &rel.owner_keys, child, &rel.target_keys)?;
     if let Some(p) = &rel.polymorphic {
-        crate::write::set_value(child, p.type_field, &Value::from(p.value.as_str()))?;
+        crate::model::set_value(child, p.type_field, &Value::from(p.value.as_str()))?;
     }
     Ok(())
 }
@@ -406,7 +406,7 @@ pub(crate) async fn insert_join_rows(
         let stmt = Statement::Insert(ins);
         match rel.join_schema {
             Some(schema) => {
-                super::routed::execute(db, Processor::Create, schema, stmt).await?;
+                crate::routed::execute(db, Processor::Create, schema, stmt).await?;
             }
             None => {
                 db.execute_statement(&stmt).await?;

@@ -319,3 +319,20 @@ impl crate::Db {
         rows_to_maps(&self.raw(sql, args).await?)
     }
 }
+
+impl<T: Model> Query<T> {
+    /// The first matching record, tracked for [`Db::save_changes`].
+    pub async fn first_tracked(&self) -> Result<crate::Tracked<T>> {
+        Ok(crate::Tracked::new(self.first().await?))
+    }
+
+    /// Every matching record, tracked.
+    pub async fn find_tracked(&self) -> Result<Vec<crate::Tracked<T>>> {
+        Ok(self
+            .find()
+            .await?
+            .into_iter()
+            .map(crate::Tracked::new)
+            .collect())
+    }
+}

@@ -3,7 +3,7 @@
 use plugorm_plugin_api::Value;
 
 use super::Query;
-use crate::{write::set_value, Error, Model, Result};
+use crate::{model::set_value, Error, Model, Result};
 
 impl<T: Model> Query<T> {
     /// Values given to the record when none is found (GORM's `Attrs`).
@@ -28,7 +28,7 @@ impl<T: Model> Query<T> {
     fn field_index(&self, name: &str) -> Result<usize> {
         T::schema()
             .field_index(name)
-            .ok_or_else(|| crate::write::unknown_field::<T>(name))
+            .ok_or_else(|| crate::model::unknown_field::<T>(name))
     }
 
     /// The first matching record, or a new one (not saved) built from the equality

@@ -6,11 +6,14 @@
 
 mod clauses;
 mod conditions;
+mod create;
+mod delete;
 mod finish;
 mod first_or;
 mod named;
 mod rows;
 mod stream;
+mod update;
 
 pub use rows::RowCursor;
 pub use stream::ModelStream;
@@ -157,7 +160,7 @@ impl<T: Model> Query<T> {
         T::schema()
             .field(name)
             .map(|f| f.column.to_string())
-            .ok_or_else(|| crate::write::unknown_field::<T>(name))
+            .ok_or_else(|| crate::model::unknown_field::<T>(name))
     }
 
     /// Keeps `e` to report when the query runs, unless an earlier builder error is kept
@@ -344,7 +347,7 @@ impl<T: Model> Query<T> {
     pub fn omit(mut self, columns: &[&str]) -> Self {
         for c in columns {
             if T::schema().field(c).is_none() {
-                self.defer(crate::write::unknown_field::<T>(c));
+                self.defer(crate::model::unknown_field::<T>(c));
             }
             self.extras.omits.push(c.to_string());
         }

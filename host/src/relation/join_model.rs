@@ -82,7 +82,7 @@ impl<J: Model> JoinRows for TypedJoin<J> {
             for row in rows {
                 let mut j = J::new_default();
                 for (&f, v) in fields.iter().zip(&row) {
-                    crate::write::set_value(&mut j, f, v)?;
+                    crate::model::set_value(&mut j, f, v)?;
                 }
                 records.push(j);
             }

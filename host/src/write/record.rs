@@ -6,7 +6,7 @@ use plugorm_plugin_api::{
     Processor, Value,
 };
 
-use super::{each_hook, set_value, update::touch_updated};
+use crate::model::{each_hook, set_value, touch_updated};
 use crate::{
     args::IntoArg,
     chain::{ChainRun, Operation, Stage},
@@ -64,7 +64,7 @@ impl<'a, T: Model> Record<'a, T> {
             self.unknown = names
                 .iter()
                 .find(|n| **n != "*" && schema.field(n).is_none())
-                .map(|n| super::unknown_field::<T>(n));
+                .map(|n| crate::model::unknown_field::<T>(n));
         }
     }
 
@@ -144,7 +144,7 @@ impl<'a, T: Model> Record<'a, T> {
     /// reported first (and before the record changes).
     fn index_of(&self, name: &str) -> Result<usize> {
         self.check_names()?;
-        super::writable_field::<T>(name, super::WriteKind::Update)
+        crate::model::writable_field::<T>(name, crate::model::WriteKind::Update)
     }
 
     fn chosen(&self, i: usize) -> bool {

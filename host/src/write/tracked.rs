@@ -4,7 +4,7 @@
 
 use plugorm_plugin_api::Value;
 
-use crate::{Db, Model, Query, Result};
+use crate::{Db, Model, Result};
 
 /// A loaded record and its snapshot.
 ///
@@ -58,18 +58,6 @@ impl<T> std::ops::Deref for Tracked<T> {
 impl<T> std::ops::DerefMut for Tracked<T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.value
-    }
-}
-
-impl<T: Model> Query<T> {
-    /// The first matching record, tracked for [`Db::save_changes`].
-    pub async fn first_tracked(&self) -> Result<Tracked<T>> {
-        Ok(Tracked::new(self.first().await?))
-    }
-
-    /// Every matching record, tracked.
-    pub async fn find_tracked(&self) -> Result<Vec<Tracked<T>>> {
-        Ok(self.find().await?.into_iter().map(Tracked::new).collect())
     }
 }
 

@@ -8,7 +8,6 @@ use plugorm_plugin_api::{schema::ModelSchema, statement::Statement, Processor, R
 
 use crate::{
     chain::{soft_delete, ChainRun, Execute, Fetch},
-    relation::ResolvedRelation,
     Db, Result,
 };
 
@@ -38,15 +37,16 @@ pub(crate) async fn query(db: &Db, schema: &'static ModelSchema, stmt: Statement
     Ok(op.rows)
 }
 
-/// Deletes join rows of `rel` (a DELETE on its join table) through the delete processor;
-/// `unscoped` makes a soft-deletable join model's delete real.
+/// Deletes join rows (a DELETE on a join table) through the delete processor, with the
+/// join model's schema when it has one; `unscoped` makes a soft-deletable join model's
+/// delete real.
 pub(crate) async fn delete(
     db: &Db,
-    rel: &ResolvedRelation,
+    join_schema: Option<&'static ModelSchema>,
     stmt: Statement,
     unscoped: bool,
 ) -> Result<u64> {
-    let Some(schema) = rel.join_schema else {
+    let Some(schema) = join_schema else {
         return Ok(db.execute_statement(&stmt).await?.rows_affected);
     };
     soft_delete::guard(db, schema, unscoped)?;

@@ -1,40 +1,20 @@
-//! Bulk updates and deletes of a [`Query`]: by condition, without model hooks.
+//! Bulk updates of a [`Query`] (by condition, without model hooks), and how a bulk
+//! UPDATE or DELETE runs through its chain.
 
 use plugorm_plugin_api::{
-    schema::TimeTracking,
-    statement::{Assignment, Delete, Statement, Update},
+    statement::{Assignment, Statement, Update},
     steps::BuiltinStep,
     types::Text,
     Processor,
 };
 
-use super::time_value;
+use super::Query;
 use crate::{
     args::IntoArg,
     chain::{ChainRun, Execute, Operation, Stage},
-    query::Query,
+    model::touch_updated,
     Error, Model, Result,
 };
-
-/// Appends `col = now` for every auto-update-time field not already set.
-pub(crate) fn touch_updated<T: Model>(db: &crate::Db, set: &mut Vec<Assignment>) {
-    let now = db.session.now();
-    for f in T::schema().fields.iter() {
-        if f.auto_update_time != TimeTracking::None
-            && f.updatable
-            && !set.iter().any(|a| a.column == f.column)
-        {
-            set.push(Assignment {
-                column: f.column.clone(),
-                value: plugorm_plugin_api::statement::Expr::value(time_value(
-                    f,
-                    f.auto_update_time,
-                    now,
-                )),
-            });
-        }
-    }
-}
 
 /// Runs an UPDATE or DELETE built from a query through its processor; `user_conditions`
 /// is how many conditions the caller gave (zero means "every row").
@@ -61,7 +41,7 @@ impl<T: Model> Query<T> {
     /// A builder error the query kept comes first: it was made before this name.
     fn updatable_column(&self, name: &str) -> Result<Text> {
         self.check_deferred()?;
-        let i = super::writable_field::<T>(name, super::WriteKind::Update)?;
+        let i = crate::model::writable_field::<T>(name, crate::model::WriteKind::Update)?;
         Ok(T::schema().fields[i].column.clone())
     }
 
@@ -159,14 +139,6 @@ impl<T: Model> Query<T> {
         )
         .await
     }
-
-    /// Deletes every matching row (soft delete when the model has a soft-delete field and
-    /// the query is not `unscoped`).
-    pub async fn delete(&self) -> Result<u64> {
-        let mut d = Delete::new(self.table_ref());
-        d.conditions = self.select.conditions.clone();
-        run_bulk(self, Processor::Delete, Statement::Delete(d), "DELETE").await
-    }
 }
 
 impl<T: Model> Query<T> {
@@ -183,7 +155,7 @@ impl<T: Model> Query<T> {
         }
     }
 
-    async fn run_returning(
+    pub(super) async fn run_returning(
         &self,
         processor: Processor,
         mut stmt: Statement,
@@ -224,15 +196,6 @@ impl<T: Model> Query<T> {
             touch_updated::<T>(&self.db, &mut set);
         }
         self.run_returning(Processor::Update, self.update_statement(set), "UPDATE")
-            .await
-    }
-
-    /// Like [`Query::delete`], returning the deleted rows (a soft delete returns the rows
-    /// as marked).
-    pub async fn delete_returning(&self) -> Result<Vec<T>> {
-        let mut d = Delete::new(self.table_ref());
-        d.conditions = self.select.conditions.clone();
-        self.run_returning(Processor::Delete, Statement::Delete(d), "DELETE")
             .await
     }
 }
