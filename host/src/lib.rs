@@ -24,10 +24,8 @@ pub mod loader;
 pub mod migrator;
 pub mod model;
 mod pool_settings;
-mod preload;
 mod query;
 mod registry;
-pub mod relation;
 mod routed;
 mod session;
 mod write;
@@ -36,7 +34,7 @@ pub use args::{IntoArg, IntoArgs, ListItem};
 pub use db::{default_registry, open, Db, RetryPolicy, Tx};
 pub use error::{redact_url, Error, Result};
 pub use exec::PreparedStats;
-pub use model::{FieldType, Hooks, Model};
+pub use model::{relation, FieldType, Hooks, Model};
 /// `#[derive(Model)]`: GORM's conventions and `#[orm(…)]` attributes (reference below).
 ///
 /// ```

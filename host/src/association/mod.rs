@@ -21,6 +21,7 @@
 pub(crate) mod delete;
 pub(crate) mod mode;
 pub(crate) mod save;
+mod typed;
 
 pub use crate::session::SaveFilter;
 pub use mode::Association;

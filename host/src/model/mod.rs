@@ -4,6 +4,7 @@
 mod column;
 mod field;
 mod hooks;
+pub mod relation;
 mod values;
 
 pub use column::Column;

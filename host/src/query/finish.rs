@@ -21,7 +21,7 @@ impl<T: Model> Query<T> {
     ) -> Result<Vec<T>> {
         self.check_read()?;
         crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
-        crate::preload::joins::apply::<T>(
+        crate::query::preload::joins::apply::<T>(
             &self.db,
             &self.extras.preloads,
             &mut select,
@@ -161,7 +161,13 @@ impl<T: Model> Query<T> {
         self.check_read()?;
         crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
         let q = self.qualifier();
-        crate::preload::joins::apply::<T>(&self.db, &self.extras.preloads, &mut select, &q, false)?;
+        crate::query::preload::joins::apply::<T>(
+            &self.db,
+            &self.extras.preloads,
+            &mut select,
+            &q,
+            false,
+        )?;
         let mut op = Fetch::default();
         ChainRun::start(
             &self.db,
@@ -190,7 +196,7 @@ impl<T: Model> Query<T> {
 
 /// The built-in steps of reading models: the SELECT decoded, preloads, `after_find`.
 struct FindModels<'q, T> {
-    preloads: &'q [crate::preload::PreloadRequest],
+    preloads: &'q [crate::query::preload::PreloadRequest],
     found: Vec<T>,
 }
 
@@ -201,10 +207,10 @@ impl<T: Model> Operation for FindModels<'_, T> {
             BuiltinStep::Query => {
                 let rows = db.query_statement(stage.statement).await?;
                 self.found = decode::decode_all::<T>(&rows)?;
-                crate::preload::joins::assign::<T>(self.preloads, &rows, &mut self.found)
+                crate::query::preload::joins::assign::<T>(self.preloads, &rows, &mut self.found)
             }
             BuiltinStep::Preload if !self.preloads.is_empty() => {
-                crate::preload::load_requested(db, &mut self.found, self.preloads).await
+                crate::query::preload::load_requested(db, &mut self.found, self.preloads).await
             }
             BuiltinStep::AfterQuery if !db.session.skip_hooks => {
                 for item in self.found.iter_mut() {

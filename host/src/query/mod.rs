@@ -11,6 +11,7 @@ mod delete;
 mod finish;
 mod first_or;
 mod named;
+pub(crate) mod preload;
 mod rows;
 mod stream;
 mod update;
@@ -66,7 +67,7 @@ pub(crate) struct QueryExtras {
     pub(crate) assigns: Vec<(usize, Value)>,
     pub(crate) modifiers: Vec<Modifier>,
     /// Relations to load after the query (`preload`).
-    pub(crate) preloads: Vec<crate::preload::PreloadRequest>,
+    pub(crate) preloads: Vec<crate::query::preload::PreloadRequest>,
     /// The first error of a builder method that returns `Self` (an unknown name given to
     /// `omit`, a join table that is no plain name): reported when the query runs.
     pub(crate) deferred: Option<Error>,

@@ -50,7 +50,7 @@ pub(crate) async fn create_fields<T: Model>(
         return Err(Error::EmptySlice);
     }
     crate::chain::soft_delete::guard(db, T::schema(), false)?;
-    crate::association::save::check_filter::<T>(db)?;
+    super::associations::check_filter::<T>(db)?;
     let schema = T::schema();
     let template = Insert::new(TableRef::parse(schema.table.as_str()), []);
     let mut op = CreateRecords {
@@ -83,14 +83,14 @@ impl<T: Model> Operation for CreateRecords<'_, T> {
         match step {
             BuiltinStep::BeforeCreate => each_hook!(db, items, before_save, before_create),
             BuiltinStep::SaveBeforeAssociations => {
-                crate::association::save::before_all(db, items).await
+                super::associations::save_before_all(db, items).await
             }
             BuiltinStep::Create => {
                 self.affected = insert(db, stage.statement, items, self.fields).await?;
                 Ok(())
             }
             BuiltinStep::SaveAfterAssociations => {
-                crate::association::save::after_all(db, items).await
+                super::associations::save_after_all(db, items).await
             }
             BuiltinStep::AfterCreate => each_hook!(db, items, after_create, after_save),
             _ => Ok(()),

@@ -1,9 +1,11 @@
 //! The writing operations: create, update, save, delete; and what they share.
 
+mod associations;
 mod create;
 mod record;
 mod tracked;
 
+pub(crate) use associations::{below, nested};
 pub use record::Record;
 pub use tracked::Tracked;
 

@@ -301,7 +301,7 @@ impl<'a, T: Model> Record<'a, T> {
     async fn run_update(self, change: Change, skip_hooks: bool) -> Result<u64> {
         self.check_names()?;
         crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
-        crate::association::save::check_filter::<T>(&self.db)?;
+        super::associations::check_filter::<T>(&self.db)?;
         let db = if skip_hooks {
             self.db.skip_hooks()
         } else {
@@ -384,7 +384,7 @@ impl<'a, T: Model> Record<'a, T> {
     pub async fn delete(self) -> Result<u64> {
         self.check_names()?;
         crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
-        crate::association::save::check_filter::<T>(&self.db)?;
+        super::associations::check_filter::<T>(&self.db)?;
         let schema = T::schema();
         let table = TableRef::parse(schema.table.as_str());
         let pk = self.pk_conditions(Some(table.reference_name()))?;
@@ -436,10 +436,10 @@ impl<T: Model> Operation for UpdateRecord<'_, T> {
         match step {
             BuiltinStep::BeforeUpdate => each_hook!(db, items, before_save, before_update),
             BuiltinStep::SaveBeforeAssociations if associations => {
-                crate::association::save::before_all(db, items).await
+                super::associations::save_before_all(db, items).await
             }
             BuiltinStep::SaveAfterAssociations if associations && !created_next => {
-                crate::association::save::after_all(db, items).await
+                super::associations::save_after_all(db, items).await
             }
             BuiltinStep::Update => {
                 self.affected = self
@@ -468,7 +468,7 @@ impl<T: Model> Operation for DeleteRecord<'_, T> {
         match step {
             BuiltinStep::BeforeDelete => each_hook!(db, items, before_delete),
             BuiltinStep::DeleteBeforeAssociations => {
-                crate::association::delete::before_all(db, items, self.unscoped).await
+                super::associations::delete_before_all(db, items, self.unscoped).await
             }
             BuiltinStep::Delete => {
                 self.affected = db.execute_statement(stage.statement).await?.rows_affected;
