@@ -24,7 +24,28 @@ use crate::{
     Result,
 };
 
-/// An open database.
+/// An open database: a handle, cheap to clone. Its methods, one file per concern (paths
+/// under `host/src/`):
+///
+/// | concern | file | main methods |
+/// |---|---|---|
+/// | opening | `db/open.rs` | [`crate::open`], [`Registry::open`](crate::Registry::open), [`Registry::open_with`](crate::Registry::open_with) |
+/// | the handle | `db/mod.rs` | [`Db::dialect`], [`Db::pool`], [`Db::callbacks`], [`Db::in_transaction`], [`Db::ping`], [`Db::pool_stats`], [`Db::close`] |
+/// | session settings | `db/session.rs` | [`Db::dry_run`], [`Db::skip_hooks`], [`Db::with_timeout`], [`Db::on_conflict`], [`Db::prepare_stmt`], [`Db::omit_associations`], … |
+/// | raw SQL and statement trees | `db/raw.rs` | [`Db::exec`], [`Db::raw`], [`Db::raw_stream`], [`Db::execute_statement`], [`Db::query_statement`], [`Db::render`], [`Db::to_sql`] |
+/// | transactions | `db/transaction.rs` | [`Db::begin`], [`Db::transaction`], [`Db::transaction_with_retry`], [`Db::savepoint`] |
+/// | queries | `query/mod.rs` (see [`Query`](crate::Query)) | [`Db::model`] |
+/// | raw SQL into models | `query/raw.rs` | [`Db::raw_as`], [`Db::raw_scalar`], [`Db::raw_maps`], [`Db::raw_named`] |
+/// | preloading records in hand | `query/preload/api.rs` | [`Db::preload`] |
+/// | writes | `write/mod.rs` | [`Db::create`], [`Db::create_many`], [`Db::save`], [`Db::delete`], [`Db::record`], [`Db::save_changes`] |
+/// | association mode | `association/mode.rs` | [`Db::association`] |
+/// | migrations | `migrator/mod.rs` | [`Db::auto_migrate`], [`Db::auto_migrate_all`], [`Db::migrator`] |
+///
+/// Every statement reaches the database the same way: built by `query/` or `write/`, run
+/// through its processor's chain (`chain/`: callbacks, plugins, the built-in steps), then
+/// rendered and executed by `exec/` (render cache, timeout, dry run, SQL log).
+///
+/// # Example
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), plugorm::Error> {
@@ -34,10 +55,6 @@ use crate::{
 /// let rows = db.raw("SELECT id, name FROM t WHERE name IN ?", (vec!["a", "b"],)).await?;
 /// # Ok(()) }
 /// ```
-///
-/// # Where each method lives
-///
-/// DB_MAP
 #[derive(Clone)]
 pub struct Db {
     pub(crate) shared: Arc<Shared>,

@@ -10,7 +10,10 @@ use std::{
 use futures_util::FutureExt;
 use plugorm_plugin_api::Transaction;
 
-use super::{Conn, Db};
+use super::{
+    retry::{jitter, RetryPolicy},
+    Conn, Db,
+};
 use crate::{Error, Result};
 
 /// The transaction a handle is bound to, with its savepoint counter.
@@ -132,6 +135,58 @@ impl Db {
         match &self.conn {
             Conn::Tx(t) => Ok(t),
             Conn::Pool => Err(Error::InvalidTransaction("not in a transaction".into())),
+        }
+    }
+
+    /// Runs `f` in a transaction like [`Db::transaction`], and runs it again, in a new
+    /// transaction, while it fails with an error the database calls retryable
+    /// ([`Error::is_retryable`]: serialization failure, deadlock, busy, lock timeout),
+    /// up to the policy's attempts; the last error is returned then. Any other error
+    /// ends it at once. `f` may run several times, so it must not keep effects outside
+    /// the database that a retry would repeat.
+    ///
+    /// Inside a transaction it runs once, as a savepoint: the retryable failures abort
+    /// the enclosing transaction, so only the outermost one can be retried.
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// use plugorm::RetryPolicy;
+    /// db.transaction_with_retry(RetryPolicy::default(), |tx| async move {
+    ///     tx.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", (10, 1)).await?;
+    ///     tx.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", (10, 2)).await?;
+    ///     Ok(())
+    /// }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn transaction_with_retry<F, Fut, R>(
+        &self,
+        policy: RetryPolicy,
+        mut f: F,
+    ) -> Result<R>
+    where
+        F: FnMut(Db) -> Fut,
+        Fut: Future<Output = Result<R>>,
+    {
+        if self.in_transaction() {
+            return self.transaction(f).await;
+        }
+        let mut attempt = 1;
+        loop {
+            match self.transaction(&mut f).await {
+                Err(e) if e.is_retryable() && attempt < policy.max_attempts() => {
+                    let pause = jitter(policy.backoff(attempt));
+                    tracing::debug!(
+                        target: "plugorm::transaction",
+                        attempt,
+                        error = %e,
+                        pause_ms = pause.as_secs_f64() * 1000.0,
+                        "retrying the transaction"
+                    );
+                    tokio::time::sleep(pause).await;
+                    attempt += 1;
+                }
+                r => return r,
+            }
         }
     }
 }

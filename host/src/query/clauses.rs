@@ -1,15 +1,140 @@
-//! More of [`Query`]'s chain: locking, joins, sub-queries, named arguments, scopes.
+//! The clauses of a [`Query`] besides its conditions: the table, the columns (`select`,
+//! `omit`), DISTINCT, ORDER BY, LIMIT / OFFSET, GROUP BY / HAVING, `unscoped`, statement
+//! modifiers, row locks, joins, sub-queries, named arguments and scopes.
 
 use plugorm_plugin_api::types::{Boxed, List, Optional};
 use plugorm_plugin_api::{
-    statement::{Expr, FromItem, Join, JoinKind, Lock, LockStrength, LockWait, RawSql, TableRef},
+    statement::{
+        Expr, FromItem, Join, JoinKind, Lock, LockStrength, LockWait, OrderBy, RawSql, Select,
+        SelectItem, TableRef,
+    },
     Processor, Value,
 };
 
-use super::Query;
+use super::{raw, Query};
 use crate::{args::IntoArgs, Error, Model, Result};
 
 impl<T: Model> Query<T> {
+    /// Targets another table (`users_archive`, or `schema.table`) with the same model.
+    pub fn table(mut self, name: &str) -> Self {
+        self.extras.table = Some(TableRef::parse(name));
+        self
+    }
+
+    /// Reads only these typed columns.
+    pub fn select_cols(mut self, columns: impl IntoIterator<Item = Expr>) -> Self {
+        self.select
+            .columns
+            .extend(columns.into_iter().map(|expr| SelectItem { expr }));
+        self
+    }
+
+    /// Reads only these columns (field names or SQL expressions).
+    pub fn select(mut self, columns: &[&str]) -> Self {
+        for c in columns {
+            self.select.column(match T::schema().field(c) {
+                Some(f) => Expr::bare_col(f.column.as_str()),
+                None => Expr::raw(*c, []),
+            });
+        }
+        self
+    }
+
+    /// Reads every column except these fields (Rust or column names). A name that is no
+    /// field of the model is an [`Error::InvalidField`] when the query runs — a typo
+    /// never reads the column it meant to leave out.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let users: Vec<User> = db.model::<User>().omit(&["password_hash"]).find().await?;
+    /// let typo = db.model::<User>().omit(&["pasword_hash"]).find().await;
+    /// assert!(matches!(typo, Err(plugorm::Error::InvalidField { .. })));
+    /// # Ok(()) }
+    /// ```
+    pub fn omit(mut self, columns: &[&str]) -> Self {
+        for c in columns {
+            if T::schema().field(c).is_none() {
+                self.defer(crate::model::unknown_field::<T>(c));
+            }
+            self.extras.omits.push(c.to_string());
+        }
+        self
+    }
+
+    /// `SELECT DISTINCT`.
+    pub fn distinct(mut self) -> Self {
+        self.select.distinct = true;
+        self
+    }
+
+    /// Adds an ORDER BY item as SQL text (`"age desc, name"`).
+    pub fn order(mut self, sql: &str) -> Self {
+        self.select.order_by.push(OrderBy::asc(Expr::raw(sql, [])));
+        self
+    }
+
+    /// Adds an ORDER BY item.
+    pub fn order_by(mut self, item: OrderBy) -> Self {
+        self.select.order_by.push(item);
+        self
+    }
+
+    /// At most `n` rows.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.select.limit = Some(n).into();
+        self
+    }
+
+    /// Skips `n` rows.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.select.offset = Some(n).into();
+        self
+    }
+
+    /// GROUP BY a column: a model field (Rust or column name), or else a column name the
+    /// dialect quotes as an identifier (`table.column` is quoted part by part). It is
+    /// never raw SQL; to group by an expression, edit the statement with
+    /// [`Query::modify`] and push an `Expr::raw` onto `group_by`.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let ages = db.model::<User>().group("age").count().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn group(mut self, column: &str) -> Self {
+        let expr = self.column_expr(column, false);
+        self.select.group_by.push(expr);
+        self
+    }
+
+    /// A HAVING condition.
+    pub fn having(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.select.having.push(raw(sql, args));
+        self
+    }
+
+    /// Includes soft-deleted rows, and makes `delete` remove rows for real.
+    pub fn unscoped(mut self) -> Self {
+        self.extras.unscoped = true;
+        self
+    }
+
+    /// Edits the SELECT this query builds, after every other method (GORM's statement
+    /// modifiers): any clause of the statement tree is open to change.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>().modify(|s| s.distinct = true);
+    /// # Ok(()) }
+    /// ```
+    pub fn modify(mut self, f: impl Fn(&mut Select) + Send + Sync + 'static) -> Self {
+        self.extras.modifiers.push(std::sync::Arc::new(f));
+        self
+    }
+
     /// Changes the row lock, starting from `FOR UPDATE` when there is none yet.
     fn edit_lock(mut self, change: impl FnOnce(&mut Lock)) -> Self {
         let mut lock = self.select.lock.take().into_option().unwrap_or(Lock {

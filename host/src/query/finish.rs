@@ -192,6 +192,60 @@ impl<T: Model> Query<T> {
             .pop()
             .ok_or_else(|| Error::DryRunUnsupported("no statement".into()))
     }
+
+    /// Whether any row matches (`SELECT 1 … LIMIT 1`).
+    pub async fn exists(&self) -> Result<bool> {
+        let mut s = self.build_select();
+        s.columns = vec![SelectItem {
+            expr: Expr::raw("1", []),
+        }]
+        .into();
+        s.order_by = Default::default();
+        s.limit = Some(1).into();
+        Ok(!self.run_rows(s).await?.is_empty())
+    }
+
+    /// Every matching row as a map from column name to value.
+    pub async fn find_maps(
+        &self,
+    ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
+        let rows = self.run_rows(self.build_select()).await?;
+        rows_to_maps(&rows)
+    }
+
+    /// Every matching row decoded into another model `U` (GORM's smart select: only
+    /// `U`'s columns are read, from `T`'s table).
+    pub async fn find_as<U: Model>(&self) -> Result<Vec<U>> {
+        let mut s = self.build_select();
+        if self.select.columns.is_empty() {
+            let q = self.qualifier();
+            s.columns = U::schema()
+                .fields
+                .iter()
+                .filter(|f| f.readable && T::schema().field_by_column(f.column.as_str()).is_some())
+                .map(|f| SelectItem {
+                    expr: Expr::col(q.clone(), f.column.as_str()),
+                })
+                .collect();
+        }
+        let rows = self.run_rows(s).await?;
+        decode::decode_all::<U>(&rows)
+    }
+
+    /// The first matching record, tracked for [`Db::save_changes`](crate::Db::save_changes).
+    pub async fn first_tracked(&self) -> Result<crate::Tracked<T>> {
+        Ok(crate::Tracked::new(self.first().await?))
+    }
+
+    /// Every matching record, tracked.
+    pub async fn find_tracked(&self) -> Result<Vec<crate::Tracked<T>>> {
+        Ok(self
+            .find()
+            .await?
+            .into_iter()
+            .map(crate::Tracked::new)
+            .collect())
+    }
 }
 
 /// The built-in steps of reading models: the SELECT decoded, preloads, `after_find`.
@@ -231,74 +285,6 @@ fn count_of(expr: Expr) -> Expr {
     }
 }
 
-/// Raw SQL scanned into models.
-impl crate::Db {
-    /// Runs raw SQL and decodes every row into a `T` (columns matched by name).
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let users: Vec<User> = db.raw_as("SELECT * FROM users WHERE age > ?", (18,)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn raw_as<T: Model>(&self, sql: &str, args: impl crate::IntoArgs) -> Result<Vec<T>> {
-        let rows = self.raw(sql, args).await?;
-        decode::decode_all::<T>(&rows)
-    }
-
-    /// Runs raw SQL and returns the first column of the first row.
-    pub async fn raw_scalar<V: Decode>(
-        &self,
-        sql: &str,
-        args: impl crate::IntoArgs,
-    ) -> Result<Option<V>> {
-        let rows = self.raw(sql, args).await?;
-        let first = rows.iter().next().map(|r| r.get_at::<V>(0));
-        Ok(first.transpose()?)
-    }
-}
-
-impl<T: Model> Query<T> {
-    /// Whether any row matches (`SELECT 1 … LIMIT 1`).
-    pub async fn exists(&self) -> Result<bool> {
-        let mut s = self.build_select();
-        s.columns = vec![SelectItem {
-            expr: Expr::raw("1", []),
-        }]
-        .into();
-        s.order_by = Default::default();
-        s.limit = Some(1).into();
-        Ok(!self.run_rows(s).await?.is_empty())
-    }
-
-    /// Every matching row as a map from column name to value.
-    pub async fn find_maps(
-        &self,
-    ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
-        let rows = self.run_rows(self.build_select()).await?;
-        rows_to_maps(&rows)
-    }
-
-    /// Every matching row decoded into another model `U` (GORM's smart select: only
-    /// `U`'s columns are read, from `T`'s table).
-    pub async fn find_as<U: Model>(&self) -> Result<Vec<U>> {
-        let mut s = self.build_select();
-        if self.select.columns.is_empty() {
-            let q = self.qualifier();
-            s.columns = U::schema()
-                .fields
-                .iter()
-                .filter(|f| f.readable && T::schema().field_by_column(f.column.as_str()).is_some())
-                .map(|f| SelectItem {
-                    expr: Expr::col(q.clone(), f.column.as_str()),
-                })
-                .collect();
-        }
-        let rows = self.run_rows(s).await?;
-        decode::decode_all::<U>(&rows)
-    }
-}
-
 /// Rows as maps from column name to value.
 pub(crate) fn rows_to_maps(
     rows: &plugorm_plugin_api::Rows,
@@ -313,32 +299,4 @@ pub(crate) fn rows_to_maps(
                 .collect()
         })
         .collect()
-}
-
-impl crate::Db {
-    /// Runs raw SQL and returns every row as a map from column name to value.
-    pub async fn raw_maps(
-        &self,
-        sql: &str,
-        args: impl crate::IntoArgs,
-    ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
-        rows_to_maps(&self.raw(sql, args).await?)
-    }
-}
-
-impl<T: Model> Query<T> {
-    /// The first matching record, tracked for [`Db::save_changes`].
-    pub async fn first_tracked(&self) -> Result<crate::Tracked<T>> {
-        Ok(crate::Tracked::new(self.first().await?))
-    }
-
-    /// Every matching record, tracked.
-    pub async fn find_tracked(&self) -> Result<Vec<crate::Tracked<T>>> {
-        Ok(self
-            .find()
-            .await?
-            .into_iter()
-            .map(crate::Tracked::new)
-            .collect())
-    }
 }

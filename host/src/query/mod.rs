@@ -10,8 +10,8 @@ mod create;
 mod delete;
 mod finish;
 mod first_or;
-mod named;
 pub(crate) mod preload;
+mod raw;
 mod rows;
 mod stream;
 mod update;
@@ -21,15 +21,35 @@ pub use stream::ModelStream;
 
 use std::marker::PhantomData;
 
-use plugorm_plugin_api::types::Boxed;
 use plugorm_plugin_api::{
-    statement::{Expr, FromItem, OrderBy, RawSql, Select, SelectItem, TableRef},
+    statement::{Expr, FromItem, RawSql, Select, TableRef},
     Value,
 };
 
 use crate::{args::IntoArgs, Db, Error, Model, Result};
 
-/// A query about model `T`.
+/// A query about model `T`. Its methods, one file per concern (paths under
+/// `host/src/query/`):
+///
+/// | concern | file | main methods |
+/// |---|---|---|
+/// | conditions (WHERE) | `conditions.rs` | [`Query::filter`], [`Query::filter_expr`], [`Query::filter_map`], [`Query::not`], [`Query::or`], [`Query::id`], [`Query::where_group`] |
+/// | other clauses | `clauses.rs` | [`Query::select`], [`Query::omit`], [`Query::order`], [`Query::limit`], [`Query::group`], [`Query::unscoped`], [`Query::for_update`], [`Query::inner_join`], [`Query::from_subquery`], [`Query::modify`] |
+/// | preloading | `preload/api.rs` | [`Query::preload`], [`Query::preload_with`], [`Query::join_relation`] |
+/// | reading | `finish.rs` | [`Query::find`], [`Query::first`], [`Query::take`], [`Query::last`], [`Query::count`], [`Query::pluck`], [`Query::exists`], [`Query::find_sql`] |
+/// | rows and scalars | `rows.rs` | [`Query::rows`], [`Query::scalar`] |
+/// | streaming and batches | `stream.rs` | [`Query::stream`], [`Query::find_in_batches`] |
+/// | find or create | `first_or.rs` | [`Query::attrs`], [`Query::assign`], [`Query::first_or_init`], [`Query::first_or_create`] |
+/// | bulk updates | `update.rs` | [`Query::update`], [`Query::updates_map`], [`Query::updates`], [`Query::update_column`], [`Query::update_returning`] |
+/// | bulk deletes | `delete.rs` | [`Query::delete`], [`Query::delete_returning`] |
+/// | map creates | `create.rs` | [`Query::create_map`], [`Query::create_map_expr`] |
+///
+/// A query holds the [`Select`] its builder methods edit; a finisher completes it
+/// (`build_select`: table, omitted columns, modifiers), runs it through the query
+/// processor's chain (`crate::chain`), which renders and executes it (`crate::exec`), and
+/// decodes the rows (`crate::decode`).
+///
+/// # Example
 ///
 /// ```no_run
 /// # use plugorm::Model;
@@ -197,235 +217,6 @@ impl<T: Model> Query<T> {
             });
         }
         Ok(())
-    }
-
-    /// Targets another table (`users_archive`, or `schema.table`) with the same model.
-    pub fn table(mut self, name: &str) -> Self {
-        self.extras.table = Some(TableRef::parse(name));
-        self
-    }
-
-    /// Adds a condition: SQL with `?` placeholders and their arguments (ANDed with the
-    /// others). A `Vec` argument expands to a list: `filter("id IN ?", (vec![1, 2],))`.
-    pub fn filter(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.select.conditions.push(raw(sql, args));
-        self
-    }
-
-    /// Adds a condition expression (from typed column handles or [`Expr`] builders).
-    pub fn filter_expr(mut self, expr: Expr) -> Self {
-        self.select.conditions.push(expr);
-        self
-    }
-
-    /// `table.column = value` for each pair (keys in the order given; a NULL value
-    /// becomes `IS NULL`, a list value `IN (…)`); several pairs form one AND group.
-    pub fn filter_map<V: Into<Value>>(
-        mut self,
-        pairs: impl IntoIterator<Item = (&'static str, V)>,
-    ) -> Result<Self> {
-        let q = self.qualifier();
-        let mut group = Vec::new();
-        for (name, v) in pairs {
-            let col = self.column_of(name)?;
-            let v = v.into();
-            if let Some(i) = T::schema().field_index(name) {
-                self.extras.equalities.push((i, v.clone()));
-            }
-            group.push(Expr::col(q.clone(), col).eq(v));
-        }
-        self.select.conditions.push(group_of(group));
-        Ok(self)
-    }
-
-    /// A condition from a model value: every non-zero field becomes `table.column = value`
-    /// (zero fields are skipped, as in GORM); several form one AND group.
-    pub fn filter_struct(mut self, example: &T) -> Self {
-        let q = self.qualifier();
-        let mut group = Vec::new();
-        for (i, f) in T::schema().fields.iter().enumerate() {
-            if f.readable && !example.is_zero_at(i) {
-                let v = example.value_at(i);
-                self.extras.equalities.push((i, v.clone()));
-                group.push(Expr::col(q.clone(), f.column.as_str()).eq(v));
-            }
-        }
-        if !group.is_empty() {
-            self.select.conditions.push(group_of(group));
-        }
-        self
-    }
-
-    /// Adds typed conditions (from column handles: `User::AGE.gt(18)`), ANDed.
-    pub fn filter_cols(mut self, exprs: impl IntoIterator<Item = Expr>) -> Self {
-        self.select.conditions.extend(exprs);
-        self
-    }
-
-    /// Reads only these typed columns.
-    pub fn select_cols(mut self, columns: impl IntoIterator<Item = Expr>) -> Self {
-        self.select
-            .columns
-            .extend(columns.into_iter().map(|expr| SelectItem { expr }));
-        self
-    }
-
-    /// `NOT (condition)`.
-    pub fn not(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.select.conditions.push(!raw(sql, args));
-        self
-    }
-
-    /// ORs a condition with everything given so far: `filter(a).or(b)` is `a OR b`.
-    pub fn or(self, sql: &str, args: impl IntoArgs) -> Self {
-        self.or_expr(raw(sql, args))
-    }
-
-    /// ORs a condition expression with everything given so far (see [`Query::or`]).
-    pub fn or_expr(mut self, right: Expr) -> Self {
-        let left = std::mem::take(&mut self.select.conditions);
-        let left = match left.len() {
-            0 => {
-                self.select.conditions.push(right);
-                return self;
-            }
-            1 => left
-                .into_iter()
-                .next()
-                .unwrap_or(Expr::And(Default::default())),
-            _ => Expr::And(left),
-        };
-        self.select
-            .conditions
-            .push(Expr::Or(vec![left, right].into()));
-        self
-    }
-
-    /// Restricts to the row with this primary key (`table.pk = v`).
-    pub fn id(self, v: impl Into<Value>) -> Self {
-        self.ids([v.into()])
-    }
-
-    /// Restricts to rows with these primary keys (`table.pk IN (…)`).
-    pub fn ids<V: Into<Value>>(mut self, ids: impl IntoIterator<Item = V>) -> Self {
-        let q = self.qualifier();
-        if let Some(pk) = T::schema().primary_keys().next() {
-            let list: Vec<Expr> = ids.into_iter().map(|v| Expr::value(v.into())).collect();
-            self.select.conditions.push(Expr::In {
-                expr: Boxed::new(Expr::col(q, pk.column.as_str())),
-                list: list.into(),
-                negated: false,
-            });
-        } else {
-            self.select.conditions.push(Expr::raw("1 = 0", []));
-        }
-        self
-    }
-
-    /// Reads only these columns (field names or SQL expressions).
-    pub fn select(mut self, columns: &[&str]) -> Self {
-        for c in columns {
-            self.select.column(match T::schema().field(c) {
-                Some(f) => Expr::bare_col(f.column.as_str()),
-                None => Expr::raw(*c, []),
-            });
-        }
-        self
-    }
-
-    /// Reads every column except these fields (Rust or column names). A name that is no
-    /// field of the model is an [`Error::InvalidField`] when the query runs — a typo
-    /// never reads the column it meant to leave out.
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let users: Vec<User> = db.model::<User>().omit(&["password_hash"]).find().await?;
-    /// let typo = db.model::<User>().omit(&["pasword_hash"]).find().await;
-    /// assert!(matches!(typo, Err(plugorm::Error::InvalidField { .. })));
-    /// # Ok(()) }
-    /// ```
-    pub fn omit(mut self, columns: &[&str]) -> Self {
-        for c in columns {
-            if T::schema().field(c).is_none() {
-                self.defer(crate::model::unknown_field::<T>(c));
-            }
-            self.extras.omits.push(c.to_string());
-        }
-        self
-    }
-
-    /// `SELECT DISTINCT`.
-    pub fn distinct(mut self) -> Self {
-        self.select.distinct = true;
-        self
-    }
-
-    /// Adds an ORDER BY item as SQL text (`"age desc, name"`).
-    pub fn order(mut self, sql: &str) -> Self {
-        self.select.order_by.push(OrderBy::asc(Expr::raw(sql, [])));
-        self
-    }
-
-    /// Adds an ORDER BY item.
-    pub fn order_by(mut self, item: OrderBy) -> Self {
-        self.select.order_by.push(item);
-        self
-    }
-
-    /// At most `n` rows.
-    pub fn limit(mut self, n: u64) -> Self {
-        self.select.limit = Some(n).into();
-        self
-    }
-
-    /// Skips `n` rows.
-    pub fn offset(mut self, n: u64) -> Self {
-        self.select.offset = Some(n).into();
-        self
-    }
-
-    /// GROUP BY a column: a model field (Rust or column name), or else a column name the
-    /// dialect quotes as an identifier (`table.column` is quoted part by part). It is
-    /// never raw SQL; to group by an expression, edit the statement with
-    /// [`Query::modify`] and push an `Expr::raw` onto `group_by`.
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let ages = db.model::<User>().group("age").count().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn group(mut self, column: &str) -> Self {
-        let expr = self.column_expr(column, false);
-        self.select.group_by.push(expr);
-        self
-    }
-
-    /// A HAVING condition.
-    pub fn having(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.select.having.push(raw(sql, args));
-        self
-    }
-
-    /// Includes soft-deleted rows, and makes `delete` remove rows for real.
-    pub fn unscoped(mut self) -> Self {
-        self.extras.unscoped = true;
-        self
-    }
-
-    /// Edits the SELECT this query builds, after every other method (GORM's statement
-    /// modifiers): any clause of the statement tree is open to change.
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let q = db.model::<User>().modify(|s| s.distinct = true);
-    /// # Ok(()) }
-    /// ```
-    pub fn modify(mut self, f: impl Fn(&mut Select) + Send + Sync + 'static) -> Self {
-        self.extras.modifiers.push(std::sync::Arc::new(f));
-        self
     }
 
     /// The SELECT this query renders (before plugin callbacks add their clauses): the

@@ -139,9 +139,7 @@ impl<T: Model> Query<T> {
         )
         .await
     }
-}
 
-impl<T: Model> Query<T> {
     fn returning_supported(&self) -> Result<()> {
         if self.db.dialect().capabilities().returning {
             Ok(())

@@ -50,4 +50,21 @@ impl Db {
     pub fn record<'a, T: Model>(&self, item: &'a mut T) -> Record<'a, T> {
         Record::new(self.clone(), item)
     }
+
+    /// Writes the fields of a tracked record that changed since it was loaded (hooks
+    /// run, and see them through [`Db::changed`]); nothing at all when none changed.
+    /// The snapshot is refreshed afterwards.
+    pub async fn save_changes<T: Model>(&self, tracked: &mut Tracked<T>) -> Result<u64> {
+        let changed = tracked.changed();
+        if changed.is_empty() {
+            return Ok(0);
+        }
+        let n = self
+            .record(&mut tracked.value)
+            .select(&changed)
+            .updates_selected()
+            .await?;
+        *tracked = Tracked::new(std::mem::replace(&mut tracked.value, T::new_default()));
+        Ok(n)
+    }
 }
