@@ -19,22 +19,22 @@ pub mod config;
 mod db;
 mod decode;
 mod error;
+mod exec;
 pub mod loader;
 pub mod migrator;
 pub mod model;
 mod pool_settings;
-mod preload;
 mod query;
 mod registry;
-pub mod relation;
-mod retry;
+mod routed;
 mod session;
 mod write;
 
 pub use args::{IntoArg, IntoArgs, ListItem};
-pub use db::{Db, Tx};
+pub use db::{default_registry, open, Db, RetryPolicy, Tx};
 pub use error::{redact_url, Error, Result};
-pub use model::{FieldType, Hooks, Model};
+pub use exec::PreparedStats;
+pub use model::{relation, FieldType, Hooks, Model};
 /// `#[derive(Model)]`: GORM's conventions and `#[orm(…)]` attributes (reference below).
 ///
 /// ```
@@ -95,9 +95,8 @@ pub use plugorm_derive::Model;
 pub use plugorm_plugin_api::{
     self as plugin_api, statement, DbError, Decode, ExecResult, PoolOptions, Row, Rows, Sql, Value,
 };
-pub use query::{ModelStream, PreparedStats, Query, RowCursor};
+pub use query::{ModelStream, Query, RowCursor};
 pub use registry::{LoadedPlugin, Origin, Registry};
-pub use retry::RetryPolicy;
 pub use session::{ConflictUpdate, NowFn, OnConflict, Session};
 pub use write::{Record, Tracked};
 
@@ -111,115 +110,3 @@ use plugorm_postgres as _;
 use plugorm_soft_delete as _;
 #[cfg(feature = "sqlite")]
 use plugorm_sqlite as _;
-
-use std::{path::Path, sync::OnceLock};
-
-use config::PluginsConfig;
-
-impl Registry {
-    /// Loads the statically linked plugins and those a configuration names.
-    pub fn load(config: &PluginsConfig) -> Result<Registry> {
-        Ok(loader::load(config)?)
-    }
-
-    /// Reads a `plugins.toml` and loads its plugins.
-    pub fn from_config_file(path: impl AsRef<Path>) -> Result<Registry> {
-        let config = PluginsConfig::load(path.as_ref())?;
-        Registry::load(&config)
-    }
-
-    /// Opens a database by URL, with default pool options (adjusted by the dialect's
-    /// `[plugin.pool]` in `plugins.toml` and by pool keys in the URL).
-    pub async fn open(&self, url: &str) -> Result<Db> {
-        self.open_with(url, PoolOptions::default()).await
-    }
-
-    /// Opens a database by URL; the scheme picks the dialect.
-    ///
-    /// The pool gets `options`, then the dialect's `[plugin.pool]` settings from
-    /// `plugins.toml`, then the pool keys of the URL's query string
-    /// ([`config::PoolSettings`]), each layer overriding what it sets: the application
-    /// gives defaults, the operator tunes them without recompiling.
-    ///
-    /// ```no_run
-    /// # async fn run(registry: plugorm::Registry) -> Result<(), plugorm::Error> {
-    /// let db = registry
-    ///     .open("postgres://app@db/app?sslmode=require&max_connections=20&idle_timeout=5m")
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn open_with(&self, url: &str, options: PoolOptions) -> Result<Db> {
-        let scheme = url_scheme(url)?;
-        let (plugin, dialect) =
-            self.dialect_plugin_for_scheme(scheme)
-                .ok_or_else(|| Error::UnknownScheme {
-                    url: redact_url(url),
-                    scheme: scheme.to_string(),
-                    available: self.schemes(),
-                })?;
-        let bad_pool = |reason: String| Error::InvalidUrl {
-            url: redact_url(url),
-            reason,
-        };
-        let (driver_url, from_url) = config::split_pool_keys(url).map_err(bad_pool)?;
-        let options = from_url.apply(plugin.pool.apply(options));
-        pool_settings::check(&options).map_err(bad_pool)?;
-        let url = driver_url.as_str();
-        let callbacks = callbacks::Callbacks::with_defaults();
-        for spec in self.callbacks() {
-            callbacks.register_spec(spec)?;
-        }
-        let pool = dialect.connect(url, options).await?;
-        Ok(Db::new(dialect, pool, callbacks, redact_url(url)))
-    }
-}
-
-fn url_scheme(url: &str) -> Result<&str> {
-    let bad = |reason: &str| Error::InvalidUrl {
-        url: redact_url(url),
-        reason: reason.into(),
-    };
-    let (scheme, _) = url
-        .split_once(':')
-        .ok_or_else(|| bad("no scheme (expected `scheme:…`, e.g. `sqlite::memory:`)"))?;
-    let valid = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    if !valid {
-        return Err(bad(
-            "the scheme must start with a letter and hold only letters, digits, `+`, `-`, `.`",
-        ));
-    }
-    Ok(scheme)
-}
-
-static DEFAULT_REGISTRY: OnceLock<Registry> = OnceLock::new();
-
-/// The process-wide registry: statically linked plugins plus those in the default
-/// configuration ([`config::default_config_path`]). A missing file means "no configured
-/// plugins"; a broken one is an error.
-pub fn default_registry() -> Result<&'static Registry> {
-    if let Some(r) = DEFAULT_REGISTRY.get() {
-        return Ok(r);
-    }
-    let path = config::default_config_path();
-    let config = if path.exists() {
-        PluginsConfig::load(&path)?
-    } else {
-        PluginsConfig {
-            path,
-            ..PluginsConfig::default()
-        }
-    };
-    let registry = Registry::load(&config)?;
-    Ok(DEFAULT_REGISTRY.get_or_init(|| registry))
-}
-
-/// Opens a database through the [`default_registry`].
-pub async fn open(url: &str) -> Result<Db> {
-    default_registry()?.open(url).await
-}

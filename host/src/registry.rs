@@ -4,7 +4,7 @@ use std::{fmt, path::PathBuf, sync::Arc};
 
 use plugorm_plugin_api::{CallbackSpec, Dialect, Manifest, PluginInstance, PluginKind};
 
-use crate::{config::PoolSettings, loader::LoadError};
+use crate::config::PoolSettings;
 
 /// Where a plugin came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,22 +59,10 @@ impl fmt::Debug for LoadedPlugin {
 /// ```
 #[derive(Default, Clone)]
 pub struct Registry {
-    plugins: Vec<LoadedPlugin>,
+    pub(crate) plugins: Vec<LoadedPlugin>,
 }
 
 impl Registry {
-    pub(crate) fn add(&mut self, plugin: LoadedPlugin) -> Result<(), LoadError> {
-        if let Some(first) = self.get(plugin.manifest.name.as_str()) {
-            return Err(LoadError::Duplicate {
-                plugin: plugin.manifest.name.to_string(),
-                first: first.origin.to_string(),
-                second: plugin.origin.to_string(),
-            });
-        }
-        self.plugins.push(plugin);
-        Ok(())
-    }
-
     /// A plugin by name.
     pub fn get(&self, name: &str) -> Option<&LoadedPlugin> {
         self.plugins

@@ -33,12 +33,12 @@ pub struct Session {
     pub(crate) changed: Option<std::sync::Arc<Vec<String>>>,
     pub(crate) captured: Option<Arc<Mutex<Vec<Sql>>>>,
     /// Which associations writes save (all when `None`).
-    pub(crate) associations: Option<Arc<crate::association::SaveFilter>>,
+    pub(crate) associations: Option<Arc<SaveFilter>>,
     /// Saving associations updates every field of the associated rows that exist
     /// (GORM's `FullSaveAssociations`), not only their keys.
     pub(crate) full_save: bool,
     /// The statement cache of prepared-statement mode ([`crate::Db::prepare_stmt`]).
-    pub(crate) prepared: Option<Arc<crate::query::StatementCache>>,
+    pub(crate) prepared: Option<Arc<crate::exec::StatementCache>>,
 }
 
 impl Default for Session {
@@ -146,5 +146,59 @@ impl OnConflict {
     pub fn when(mut self, condition: &str) -> OnConflict {
         self.condition = Some(condition.to_string());
         self
+    }
+}
+
+/// Which associations a write saves (GORM's `Select` / `Omit` of associations). A dotted
+/// name reaches into a related record's own associations: selecting `"Pets.Toys"` saves
+/// the pets and their toys; omitting it saves the pets without their toys.
+///
+/// ```
+/// use plugorm::association::SaveFilter;
+/// let f = SaveFilter::omit(&["Company"]);
+/// assert!(!f.saves("company") && f.saves("pets"));
+/// assert!(!SaveFilter::omit(&["*"]).saves("pets"));
+/// let nested = SaveFilter::omit(&["Pets.Toys"]);
+/// assert!(nested.saves("pets"));
+/// assert!(!nested.below("pets").unwrap().saves("toys"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveFilter {
+    /// Only these (when set); `*` means all.
+    pub select: Option<Vec<String>>,
+    /// Never these; `*` means all.
+    pub omit: Vec<String>,
+}
+
+impl SaveFilter {
+    /// Saves every association except `names` (`"*"`: none). The names are checked
+    /// against a model's relations when a write uses the filter ([`SaveFilter::check`]):
+    /// a name that is no relation fails that write before it writes anything.
+    ///
+    /// ```
+    /// use plugorm::association::SaveFilter;
+    /// let f = SaveFilter::omit(&["Company", "Pets.Toys"]);
+    /// assert!(!f.saves("company") && f.saves("pets"));
+    /// ```
+    pub fn omit(names: &[&str]) -> SaveFilter {
+        SaveFilter {
+            select: None,
+            omit: names.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    /// Saves only the associations `names` (`"*"`: all). The names are checked as for
+    /// [`SaveFilter::omit`].
+    ///
+    /// ```
+    /// use plugorm::association::SaveFilter;
+    /// let f = SaveFilter::select(&["Pets"]);
+    /// assert!(f.saves("pets") && !f.saves("company"));
+    /// ```
+    pub fn select(names: &[&str]) -> SaveFilter {
+        SaveFilter {
+            select: Some(names.iter().map(|n| n.to_string()).collect()),
+            omit: Vec::new(),
+        }
     }
 }

@@ -74,3 +74,144 @@ pub const ALL: [&str; 20] = [
     ROW,
     RAW,
 ];
+
+/// A built-in step, typed: the host matches on this rather than on name strings, and a
+/// name that is no built-in step is `None` from [`BuiltinStep::from_name`] — never
+/// mistaken for one.
+///
+/// ```
+/// use plugorm_plugin_api::steps::{self, BuiltinStep};
+/// assert_eq!(BuiltinStep::from_name(steps::QUERY), Some(BuiltinStep::Query));
+/// assert_eq!(BuiltinStep::Query.name(), "orm:query");
+/// assert_eq!(BuiltinStep::from_name("orm:qeury"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuiltinStep {
+    /// [`BEGIN_TRANSACTION`]
+    BeginTransaction,
+    /// [`COMMIT_OR_ROLLBACK`]
+    CommitOrRollback,
+    /// [`BEFORE_CREATE`]
+    BeforeCreate,
+    /// [`SAVE_BEFORE_ASSOCIATIONS`]
+    SaveBeforeAssociations,
+    /// [`CREATE`]
+    Create,
+    /// [`SAVE_AFTER_ASSOCIATIONS`]
+    SaveAfterAssociations,
+    /// [`AFTER_CREATE`]
+    AfterCreate,
+    /// [`QUERY`]
+    Query,
+    /// [`PRELOAD`]
+    Preload,
+    /// [`AFTER_QUERY`]
+    AfterQuery,
+    /// [`SETUP_REFLECT_VALUE`]
+    SetupReflectValue,
+    /// [`BEFORE_UPDATE`]
+    BeforeUpdate,
+    /// [`UPDATE`]
+    Update,
+    /// [`AFTER_UPDATE`]
+    AfterUpdate,
+    /// [`BEFORE_DELETE`]
+    BeforeDelete,
+    /// [`DELETE_BEFORE_ASSOCIATIONS`]
+    DeleteBeforeAssociations,
+    /// [`DELETE`]
+    Delete,
+    /// [`AFTER_DELETE`]
+    AfterDelete,
+    /// [`ROW`]
+    Row,
+    /// [`RAW`]
+    Raw,
+}
+
+impl BuiltinStep {
+    /// Every built-in step, in the order of [`ALL`].
+    pub const ALL: [BuiltinStep; 20] = [
+        BuiltinStep::BeginTransaction,
+        BuiltinStep::CommitOrRollback,
+        BuiltinStep::BeforeCreate,
+        BuiltinStep::SaveBeforeAssociations,
+        BuiltinStep::Create,
+        BuiltinStep::SaveAfterAssociations,
+        BuiltinStep::AfterCreate,
+        BuiltinStep::Query,
+        BuiltinStep::Preload,
+        BuiltinStep::AfterQuery,
+        BuiltinStep::SetupReflectValue,
+        BuiltinStep::BeforeUpdate,
+        BuiltinStep::Update,
+        BuiltinStep::AfterUpdate,
+        BuiltinStep::BeforeDelete,
+        BuiltinStep::DeleteBeforeAssociations,
+        BuiltinStep::Delete,
+        BuiltinStep::AfterDelete,
+        BuiltinStep::Row,
+        BuiltinStep::Raw,
+    ];
+
+    /// The step's name (one of the constants of this module).
+    pub const fn name(self) -> &'static str {
+        match self {
+            BuiltinStep::BeginTransaction => BEGIN_TRANSACTION,
+            BuiltinStep::CommitOrRollback => COMMIT_OR_ROLLBACK,
+            BuiltinStep::BeforeCreate => BEFORE_CREATE,
+            BuiltinStep::SaveBeforeAssociations => SAVE_BEFORE_ASSOCIATIONS,
+            BuiltinStep::Create => CREATE,
+            BuiltinStep::SaveAfterAssociations => SAVE_AFTER_ASSOCIATIONS,
+            BuiltinStep::AfterCreate => AFTER_CREATE,
+            BuiltinStep::Query => QUERY,
+            BuiltinStep::Preload => PRELOAD,
+            BuiltinStep::AfterQuery => AFTER_QUERY,
+            BuiltinStep::SetupReflectValue => SETUP_REFLECT_VALUE,
+            BuiltinStep::BeforeUpdate => BEFORE_UPDATE,
+            BuiltinStep::Update => UPDATE,
+            BuiltinStep::AfterUpdate => AFTER_UPDATE,
+            BuiltinStep::BeforeDelete => BEFORE_DELETE,
+            BuiltinStep::DeleteBeforeAssociations => DELETE_BEFORE_ASSOCIATIONS,
+            BuiltinStep::Delete => DELETE,
+            BuiltinStep::AfterDelete => AFTER_DELETE,
+            BuiltinStep::Row => ROW,
+            BuiltinStep::Raw => RAW,
+        }
+    }
+
+    /// The step of this name; `None` for any other name.
+    pub fn from_name(name: &str) -> Option<BuiltinStep> {
+        BuiltinStep::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether the step runs the operation's statement (INSERT, SELECT, UPDATE, DELETE,
+    /// or the row / raw statement), as opposed to hooks, associations or transactions.
+    pub const fn runs_statement(self) -> bool {
+        matches!(
+            self,
+            BuiltinStep::Create
+                | BuiltinStep::Query
+                | BuiltinStep::Update
+                | BuiltinStep::Delete
+                | BuiltinStep::Row
+                | BuiltinStep::Raw
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_steps_and_names_are_the_same_list() {
+        let names: Vec<&str> = BuiltinStep::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(names, ALL);
+        for s in BuiltinStep::ALL {
+            assert_eq!(BuiltinStep::from_name(s.name()), Some(s));
+        }
+        assert_eq!(BuiltinStep::from_name("audit:create"), None);
+    }
+}

@@ -8,30 +8,10 @@ use plugorm_plugin_api::statement::{Delete, Expr, Statement, TableRef};
 use plugorm_plugin_api::types::List;
 
 use crate::{
-    preload::{chunk_size, in_keys, OwnerIndex},
+    query::preload::{chunk_size, in_keys, OwnerIndex},
     relation::{RelationKind, ResolvedRelation},
     Db, Model, Result,
 };
-
-/// Deletes the selected has-* records and join rows of `owners`.
-pub(crate) async fn before_all<M: Model>(db: &Db, owners: &mut [M], unscoped: bool) -> Result<()> {
-    let Some(filter) = db.session.associations.clone() else {
-        return Ok(());
-    };
-    if filter.select.is_none() {
-        return Ok(());
-    }
-    for rel in M::relations() {
-        if !filter.saves(rel.name()) {
-            continue;
-        }
-        let r = rel.resolved()?;
-        if r.kind != RelationKind::BelongsTo {
-            rel.ops.delete_owned(db, owners, r, unscoped).await?;
-        }
-    }
-    Ok(())
-}
 
 /// Deletes the `C` records (has-*) or join rows (many-to-many) of `owners`.
 pub(crate) async fn owned<M: Model, C: Model>(
@@ -52,7 +32,7 @@ pub(crate) async fn owned<M: Model, C: Model>(
             for chunk in index.keys.chunks(chunk_size(&db, cols.len())) {
                 let mut d = Delete::new(TableRef::parse(&join.table));
                 d.conditions = List::from(vec![in_keys(&join.table, &cols, chunk)]);
-                super::routed::delete(&db, rel, Statement::Delete(d), unscoped).await?;
+                crate::routed::delete(&db, rel.join_schema, Statement::Delete(d), unscoped).await?;
             }
         }
         _ => {

@@ -20,8 +20,8 @@
 
 pub(crate) mod delete;
 pub(crate) mod mode;
-pub(crate) mod routed;
 pub(crate) mod save;
+mod typed;
 
+pub use crate::session::SaveFilter;
 pub use mode::Association;
-pub use save::SaveFilter;

@@ -7,7 +7,8 @@ use plugorm_plugin_api::{
     Processor, Value,
 };
 
-use super::{routed, save};
+use super::save;
+use crate::routed;
 use crate::{
     relation::{self, Access, Key, Relation, RelationError, RelationKind, ResolvedRelation},
     Db, Error, Model, Query, Result,
@@ -55,7 +56,7 @@ impl Db {
 fn access<M: Model, C: Model + Clone>(rel: &Relation<M>) -> Result<Access<M, C>> {
     rel.ops
         .as_any()
-        .downcast_ref::<relation::TypedRelation<M, C>>()
+        .downcast_ref::<super::typed::TypedRelation<M, C>>()
         .map(|t| t.access)
         .ok_or_else(|| {
             RelationError::WrongTarget {
@@ -114,15 +115,20 @@ pub(crate) async fn query_of<M: Model, C: Model>(
     };
     match rel.kind {
         RelationKind::ManyToMany => {
-            let pairs = crate::preload::through::join_pairs(db, rel, &[owner_values]).await?;
+            let pairs =
+                crate::query::preload::through::join_pairs(db, rel, &[owner_values]).await?;
             let keys: Vec<Vec<Value>> = pairs.into_iter().map(|(_, t)| t).collect();
             if keys.is_empty() {
                 return Ok(q.filter_expr(Expr::raw("1 = 0", [])));
             }
-            Ok(q.filter_expr(crate::preload::in_keys(&table, &cols, &keys)))
+            Ok(q.filter_expr(crate::query::preload::in_keys(&table, &cols, &keys)))
         }
         _ => {
-            let mut q = q.filter_expr(crate::preload::in_keys(&table, &cols, &[owner_values]));
+            let mut q = q.filter_expr(crate::query::preload::in_keys(
+                &table,
+                &cols,
+                &[owner_values],
+            ));
             if let Some(p) = &rel.polymorphic {
                 let col = C::schema().fields[p.type_field].column.as_str();
                 q = q.filter_expr(Expr::col(table.as_str(), col).eq(p.value.as_str()));
@@ -183,7 +189,7 @@ async fn unlink<M: Model, C: Model>(
             let stmt = update(&table, set, cond);
             routed::execute(db, Processor::Update, M::schema(), stmt).await?;
             for &f in &rel.owner_keys {
-                crate::write::set_value(owner, f, &Value::Null)?;
+                crate::model::set_value(owner, f, &Value::Null)?;
             }
         }
         RelationKind::HasOne | RelationKind::HasMany => {
@@ -208,10 +214,10 @@ async fn unlink<M: Model, C: Model>(
             let pk_cols = columns(c_schema, &pk);
             let pk_cols: Vec<&str> = pk_cols.iter().map(String::as_str).collect();
             if let Some(only) = only {
-                cond.push(crate::preload::in_keys(&table, &pk_cols, only));
+                cond.push(crate::query::preload::in_keys(&table, &pk_cols, only));
             }
             if let Some(keep) = keep.filter(|k| !k.is_empty()) {
-                cond.push(!crate::preload::in_keys(&table, &pk_cols, keep));
+                cond.push(!crate::query::preload::in_keys(&table, &pk_cols, keep));
             }
             let stmt = update(&table, set, cond);
             routed::execute(db, Processor::Update, c_schema, stmt).await?;
@@ -225,13 +231,13 @@ async fn unlink<M: Model, C: Model>(
             let mut cond = equal(&join.table, &join.owner_columns, &owner_values);
             let tcols: Vec<&str> = join.target_columns.iter().map(String::as_str).collect();
             if let Some(only) = only {
-                cond.push(crate::preload::in_keys(&join.table, &tcols, only));
+                cond.push(crate::query::preload::in_keys(&join.table, &tcols, only));
             }
             if let Some(keep) = keep.filter(|k| !k.is_empty()) {
-                cond.push(!crate::preload::in_keys(&join.table, &tcols, keep));
+                cond.push(!crate::query::preload::in_keys(&join.table, &tcols, keep));
             }
             d.conditions = List::from(cond);
-            routed::delete(db, rel, Statement::Delete(d), false).await?;
+            routed::delete(db, rel.join_schema, Statement::Delete(d), false).await?;
         }
     }
     Ok(())

@@ -1,7 +1,5 @@
 //! Saving the associations of records being created, saved or updated.
 
-use std::sync::Arc;
-
 use plugorm_plugin_api::types::List;
 use plugorm_plugin_api::{
     statement::{Conflict, ConflictAction, Expr, Insert, Statement, TableRef},
@@ -9,199 +7,10 @@ use plugorm_plugin_api::{
 };
 
 use crate::{
-    relation::{naming_fold, Access, RelationKind, ResolvedRelation},
+    relation::{Access, ResolvedRelation},
+    write::{below, nested},
     Db, Model, OnConflict, Result,
 };
-
-/// Which associations a write saves (GORM's `Select` / `Omit` of associations). A dotted
-/// name reaches into a related record's own associations: selecting `"Pets.Toys"` saves
-/// the pets and their toys; omitting it saves the pets without their toys.
-///
-/// ```
-/// use plugorm::association::SaveFilter;
-/// let f = SaveFilter::omit(&["Company"]);
-/// assert!(!f.saves("company") && f.saves("pets"));
-/// assert!(!SaveFilter::omit(&["*"]).saves("pets"));
-/// let nested = SaveFilter::omit(&["Pets.Toys"]);
-/// assert!(nested.saves("pets"));
-/// assert!(!nested.below("pets").unwrap().saves("toys"));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SaveFilter {
-    /// Only these (when set); `*` means all.
-    pub select: Option<Vec<String>>,
-    /// Never these; `*` means all.
-    pub omit: Vec<String>,
-}
-
-/// `"Pets.Toys"` → (`"Pets"`, `Some("Toys")`).
-fn split(entry: &str) -> (&str, Option<&str>) {
-    match entry.split_once('.') {
-        Some((head, rest)) => (head.trim(), Some(rest.trim())),
-        None => (entry.trim(), None),
-    }
-}
-
-impl SaveFilter {
-    /// Saves every association except `names` (`"*"`: none). The names are checked
-    /// against a model's relations when a write uses the filter ([`SaveFilter::check`]):
-    /// a name that is no relation fails that write before it writes anything.
-    ///
-    /// ```
-    /// use plugorm::association::SaveFilter;
-    /// let f = SaveFilter::omit(&["Company", "Pets.Toys"]);
-    /// assert!(!f.saves("company") && f.saves("pets"));
-    /// ```
-    pub fn omit(names: &[&str]) -> SaveFilter {
-        SaveFilter {
-            select: None,
-            omit: names.iter().map(|n| n.to_string()).collect(),
-        }
-    }
-
-    /// Saves only the associations `names` (`"*"`: all). The names are checked as for
-    /// [`SaveFilter::omit`].
-    ///
-    /// ```
-    /// use plugorm::association::SaveFilter;
-    /// let f = SaveFilter::select(&["Pets"]);
-    /// assert!(f.saves("pets") && !f.saves("company"));
-    /// ```
-    pub fn select(names: &[&str]) -> SaveFilter {
-        SaveFilter {
-            select: Some(names.iter().map(|n| n.to_string()).collect()),
-            omit: Vec::new(),
-        }
-    }
-
-    /// Checks every name against the relations of `M` — a dotted name level by level,
-    /// against the related model's relations — so a typo is an error rather than an
-    /// association silently saved (or not). `"*"` alone stands for every relation. Every
-    /// write that uses the filter (`create`, `save`, `updates`, a record's `delete`) runs
-    /// this first and writes nothing when it fails.
-    ///
-    /// ```
-    /// use plugorm::{association::SaveFilter, relation::RelationError, Error, Model};
-    /// #[derive(Model, Debug, Default, Clone)] struct Pet { id: i64, user_id: i64 }
-    /// #[derive(Model, Debug, Default, Clone)] struct User { id: i64, pets: Vec<Pet> }
-    /// assert!(SaveFilter::select(&["Pets", "*"]).check::<User>().is_ok());
-    /// let e = SaveFilter::omit(&["Petz"]).check::<User>().unwrap_err();
-    /// assert!(matches!(e, Error::Relation(RelationError::Unknown { ref name, .. }) if name == "Petz"));
-    /// let e = SaveFilter::omit(&["Pets.Toys"]).check::<User>().unwrap_err();
-    /// assert!(matches!(e, Error::Relation(RelationError::Unknown { ref model, .. }) if model == "Pet"));
-    /// ```
-    pub fn check<M: Model>(&self) -> Result<()> {
-        for entry in self.select.iter().flatten().chain(&self.omit) {
-            let (head, rest) = split(entry);
-            if head == "*" && rest.is_none() {
-                continue;
-            }
-            let rel = crate::relation::find::<M>(head)?;
-            if let Some(rest) = rest {
-                rel.ops.check_filter(&SaveFilter::omit(&[rest]))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Whether relation `name` is saved.
-    pub fn saves(&self, name: &str) -> bool {
-        let same = |n: &str| n == "*" || naming_fold(n) == naming_fold(name);
-        if self.omit.iter().any(|n| split(n).1.is_none() && same(n)) {
-            return false;
-        }
-        self.select
-            .as_ref()
-            .is_none_or(|s| s.iter().any(|n| same(split(n).0)))
-    }
-
-    /// The filter for the associations of relation `name`'s records: the dotted entries
-    /// under it, or `None` (all of them) when there are none.
-    pub fn below(&self, name: &str) -> Option<SaveFilter> {
-        let under = |list: &[String]| -> Vec<String> {
-            list.iter()
-                .filter_map(|n| match split(n) {
-                    (head, Some(rest)) if naming_fold(head) == naming_fold(name) => {
-                        Some(rest.to_string())
-                    }
-                    _ => None,
-                })
-                .collect()
-        };
-        let select = self
-            .select
-            .as_ref()
-            .map(|s| under(s))
-            .filter(|s| !s.is_empty());
-        let omit = under(&self.omit);
-        (select.is_some() || !omit.is_empty()).then_some(SaveFilter { select, omit })
-    }
-}
-
-/// The handle nested saves run on: the same transaction, without the caller's conflict
-/// clause (it applies to the top-level records); the association filter is the caller's
-/// (see [`below`]).
-pub(crate) fn nested(db: &Db, conflict: Option<OnConflict>) -> Db {
-    db.with_session(|s| {
-        s.on_conflict = conflict;
-    })
-}
-
-/// The handle the records of relation `name` are saved on: the association filter narrowed
-/// to what lies below it.
-pub(crate) fn below(db: &Db, name: &str) -> Db {
-    let inner = db
-        .session
-        .associations
-        .as_ref()
-        .and_then(|f| f.below(name))
-        .map(Arc::new);
-    db.with_session(|s| s.associations = inner)
-}
-
-/// Saves every saved relation of `items` that must exist before them.
-pub(crate) async fn before_all<M: Model>(db: &Db, items: &mut [M]) -> Result<()> {
-    for rel in M::relations() {
-        if !saves(db, rel.name()) {
-            continue;
-        }
-        let r = rel.resolved()?;
-        if r.kind == RelationKind::BelongsTo {
-            rel.ops.save_before(db, items, r).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Saves every saved relation of `items` that points at them.
-pub(crate) async fn after_all<M: Model>(db: &Db, items: &mut [M]) -> Result<()> {
-    for rel in M::relations() {
-        if !saves(db, rel.name()) {
-            continue;
-        }
-        let r = rel.resolved()?;
-        if r.kind != RelationKind::BelongsTo {
-            rel.ops.save_after(db, items, r).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Checks the session's association filter, if any, against the relations of `M`
-/// ([`SaveFilter::check`]); every write that uses the filter calls this first.
-pub(crate) fn check_filter<M: Model>(db: &Db) -> Result<()> {
-    match &db.session.associations {
-        Some(f) => f.check::<M>(),
-        None => Ok(()),
-    }
-}
-
-fn saves(db: &Db, name: &str) -> bool {
-    db.session
-        .associations
-        .as_ref()
-        .is_none_or(|f: &Arc<SaveFilter>| f.saves(name))
-}
 
 fn is_blank<C: Model>(c: &C) -> bool {
     (0..C::schema().fields.len()).all(|i| c.is_zero_at(i))
@@ -310,7 +119,7 @@ fn keep_or_update(db: &Db, normal: OnConflict) -> OnConflict {
 /// Copies `from`'s fields `src` into `to`'s fields `dst`.
 fn copy_keys<A: Model, B: Model>(from: &A, src: &[usize], to: &mut B, dst: &[usize]) -> Result<()> {
     for (&s, &d) in src.iter().zip(dst) {
-        crate::write::set_value(to, d, &from.value_at(s))?;
+        crate::model::set_value(to, d, &from.value_at(s))?;
     }
     Ok(())
 }
@@ -343,7 +152,7 @@ pub(crate) fn point_at_owner<M: Model, C: Model>(
 ) -> Result<()> {
     copy_keys(owner, &rel.owner_keys, child, &rel.target_keys)?;
     if let Some(p) = &rel.polymorphic {
-        crate::write::set_value(child, p.type_field, &Value::from(p.value.as_str()))?;
+        crate::model::set_value(child, p.type_field, &Value::from(p.value.as_str()))?;
     }
     Ok(())
 }
@@ -431,7 +240,7 @@ pub(crate) async fn insert_join_rows(
             .collect();
         return model.0.insert(db, &columns, rows).await;
     }
-    let per = crate::preload::chunk_size(db, columns.len());
+    let per = crate::query::preload::chunk_size(db, columns.len());
     for chunk in pairs.chunks(per) {
         let mut ins = Insert::new(
             TableRef::parse(&join.table),
@@ -456,7 +265,7 @@ pub(crate) async fn insert_join_rows(
         let stmt = Statement::Insert(ins);
         match rel.join_schema {
             Some(schema) => {
-                super::routed::execute(db, Processor::Create, schema, stmt).await?;
+                crate::routed::execute(db, Processor::Create, schema, stmt).await?;
             }
             None => {
                 db.execute_statement(&stmt).await?;

@@ -209,3 +209,18 @@ pub(crate) fn candidates(entry: &PluginEntry, search_paths: &[PathBuf]) -> Vec<P
         }
     }
 }
+
+impl Registry {
+    /// Adds a loaded plugin; a second plugin of the same name is refused.
+    pub(crate) fn add(&mut self, plugin: LoadedPlugin) -> Result<(), LoadError> {
+        if let Some(first) = self.get(plugin.manifest.name.as_str()) {
+            return Err(LoadError::Duplicate {
+                plugin: plugin.manifest.name.to_string(),
+                first: first.origin.to_string(),
+                second: plugin.origin.to_string(),
+            });
+        }
+        self.plugins.push(plugin);
+        Ok(())
+    }
+}

@@ -155,6 +155,21 @@ impl Db {
     pub async fn auto_migrate<T: Model>(&self) -> Result<MigrationReport> {
         self.migrator().auto_migrate::<T>().await
     }
+
+    /// AutoMigrate of several models in one call, in dependency order, with the FOREIGN
+    /// KEY constraints of their relations (see [`Migrator::auto_migrate_all`]).
+    ///
+    /// ```no_run
+    /// # async fn run<Company: plugorm::Model, User: plugorm::Model, Pet: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {
+    /// let reports = db.auto_migrate_all::<(User, Pet, Company)>().await?;
+    /// for r in &reports {
+    ///     println!("{}: {:?}", r.table, r.created_constraints);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn auto_migrate_all<S: ModelSet>(&self) -> Result<Vec<MigrationReport>> {
+        self.migrator().auto_migrate_all::<S>().await
+    }
 }
 
 impl Migrator {

@@ -30,7 +30,7 @@ use super::{
     constraints::{self, Constraint, ModelTables},
     order, MigrationReport, Migrator,
 };
-use crate::{Db, Error, Model, Result};
+use crate::{Error, Model, Result};
 
 /// The models one AutoMigrate call migrates: a tuple of models, `(User,)` to `(A, …, L)`.
 ///
@@ -102,23 +102,6 @@ enum Placement {
     Present,
     /// Not created, with the reason.
     Skip(String),
-}
-
-impl Db {
-    /// AutoMigrate of several models in one call, in dependency order, with the FOREIGN
-    /// KEY constraints of their relations (see [`Migrator::auto_migrate_all`]).
-    ///
-    /// ```no_run
-    /// # async fn run<Company: plugorm::Model, User: plugorm::Model, Pet: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {
-    /// let reports = db.auto_migrate_all::<(User, Pet, Company)>().await?;
-    /// for r in &reports {
-    ///     println!("{}: {:?}", r.table, r.created_constraints);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub async fn auto_migrate_all<S: ModelSet>(&self) -> Result<Vec<MigrationReport>> {
-        self.migrator().auto_migrate_all::<S>().await
-    }
 }
 
 impl Migrator {

@@ -4,10 +4,15 @@
 mod column;
 mod field;
 mod hooks;
+pub mod relation;
+mod values;
 
 pub use column::Column;
 pub use field::FieldType;
 pub use hooks::Hooks;
+pub(crate) use values::{
+    each_hook, set_value, time_value, touch_updated, unknown_field, writable_field, WriteKind,
+};
 
 use plugorm_plugin_api::{row::DecodeError, schema::ModelSchema, Cell, Value};
 

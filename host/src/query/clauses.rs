@@ -1,63 +1,185 @@
-//! More of [`Query`]'s chain: locking, joins, sub-queries, named arguments, scopes.
+//! The clauses of a [`Query`] besides its conditions: the table, the columns (`select`,
+//! `omit`), DISTINCT, ORDER BY, LIMIT / OFFSET, GROUP BY / HAVING, `unscoped`, statement
+//! modifiers, row locks, joins, sub-queries, named arguments and scopes.
 
 use plugorm_plugin_api::types::{Boxed, List, Optional};
 use plugorm_plugin_api::{
-    statement::{Expr, FromItem, Join, JoinKind, Lock, LockStrength, LockWait, RawSql, TableRef},
+    statement::{
+        Expr, FromItem, Join, JoinKind, Lock, LockStrength, LockWait, OrderBy, RawSql, Select,
+        SelectItem, TableRef,
+    },
     Processor, Value,
 };
 
-use super::Query;
+use super::{raw, Query};
 use crate::{args::IntoArgs, Error, Model, Result};
 
 impl<T: Model> Query<T> {
-    fn lock_mut(&mut self) -> &mut Lock {
-        self.lock.get_or_insert(Lock {
+    /// Targets another table (`users_archive`, or `schema.table`) with the same model.
+    pub fn table(mut self, name: &str) -> Self {
+        self.extras.table = Some(TableRef::parse(name));
+        self
+    }
+
+    /// Reads only these typed columns.
+    pub fn select_cols(mut self, columns: impl IntoIterator<Item = Expr>) -> Self {
+        self.select
+            .columns
+            .extend(columns.into_iter().map(|expr| SelectItem { expr }));
+        self
+    }
+
+    /// Reads only these columns (field names or SQL expressions).
+    pub fn select(mut self, columns: &[&str]) -> Self {
+        for c in columns {
+            self.select.column(match T::schema().field(c) {
+                Some(f) => Expr::bare_col(f.column.as_str()),
+                None => Expr::raw(*c, []),
+            });
+        }
+        self
+    }
+
+    /// Reads every column except these fields (Rust or column names). A name that is no
+    /// field of the model is an [`Error::InvalidField`] when the query runs — a typo
+    /// never reads the column it meant to leave out.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let users: Vec<User> = db.model::<User>().omit(&["password_hash"]).find().await?;
+    /// let typo = db.model::<User>().omit(&["pasword_hash"]).find().await;
+    /// assert!(matches!(typo, Err(plugorm::Error::InvalidField { .. })));
+    /// # Ok(()) }
+    /// ```
+    pub fn omit(mut self, columns: &[&str]) -> Self {
+        for c in columns {
+            if T::schema().field(c).is_none() {
+                self.defer(crate::model::unknown_field::<T>(c));
+            }
+            self.extras.omits.push(c.to_string());
+        }
+        self
+    }
+
+    /// `SELECT DISTINCT`.
+    pub fn distinct(mut self) -> Self {
+        self.select.distinct = true;
+        self
+    }
+
+    /// Adds an ORDER BY item as SQL text (`"age desc, name"`).
+    pub fn order(mut self, sql: &str) -> Self {
+        self.select.order_by.push(OrderBy::asc(Expr::raw(sql, [])));
+        self
+    }
+
+    /// Adds an ORDER BY item.
+    pub fn order_by(mut self, item: OrderBy) -> Self {
+        self.select.order_by.push(item);
+        self
+    }
+
+    /// At most `n` rows.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.select.limit = Some(n).into();
+        self
+    }
+
+    /// Skips `n` rows.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.select.offset = Some(n).into();
+        self
+    }
+
+    /// GROUP BY a column: a model field (Rust or column name), or else a column name the
+    /// dialect quotes as an identifier (`table.column` is quoted part by part). It is
+    /// never raw SQL; to group by an expression, edit the statement with
+    /// [`Query::modify`] and push an `Expr::raw` onto `group_by`.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let ages = db.model::<User>().group("age").count().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn group(mut self, column: &str) -> Self {
+        let expr = self.column_expr(column, false);
+        self.select.group_by.push(expr);
+        self
+    }
+
+    /// A HAVING condition.
+    pub fn having(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.select.having.push(raw(sql, args));
+        self
+    }
+
+    /// Includes soft-deleted rows, and makes `delete` remove rows for real.
+    pub fn unscoped(mut self) -> Self {
+        self.extras.unscoped = true;
+        self
+    }
+
+    /// Edits the SELECT this query builds, after every other method (GORM's statement
+    /// modifiers): any clause of the statement tree is open to change.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>().modify(|s| s.distinct = true);
+    /// # Ok(()) }
+    /// ```
+    pub fn modify(mut self, f: impl Fn(&mut Select) + Send + Sync + 'static) -> Self {
+        self.extras.modifiers.push(std::sync::Arc::new(f));
+        self
+    }
+
+    /// Changes the row lock, starting from `FOR UPDATE` when there is none yet.
+    fn edit_lock(mut self, change: impl FnOnce(&mut Lock)) -> Self {
+        let mut lock = self.select.lock.take().into_option().unwrap_or(Lock {
             strength: LockStrength::Update,
             of: List::new(),
             wait: LockWait::Wait,
-        })
+        });
+        change(&mut lock);
+        self.select.lock = Optional::Some(lock);
+        self
     }
 
     /// `FOR UPDATE` (rendered as nothing by SQLite, which locks the whole database).
-    pub fn for_update(mut self) -> Self {
-        self.lock_mut().strength = LockStrength::Update;
-        self
+    pub fn for_update(self) -> Self {
+        self.edit_lock(|l| l.strength = LockStrength::Update)
     }
 
     /// `FOR SHARE` (`LOCK IN SHARE MODE` where that is the dialect's form).
-    pub fn for_share(mut self) -> Self {
-        self.lock_mut().strength = LockStrength::Share;
-        self
+    pub fn for_share(self) -> Self {
+        self.edit_lock(|l| l.strength = LockStrength::Share)
     }
 
     /// Any lock strength, including PostgreSQL's `NO KEY UPDATE` / `KEY SHARE`.
-    pub fn lock(mut self, strength: LockStrength) -> Self {
-        self.lock_mut().strength = strength;
-        self
+    pub fn lock(self, strength: LockStrength) -> Self {
+        self.edit_lock(|l| l.strength = strength)
     }
 
     /// Fail at once instead of waiting for a locked row (`NOWAIT`).
-    pub fn nowait(mut self) -> Self {
-        self.lock_mut().wait = LockWait::NoWait;
-        self
+    pub fn nowait(self) -> Self {
+        self.edit_lock(|l| l.wait = LockWait::NoWait)
     }
 
     /// Skip locked rows (`SKIP LOCKED`).
-    pub fn skip_locked(mut self) -> Self {
-        self.lock_mut().wait = LockWait::SkipLocked;
-        self
+    pub fn skip_locked(self) -> Self {
+        self.edit_lock(|l| l.wait = LockWait::SkipLocked)
     }
 
     /// Lock only rows of these tables (`FOR UPDATE OF t`).
-    pub fn lock_of(mut self, tables: &[&str]) -> Self {
-        let of = &mut self.lock_mut().of;
-        of.extend(tables.iter().map(|t| (*t).into()));
-        self
+    pub fn lock_of(self, tables: &[&str]) -> Self {
+        self.edit_lock(|l| l.of.extend(tables.iter().map(|t| (*t).into())))
     }
 
     /// A raw join clause with its own keyword: `joins("JOIN emails ON emails.user_id = users.id AND emails.email = ?", (e,))`.
     pub fn joins(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.joins.push(Join {
+        self.select.joins.push(Join {
             kind: JoinKind::Inner,
             target: FromItem::Raw(RawSql {
                 sql: sql.into(),
@@ -112,7 +234,7 @@ impl<T: Model> Query<T> {
                 return self;
             }
         };
-        self.joins.push(Join {
+        self.select.joins.push(Join {
             kind,
             target: FromItem::Table(t),
             on: Optional::Some(Expr::Raw(RawSql {
@@ -131,7 +253,7 @@ impl<T: Model> Query<T> {
         on: &str,
     ) -> Result<Self> {
         let query = sub.subquery_select()?;
-        self.joins.push(Join {
+        self.select.joins.push(Join {
             kind: JoinKind::Left,
             target: FromItem::Subquery {
                 query: Boxed::new(query),
@@ -144,17 +266,18 @@ impl<T: Model> Query<T> {
 
     /// Reads from a sub-query instead of the table: `FROM (…) AS alias`.
     pub fn from_subquery<U: Model>(mut self, sub: &Query<U>, alias: &str) -> Result<Self> {
-        self.from = Some(FromItem::Subquery {
+        self.select.from = FromItem::Subquery {
             query: Boxed::new(sub.subquery_select()?),
             alias: alias.into(),
-        });
+        };
         Ok(self)
     }
 
     /// A condition with named arguments: `@name` in the text takes the value named
     /// `name` (GORM's `sql.Named`); `@@` is a literal `@`.
     pub fn filter_named(mut self, sql: &str, named: &[(&str, Value)]) -> Result<Self> {
-        self.conditions
+        self.select
+            .conditions
             .push(Expr::Raw(named_to_positional(sql, named)?));
         Ok(self)
     }
@@ -189,7 +312,7 @@ impl<T: Model> Query<T> {
             Processor::Query,
             Some(T::schema()),
             stmt,
-            self.unscoped,
+            self.extras.unscoped,
         )?;
         match stmt {
             plugorm_plugin_api::statement::Statement::Select(s) => Ok(s),

@@ -1,13 +1,123 @@
-//! More condition forms of [`Query`]: grouped conditions (nested AND / OR), IN over several
-//! columns, NOT and OR with a struct or a map, and inline conditions on the finishers.
+//! The conditions of a [`Query`] (its WHERE): SQL templates, expressions, maps and
+//! structs, NOT and OR, primary keys, grouped conditions (nested AND / OR), IN over
+//! several columns, and inline conditions on the finishers.
 
 use plugorm_plugin_api::types::Boxed;
 use plugorm_plugin_api::{statement::Expr, Value};
 
-use super::{group_of, Query};
+use super::{group_of, raw, Query};
 use crate::{args::IntoArgs, Model, Result};
 
 impl<T: Model> Query<T> {
+    /// Adds a condition: SQL with `?` placeholders and their arguments (ANDed with the
+    /// others). A `Vec` argument expands to a list: `filter("id IN ?", (vec![1, 2],))`.
+    pub fn filter(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.select.conditions.push(raw(sql, args));
+        self
+    }
+
+    /// Adds a condition expression (from typed column handles or [`Expr`] builders).
+    pub fn filter_expr(mut self, expr: Expr) -> Self {
+        self.select.conditions.push(expr);
+        self
+    }
+
+    /// `table.column = value` for each pair (keys in the order given; a NULL value
+    /// becomes `IS NULL`, a list value `IN (…)`); several pairs form one AND group.
+    pub fn filter_map<V: Into<Value>>(
+        mut self,
+        pairs: impl IntoIterator<Item = (&'static str, V)>,
+    ) -> Result<Self> {
+        let q = self.qualifier();
+        let mut group = Vec::new();
+        for (name, v) in pairs {
+            let col = self.column_of(name)?;
+            let v = v.into();
+            if let Some(i) = T::schema().field_index(name) {
+                self.extras.equalities.push((i, v.clone()));
+            }
+            group.push(Expr::col(q.clone(), col).eq(v));
+        }
+        self.select.conditions.push(group_of(group));
+        Ok(self)
+    }
+
+    /// A condition from a model value: every non-zero field becomes `table.column = value`
+    /// (zero fields are skipped, as in GORM); several form one AND group.
+    pub fn filter_struct(mut self, example: &T) -> Self {
+        let q = self.qualifier();
+        let mut group = Vec::new();
+        for (i, f) in T::schema().fields.iter().enumerate() {
+            if f.readable && !example.is_zero_at(i) {
+                let v = example.value_at(i);
+                self.extras.equalities.push((i, v.clone()));
+                group.push(Expr::col(q.clone(), f.column.as_str()).eq(v));
+            }
+        }
+        if !group.is_empty() {
+            self.select.conditions.push(group_of(group));
+        }
+        self
+    }
+
+    /// Adds typed conditions (from column handles: `User::AGE.gt(18)`), ANDed.
+    pub fn filter_cols(mut self, exprs: impl IntoIterator<Item = Expr>) -> Self {
+        self.select.conditions.extend(exprs);
+        self
+    }
+
+    /// `NOT (condition)`.
+    pub fn not(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.select.conditions.push(!raw(sql, args));
+        self
+    }
+
+    /// ORs a condition with everything given so far: `filter(a).or(b)` is `a OR b`.
+    pub fn or(self, sql: &str, args: impl IntoArgs) -> Self {
+        self.or_expr(raw(sql, args))
+    }
+
+    /// ORs a condition expression with everything given so far (see [`Query::or`]).
+    pub fn or_expr(mut self, right: Expr) -> Self {
+        let left = std::mem::take(&mut self.select.conditions);
+        let left = match left.len() {
+            0 => {
+                self.select.conditions.push(right);
+                return self;
+            }
+            1 => left
+                .into_iter()
+                .next()
+                .unwrap_or(Expr::And(Default::default())),
+            _ => Expr::And(left),
+        };
+        self.select
+            .conditions
+            .push(Expr::Or(vec![left, right].into()));
+        self
+    }
+
+    /// Restricts to the row with this primary key (`table.pk = v`).
+    pub fn id(self, v: impl Into<Value>) -> Self {
+        self.ids([v.into()])
+    }
+
+    /// Restricts to rows with these primary keys (`table.pk IN (…)`).
+    pub fn ids<V: Into<Value>>(mut self, ids: impl IntoIterator<Item = V>) -> Self {
+        let q = self.qualifier();
+        if let Some(pk) = T::schema().primary_keys().next() {
+            let list: Vec<Expr> = ids.into_iter().map(|v| Expr::value(v.into())).collect();
+            self.select.conditions.push(Expr::In {
+                expr: Boxed::new(Expr::col(q, pk.column.as_str())),
+                list: list.into(),
+                negated: false,
+            });
+        } else {
+            self.select.conditions.push(Expr::raw("1 = 0", []));
+        }
+        self
+    }
+
     /// The conditions of `group` as one parenthesised group, ANDed with the others
     /// (GORM's `db.Where(db.Where(..).Or(..))`). Only `group`'s conditions are used.
     ///
@@ -27,7 +137,7 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn where_group(mut self, group: Query<T>) -> Self {
         if let Some(g) = conditions_of(group) {
-            self.conditions.push(g);
+            self.select.conditions.push(g);
         }
         self
     }
@@ -63,7 +173,7 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn not_group(mut self, group: Query<T>) -> Self {
         if let Some(g) = conditions_of(group) {
-            self.conditions.push(!g);
+            self.select.conditions.push(!g);
         }
         self
     }
@@ -105,7 +215,7 @@ impl<T: Model> Query<T> {
             }
             list.push(Expr::List(row.into_iter().map(Expr::value).collect()));
         }
-        self.conditions.push(Expr::In {
+        self.select.conditions.push(Expr::In {
             expr: Boxed::new(Expr::List(cols.into())),
             list: list.into(),
             negated: false,
@@ -133,7 +243,7 @@ impl<T: Model> Query<T> {
             .map(|(i, f)| Expr::col(q.clone(), f.column.as_str()).ne(example.value_at(i)))
             .collect();
         if !group.is_empty() {
-            self.conditions.push(group_of(group));
+            self.select.conditions.push(group_of(group));
         }
         self
     }
@@ -157,7 +267,7 @@ impl<T: Model> Query<T> {
             group.push(Expr::col(q.clone(), self.column_of(name)?).ne(v.into()));
         }
         if !group.is_empty() {
-            self.conditions.push(group_of(group));
+            self.select.conditions.push(group_of(group));
         }
         Ok(self)
     }
@@ -173,7 +283,7 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn not_in(mut self, column: &str, values: impl IntoIterator<Item = Value>) -> Result<Self> {
         let col = Expr::col(self.qualifier(), self.column_of(column)?);
-        self.conditions.push(Expr::In {
+        self.select.conditions.push(Expr::In {
             expr: Boxed::new(col),
             list: values.into_iter().map(Expr::value).collect(),
             negated: true,
@@ -250,15 +360,15 @@ impl<T: Model> Query<T> {
     /// The same query with no conditions (a builder for a group).
     fn clone_empty(&self) -> Self {
         let mut q = self.db.model::<T>();
-        q.table = self.table.clone();
+        q.extras.table = self.extras.table.clone();
         q
     }
 }
 
 /// The conditions of a query as one expression (`None` when it has none).
 fn conditions_of<T>(group: Query<T>) -> Option<Expr> {
-    match group.conditions.len() {
+    match group.select.conditions.len() {
         0 => None,
-        _ => Some(group_of(group.conditions)),
+        _ => Some(group_of(group.select.conditions.into_vec())),
     }
 }

@@ -3,11 +3,15 @@
 use plugorm_plugin_api::{
     row::Decode,
     statement::{Expr, OrderBy, SelectItem, Statement},
+    steps::BuiltinStep,
     Processor,
 };
 
 use super::Query;
-use crate::{callbacks::names, chain::ChainRun, decode, Error, Model, Result};
+use crate::{
+    chain::{ChainRun, Fetch, Operation, Stage},
+    decode, Error, Model, Result,
+};
 
 impl<T: Model> Query<T> {
     /// Runs a SELECT through the query processor, then `after_find` on every row.
@@ -16,54 +20,28 @@ impl<T: Model> Query<T> {
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<Vec<T>> {
         self.check_read()?;
-        crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
-        crate::preload::joins::apply::<T>(
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
+        crate::query::preload::joins::apply::<T>(
             &self.db,
-            &self.preloads,
+            &self.extras.preloads,
             &mut select,
             &self.qualifier(),
             true,
         )?;
-        select.conditions = std::mem::take(&mut select.conditions);
-        let mut run = ChainRun::start(
+        let mut op = FindModels {
+            preloads: &self.extras.preloads,
+            found: Vec::new(),
+        };
+        ChainRun::start(
             &self.db,
             Processor::Query,
             Some(T::schema()),
             Statement::Select(select),
-            self.unscoped,
-        );
-        let mut found: Vec<T> = Vec::new();
-        while let Some(step) = run.next_builtin().await {
-            let r = match step {
-                names::QUERY => match run.db.query_statement(&run.ctx.statement).await {
-                    Ok(rows) => match decode::decode_all::<T>(&rows) {
-                        Ok(v) => {
-                            found = v;
-                            crate::preload::joins::assign::<T>(&self.preloads, &rows, &mut found)
-                        }
-                        Err(e) => Err(e),
-                    },
-                    Err(e) => Err(e),
-                },
-                names::PRELOAD if !self.preloads.is_empty() => {
-                    crate::preload::load_requested(&run.db, &mut found, &self.preloads).await
-                }
-                names::AFTER_QUERY if !run.db.session.skip_hooks => {
-                    let mut r = Ok(());
-                    for item in found.iter_mut() {
-                        if let Err(e) = item.after_find(&run.db).await {
-                            r = Err(e);
-                            break;
-                        }
-                    }
-                    r
-                }
-                _ => Ok(()),
-            };
-            run.record(r);
-        }
-        run.finish().await?;
-        Ok(found)
+            self.extras.unscoped,
+        )
+        .drive(&mut op)
+        .await?;
+        Ok(op.found)
     }
 
     /// Every matching row (an empty `Vec` is not an error).
@@ -124,12 +102,12 @@ impl<T: Model> Query<T> {
             _ => None,
         };
         let inner = match single {
-            Some(col) if self.distinct => count_of(Expr::Func {
+            Some(col) if self.select.distinct => count_of(Expr::Func {
                 name: "DISTINCT".into(),
                 args: vec![col].into(),
             }),
             Some(col @ Expr::Column(_)) => count_of(col),
-            _ if self.distinct && !s.columns.is_empty() => {
+            _ if self.select.distinct && !s.columns.is_empty() => {
                 let cols: Vec<String> = s
                     .columns
                     .iter()
@@ -181,29 +159,26 @@ impl<T: Model> Query<T> {
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<plugorm_plugin_api::Rows> {
         self.check_read()?;
-        crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
         let q = self.qualifier();
-        crate::preload::joins::apply::<T>(&self.db, &self.preloads, &mut select, &q, false)?;
-        let mut run = ChainRun::start(
+        crate::query::preload::joins::apply::<T>(
+            &self.db,
+            &self.extras.preloads,
+            &mut select,
+            &q,
+            false,
+        )?;
+        let mut op = Fetch::default();
+        ChainRun::start(
             &self.db,
             Processor::Query,
             Some(T::schema()),
             Statement::Select(select),
-            self.unscoped,
-        );
-        let mut out = plugorm_plugin_api::Rows::default();
-        while let Some(step) = run.next_builtin().await {
-            if step == names::QUERY {
-                let r = run
-                    .db
-                    .query_statement(&run.ctx.statement)
-                    .await
-                    .map(|rows| out = rows);
-                run.record(r);
-            }
-        }
-        run.finish().await?;
-        Ok(out)
+            self.extras.unscoped,
+        )
+        .drive(&mut op)
+        .await?;
+        Ok(op.rows)
     }
 
     /// Renders the SELECT `find` would run, after plugin callbacks, without running it.
@@ -217,44 +192,7 @@ impl<T: Model> Query<T> {
             .pop()
             .ok_or_else(|| Error::DryRunUnsupported("no statement".into()))
     }
-}
 
-/// `COUNT(expr)`.
-fn count_of(expr: Expr) -> Expr {
-    Expr::Func {
-        name: "COUNT".into(),
-        args: vec![expr].into(),
-    }
-}
-
-/// Raw SQL scanned into models.
-impl crate::Db {
-    /// Runs raw SQL and decodes every row into a `T` (columns matched by name).
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let users: Vec<User> = db.raw_as("SELECT * FROM users WHERE age > ?", (18,)).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn raw_as<T: Model>(&self, sql: &str, args: impl crate::IntoArgs) -> Result<Vec<T>> {
-        let rows = self.raw(sql, args).await?;
-        decode::decode_all::<T>(&rows)
-    }
-
-    /// Runs raw SQL and returns the first column of the first row.
-    pub async fn raw_scalar<V: Decode>(
-        &self,
-        sql: &str,
-        args: impl crate::IntoArgs,
-    ) -> Result<Option<V>> {
-        let rows = self.raw(sql, args).await?;
-        let first = rows.iter().next().map(|r| r.get_at::<V>(0));
-        Ok(first.transpose()?)
-    }
-}
-
-impl<T: Model> Query<T> {
     /// Whether any row matches (`SELECT 1 … LIMIT 1`).
     pub async fn exists(&self) -> Result<bool> {
         let mut s = self.build_select();
@@ -279,7 +217,7 @@ impl<T: Model> Query<T> {
     /// `U`'s columns are read, from `T`'s table).
     pub async fn find_as<U: Model>(&self) -> Result<Vec<U>> {
         let mut s = self.build_select();
-        if self.selects.is_empty() {
+        if self.select.columns.is_empty() {
             let q = self.qualifier();
             s.columns = U::schema()
                 .fields
@@ -292,6 +230,58 @@ impl<T: Model> Query<T> {
         }
         let rows = self.run_rows(s).await?;
         decode::decode_all::<U>(&rows)
+    }
+
+    /// The first matching record, tracked for [`Db::save_changes`](crate::Db::save_changes).
+    pub async fn first_tracked(&self) -> Result<crate::Tracked<T>> {
+        Ok(crate::Tracked::new(self.first().await?))
+    }
+
+    /// Every matching record, tracked.
+    pub async fn find_tracked(&self) -> Result<Vec<crate::Tracked<T>>> {
+        Ok(self
+            .find()
+            .await?
+            .into_iter()
+            .map(crate::Tracked::new)
+            .collect())
+    }
+}
+
+/// The built-in steps of reading models: the SELECT decoded, preloads, `after_find`.
+struct FindModels<'q, T> {
+    preloads: &'q [crate::query::preload::PreloadRequest],
+    found: Vec<T>,
+}
+
+impl<T: Model> Operation for FindModels<'_, T> {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        let db = stage.db;
+        match step {
+            BuiltinStep::Query => {
+                let rows = db.query_statement(stage.statement).await?;
+                self.found = decode::decode_all::<T>(&rows)?;
+                crate::query::preload::joins::assign::<T>(self.preloads, &rows, &mut self.found)
+            }
+            BuiltinStep::Preload if !self.preloads.is_empty() => {
+                crate::query::preload::load_requested(db, &mut self.found, self.preloads).await
+            }
+            BuiltinStep::AfterQuery if !db.session.skip_hooks => {
+                for item in self.found.iter_mut() {
+                    item.after_find(db).await?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `COUNT(expr)`.
+fn count_of(expr: Expr) -> Expr {
+    Expr::Func {
+        name: "COUNT".into(),
+        args: vec![expr].into(),
     }
 }
 
@@ -309,15 +299,4 @@ pub(crate) fn rows_to_maps(
                 .collect()
         })
         .collect()
-}
-
-impl crate::Db {
-    /// Runs raw SQL and returns every row as a map from column name to value.
-    pub async fn raw_maps(
-        &self,
-        sql: &str,
-        args: impl crate::IntoArgs,
-    ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
-        rows_to_maps(&self.raw(sql, args).await?)
-    }
 }

@@ -3,14 +3,14 @@
 use plugorm_plugin_api::Value;
 
 use super::Query;
-use crate::{write::set_value, Error, Model, Result};
+use crate::{model::set_value, Error, Model, Result};
 
 impl<T: Model> Query<T> {
     /// Values given to the record when none is found (GORM's `Attrs`).
     pub fn attrs(mut self, values: &[(&str, Value)]) -> Result<Self> {
         for (k, v) in values {
             let i = self.field_index(k)?;
-            self.attrs.push((i, v.clone()));
+            self.extras.attrs.push((i, v.clone()));
         }
         Ok(self)
     }
@@ -20,7 +20,7 @@ impl<T: Model> Query<T> {
     pub fn assign(mut self, values: &[(&str, Value)]) -> Result<Self> {
         for (k, v) in values {
             let i = self.field_index(k)?;
-            self.assigns.push((i, v.clone()));
+            self.extras.assigns.push((i, v.clone()));
         }
         Ok(self)
     }
@@ -28,7 +28,7 @@ impl<T: Model> Query<T> {
     fn field_index(&self, name: &str) -> Result<usize> {
         T::schema()
             .field_index(name)
-            .ok_or_else(|| crate::write::unknown_field::<T>(name))
+            .ok_or_else(|| crate::model::unknown_field::<T>(name))
     }
 
     /// The first matching record, or a new one (not saved) built from the equality
@@ -37,7 +37,7 @@ impl<T: Model> Query<T> {
     pub async fn first_or_init(&self) -> Result<T> {
         match self.first().await {
             Ok(mut found) => {
-                for (i, v) in &self.assigns {
+                for (i, v) in &self.extras.assigns {
                     set_value(&mut found, *i, v)?;
                 }
                 Ok(found)
@@ -50,10 +50,11 @@ impl<T: Model> Query<T> {
     fn new_record(&self) -> Result<T> {
         let mut item = T::new_default();
         for (i, v) in self
+            .extras
             .equalities
             .iter()
-            .chain(&self.attrs)
-            .chain(&self.assigns)
+            .chain(&self.extras.attrs)
+            .chain(&self.extras.assigns)
         {
             set_value(&mut item, *i, v)?;
         }
@@ -65,11 +66,12 @@ impl<T: Model> Query<T> {
     pub async fn first_or_create(&self) -> Result<T> {
         match self.first().await {
             Ok(mut found) => {
-                if !self.assigns.is_empty() {
-                    for (i, v) in &self.assigns {
+                if !self.extras.assigns.is_empty() {
+                    for (i, v) in &self.extras.assigns {
                         set_value(&mut found, *i, v)?;
                     }
                     let names: Vec<&str> = self
+                        .extras
                         .assigns
                         .iter()
                         .map(|(i, _)| T::schema().fields[*i].name.as_str())

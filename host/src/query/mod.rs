@@ -6,29 +6,50 @@
 
 mod clauses;
 mod conditions;
+mod create;
+mod delete;
 mod finish;
 mod first_or;
-mod named;
-mod prepared;
+pub(crate) mod preload;
+mod raw;
 mod rows;
 mod stream;
+mod update;
 
-pub use prepared::PreparedStats;
-pub(crate) use prepared::{render as render_statement, StatementCache};
 pub use rows::RowCursor;
 pub use stream::ModelStream;
 
 use std::marker::PhantomData;
 
-use plugorm_plugin_api::types::Boxed;
 use plugorm_plugin_api::{
-    statement::{Expr, OrderBy, RawSql, Select, SelectItem, TableRef},
+    statement::{Expr, FromItem, RawSql, Select, TableRef},
     Value,
 };
 
 use crate::{args::IntoArgs, Db, Error, Model, Result};
 
-/// A query about model `T`.
+/// A query about model `T`. Its methods, one file per concern (paths under
+/// `host/src/query/`):
+///
+/// | concern | file | main methods |
+/// |---|---|---|
+/// | conditions (WHERE) | `conditions.rs` | [`Query::filter`], [`Query::filter_expr`], [`Query::filter_map`], [`Query::not`], [`Query::or`], [`Query::id`], [`Query::where_group`] |
+/// | other clauses | `clauses.rs` | [`Query::select`], [`Query::omit`], [`Query::order`], [`Query::limit`], [`Query::group`], [`Query::unscoped`], [`Query::for_update`], [`Query::inner_join`], [`Query::from_subquery`], [`Query::modify`] |
+/// | preloading | `preload/api.rs` | [`Query::preload`], [`Query::preload_with`], [`Query::join_relation`] |
+/// | reading | `finish.rs` | [`Query::find`], [`Query::first`], [`Query::take`], [`Query::last`], [`Query::count`], [`Query::pluck`], [`Query::exists`], [`Query::find_sql`] |
+/// | rows and scalars | `rows.rs` | [`Query::rows`], [`Query::scalar`] |
+/// | streaming and batches | `stream.rs` | [`Query::stream`], [`Query::find_in_batches`] |
+/// | find or create | `first_or.rs` | [`Query::attrs`], [`Query::assign`], [`Query::first_or_init`], [`Query::first_or_create`] |
+/// | bulk updates | `update.rs` | [`Query::update`], [`Query::updates_map`], [`Query::updates`], [`Query::update_column`], [`Query::update_returning`] |
+/// | bulk deletes | `delete.rs` | [`Query::delete`], [`Query::delete_returning`] |
+/// | map creates | `create.rs` | [`Query::create_map`], [`Query::create_map_expr`] |
+///
+/// A query holds the [`Select`] its builder methods edit; a finisher completes it
+/// (`build_select`: table, omitted columns, modifiers), runs it through the query
+/// processor's chain (`crate::chain`), which renders and executes it (`crate::exec`), and
+/// decodes the rows (`crate::decode`).
+///
+/// # Example
 ///
 /// ```no_run
 /// # use plugorm::Model;
@@ -43,57 +64,42 @@ use crate::{args::IntoArgs, Db, Error, Model, Result};
 /// ```
 pub struct Query<T> {
     pub(crate) db: Db,
+    /// The SELECT as the builder methods made it: columns, joins, conditions, grouping,
+    /// order, paging, lock. Its FROM stays empty unless a sub-query replaces the table
+    /// ([`Query::from_subquery`]); [`Query::build_select`] fills in the table.
+    pub(crate) select: Select,
+    /// What a query holds beyond its SELECT.
+    pub(crate) extras: QueryExtras,
+    _model: PhantomData<fn() -> T>,
+}
+
+/// The parts of a [`Query`] that are no clause of its SELECT.
+#[derive(Clone, Default)]
+pub(crate) struct QueryExtras {
+    /// The table the statement targets, when not the model's (`table`).
     pub(crate) table: Option<TableRef>,
-    pub(crate) conditions: Vec<Expr>,
-    pub(crate) selects: Vec<Expr>,
+    /// Fields left out of the column list (`omit`).
     pub(crate) omits: Vec<String>,
-    pub(crate) order: Vec<OrderBy>,
-    pub(crate) limit: Option<u64>,
-    pub(crate) offset: Option<u64>,
-    pub(crate) distinct: bool,
-    pub(crate) group_by: Vec<Expr>,
-    pub(crate) having: Vec<Expr>,
     pub(crate) unscoped: bool,
-    pub(crate) lock: Option<plugorm_plugin_api::statement::Lock>,
-    pub(crate) joins: Vec<plugorm_plugin_api::statement::Join>,
-    pub(crate) from: Option<plugorm_plugin_api::statement::FromItem>,
     /// Equality conditions (field, value), copied into records `first_or_*` builds.
     pub(crate) equalities: Vec<(usize, Value)>,
     pub(crate) attrs: Vec<(usize, Value)>,
     pub(crate) assigns: Vec<(usize, Value)>,
     pub(crate) modifiers: Vec<Modifier>,
     /// Relations to load after the query (`preload`).
-    pub(crate) preloads: Vec<crate::preload::PreloadRequest>,
+    pub(crate) preloads: Vec<crate::query::preload::PreloadRequest>,
     /// The first error of a builder method that returns `Self` (an unknown name given to
     /// `omit`, a join table that is no plain name): reported when the query runs.
     pub(crate) deferred: Option<Error>,
-    _model: PhantomData<fn() -> T>,
 }
 
 impl<T> Clone for Query<T> {
+    // By hand: a derived `Clone` would require `T: Clone`, which models need not be.
     fn clone(&self) -> Self {
         Query {
             db: self.db.clone(),
-            table: self.table.clone(),
-            conditions: self.conditions.clone(),
-            selects: self.selects.clone(),
-            omits: self.omits.clone(),
-            order: self.order.clone(),
-            limit: self.limit,
-            offset: self.offset,
-            distinct: self.distinct,
-            group_by: self.group_by.clone(),
-            having: self.having.clone(),
-            unscoped: self.unscoped,
-            lock: self.lock.clone(),
-            joins: self.joins.clone(),
-            from: self.from.clone(),
-            equalities: self.equalities.clone(),
-            attrs: self.attrs.clone(),
-            assigns: self.assigns.clone(),
-            modifiers: self.modifiers.clone(),
-            preloads: self.preloads.clone(),
-            deferred: self.deferred.clone(),
+            select: self.select.clone(),
+            extras: self.extras.clone(),
             _model: PhantomData,
         }
     }
@@ -104,7 +110,7 @@ impl<T: Model> std::fmt::Debug for Query<T> {
         f.debug_struct("Query")
             .field("model", &T::schema().name.as_str())
             .field("select", &self.build_select())
-            .field("unscoped", &self.unscoped)
+            .field("unscoped", &self.extras.unscoped)
             .finish()
     }
 }
@@ -114,26 +120,8 @@ impl Db {
     pub fn model<T: Model>(&self) -> Query<T> {
         Query {
             db: self.clone(),
-            table: None,
-            conditions: Vec::new(),
-            selects: Vec::new(),
-            omits: Vec::new(),
-            order: Vec::new(),
-            limit: None,
-            offset: None,
-            distinct: false,
-            group_by: Vec::new(),
-            having: Vec::new(),
-            unscoped: false,
-            lock: None,
-            joins: Vec::new(),
-            from: None,
-            equalities: Vec::new(),
-            attrs: Vec::new(),
-            assigns: Vec::new(),
-            modifiers: Vec::new(),
-            preloads: Vec::new(),
-            deferred: None,
+            select: Select::empty(),
+            extras: QueryExtras::default(),
             _model: PhantomData,
         }
     }
@@ -153,7 +141,8 @@ fn raw(sql: &str, args: impl IntoArgs) -> Expr {
 impl<T: Model> Query<T> {
     /// The table the statement targets (the model's, unless overridden).
     pub(crate) fn table_ref(&self) -> TableRef {
-        self.table
+        self.extras
+            .table
             .clone()
             .unwrap_or_else(|| TableRef::parse(T::schema().table.as_str()))
     }
@@ -192,21 +181,21 @@ impl<T: Model> Query<T> {
         T::schema()
             .field(name)
             .map(|f| f.column.to_string())
-            .ok_or_else(|| crate::write::unknown_field::<T>(name))
+            .ok_or_else(|| crate::model::unknown_field::<T>(name))
     }
 
     /// Keeps `e` to report when the query runs, unless an earlier builder error is kept
     /// already (the first error of a chain is the one reported).
     pub(crate) fn defer(&mut self, e: Error) {
-        if self.deferred.is_none() {
-            self.deferred = Some(e);
+        if self.extras.deferred.is_none() {
+            self.extras.deferred = Some(e);
         }
     }
 
     /// The error a builder method kept, if any: every finisher checks it before it runs
     /// anything.
     pub(crate) fn check_deferred(&self) -> Result<()> {
-        match &self.deferred {
+        match &self.extras.deferred {
             Some(e) => Err(e.clone()),
             None => Ok(()),
         }
@@ -218,7 +207,7 @@ impl<T: Model> Query<T> {
     pub(crate) fn check_read(&self) -> Result<()> {
         self.check_deferred()?;
         let db = &self.db;
-        if self.lock.is_some()
+        if self.select.lock.is_some()
             && !db.session.dry_run
             && !db.in_transaction()
             && !db.dialect().capabilities().row_locks
@@ -230,251 +219,19 @@ impl<T: Model> Query<T> {
         Ok(())
     }
 
-    /// Targets another table (`users_archive`, or `schema.table`) with the same model.
-    pub fn table(mut self, name: &str) -> Self {
-        self.table = Some(TableRef::parse(name));
-        self
-    }
-
-    /// Adds a condition: SQL with `?` placeholders and their arguments (ANDed with the
-    /// others). A `Vec` argument expands to a list: `filter("id IN ?", (vec![1, 2],))`.
-    pub fn filter(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.conditions.push(raw(sql, args));
-        self
-    }
-
-    /// Adds a condition expression (from typed column handles or [`Expr`] builders).
-    pub fn filter_expr(mut self, expr: Expr) -> Self {
-        self.conditions.push(expr);
-        self
-    }
-
-    /// `table.column = value` for each pair (keys in the order given; a NULL value
-    /// becomes `IS NULL`, a list value `IN (…)`); several pairs form one AND group.
-    pub fn filter_map<V: Into<Value>>(
-        mut self,
-        pairs: impl IntoIterator<Item = (&'static str, V)>,
-    ) -> Result<Self> {
-        let q = self.qualifier();
-        let mut group = Vec::new();
-        for (name, v) in pairs {
-            let col = self.column_of(name)?;
-            let v = v.into();
-            if let Some(i) = T::schema().field_index(name) {
-                self.equalities.push((i, v.clone()));
-            }
-            group.push(Expr::col(q.clone(), col).eq(v));
-        }
-        self.conditions.push(group_of(group));
-        Ok(self)
-    }
-
-    /// A condition from a model value: every non-zero field becomes `table.column = value`
-    /// (zero fields are skipped, as in GORM); several form one AND group.
-    pub fn filter_struct(mut self, example: &T) -> Self {
-        let q = self.qualifier();
-        let mut group = Vec::new();
-        for (i, f) in T::schema().fields.iter().enumerate() {
-            if f.readable && !example.is_zero_at(i) {
-                let v = example.value_at(i);
-                self.equalities.push((i, v.clone()));
-                group.push(Expr::col(q.clone(), f.column.as_str()).eq(v));
-            }
-        }
-        if !group.is_empty() {
-            self.conditions.push(group_of(group));
-        }
-        self
-    }
-
-    /// Adds typed conditions (from column handles: `User::AGE.gt(18)`), ANDed.
-    pub fn filter_cols(mut self, exprs: impl IntoIterator<Item = Expr>) -> Self {
-        self.conditions.extend(exprs);
-        self
-    }
-
-    /// Reads only these typed columns.
-    pub fn select_cols(mut self, columns: impl IntoIterator<Item = Expr>) -> Self {
-        self.selects.extend(columns);
-        self
-    }
-
-    /// `NOT (condition)`.
-    pub fn not(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.conditions.push(!raw(sql, args));
-        self
-    }
-
-    /// ORs a condition with everything given so far: `filter(a).or(b)` is `a OR b`.
-    pub fn or(self, sql: &str, args: impl IntoArgs) -> Self {
-        self.or_expr(raw(sql, args))
-    }
-
-    /// ORs a condition expression with everything given so far (see [`Query::or`]).
-    pub fn or_expr(mut self, right: Expr) -> Self {
-        let left = std::mem::take(&mut self.conditions);
-        let left = match left.len() {
-            0 => {
-                self.conditions.push(right);
-                return self;
-            }
-            1 => left
-                .into_iter()
-                .next()
-                .unwrap_or(Expr::And(Default::default())),
-            _ => Expr::And(left.into()),
-        };
-        self.conditions.push(Expr::Or(vec![left, right].into()));
-        self
-    }
-
-    /// Restricts to the row with this primary key (`table.pk = v`).
-    pub fn id(self, v: impl Into<Value>) -> Self {
-        self.ids([v.into()])
-    }
-
-    /// Restricts to rows with these primary keys (`table.pk IN (…)`).
-    pub fn ids<V: Into<Value>>(mut self, ids: impl IntoIterator<Item = V>) -> Self {
-        let q = self.qualifier();
-        if let Some(pk) = T::schema().primary_keys().next() {
-            let list: Vec<Expr> = ids.into_iter().map(|v| Expr::value(v.into())).collect();
-            self.conditions.push(Expr::In {
-                expr: Boxed::new(Expr::col(q, pk.column.as_str())),
-                list: list.into(),
-                negated: false,
-            });
-        } else {
-            self.conditions.push(Expr::raw("1 = 0", []));
-        }
-        self
-    }
-
-    /// Reads only these columns (field names or SQL expressions).
-    pub fn select(mut self, columns: &[&str]) -> Self {
-        for c in columns {
-            self.selects.push(match T::schema().field(c) {
-                Some(f) => Expr::bare_col(f.column.as_str()),
-                None => Expr::raw(*c, []),
-            });
-        }
-        self
-    }
-
-    /// Reads every column except these fields (Rust or column names). A name that is no
-    /// field of the model is an [`Error::InvalidField`] when the query runs — a typo
-    /// never reads the column it meant to leave out.
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let users: Vec<User> = db.model::<User>().omit(&["password_hash"]).find().await?;
-    /// let typo = db.model::<User>().omit(&["pasword_hash"]).find().await;
-    /// assert!(matches!(typo, Err(plugorm::Error::InvalidField { .. })));
-    /// # Ok(()) }
-    /// ```
-    pub fn omit(mut self, columns: &[&str]) -> Self {
-        for c in columns {
-            if T::schema().field(c).is_none() {
-                self.defer(crate::write::unknown_field::<T>(c));
-            }
-            self.omits.push(c.to_string());
-        }
-        self
-    }
-
-    /// `SELECT DISTINCT`.
-    pub fn distinct(mut self) -> Self {
-        self.distinct = true;
-        self
-    }
-
-    /// Adds an ORDER BY item as SQL text (`"age desc, name"`).
-    pub fn order(mut self, sql: &str) -> Self {
-        self.order.push(OrderBy::asc(Expr::raw(sql, [])));
-        self
-    }
-
-    /// Adds an ORDER BY item.
-    pub fn order_by(mut self, item: OrderBy) -> Self {
-        self.order.push(item);
-        self
-    }
-
-    /// At most `n` rows.
-    pub fn limit(mut self, n: u64) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Skips `n` rows.
-    pub fn offset(mut self, n: u64) -> Self {
-        self.offset = Some(n);
-        self
-    }
-
-    /// GROUP BY a column: a model field (Rust or column name), or else a column name the
-    /// dialect quotes as an identifier (`table.column` is quoted part by part). It is
-    /// never raw SQL; to group by an expression, edit the statement with
-    /// [`Query::modify`] and push an `Expr::raw` onto `group_by`.
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let ages = db.model::<User>().group("age").count().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn group(mut self, column: &str) -> Self {
-        let expr = self.column_expr(column, false);
-        self.group_by.push(expr);
-        self
-    }
-
-    /// A HAVING condition.
-    pub fn having(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.having.push(raw(sql, args));
-        self
-    }
-
-    /// Includes soft-deleted rows, and makes `delete` remove rows for real.
-    pub fn unscoped(mut self) -> Self {
-        self.unscoped = true;
-        self
-    }
-
-    /// Edits the SELECT this query builds, after every other method (GORM's statement
-    /// modifiers): any clause of the statement tree is open to change.
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let q = db.model::<User>().modify(|s| s.distinct = true);
-    /// # Ok(()) }
-    /// ```
-    pub fn modify(mut self, f: impl Fn(&mut Select) + Send + Sync + 'static) -> Self {
-        self.modifiers.push(std::sync::Arc::new(f));
-        self
-    }
-
-    /// The SELECT this query renders (before plugin callbacks add their clauses).
+    /// The SELECT this query renders (before plugin callbacks add their clauses): the
+    /// one it holds, with its table, the columns `omit` leaves, the primary key, and the
+    /// statement modifiers applied.
     pub(crate) fn build_select(&self) -> Select {
-        let mut s = Select::from_table(self.table_ref());
-        if let Some(from) = &self.from {
-            s.from = from.clone();
+        let mut s = self.select.clone();
+        if matches!(s.from, FromItem::Nothing) {
+            s.from = FromItem::Table(self.table_ref());
         }
-        s.joins = self.joins.clone().into();
-        s.lock = self.lock.clone().into();
-        s.distinct = self.distinct;
-        let q = self.qualifier();
-        if !self.selects.is_empty() {
-            s.columns = self
-                .selects
-                .iter()
-                .cloned()
-                .map(|expr| SelectItem { expr })
-                .collect();
-        } else if !self.omits.is_empty() {
+        if s.columns.is_empty() && !self.extras.omits.is_empty() {
+            let q = self.qualifier();
             for f in T::schema().fields.iter().filter(|f| f.readable) {
                 let omitted = self
+                    .extras
                     .omits
                     .iter()
                     .any(|o| o == f.column.as_str() || o == f.name.as_str());
@@ -483,18 +240,12 @@ impl<T: Model> Query<T> {
                 }
             }
         }
-        s.conditions = self.conditions.clone().into();
-        s.group_by = self.group_by.clone().into();
-        s.having = self.having.clone().into();
-        s.order_by = self.order.clone().into();
-        s.limit = self.limit.into();
-        s.offset = self.offset.into();
         s.primary_key = T::schema()
             .primary_keys()
             .next()
             .map(|f| f.column.clone())
             .into();
-        for m in &self.modifiers {
+        for m in &self.extras.modifiers {
             m(&mut s);
         }
         s

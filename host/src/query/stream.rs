@@ -3,11 +3,15 @@
 
 use plugorm_plugin_api::{
     statement::{Expr, OrderBy, Statement},
+    steps::BuiltinStep,
     Processor, RowStream, Rows,
 };
 
 use super::Query;
-use crate::{callbacks::names, chain::ChainRun, decode, Error, Model, Result};
+use crate::{
+    chain::{ChainRun, Operation, Stage},
+    decode, Error, Model, Result,
+};
 
 /// Rows per batch a stream asks the plugin for.
 const STREAM_BATCH: u32 = 512;
@@ -54,6 +58,21 @@ impl<T: Model> ModelStream<T> {
     }
 }
 
+/// The query step of a stream: the SELECT opened as a row stream.
+struct OpenStream {
+    stream: Option<Box<dyn RowStream>>,
+}
+
+impl Operation for OpenStream {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        if step == BuiltinStep::Query {
+            let sql = stage.db.render(stage.statement)?;
+            self.stream = Some(stage.db.query_stream_sql(sql, STREAM_BATCH).await?);
+        }
+        Ok(())
+    }
+}
+
 impl<T: Model> Query<T> {
     /// Streams the matching rows (soft-delete and other plugin clauses apply).
     pub async fn stream(&self) -> Result<ModelStream<T>> {
@@ -73,34 +92,21 @@ impl<T: Model> Query<T> {
         select: plugorm_plugin_api::statement::Select,
     ) -> Result<(Box<dyn RowStream>, crate::Db)> {
         self.check_read()?;
-        crate::write::check_model::<T>(&self.db, self.unscoped, false)?;
-        let stmt = Statement::Select(select);
-        let mut run = ChainRun::start(
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
+        let mut op = OpenStream { stream: None };
+        let db = ChainRun::start(
             &self.db,
             Processor::Query,
             Some(T::schema()),
-            stmt,
-            self.unscoped,
-        );
-        let mut stream = None;
-        while let Some(step) = run.next_builtin().await {
-            if step == names::QUERY {
-                let r = match run.db.render(&run.ctx.statement) {
-                    Ok(sql) => run
-                        .db
-                        .query_stream_sql(sql, STREAM_BATCH)
-                        .await
-                        .map(|s| stream = Some(s)),
-                    Err(e) => Err(e),
-                };
-                run.record(r);
-            }
-        }
-        let run = run.finish().await?;
-        let inner = stream.ok_or_else(|| {
+            Statement::Select(select),
+            self.extras.unscoped,
+        )
+        .drive(&mut op)
+        .await?;
+        let inner = op.stream.ok_or_else(|| {
             Error::Callback("the query step was removed; nothing to stream".into())
         })?;
-        Ok((inner, run.db))
+        Ok((inner, db))
     }
 
     /// Reads the matching rows in pages of `size`, ordered by primary key, calling `f`
@@ -125,9 +131,9 @@ impl<T: Model> Query<T> {
         let mut total = 0;
         loop {
             let mut page = self.clone().limit(size.max(1));
-            page.order = vec![OrderBy::asc(column.clone())];
+            page.select.order_by = vec![OrderBy::asc(column.clone())].into();
             if let Some(v) = last.take() {
-                page.conditions.push(column.clone().gt(v));
+                page.select.conditions.push(column.clone().gt(v));
             }
             let batch = page.find().await?;
             let n = batch.len() as u64;
@@ -141,33 +147,5 @@ impl<T: Model> Query<T> {
             }
         }
         Ok(total)
-    }
-}
-
-impl crate::Db {
-    /// Streams the rows of a rendered query (dry run: an empty stream).
-    pub async fn query_stream_sql(
-        &self,
-        sql: plugorm_plugin_api::Sql,
-        batch_rows: u32,
-    ) -> Result<Box<dyn RowStream>> {
-        if self.session.dry_run {
-            self.capture_sql(&sql);
-            return Ok(Box::new(plugorm_plugin_api::BufferedStream::new(
-                Rows::default(),
-            )));
-        }
-        tracing::debug!(target: "plugorm::sql", sql = %sql.text, ?sql.params, "stream");
-        Ok(self.executor().query_stream(sql, batch_rows).await?)
-    }
-
-    /// Streams the rows of raw SQL in batches.
-    pub async fn raw_stream(
-        &self,
-        sql: &str,
-        args: impl crate::IntoArgs,
-    ) -> Result<Box<dyn RowStream>> {
-        let sql = self.render_raw(sql, args)?;
-        self.query_stream_sql(sql, STREAM_BATCH).await
     }
 }

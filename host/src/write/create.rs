@@ -5,11 +5,15 @@ use plugorm_plugin_api::{
     dialect::InsertIdRow,
     schema::TimeTracking,
     statement::{Expr, Insert, Select, Statement, TableRef},
+    steps::BuiltinStep,
     Processor, Rows, Value,
 };
 
-use super::{check_model, each_hook, set_value, time_value};
-use crate::{callbacks::names, chain::ChainRun, decode, Db, Error, Model, Result};
+use crate::model::{each_hook, set_value, time_value};
+use crate::{
+    chain::{ChainRun, Operation, Stage},
+    decode, Db, Error, Model, Result,
+};
 
 pub(crate) async fn create_all<T: Model>(db: &Db, items: &mut [T]) -> Result<u64> {
     create_fields(db, items, &CreateFields::default()).await
@@ -45,37 +49,53 @@ pub(crate) async fn create_fields<T: Model>(
     if items.is_empty() {
         return Err(Error::EmptySlice);
     }
-    check_model::<T>(db, false, true)?;
-    crate::association::save::check_filter::<T>(db)?;
+    crate::chain::soft_delete::guard(db, T::schema(), false)?;
+    super::associations::check_filter::<T>(db)?;
     let schema = T::schema();
     let template = Insert::new(TableRef::parse(schema.table.as_str()), []);
-    let mut run = ChainRun::start(
+    let mut op = CreateRecords {
+        items,
+        fields,
+        affected: 0,
+    };
+    ChainRun::start(
         db,
         Processor::Create,
         Some(schema),
         Statement::Insert(template),
         false,
-    );
-    let mut affected = 0;
-    while let Some(step) = run.next_builtin().await {
-        let r = match step {
-            names::BEFORE_CREATE => each_hook!(run.db, items, before_save, before_create),
-            names::SAVE_BEFORE_ASSOCIATIONS => {
-                crate::association::save::before_all(&run.db, items).await
+    )
+    .drive(&mut op)
+    .await?;
+    Ok(op.affected)
+}
+
+/// The built-in steps of creating records: hooks, associations, the INSERTs.
+struct CreateRecords<'a, T> {
+    items: &'a mut [T],
+    fields: &'a CreateFields,
+    affected: u64,
+}
+
+impl<T: Model> Operation for CreateRecords<'_, T> {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        let (db, items) = (stage.db, &mut *self.items);
+        match step {
+            BuiltinStep::BeforeCreate => each_hook!(db, items, before_save, before_create),
+            BuiltinStep::SaveBeforeAssociations => {
+                super::associations::save_before_all(db, items).await
             }
-            names::CREATE => insert(&run.db, &run.ctx.statement, items, fields)
-                .await
-                .map(|n| affected = n),
-            names::SAVE_AFTER_ASSOCIATIONS => {
-                crate::association::save::after_all(&run.db, items).await
+            BuiltinStep::Create => {
+                self.affected = insert(db, stage.statement, items, self.fields).await?;
+                Ok(())
             }
-            names::AFTER_CREATE => each_hook!(run.db, items, after_create, after_save),
+            BuiltinStep::SaveAfterAssociations => {
+                super::associations::save_after_all(db, items).await
+            }
+            BuiltinStep::AfterCreate => each_hook!(db, items, after_create, after_save),
             _ => Ok(()),
-        };
-        run.record(r);
+        }
     }
-    run.finish().await?;
-    Ok(affected)
 }
 
 /// Which fields an INSERT writes and which it reads back.
@@ -398,91 +418,4 @@ fn backfill_last_id<T: Model>(
         set_value(item, pk, &Value::I64(first + k as i64))?;
     }
     Ok(())
-}
-
-impl<T: Model> crate::Query<T> {
-    /// Creates a row from column / value pairs (GORM's `Create(map)`): no hooks, no
-    /// automatic timestamps; returns the generated primary key, where there is one.
-    pub async fn create_map<V: Into<Value>>(
-        &self,
-        pairs: impl IntoIterator<Item = (&'static str, V)>,
-    ) -> Result<Option<Value>> {
-        self.create_map_expr(pairs.into_iter().map(|(k, v)| (k, Expr::value(v.into()))))
-            .await
-    }
-
-    /// Like [`Query::create_map`](crate::Query::create_map), with SQL expressions and
-    /// functions as values (GORM's `clause.Expr` in a create map): each value is any
-    /// [`IntoArg`](crate::IntoArg) — a plain value, `Expr::raw("?+1", …)`, a function
-    /// call, a sub-query.
-    ///
-    /// ```no_run
-    /// # use plugorm::{Model, Value};
-    /// # use plugorm::plugin_api::statement::Expr;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// // INSERT INTO `users` (`age`,`name`) VALUES (?+1,upper(?))
-    /// db.model::<User>()
-    ///     .create_map_expr([
-    ///         ("age", Expr::raw("?+1", [Value::from(17)])),
-    ///         ("name", Expr::raw("upper(?)", [Value::from("jinzhu")])),
-    ///     ])
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn create_map_expr<A: crate::IntoArg>(
-        &self,
-        pairs: impl IntoIterator<Item = (&'static str, A)>,
-    ) -> Result<Option<Value>> {
-        check_model::<T>(&self.db, false, true)?;
-        let mut columns = Vec::new();
-        let mut row = Vec::new();
-        for (k, v) in pairs {
-            let i = super::writable_field::<T>(k, super::WriteKind::Create)?;
-            columns.push(T::schema().fields[i].column.clone());
-            row.push(v.into_arg());
-        }
-        let mut pairs: Vec<_> = columns.into_iter().zip(row).collect();
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut ins = Insert::new(self.table_ref(), pairs.iter().map(|p| p.0.clone()));
-        ins.rows = vec![pairs.into_iter().map(|p| p.1).collect::<List<_>>()].into();
-        let pk = T::schema().primary_keys().next();
-        let caps = self.db.dialect().capabilities();
-        let mut run = ChainRun::start(
-            &self.db,
-            Processor::Create,
-            Some(T::schema()),
-            Statement::Insert(ins),
-            false,
-        );
-        let mut id = None;
-        while let Some(step) = run.next_builtin().await {
-            if step != names::CREATE {
-                continue;
-            }
-            let Statement::Insert(ins) = &mut run.ctx.statement else {
-                continue;
-            };
-            let r = match pk {
-                Some(pk) if caps.returning => {
-                    ins.returning = vec![pk.column.clone()].into();
-                    let rows = run.db.query_statement(&run.ctx.statement).await;
-                    rows.and_then(|rows| {
-                        let first = rows.iter().next().map(|r| r.get_at::<Value>(0));
-                        id = first.transpose()?;
-                        Ok(())
-                    })
-                }
-                _ => run.db.execute_statement(&run.ctx.statement).await.map(|r| {
-                    id = r
-                        .last_insert_id
-                        .into_option()
-                        .filter(|i| *i > 0)
-                        .map(Value::I64);
-                }),
-            };
-            run.record(r);
-        }
-        run.finish().await?;
-        Ok(id)
-    }
 }

@@ -1,136 +1,15 @@
 //! The writing operations: create, update, save, delete; and what they share.
 
+mod associations;
 mod create;
 mod record;
 mod tracked;
-mod update;
 
+pub(crate) use associations::{below, nested};
 pub use record::Record;
 pub use tracked::Tracked;
 
-use chrono::{DateTime, Utc};
-use plugorm_plugin_api::{
-    schema::{DataType, FieldSchema, TimeTracking},
-    Cell, Processor, Value, SOFT_DELETE_CALLBACK,
-};
-
-use crate::{Db, Error, Model, Result};
-
-/// The kind of write a field is named in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum WriteKind {
-    Create,
-    Update,
-}
-
-/// The index of the field `name` that a write names explicitly (a map key, the column of
-/// `update`). A field whose permissions forbid that write (`readonly`, `create_only` on
-/// update, `update_only` on create) is refused: GORM drops it silently, which loses the
-/// caller's value without a word.
-pub(crate) fn writable_field<T: Model>(name: &str, kind: WriteKind) -> Result<usize> {
-    let schema = T::schema();
-    let i = schema
-        .field_index(name)
-        .ok_or_else(|| unknown_field::<T>(name))?;
-    let f = &schema.fields[i];
-    let allowed = match kind {
-        WriteKind::Create => f.creatable,
-        WriteKind::Update => f.updatable,
-    };
-    if !allowed {
-        return Err(Error::FieldNotWritable {
-            model: schema.name.to_string(),
-            field: f.name.to_string(),
-            operation: match kind {
-                WriteKind::Create => "create",
-                WriteKind::Update => "update",
-            },
-        });
-    }
-    Ok(i)
-}
-
-/// The error for `name`, which is no field (Rust name) or column of `T`.
-pub(crate) fn unknown_field<T: Model>(name: &str) -> Error {
-    Error::InvalidField {
-        model: T::schema().name.to_string(),
-        field: name.to_string(),
-    }
-}
-
-/// Refuses a model with a soft-delete field when no plugin serves soft delete (a silent
-/// hard delete, or queries returning deleted rows, would be worse than an error).
-pub(crate) fn check_model<T: Model>(db: &Db, unscoped: bool, _writing: bool) -> Result<()> {
-    let schema = T::schema();
-    if unscoped {
-        return Ok(());
-    }
-    if let Some(field) = schema.soft_delete_field() {
-        if !db
-            .shared
-            .callbacks
-            .contains(Processor::Delete, SOFT_DELETE_CALLBACK)
-        {
-            return Err(Error::SoftDeleteUnavailable {
-                model: schema.name.to_string(),
-                field: field.name.to_string(),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The value a time-tracking field takes at `now`.
-pub(crate) fn time_value(field: &FieldSchema, tracking: TimeTracking, now: DateTime<Utc>) -> Value {
-    match tracking {
-        TimeTracking::UnixSecond => Value::I64(now.timestamp()),
-        TimeTracking::UnixMilli => Value::I64(now.timestamp_millis()),
-        TimeTracking::UnixNano => Value::I64(now.timestamp_nanos_opt().unwrap_or(i64::MAX)),
-        _ => match field.data_type {
-            DataType::Int | DataType::UInt => Value::I64(now.timestamp()),
-            DataType::TimestampTz => Value::from(now),
-            DataType::Date => Value::from(now.date_naive()),
-            _ => Value::from(now.naive_utc()),
-        },
-    }
-}
-
-/// Sets field `index` of `item` to `value`.
-pub(crate) fn set_value<T: Model>(item: &mut T, index: usize, value: &Value) -> Result<()> {
-    item.set_at(index, Cell::of(value)).map_err(|e| {
-        Error::Db(plugorm_plugin_api::DbError::Decode {
-            detail: format!(
-                "{}.{}: expected {}, found {}",
-                T::schema().name,
-                T::schema()
-                    .fields
-                    .get(index)
-                    .map_or("?", |f| f.name.as_str()),
-                e.expected,
-                e.found
-            ),
-        })
-    })
-}
-
-/// Runs `hook` on every item, stopping at the first error.
-macro_rules! each_hook {
-    ($db:expr, $items:expr, $($hook:ident),+) => {{
-        let mut r: $crate::Result<()> = Ok(());
-        if !$db.session.skip_hooks {
-            'items: for item in $items.iter_mut() {
-                $(
-                    if let Err(e) = item.$hook(&$db).await {
-                        r = Err(e);
-                        break 'items;
-                    }
-                )+
-            }
-        }
-        r
-    }};
-}
-pub(crate) use each_hook;
+use crate::{Db, Model, Result};
 
 impl Db {
     /// Creates one record: INSERT of its fields, the generated primary key and database
@@ -170,5 +49,22 @@ impl Db {
     /// Operations on one record: updates of some columns, save, delete, with its hooks.
     pub fn record<'a, T: Model>(&self, item: &'a mut T) -> Record<'a, T> {
         Record::new(self.clone(), item)
+    }
+
+    /// Writes the fields of a tracked record that changed since it was loaded (hooks
+    /// run, and see them through [`Db::changed`]); nothing at all when none changed.
+    /// The snapshot is refreshed afterwards.
+    pub async fn save_changes<T: Model>(&self, tracked: &mut Tracked<T>) -> Result<u64> {
+        let changed = tracked.changed();
+        if changed.is_empty() {
+            return Ok(0);
+        }
+        let n = self
+            .record(&mut tracked.value)
+            .select(&changed)
+            .updates_selected()
+            .await?;
+        *tracked = Tracked::new(std::mem::replace(&mut tracked.value, T::new_default()));
+        Ok(n)
     }
 }

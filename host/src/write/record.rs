@@ -2,11 +2,16 @@
 
 use plugorm_plugin_api::{
     statement::{Assignment, Delete, Expr, Statement, TableRef, Update},
+    steps::BuiltinStep,
     Processor, Value,
 };
 
-use super::{check_model, each_hook, set_value, update::touch_updated};
-use crate::{args::IntoArg, callbacks::names, chain::ChainRun, Db, Error, Model, Result};
+use crate::model::{each_hook, set_value, touch_updated};
+use crate::{
+    args::IntoArg,
+    chain::{ChainRun, Operation, Stage},
+    Db, Error, Model, Result,
+};
 
 /// One record's update, save and delete (`db.record(&mut user)`).
 ///
@@ -59,7 +64,7 @@ impl<'a, T: Model> Record<'a, T> {
             self.unknown = names
                 .iter()
                 .find(|n| **n != "*" && schema.field(n).is_none())
-                .map(|n| super::unknown_field::<T>(n));
+                .map(|n| crate::model::unknown_field::<T>(n));
         }
     }
 
@@ -139,7 +144,7 @@ impl<'a, T: Model> Record<'a, T> {
     /// reported first (and before the record changes).
     fn index_of(&self, name: &str) -> Result<usize> {
         self.check_names()?;
-        super::writable_field::<T>(name, super::WriteKind::Update)
+        crate::model::writable_field::<T>(name, crate::model::WriteKind::Update)
     }
 
     fn chosen(&self, i: usize) -> bool {
@@ -295,8 +300,8 @@ impl<'a, T: Model> Record<'a, T> {
 
     async fn run_update(self, change: Change, skip_hooks: bool) -> Result<u64> {
         self.check_names()?;
-        check_model::<T>(&self.db, self.unscoped, true)?;
-        crate::association::save::check_filter::<T>(&self.db)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
+        super::associations::check_filter::<T>(&self.db)?;
         let db = if skip_hooks {
             self.db.skip_hooks()
         } else {
@@ -306,48 +311,25 @@ impl<'a, T: Model> Record<'a, T> {
         let schema = T::schema();
         let table = TableRef::parse(schema.table.as_str());
         let stmt = Statement::Update(Update::new(table));
-        let mut run = ChainRun::start(&db, Processor::Update, Some(schema), stmt, self.unscoped);
-        let mut affected = 0;
-        // Save and Updates of a record upsert its associations, as GORM does; single-column
-        // updates do not. After a save whose UPDATE matched nothing the record is created
-        // next, and its creation saves them.
-        let associations = matches!(change, Change::All | Change::NonZero);
-        let items = std::slice::from_mut(self.item);
-        while let Some(step) = run.next_builtin().await {
-            let r = match step {
-                names::BEFORE_UPDATE => each_hook!(run.db, items, before_save, before_update),
-                names::SAVE_BEFORE_ASSOCIATIONS if associations => {
-                    crate::association::save::before_all(&run.db, items).await
-                }
-                names::SAVE_AFTER_ASSOCIATIONS
-                    if associations && !(affected == 0 && matches!(change, Change::All)) =>
-                {
-                    crate::association::save::after_all(&run.db, items).await
-                }
-                names::UPDATE => {
-                    let rec = Record {
-                        db: run.db.clone(),
-                        item: &mut items[0],
-                        selects: self.selects.clone(),
-                        omits: self.omits.clone(),
-                        unscoped: self.unscoped,
-                        unknown: None,
-                    };
-                    rec.execute_update(&change, &mut run.ctx.statement)
-                        .await
-                        .map(|n| affected = n)
-                }
-                names::AFTER_UPDATE => each_hook!(run.db, items, after_update, after_save),
-                _ => Ok(()),
-            };
-            run.record(r);
-        }
-        run.finish().await?;
-        Ok(affected)
+        let unscoped = self.unscoped;
+        let mut op = UpdateRecord {
+            record: self,
+            change,
+            affected: 0,
+        };
+        ChainRun::start(&db, Processor::Update, Some(schema), stmt, unscoped)
+            .drive(&mut op)
+            .await?;
+        Ok(op.affected)
     }
 
     /// Builds SET (after the before-hooks ran) and the key condition, then runs it.
-    async fn execute_update(self, change: &Change, stmt: &mut Statement) -> Result<u64> {
+    async fn execute_update(
+        &mut self,
+        db: &Db,
+        change: &Change,
+        stmt: &mut Statement,
+    ) -> Result<u64> {
         let schema = T::schema();
         let mut set: Vec<Assignment> = match change {
             Change::Set(list) => list
@@ -366,14 +348,14 @@ impl<'a, T: Model> Record<'a, T> {
                 })
                 .collect(),
         };
-        if !self.db.session.skip_hooks {
+        if !db.session.skip_hooks {
             let before = set.len();
-            touch_updated::<T>(&self.db, &mut set);
+            touch_updated::<T>(db, &mut set);
             for a in set.iter().skip(before) {
                 if let (Some(i), Expr::Value(v)) = (schema.field_index(a.column.as_str()), &a.value)
                 {
                     if let Ok(v) = plugorm_plugin_api::value::from_ffi(v) {
-                        set_value(self.item, i, v)?;
+                        set_value(&mut *self.item, i, v)?;
                     }
                 }
             }
@@ -382,7 +364,7 @@ impl<'a, T: Model> Record<'a, T> {
             return Ok(0);
         }
         let pk = self.pk_conditions(None)?;
-        if pk.is_empty() && !self.db.session.allow_global_update {
+        if pk.is_empty() && !db.session.allow_global_update {
             return Err(Error::MissingWhereClause("UPDATE"));
         }
         let Statement::Update(u) = stmt else {
@@ -394,15 +376,15 @@ impl<'a, T: Model> Record<'a, T> {
         let mut conds = u.conditions.to_vec();
         conds.extend(pk);
         u.conditions = conds.into();
-        Ok(self.db.execute_statement(stmt).await?.rows_affected)
+        Ok(db.execute_statement(stmt).await?.rows_affected)
     }
 
     /// Deletes the record by primary key (a soft delete unless `unscoped` or the model has
     /// no soft-delete field); a soft delete writes the deletion mark back into it.
     pub async fn delete(self) -> Result<u64> {
         self.check_names()?;
-        check_model::<T>(&self.db, self.unscoped, true)?;
-        crate::association::save::check_filter::<T>(&self.db)?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
+        super::associations::check_filter::<T>(&self.db)?;
         let schema = T::schema();
         let table = TableRef::parse(schema.table.as_str());
         let pk = self.pk_conditions(Some(table.reference_name()))?;
@@ -416,36 +398,85 @@ impl<'a, T: Model> Record<'a, T> {
         };
         let mut d = Delete::new(table);
         d.conditions = pk.into();
-        let mut run = ChainRun::start(
+        let unscoped = self.unscoped;
+        let mut op = DeleteRecord {
+            item: self.item,
+            unscoped,
+            affected: 0,
+        };
+        ChainRun::start(
             &self.db,
             Processor::Delete,
             Some(schema),
             Statement::Delete(d),
-            self.unscoped,
-        );
-        let mut affected = 0;
-        let unscoped = self.unscoped;
-        let items = std::slice::from_mut(self.item);
-        while let Some(step) = run.next_builtin().await {
-            let r = match step {
-                names::BEFORE_DELETE => each_hook!(run.db, items, before_delete),
-                names::DELETE_BEFORE_ASSOCIATIONS => {
-                    crate::association::delete::before_all(&run.db, items, unscoped).await
-                }
-                names::DELETE => match run.db.execute_statement(&run.ctx.statement).await {
-                    Ok(r) => {
-                        affected = r.rows_affected;
-                        write_back_soft_delete(&mut items[0], &run.ctx.statement)
-                    }
-                    Err(e) => Err(e),
-                },
-                names::AFTER_DELETE => each_hook!(run.db, items, after_delete),
-                _ => Ok(()),
-            };
-            run.record(r);
+            unscoped,
+        )
+        .drive(&mut op)
+        .await?;
+        Ok(op.affected)
+    }
+}
+
+/// The built-in steps of a record's update: hooks, associations, the UPDATE.
+struct UpdateRecord<'a, T> {
+    record: Record<'a, T>,
+    change: Change,
+    affected: u64,
+}
+
+impl<T: Model> Operation for UpdateRecord<'_, T> {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        let db = stage.db;
+        // Save and Updates of a record upsert its associations, as GORM does; single-column
+        // updates do not. After a save whose UPDATE matched nothing the record is created
+        // next, and its creation saves them.
+        let associations = matches!(self.change, Change::All | Change::NonZero);
+        let created_next = self.affected == 0 && matches!(self.change, Change::All);
+        let items = std::slice::from_mut(&mut *self.record.item);
+        match step {
+            BuiltinStep::BeforeUpdate => each_hook!(db, items, before_save, before_update),
+            BuiltinStep::SaveBeforeAssociations if associations => {
+                super::associations::save_before_all(db, items).await
+            }
+            BuiltinStep::SaveAfterAssociations if associations && !created_next => {
+                super::associations::save_after_all(db, items).await
+            }
+            BuiltinStep::Update => {
+                self.affected = self
+                    .record
+                    .execute_update(db, &self.change, stage.statement)
+                    .await?;
+                Ok(())
+            }
+            BuiltinStep::AfterUpdate => each_hook!(db, items, after_update, after_save),
+            _ => Ok(()),
         }
-        run.finish().await?;
-        Ok(affected)
+    }
+}
+
+/// The built-in steps of a record's delete: hooks, associations, the DELETE.
+struct DeleteRecord<'a, T> {
+    item: &'a mut T,
+    unscoped: bool,
+    affected: u64,
+}
+
+impl<T: Model> Operation for DeleteRecord<'_, T> {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        let db = stage.db;
+        let items = std::slice::from_mut(&mut *self.item);
+        match step {
+            BuiltinStep::BeforeDelete => each_hook!(db, items, before_delete),
+            BuiltinStep::DeleteBeforeAssociations => {
+                super::associations::delete_before_all(db, items, self.unscoped).await
+            }
+            BuiltinStep::Delete => {
+                self.affected = db.execute_statement(stage.statement).await?.rows_affected;
+                write_back_soft_delete(&mut *self.item, stage.statement)
+            }
+            BuiltinStep::AfterDelete => each_hook!(db, items, after_delete),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use plugorm_plugin_api::Value;
 
-use crate::{Db, Model, Query, Result};
+use crate::Model;
 
 /// A loaded record and its snapshot.
 ///
@@ -18,7 +18,7 @@ use crate::{Db, Model, Query, Result};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Tracked<T> {
-    value: T,
+    pub(super) value: T,
     snapshot: Vec<Value>,
 }
 
@@ -58,36 +58,5 @@ impl<T> std::ops::Deref for Tracked<T> {
 impl<T> std::ops::DerefMut for Tracked<T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.value
-    }
-}
-
-impl<T: Model> Query<T> {
-    /// The first matching record, tracked for [`Db::save_changes`].
-    pub async fn first_tracked(&self) -> Result<Tracked<T>> {
-        Ok(Tracked::new(self.first().await?))
-    }
-
-    /// Every matching record, tracked.
-    pub async fn find_tracked(&self) -> Result<Vec<Tracked<T>>> {
-        Ok(self.find().await?.into_iter().map(Tracked::new).collect())
-    }
-}
-
-impl Db {
-    /// Writes the fields of a tracked record that changed since it was loaded (hooks
-    /// run, and see them through [`Db::changed`]); nothing at all when none changed.
-    /// The snapshot is refreshed afterwards.
-    pub async fn save_changes<T: Model>(&self, tracked: &mut Tracked<T>) -> Result<u64> {
-        let changed = tracked.changed();
-        if changed.is_empty() {
-            return Ok(0);
-        }
-        let n = self
-            .record(&mut tracked.value)
-            .select(&changed)
-            .updates_selected()
-            .await?;
-        *tracked = Tracked::new(std::mem::replace(&mut tracked.value, T::new_default()));
-        Ok(n)
     }
 }

@@ -1,34 +1,20 @@
-//! Bulk updates and deletes of a [`Query`]: by condition, without model hooks.
+//! Bulk updates of a [`Query`] (by condition, without model hooks), and how a bulk
+//! UPDATE or DELETE runs through its chain.
 
 use plugorm_plugin_api::{
-    schema::TimeTracking,
-    statement::{Assignment, Delete, Statement, Update},
+    statement::{Assignment, Statement, Update},
+    steps::BuiltinStep,
     types::Text,
     Processor,
 };
 
-use super::{check_model, time_value};
-use crate::{args::IntoArg, callbacks::names, chain::ChainRun, query::Query, Error, Model, Result};
-
-/// Appends `col = now` for every auto-update-time field not already set.
-pub(crate) fn touch_updated<T: Model>(db: &crate::Db, set: &mut Vec<Assignment>) {
-    let now = db.session.now();
-    for f in T::schema().fields.iter() {
-        if f.auto_update_time != TimeTracking::None
-            && f.updatable
-            && !set.iter().any(|a| a.column == f.column)
-        {
-            set.push(Assignment {
-                column: f.column.clone(),
-                value: plugorm_plugin_api::statement::Expr::value(time_value(
-                    f,
-                    f.auto_update_time,
-                    now,
-                )),
-            });
-        }
-    }
-}
+use super::Query;
+use crate::{
+    args::IntoArg,
+    chain::{ChainRun, Execute, Operation, Stage},
+    model::touch_updated,
+    Error, Model, Result,
+};
 
 /// Runs an UPDATE or DELETE built from a query through its processor; `user_conditions`
 /// is how many conditions the caller gave (zero means "every row").
@@ -39,20 +25,15 @@ pub(crate) async fn run_bulk<T: Model>(
     what: &'static str,
 ) -> Result<u64> {
     q.check_deferred()?;
-    check_model::<T>(&q.db, q.unscoped, true)?;
-    if q.conditions.is_empty() && !q.db.session.allow_global_update {
+    crate::chain::soft_delete::guard(&q.db, T::schema(), q.extras.unscoped)?;
+    if q.select.conditions.is_empty() && !q.db.session.allow_global_update {
         return Err(Error::MissingWhereClause(what));
     }
-    let mut run = ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.unscoped);
-    let mut affected = 0;
-    while let Some(step) = run.next_builtin().await {
-        if step == names::UPDATE || step == names::DELETE {
-            let r = run.db.execute_statement(&run.ctx.statement).await;
-            run.record(r.map(|r| affected = r.rows_affected));
-        }
-    }
-    run.finish().await?;
-    Ok(affected)
+    let mut op = Execute::default();
+    ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.extras.unscoped)
+        .drive(&mut op)
+        .await?;
+    Ok(op.affected)
 }
 
 impl<T: Model> Query<T> {
@@ -60,14 +41,14 @@ impl<T: Model> Query<T> {
     /// A builder error the query kept comes first: it was made before this name.
     fn updatable_column(&self, name: &str) -> Result<Text> {
         self.check_deferred()?;
-        let i = super::writable_field::<T>(name, super::WriteKind::Update)?;
+        let i = crate::model::writable_field::<T>(name, crate::model::WriteKind::Update)?;
         Ok(T::schema().fields[i].column.clone())
     }
 
     fn update_statement(&self, set: Vec<Assignment>) -> Statement {
         let mut u = Update::new(self.table_ref());
         u.set = set.into();
-        u.conditions = self.conditions.clone().into();
+        u.conditions = self.select.conditions.clone();
         Statement::Update(u)
     }
 
@@ -159,16 +140,6 @@ impl<T: Model> Query<T> {
         .await
     }
 
-    /// Deletes every matching row (soft delete when the model has a soft-delete field and
-    /// the query is not `unscoped`).
-    pub async fn delete(&self) -> Result<u64> {
-        let mut d = Delete::new(self.table_ref());
-        d.conditions = self.conditions.clone().into();
-        run_bulk(self, Processor::Delete, Statement::Delete(d), "DELETE").await
-    }
-}
-
-impl<T: Model> Query<T> {
     fn returning_supported(&self) -> Result<()> {
         if self.db.dialect().capabilities().returning {
             Ok(())
@@ -182,7 +153,7 @@ impl<T: Model> Query<T> {
         }
     }
 
-    async fn run_returning(
+    pub(super) async fn run_returning(
         &self,
         processor: Processor,
         mut stmt: Statement,
@@ -190,8 +161,8 @@ impl<T: Model> Query<T> {
     ) -> Result<Vec<T>> {
         self.check_deferred()?;
         self.returning_supported()?;
-        check_model::<T>(&self.db, self.unscoped, true)?;
-        if self.conditions.is_empty() && !self.db.session.allow_global_update {
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
+        if self.select.conditions.is_empty() && !self.db.session.allow_global_update {
             return Err(Error::MissingWhereClause(what));
         }
         match &mut stmt {
@@ -199,19 +170,17 @@ impl<T: Model> Query<T> {
             Statement::Delete(d) => d.returning = vec!["*".into()].into(),
             _ => {}
         }
-        let mut run = ChainRun::start(&self.db, processor, Some(T::schema()), stmt, self.unscoped);
-        let mut out = Vec::new();
-        while let Some(step) = run.next_builtin().await {
-            if step == names::UPDATE || step == names::DELETE {
-                let r = match run.db.query_statement(&run.ctx.statement).await {
-                    Ok(rows) => crate::decode::decode_all::<T>(&rows).map(|v| out = v),
-                    Err(e) => Err(e),
-                };
-                run.record(r);
-            }
-        }
-        run.finish().await?;
-        Ok(out)
+        let mut op = Returning { rows: Vec::new() };
+        ChainRun::start(
+            &self.db,
+            processor,
+            Some(T::schema()),
+            stmt,
+            self.extras.unscoped,
+        )
+        .drive(&mut op)
+        .await?;
+        Ok(op.rows)
     }
 
     /// Like [`Query::update`], returning the modified rows (`RETURNING *`; PostgreSQL,
@@ -227,13 +196,20 @@ impl<T: Model> Query<T> {
         self.run_returning(Processor::Update, self.update_statement(set), "UPDATE")
             .await
     }
+}
 
-    /// Like [`Query::delete`], returning the deleted rows (a soft delete returns the rows
-    /// as marked).
-    pub async fn delete_returning(&self) -> Result<Vec<T>> {
-        let mut d = Delete::new(self.table_ref());
-        d.conditions = self.conditions.clone().into();
-        self.run_returning(Processor::Delete, Statement::Delete(d), "DELETE")
-            .await
+/// Runs an UPDATE or DELETE with `RETURNING *` at its step and decodes the rows (inside
+/// the chain, so a decoding error rolls the write back).
+struct Returning<T> {
+    rows: Vec<T>,
+}
+
+impl<T: Model> Operation for Returning<T> {
+    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
+        if step.runs_statement() {
+            let rows = stage.db.query_statement(stage.statement).await?;
+            self.rows = crate::decode::decode_all::<T>(&rows)?;
+        }
+        Ok(())
     }
 }

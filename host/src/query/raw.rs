@@ -1,8 +1,10 @@
-//! Raw SQL with named arguments (GORM's `db.Raw("… @name …", sql.Named("name", v))`).
+//! Raw SQL read into models, maps and scalars, and raw SQL with named arguments (GORM's
+//! `db.Raw("… @name …", sql.Named("name", v))`). Untyped raw SQL (`exec`, `raw`) is on
+//! `Db` itself, in `db/raw.rs`.
 
-use plugorm_plugin_api::{statement::Statement, ExecResult, Rows, Value};
+use plugorm_plugin_api::{row::Decode, statement::Statement, ExecResult, Rows, Value};
 
-use super::clauses::named_to_positional;
+use super::{clauses::named_to_positional, finish::rows_to_maps};
 use crate::{decode, Db, Model, Result};
 
 impl Db {
@@ -57,5 +59,38 @@ impl Db {
     pub async fn exec_named(&self, sql: &str, named: &[(&str, Value)]) -> Result<ExecResult> {
         let stmt = Statement::Raw(named_to_positional(sql, named)?);
         self.execute_statement(&stmt).await
+    }
+
+    /// Runs raw SQL and decodes every row into a `T` (columns matched by name).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let users: Vec<User> = db.raw_as("SELECT * FROM users WHERE age > ?", (18,)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn raw_as<T: Model>(&self, sql: &str, args: impl crate::IntoArgs) -> Result<Vec<T>> {
+        let rows = self.raw(sql, args).await?;
+        decode::decode_all::<T>(&rows)
+    }
+
+    /// Runs raw SQL and returns the first column of the first row.
+    pub async fn raw_scalar<V: Decode>(
+        &self,
+        sql: &str,
+        args: impl crate::IntoArgs,
+    ) -> Result<Option<V>> {
+        let rows = self.raw(sql, args).await?;
+        let first = rows.iter().next().map(|r| r.get_at::<V>(0));
+        Ok(first.transpose()?)
+    }
+
+    /// Runs raw SQL and returns every row as a map from column name to value.
+    pub async fn raw_maps(
+        &self,
+        sql: &str,
+        args: impl crate::IntoArgs,
+    ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
+        rows_to_maps(&self.raw(sql, args).await?)
     }
 }

@@ -8,8 +8,8 @@ use plugorm_plugin_api::schema::ModelSchema;
 
 use super::{
     join_model::JoinModel,
+    ops::RelationOps,
     resolve::{resolve, RelationKind, ResolvedRelation},
-    typed::{RelationOps, TypedRelation},
     RelationError,
 };
 use crate::Model;
@@ -118,44 +118,15 @@ impl<M, C> Copy for Access<M, C> {}
 /// # Ok::<(), plugorm::relation::RelationError>(())
 /// ```
 pub struct Relation<M> {
-    decl: RelationDecl,
-    resolved: OnceLock<Result<ResolvedRelation, RelationError>>,
-    join_model: Option<JoinModel>,
+    pub(crate) decl: RelationDecl,
+    pub(crate) resolved: OnceLock<Result<ResolvedRelation, RelationError>>,
+    pub(crate) join_model: Option<JoinModel>,
     pub(crate) ops: Box<dyn RelationOps<M>>,
 }
 
+/// Built by `Relation::new` / `with_join_model` in `association::typed`, where the
+/// related type's code is.
 impl<M: Model> Relation<M> {
-    /// The relation of field `decl.field` to model `C`.
-    pub fn new<C: Model + Clone>(decl: RelationDecl, access: Access<M, C>) -> Relation<M> {
-        Relation {
-            decl,
-            resolved: OnceLock::new(),
-            join_model: None,
-            ops: Box::new(TypedRelation { access }),
-        }
-    }
-
-    /// A many-to-many relation whose join table is model `J` (GORM's `SetupJoinTable`;
-    /// `#[orm(join_model = "J")]` writes this): its table, fields and hooks serve the join
-    /// rows — see [`crate::relation::JoinModel`].
-    ///
-    /// ```
-    /// # use plugorm::{Model, relation::{Access, Relation, RelationDecl}};
-    /// # #[derive(Model, Debug, Default, Clone)] struct Tag { id: i64 }
-    /// # #[derive(Model, Debug, Default, Clone)]
-    /// # struct PostTag { #[orm(primary_key)] post_id: i64, #[orm(primary_key)] tag_id: i64 }
-    /// # #[derive(Model, Debug, Default, Clone)] struct Post { id: i64 }
-    /// let decl = RelationDecl { join_table: Some("post_tags"), many: true, ..RelationDecl::new("tags") };
-    /// let access: Access<Post, Tag> = Access { get: |_| &[], get_mut: |_| &mut [], set: |_, _| {} };
-    /// let rel = Relation::new(decl, access).with_join_model::<PostTag>();
-    /// assert_eq!(rel.resolved()?.join_schema.unwrap().name, "PostTag");
-    /// # Ok::<(), plugorm::relation::RelationError>(())
-    /// ```
-    pub fn with_join_model<J: Model>(mut self) -> Relation<M> {
-        self.join_model = Some(JoinModel::of::<J>());
-        self
-    }
-
     /// The field name.
     pub fn name(&self) -> &'static str {
         self.decl.field

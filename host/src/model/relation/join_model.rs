@@ -32,13 +32,13 @@
 //! reading or removing join rows goes through the processors with that schema, so a
 //! soft-deletable join model has its rows soft-deleted and deleted rows left unread.
 
-use std::{marker::PhantomData, sync::Arc};
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use plugorm_plugin_api::{schema::ModelSchema, Value};
 
 use super::RelationError;
-use crate::{association::save::nested, Db, Model, OnConflict, Result};
+use crate::{Db, Result};
 
 /// What the host does with the rows of a join model, with the model's type erased.
 pub(crate) trait JoinRows: Send + Sync {
@@ -53,54 +53,7 @@ pub(crate) trait JoinRows: Send + Sync {
     ) -> BoxFuture<'a, Result<()>>;
 }
 
-struct TypedJoin<J>(PhantomData<fn() -> J>);
-
-impl<J: Model> JoinRows for TypedJoin<J> {
-    fn schema(&self) -> &'static ModelSchema {
-        J::schema()
-    }
-
-    fn insert<'a>(
-        &'a self,
-        db: &'a Db,
-        columns: &'a [String],
-        rows: Vec<Vec<Value>>,
-    ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            let schema = J::schema();
-            let fields: Vec<usize> = columns
-                .iter()
-                .map(|c| {
-                    schema
-                        .fields
-                        .iter()
-                        .position(|f| f.column.as_str() == c.as_str())
-                        .ok_or_else(|| missing_column(schema, c))
-                })
-                .collect::<std::result::Result<_, _>>()?;
-            let mut records = Vec::with_capacity(rows.len());
-            for row in rows {
-                let mut j = J::new_default();
-                for (&f, v) in fields.iter().zip(&row) {
-                    crate::write::set_value(&mut j, f, v)?;
-                }
-                records.push(j);
-            }
-            if records.is_empty() {
-                return Ok(());
-            }
-            // The association filter here is the related model's; none of it names the
-            // join model's relations.
-            nested(db, Some(OnConflict::do_nothing()))
-                .with_session(|s| s.associations = None)
-                .create_many(&mut records)
-                .await?;
-            Ok(())
-        })
-    }
-}
-
-fn missing_column(schema: &ModelSchema, column: &str) -> RelationError {
+pub(crate) fn missing_column(schema: &ModelSchema, column: &str) -> RelationError {
     RelationError::Invalid {
         model: schema.name.to_string(),
         field: column.to_string(),
@@ -128,10 +81,6 @@ fn missing_column(schema: &ModelSchema, column: &str) -> RelationError {
 pub struct JoinModel(pub(crate) Arc<dyn JoinRows>);
 
 impl JoinModel {
-    pub(crate) fn of<J: Model>() -> JoinModel {
-        JoinModel(Arc::new(TypedJoin::<J>(PhantomData)))
-    }
-
     /// The join model's schema.
     pub fn schema(&self) -> &'static ModelSchema {
         self.0.schema()

@@ -24,10 +24,10 @@ use std::{
 use plugorm_plugin_api::types::Text;
 use plugorm_plugin_api::{
     statement::{ConflictAction, Expr, FromItem, OrderBy, Select, Statement},
-    FfiValue, Sql, Value,
+    Dialect, FfiValue, Sql, Value,
 };
 
-use crate::{Db, Result};
+use crate::Result;
 
 /// Shapes one cache holds at most; later new shapes are rendered directly (IN lists of
 /// ever-new lengths must not grow the cache without bound).
@@ -94,7 +94,8 @@ impl std::fmt::Debug for StatementCache {
 }
 
 impl StatementCache {
-    fn stats(&self) -> PreparedStats {
+    /// The cache's counters now.
+    pub(crate) fn stats(&self) -> PreparedStats {
         PreparedStats {
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
@@ -119,42 +120,13 @@ impl StatementCache {
     }
 }
 
-impl Db {
-    /// A session in prepared-statement mode (GORM's `PrepareStmt`): the SQL of every
-    /// statement built by a query or a write is rendered once per statement shape and
-    /// reused (raw SQL, already text, is not cached); sessions derived from it share the
-    /// cache.
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let db = db.prepare_stmt();
-    /// for id in 1..=3 {
-    ///     db.model::<User>().id(id).first().await?;   // rendered once, bound three times
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn prepare_stmt(&self) -> Db {
-        self.with_session(|s| s.prepared = Some(Arc::new(StatementCache::default())))
-    }
-
-    /// The counters of the session's statement cache; `None` outside prepared mode.
-    ///
-    /// ```no_run
-    /// # fn run(db: plugorm::Db) {
-    /// assert!(db.prepared_stats().is_none());
-    /// assert_eq!(db.prepare_stmt().prepared_stats().unwrap().shapes, 0);
-    /// # }
-    /// ```
-    pub fn prepared_stats(&self) -> Option<PreparedStats> {
-        self.session.prepared.as_ref().map(|c| c.stats())
-    }
-}
-
-/// Renders `stmt` through the session's cache, or directly outside prepared mode.
-pub(crate) fn render(db: &Db, stmt: &Statement) -> Result<Sql> {
-    let dialect = &db.shared.dialect;
-    let Some(cache) = &db.session.prepared else {
+/// Renders `stmt` through `cache`, or directly outside prepared mode.
+pub(crate) fn render(
+    dialect: &dyn Dialect,
+    cache: Option<&StatementCache>,
+    stmt: &Statement,
+) -> Result<Sql> {
+    let Some(cache) = cache else {
         return Ok(dialect.render(stmt)?);
     };
     let mut shape = stmt.clone();

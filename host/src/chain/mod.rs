@@ -1,21 +1,27 @@
 //! Running one operation through its processor's chain.
 //!
-//! [`ChainRun`] walks the compiled chain: it runs plugin and user callbacks itself, opens
-//! and closes the default transaction (`orm:begin_transaction`,
-//! `orm:commit_or_rollback_transaction`), and hands every other built-in step back to the
-//! typed operation, which knows what `orm:create` or `orm:before_update` means for its
-//! model. Like GORM, once an error is recorded the remaining steps are skipped, except the
-//! one that commits or rolls back.
+//! [`ChainRun::drive`] walks the compiled chain once, in order: it runs plugin and user
+//! callbacks itself, opens and closes the default transaction
+//! ([`BuiltinStep::BeginTransaction`], [`BuiltinStep::CommitOrRollback`]), and hands every
+//! other built-in step, typed, to the [`Operation`], which knows what `Create` or
+//! `BeforeUpdate` means for its model. Like GORM, once an error is recorded the remaining
+//! steps are skipped, except the one that commits or rolls back, and the first error is
+//! the one reported.
+
+mod operation;
+pub(crate) mod soft_delete;
+
+pub(crate) use operation::{Execute, Fetch, Operation, Stage};
 
 use std::sync::Arc;
 
 use plugorm_plugin_api::{
-    feature::setting, schema::ModelSchema, statement::Statement, CallbackContext, Processor,
-    Setting,
+    feature::setting, schema::ModelSchema, statement::Statement, steps::BuiltinStep,
+    CallbackContext, Processor, Setting,
 };
 
 use crate::{
-    callbacks::{names, Handler, Step},
+    callbacks::{Handler, Step},
     db::Db,
     Error, Result, Tx,
 };
@@ -23,11 +29,10 @@ use crate::{
 /// The state of one operation as it runs through its chain.
 pub(crate) struct ChainRun {
     steps: Arc<Vec<Step>>,
-    next: usize,
     /// The handle statements run on (bound to the default transaction once it began).
-    pub db: Db,
-    pub ctx: CallbackContext<'static>,
-    pub error: Option<Error>,
+    db: Db,
+    ctx: CallbackContext<'static>,
+    error: Option<Error>,
     started: Option<Tx>,
 }
 
@@ -58,7 +63,6 @@ impl ChainRun {
         }
         ChainRun {
             steps: db.shared.callbacks.chain(processor),
-            next: 0,
             db: db.clone(),
             ctx: CallbackContext {
                 processor,
@@ -71,41 +75,50 @@ impl ChainRun {
         }
     }
 
-    /// The next built-in step the operation must perform, or `None` at the end of the
-    /// chain. Callbacks and transaction steps in between are run here.
-    pub async fn next_builtin(&mut self) -> Option<&'static str> {
+    /// Runs the whole chain with `op` performing the built-in steps; the handle the run
+    /// ended on, or the first error.
+    pub async fn drive<O: Operation>(mut self, op: &mut O) -> Result<Db> {
         // The chain is shared and immutable: borrow its steps rather than cloning each.
         let steps = Arc::clone(&self.steps);
-        while let Some(step) = steps.get(self.next) {
-            self.next += 1;
-            match (&step.handler, step.name.as_str()) {
-                (Handler::Builtin, names::BEGIN_TRANSACTION) => {
+        for step in steps.iter() {
+            match &step.handler {
+                Handler::Callback(cb) => {
                     if self.error.is_none() {
-                        self.begin().await;
+                        let r = cb.call(&mut self.ctx).map_err(Error::from);
+                        self.record(r);
                     }
                 }
-                (Handler::Builtin, names::COMMIT_OR_ROLLBACK) => self.finish_transaction().await,
-                (Handler::Builtin, name) => {
-                    if self.error.is_none() {
-                        if let Some(known) = builtin_name(name) {
-                            return Some(known);
+                Handler::Builtin => match BuiltinStep::from_name(&step.name) {
+                    Some(BuiltinStep::BeginTransaction) => {
+                        if self.error.is_none() {
+                            self.begin().await;
                         }
                     }
-                }
-                (Handler::Callback(cb), _) => {
-                    if self.error.is_none() {
-                        if let Err(e) = cb.call(&mut self.ctx) {
-                            self.error = Some(e.into());
+                    Some(BuiltinStep::CommitOrRollback) => self.finish_transaction().await,
+                    Some(builtin) => {
+                        if self.error.is_none() {
+                            let stage = Stage {
+                                db: &self.db,
+                                statement: &mut self.ctx.statement,
+                            };
+                            let r = op.step(builtin, stage).await;
+                            self.record(r);
                         }
                     }
-                }
+                    // The chain only compiles registered names; a built-in handler under
+                    // another name is a host defect, reported rather than skipped.
+                    None => self.record(Err(Error::Callback(format!(
+                        "`{}` is no built-in step of the host",
+                        step.name
+                    )))),
+                },
             }
         }
-        None
+        self.finish().await
     }
 
-    /// Records the outcome of a built-in step.
-    pub fn record(&mut self, r: Result<()>) {
+    /// Records the outcome of a step: the first error is the one kept.
+    fn record(&mut self, r: Result<()>) {
         if let Err(e) = r {
             if self.error.is_none() {
                 self.error = Some(e);
@@ -136,29 +149,18 @@ impl ChainRun {
         } else {
             tx.commit().await
         };
-        if let Err(e) = r {
-            if self.error.is_none() {
-                self.error = Some(e);
-            }
-        }
+        self.record(r);
     }
 
     /// Ends the run: a transaction still open (its closing step was removed) is closed,
     /// and the first error, if any, is returned.
-    pub async fn finish(mut self) -> Result<Self> {
+    async fn finish(mut self) -> Result<Db> {
         self.finish_transaction().await;
         match self.error.take() {
             Some(e) => Err(e),
-            None => Ok(self),
+            None => Ok(self.db),
         }
     }
-}
-
-/// Maps a built-in name to its constant (a removed-then-re-registered name still matches).
-fn builtin_name(name: &str) -> Option<&'static str> {
-    plugorm_plugin_api::steps::ALL
-        .into_iter()
-        .find(|n| *n == name)
 }
 
 /// Runs only the plugin and user callbacks of a processor on a statement (sub-queries:

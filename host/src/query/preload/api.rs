@@ -21,7 +21,7 @@ impl<T: Model> Query<T> {
     /// # Ok(()) }
     /// ```
     pub fn preload(mut self, path: &str) -> Self {
-        self.preloads.push(PreloadRequest {
+        self.extras.preloads.push(PreloadRequest {
             path: path.to_string(),
             scope: None,
             join: None,
@@ -50,7 +50,7 @@ impl<T: Model> Query<T> {
         scope: impl Fn(Query<C>) -> Query<C> + Send + Sync + 'static,
     ) -> Self {
         let scope: Scope<C> = Arc::new(scope);
-        self.preloads.push(PreloadRequest {
+        self.extras.preloads.push(PreloadRequest {
             path: path.to_string(),
             scope: Some(Arc::new(scope)),
             join: None,
@@ -73,7 +73,7 @@ impl<T: Model> Query<T> {
     /// # Ok(()) }
     /// ```
     pub fn preload_filter(mut self, path: &str, sql: &str, args: impl crate::IntoArgs) -> Self {
-        self.preloads.push(PreloadRequest {
+        self.extras.preloads.push(PreloadRequest {
             path: path.to_string(),
             scope: None,
             join: None,
@@ -156,7 +156,7 @@ impl<T: Model> Query<T> {
         kind: JoinKind,
         scope: Option<Arc<dyn std::any::Any + Send + Sync>>,
     ) -> Self {
-        self.preloads.push(PreloadRequest {
+        self.extras.preloads.push(PreloadRequest {
             path: path.to_string(),
             scope,
             join: Some(kind),
@@ -203,49 +203,5 @@ impl Db {
             filter: None,
         }];
         load_requested(self, items, &req).await
-    }
-
-    /// A session whose writes save every association except `names` (`"*"`: none). Each
-    /// write checks the names against its model's relations (dotted ones level by level,
-    /// [`crate::association::SaveFilter::check`]): a name that is no relation is a
-    /// [`crate::relation::RelationError::Unknown`] and the write writes nothing.
-    ///
-    /// ```no_run
-    /// # async fn run<U: plugorm::Model>(db: plugorm::Db, mut user: U) -> plugorm::Result<()> {
-    /// db.omit_associations(&["Company"]).create(&mut user).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn omit_associations(&self, names: &[&str]) -> Db {
-        let f = crate::association::SaveFilter::omit(names);
-        self.with_session(|s| s.associations = Some(Arc::new(f)))
-    }
-
-    /// A session whose writes save only the associations `names` (`"*"`: all) — and
-    /// whose [`Db::delete`] of a record deletes those has-one / has-many records and
-    /// many-to-many join rows with it (GORM's `Select("Pets").Delete(&user)`). The names
-    /// are checked as for [`Db::omit_associations`].
-    ///
-    /// ```no_run
-    /// # async fn run<U: plugorm::Model>(db: plugorm::Db, mut user: U) -> plugorm::Result<()> {
-    /// db.select_associations(&["Pets"]).delete(&mut user).await?;   // the pets go too
-    /// # Ok(()) }
-    /// ```
-    pub fn select_associations(&self, names: &[&str]) -> Db {
-        let f = crate::association::SaveFilter::select(names);
-        self.with_session(|s| s.associations = Some(Arc::new(f)))
-    }
-
-    /// A session whose writes update every field of associated records that already
-    /// exist (GORM's `FullSaveAssociations`); otherwise an existing belongs-to or
-    /// many-to-many record is left as it is and an existing has-one / has-many record only
-    /// gets its foreign key.
-    ///
-    /// ```no_run
-    /// # async fn run<U: plugorm::Model>(db: plugorm::Db, mut user: U) -> plugorm::Result<()> {
-    /// db.full_save_associations().save(&mut user).await?;   // the company's new name too
-    /// # Ok(()) }
-    /// ```
-    pub fn full_save_associations(&self) -> Db {
-        self.with_session(|s| s.full_save = true)
     }
 }

@@ -38,7 +38,7 @@ pub(crate) async fn join_pairs(
         s.filter(in_keys(table, &owner_cols, chunk));
         let stmt = Statement::Select(s);
         let rows = match rel.join_schema {
-            Some(schema) => crate::association::routed::query(db, schema, stmt).await?,
+            Some(schema) => crate::routed::query(db, schema, stmt).await?,
             None => db.query_statement(&stmt).await?,
         };
         for row in rows.iter() {

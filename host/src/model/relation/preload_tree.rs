@@ -4,7 +4,7 @@ use std::{any::Any, sync::Arc};
 
 use plugorm_plugin_api::statement::{Expr, JoinKind};
 
-use crate::relation::RelationError;
+use super::RelationError;
 
 /// One `preload(…)` call: a dotted path and an optional condition for its last relation.
 #[derive(Clone)]

@@ -1,5 +1,9 @@
 //! [`Error`]: everything the host API can report.
 
+mod relation;
+
+pub use relation::RelationError;
+
 use plugorm_plugin_api::DbError;
 
 use crate::{config::ConfigError, loader::LoadError};
@@ -98,7 +102,7 @@ pub enum Error {
     Callback(String),
     /// A relation that cannot be resolved or used as asked.
     #[error(transparent)]
-    Relation(#[from] crate::relation::RelationError),
+    Relation(#[from] RelationError),
     /// An error raised by application code (a hook, a transaction closure).
     #[error("{0}")]
     Custom(String),

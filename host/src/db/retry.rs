@@ -2,11 +2,11 @@
 //! deadlock victims, a busy SQLite file, a lock wait that timed out
 //! ([`crate::Error::is_retryable`]).
 
-use std::{future::Future, time::Duration};
+use std::time::Duration;
 
-use crate::{Db, Error, Result};
+use crate::Error;
 
-/// How often and how patiently [`Db::transaction_with_retry`] runs a transaction again.
+/// How often and how patiently [`Db::transaction_with_retry`](crate::Db::transaction_with_retry) runs a transaction again.
 ///
 /// The pause before attempt `n + 1` is `first_backoff * 2^(n-1)`, capped at
 /// `max_backoff`, with up to half of it taken off at random so that competing
@@ -76,7 +76,7 @@ impl RetryPolicy {
     }
 
     /// The pause after failed attempt `attempt` (1-based), before jitter.
-    fn backoff(&self, attempt: u32) -> Duration {
+    pub(super) fn backoff(&self, attempt: u32) -> Duration {
         let doubled = self
             .first_backoff
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
@@ -86,7 +86,7 @@ impl RetryPolicy {
 
 /// Up to half of `pause` taken off, from the clock's low bits (no need for a strong
 /// random source: this only spreads competing retries apart).
-fn jitter(pause: Duration) -> Duration {
+pub(super) fn jitter(pause: Duration) -> Duration {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -95,64 +95,10 @@ fn jitter(pause: Duration) -> Duration {
     pause.mul_f64(1.0 - fraction)
 }
 
-impl Db {
-    /// Runs `f` in a transaction like [`Db::transaction`], and runs it again, in a new
-    /// transaction, while it fails with an error the database calls retryable
-    /// ([`Error::is_retryable`]: serialization failure, deadlock, busy, lock timeout),
-    /// up to the policy's attempts; the last error is returned then. Any other error
-    /// ends it at once. `f` may run several times, so it must not keep effects outside
-    /// the database that a retry would repeat.
-    ///
-    /// Inside a transaction it runs once, as a savepoint: the retryable failures abort
-    /// the enclosing transaction, so only the outermost one can be retried.
-    ///
-    /// ```no_run
-    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// use plugorm::RetryPolicy;
-    /// db.transaction_with_retry(RetryPolicy::default(), |tx| async move {
-    ///     tx.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", (10, 1)).await?;
-    ///     tx.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", (10, 2)).await?;
-    ///     Ok(())
-    /// }).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn transaction_with_retry<F, Fut, R>(
-        &self,
-        policy: RetryPolicy,
-        mut f: F,
-    ) -> Result<R>
-    where
-        F: FnMut(Db) -> Fut,
-        Fut: Future<Output = Result<R>>,
-    {
-        if self.in_transaction() {
-            return self.transaction(f).await;
-        }
-        let mut attempt = 1;
-        loop {
-            match self.transaction(&mut f).await {
-                Err(e) if e.is_retryable() && attempt < policy.attempts => {
-                    let pause = jitter(policy.backoff(attempt));
-                    tracing::debug!(
-                        target: "plugorm::transaction",
-                        attempt,
-                        error = %e,
-                        pause_ms = pause.as_secs_f64() * 1000.0,
-                        "retrying the transaction"
-                    );
-                    tokio::time::sleep(pause).await;
-                    attempt += 1;
-                }
-                r => return r,
-            }
-        }
-    }
-}
-
 impl Error {
     /// True when running the whole transaction again may succeed: the database reported
     /// a serialization failure, a deadlock, a busy file or a lock wait timeout (see
-    /// [`plugorm_plugin_api::DbError::is_retryable`]). [`Db::transaction_with_retry`]
+    /// [`plugorm_plugin_api::DbError::is_retryable`]). [`Db::transaction_with_retry`](crate::Db::transaction_with_retry)
     /// retries exactly these.
     ///
     /// ```

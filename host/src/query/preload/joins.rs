@@ -126,10 +126,10 @@ pub(crate) fn join<M: Model, C: Model>(
     let table = TableRef::parse(target.table.as_str()).alias(alias);
     if let Some(scope) = scope_of::<M, C>(node, rel)? {
         let mut q = db.model::<C>();
-        q.table = Some(table.clone());
+        q.extras.table = Some(table.clone());
         let scoped = scope(q);
         scoped.check_deferred()?;
-        on.extend(scoped.conditions);
+        on.extend(scoped.select.conditions);
     }
     if let Some(f) = &node.filter {
         on.push(f.clone());

@@ -106,16 +106,16 @@
 //! known: no `Any` downcast on a hot path, no name lookup per row.
 
 mod access;
-mod error;
-mod join_model;
+pub(crate) mod join_model;
 mod join_schema;
 mod key;
 mod naming;
+mod ops;
+mod preload_tree;
 mod resolve;
-mod typed;
 
+pub use crate::error::RelationError;
 pub use access::{Access, Relation, RelationDecl};
-pub use error::RelationError;
 pub use join_model::JoinModel;
 pub use join_schema::join_table_schema;
 pub use resolve::{JoinTable, Polymorphic, RelationKind, ResolvedRelation};
@@ -123,7 +123,8 @@ pub use resolve::{JoinTable, Polymorphic, RelationKind, ResolvedRelation};
 pub(crate) use key::Key;
 pub(crate) use naming::fold as naming_fold;
 pub(crate) use naming::snake as naming_snake;
-pub(crate) use typed::TypedRelation;
+pub(crate) use ops::RelationOps;
+pub(crate) use preload_tree::{PreloadNode, PreloadRequest};
 
 use crate::Model;
 

@@ -28,10 +28,9 @@ mod api;
 pub(crate) mod direct;
 pub(crate) mod joins;
 pub(crate) mod through;
-mod tree;
 
+pub(crate) use crate::relation::{PreloadNode, PreloadRequest};
 pub(crate) use api::load_requested;
-pub(crate) use tree::{PreloadNode, PreloadRequest};
 
 use std::sync::Arc;
 

@@ -1,0 +1,93 @@
+//! Raw SQL and statement trees on a [`Db`]: run, render, stream. Every statement of the
+//! crate — a query's SELECT, a write, a migration — reaches the database through
+//! [`Db::execute_statement`] / [`Db::query_statement`] here, which hand it to
+//! [`crate::exec`].
+
+use std::future::Future;
+
+use plugorm_plugin_api::{statement::Statement, ExecResult, RowStream, Rows, Sql};
+
+use super::Db;
+use crate::{args::IntoArgs, exec, Error, Result};
+
+/// Rows per batch [`Db::raw_stream`] asks the plugin for.
+const STREAM_BATCH: u32 = 512;
+
+impl Db {
+    /// Runs a rendered statement that returns no rows (the one path every write takes).
+    pub async fn execute_sql(&self, sql: Sql) -> Result<ExecResult> {
+        self.runner().execute(sql).await
+    }
+
+    /// Runs a rendered query (the one path every read takes).
+    pub async fn query_sql(&self, sql: Sql) -> Result<Rows> {
+        self.runner().query(sql).await
+    }
+
+    /// Renders and runs a statement tree that returns no rows.
+    pub async fn execute_statement(&self, stmt: &Statement) -> Result<ExecResult> {
+        let runner = self.runner();
+        runner.execute(runner.render(stmt)?).await
+    }
+
+    /// Renders and runs a statement tree that returns rows.
+    pub async fn query_statement(&self, stmt: &Statement) -> Result<Rows> {
+        let runner = self.runner();
+        runner.query(runner.render(stmt)?).await
+    }
+
+    /// Streams the rows of a rendered query (dry run: an empty stream).
+    pub async fn query_stream_sql(&self, sql: Sql, batch_rows: u32) -> Result<Box<dyn RowStream>> {
+        self.runner().query_stream(sql, batch_rows).await
+    }
+
+    /// Streams the rows of raw SQL in batches.
+    pub async fn raw_stream(&self, sql: &str, args: impl IntoArgs) -> Result<Box<dyn RowStream>> {
+        let sql = self.render_raw(sql, args)?;
+        self.query_stream_sql(sql, STREAM_BATCH).await
+    }
+
+    /// Runs a statement that returns no rows; `?` placeholders take `args` (a `Vec` or
+    /// slice argument expands to a list).
+    pub async fn exec(&self, sql: &str, args: impl IntoArgs) -> Result<ExecResult> {
+        let sql = exec::render_raw(&*self.shared.dialect, sql, args)?;
+        self.execute_sql(sql).await
+    }
+
+    /// Runs a query and returns its rows; `?` placeholders take `args`.
+    pub async fn raw(&self, sql: &str, args: impl IntoArgs) -> Result<Rows> {
+        let sql = exec::render_raw(&*self.shared.dialect, sql, args)?;
+        self.query_sql(sql).await
+    }
+
+    /// Renders a statement tree without running it.
+    pub fn render(&self, stmt: &Statement) -> Result<Sql> {
+        self.runner().render(stmt)
+    }
+
+    /// Renders a raw template with its arguments without running it.
+    pub fn render_raw(&self, sql: &str, args: impl IntoArgs) -> Result<Sql> {
+        exec::render_raw(&*self.shared.dialect, sql, args)
+    }
+
+    /// Runs `f` on a dry-run session and returns the last statement it rendered
+    /// (GORM's `ToSQL`).
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let sql = db.to_sql(|tx| async move { tx.exec("DELETE FROM t WHERE id = ?", (1,)).await }).await?;
+    /// assert_eq!(sql.text.as_str(), "DELETE FROM t WHERE id = ?");
+    /// # Ok(()) }
+    /// ```
+    pub async fn to_sql<F, Fut, R>(&self, f: F) -> Result<Sql>
+    where
+        F: FnOnce(Db) -> Fut,
+        Fut: Future<Output = Result<R>>,
+    {
+        let dry = self.dry_run();
+        f(dry.clone()).await?;
+        dry.dry_run_statements()
+            .pop()
+            .ok_or_else(|| Error::DryRunUnsupported("the closure rendered no statement".into()))
+    }
+}
