@@ -5,6 +5,7 @@
 //! plugin crates linked statically (`--features static`). Tests that hold on every
 //! database run through [`matrix!`] on SQLite, PostgreSQL and MariaDB alike.
 
+pub mod golden_models;
 pub mod hand_schema;
 pub mod matrix;
 pub mod mysql;

@@ -4,8 +4,6 @@
 //!
 //! * `golden` — sql-golden.md's mysql column for what the host API can express, rendered
 //!   through the loaded dialect, and the same SQL run for real where the server accepts it;
-//! * `migrate` — G125–G134, AutoMigrate (create, add column / index, idempotence), the
-//!   type mapping, introspection and table options;
 //! * `roundtrip` — exec / raw / typed reads, creates with keys from `LAST_INSERT_ID()`,
 //!   upserts, every value type, error translation, transactions and savepoints, row locks,
 //!   cancellation, streaming, pool options and TLS modes.
@@ -15,8 +13,6 @@
 
 #[path = "mysql/golden.rs"]
 mod golden;
-#[path = "mysql/migrate.rs"]
-mod migrate;
 #[path = "mysql/models.rs"]
 mod models;
 #[path = "mysql/roundtrip.rs"]
