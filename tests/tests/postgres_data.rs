@@ -1,6 +1,7 @@
 //! Data through the PostgreSQL plugin on a real server: CRUD with RETURNING back-fill,
 //! upserts, every value type both ways, parameters converted to the statement's types,
-//! error translation by SQLSTATE, schemas, connection URLs and TLS.
+//! schemas, connection URLs and TLS. (Constraint errors are `constraint_errors.rs`, on
+//! every backend.)
 //!
 //! Each test runs in a fresh schema (`plugorm_tests::postgres`); without a server the
 //! tests print why and pass, unless `CI=true`.
@@ -643,92 +644,6 @@ async fn empty_results_keep_their_column_names() {
         .unwrap()
         .unwrap();
     assert_eq!(n, 0);
-}
-
-#[tokio::test]
-async fn constraint_violations_are_typed_and_name_the_constraint() {
-    let Some(db) = postgres::database().await else {
-        return;
-    };
-    exec(
-        &db,
-        "CREATE TABLE owners (id serial PRIMARY KEY, email text CONSTRAINT owners_email_key UNIQUE)",
-    )
-    .await;
-    exec(
-        &db,
-        "CREATE TABLE pets (id serial PRIMARY KEY, \
-         owner_id integer CONSTRAINT fk_pets_owner REFERENCES owners(id), \
-         name text NOT NULL CONSTRAINT chk_pets_name CHECK (name <> ''))",
-    )
-    .await;
-    db.exec("INSERT INTO owners (email) VALUES (?)", ("a@x",))
-        .await
-        .unwrap();
-    match db_err(
-        db.exec("INSERT INTO owners (email) VALUES (?)", ("a@x",))
-            .await
-            .unwrap_err(),
-    ) {
-        DbError::UniqueViolation {
-            constraint,
-            message,
-        } => {
-            assert_eq!(constraint.as_deref(), Some("owners_email_key"));
-            assert!(message.contains("duplicate key"), "{message}");
-        }
-        other => panic!("expected UniqueViolation, got {other:?}"),
-    }
-    match db_err(
-        db.exec(
-            "INSERT INTO pets (owner_id, name) VALUES (?, ?)",
-            (99, "rex"),
-        )
-        .await
-        .unwrap_err(),
-    ) {
-        DbError::ForeignKeyViolation { constraint, .. } => {
-            assert_eq!(constraint.as_deref(), Some("fk_pets_owner"))
-        }
-        other => panic!("expected ForeignKeyViolation, got {other:?}"),
-    }
-    match db_err(
-        db.exec("INSERT INTO pets (owner_id, name) VALUES (?, ?)", (1, ""))
-            .await
-            .unwrap_err(),
-    ) {
-        DbError::CheckViolation { constraint, .. } => {
-            assert_eq!(constraint.as_deref(), Some("chk_pets_name"))
-        }
-        other => panic!("expected CheckViolation, got {other:?}"),
-    }
-    match db_err(
-        db.exec("INSERT INTO pets (owner_id) VALUES (?)", (1,))
-            .await
-            .unwrap_err(),
-    ) {
-        DbError::NotNullViolation { column, .. } => assert_eq!(column.as_deref(), Some("name")),
-        other => panic!("expected NotNullViolation, got {other:?}"),
-    }
-    // Deleting a referenced row violates the foreign key too.
-    db.exec(
-        "INSERT INTO pets (owner_id, name) VALUES (?, ?)",
-        (1, "rex"),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(
-        db_err(db.exec("DELETE FROM owners", ()).await.unwrap_err()),
-        DbError::ForeignKeyViolation { constraint: Some(c), .. } if c == "fk_pets_owner"
-    ));
-    // Any other error keeps its SQLSTATE.
-    match db_err(db.raw("SELECT * FROM nowhere", ()).await.unwrap_err()) {
-        DbError::Database { code, message } => {
-            assert_eq!(code.as_deref(), Some("42P01"));
-            assert!(message.contains("nowhere"), "{message}");
-        }
-        other => panic!("expected a database error, got {other:?}"),
-    }
 }
 
 #[tokio::test]

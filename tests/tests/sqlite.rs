@@ -1,5 +1,7 @@
-//! The SQLite dialect plugin against real SQLite: typed values, transactions, savepoints,
-//! translated errors, rendering.
+//! What only SQLite does: typed values in its storage classes, rendering without a
+//! database, WAL files with foreign keys on, concurrent writers on one file, and its URL
+//! errors. Transactions, constraint errors and streams run on every backend
+//! (`transactions.rs`, `constraint_errors.rs`, `streaming.rs`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use plugorm::{
@@ -7,13 +9,6 @@ use plugorm::{
     DbError, Error, Value,
 };
 use plugorm_tests::{registry, sqlite_file, sqlite_memory};
-
-fn db_err(e: Error) -> DbError {
-    match e {
-        Error::Db(d) => d,
-        other => panic!("expected a database error, got {other}"),
-    }
-}
 
 #[tokio::test]
 async fn values_round_trip_with_typed_access_by_column_name() {
@@ -97,23 +92,6 @@ async fn decode_errors_name_the_column_and_types() {
 }
 
 #[tokio::test]
-async fn many_rows_come_back_in_batches() {
-    let db = sqlite_memory().await;
-    let rows = db
-        .raw("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) SELECT x, 'n' || x AS s FROM c", ())
-        .await
-        .unwrap();
-    assert_eq!(rows.len(), 5000);
-    assert!(rows.batches.len() > 1);
-    let sum: i64 = rows.iter().map(|r| r.get::<i64>("x").unwrap()).sum();
-    assert_eq!(sum, 5000 * 5001 / 2);
-    assert_eq!(
-        rows.iter().last().unwrap().get::<String>("s").unwrap(),
-        "n5000"
-    );
-}
-
-#[tokio::test]
 async fn mixed_storage_classes_in_one_column_are_kept() {
     let db = sqlite_memory().await;
     db.exec("CREATE TABLE m (v)", ()).await.unwrap();
@@ -130,145 +108,6 @@ async fn mixed_storage_classes_in_one_column_are_kept() {
             Value::F64(3.5),
             Value::Null
         ]
-    );
-}
-
-#[tokio::test]
-async fn transactions_commit_and_roll_back() {
-    let (db, _dir) = sqlite_file().await;
-    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", ())
-        .await
-        .unwrap();
-    let tx = db.begin().await.unwrap();
-    tx.exec("INSERT INTO t (v) VALUES (?)", ("kept",))
-        .await
-        .unwrap();
-    assert_eq!(tx.raw("SELECT v FROM t", ()).await.unwrap().len(), 1);
-    tx.commit().await.unwrap();
-    let tx = db.begin().await.unwrap();
-    tx.exec("INSERT INTO t (v) VALUES (?)", ("dropped",))
-        .await
-        .unwrap();
-    tx.rollback().await.unwrap();
-    let rows = db.raw("SELECT v FROM t", ()).await.unwrap();
-    let vs: Vec<String> = rows.iter().map(|r| r.get("v").unwrap()).collect();
-    assert_eq!(vs, vec!["kept"]);
-}
-
-#[tokio::test]
-async fn savepoints_roll_back_part_of_a_transaction() {
-    let db = sqlite_memory().await;
-    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", ())
-        .await
-        .unwrap();
-    let tx = db.begin().await.unwrap();
-    tx.exec("INSERT INTO t (v) VALUES ('a')", ()).await.unwrap();
-    tx.savepoint("sp1").await.unwrap();
-    tx.exec("INSERT INTO t (v) VALUES ('b')", ()).await.unwrap();
-    tx.savepoint("sp 2").await.unwrap(); // names are quoted
-    tx.exec("INSERT INTO t (v) VALUES ('c')", ()).await.unwrap();
-    tx.rollback_to("sp 2").await.unwrap();
-    tx.release("sp 2").await.unwrap();
-    tx.rollback_to("sp1").await.unwrap();
-    tx.exec("INSERT INTO t (v) VALUES ('d')", ()).await.unwrap();
-    tx.commit().await.unwrap();
-    let rows = db.raw("SELECT v FROM t ORDER BY id", ()).await.unwrap();
-    let vs: Vec<String> = rows.iter().map(|r| r.get("v").unwrap()).collect();
-    assert_eq!(vs, vec!["a", "d"]);
-    let e = db_err(
-        db.begin()
-            .await
-            .unwrap()
-            .rollback_to("never")
-            .await
-            .unwrap_err(),
-    );
-    assert!(e.to_string().contains("no such savepoint"), "{e}");
-}
-
-#[tokio::test]
-async fn a_finished_transaction_refuses_more_work() {
-    let db = sqlite_memory().await;
-    let tx = db.pool().begin().await.unwrap();
-    tx.commit().await.unwrap();
-    let e = tx
-        .execute(plugorm::Sql::new("SELECT 1", []))
-        .await
-        .unwrap_err();
-    assert_eq!(e, DbError::TransactionFinished);
-    assert_eq!(tx.commit().await.unwrap_err(), DbError::TransactionFinished);
-}
-
-#[tokio::test]
-async fn constraint_errors_are_translated() {
-    let db = sqlite_memory().await;
-    db.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY)", ())
-        .await
-        .unwrap();
-    db.exec(
-        "CREATE TABLE child (id INTEGER PRIMARY KEY, email TEXT UNIQUE, name TEXT NOT NULL, \
-         age INTEGER CONSTRAINT chk_child_age CHECK (age >= 0), parent_id INTEGER REFERENCES parent(id))",
-        (),
-    )
-    .await
-    .unwrap();
-    db.exec(
-        "INSERT INTO child (email, name, age) VALUES ('a@x', 'a', 1)",
-        (),
-    )
-    .await
-    .unwrap();
-
-    let e = db_err(
-        db.exec(
-            "INSERT INTO child (email, name, age) VALUES ('a@x', 'b', 1)",
-            (),
-        )
-        .await
-        .unwrap_err(),
-    );
-    assert!(
-        matches!(&e, DbError::UniqueViolation { constraint: Some(c), .. } if c == "child.email"),
-        "{e:?}"
-    );
-    let e = db_err(
-        db.exec("INSERT INTO child (email, age) VALUES ('b@x', 1)", ())
-            .await
-            .unwrap_err(),
-    );
-    assert!(
-        matches!(&e, DbError::NotNullViolation { column: Some(c), .. } if c == "child.name"),
-        "{e:?}"
-    );
-    let e = db_err(
-        db.exec(
-            "INSERT INTO child (email, name, age) VALUES ('c@x', 'c', -1)",
-            (),
-        )
-        .await
-        .unwrap_err(),
-    );
-    assert!(
-        matches!(&e, DbError::CheckViolation { constraint: Some(c), .. } if c == "chk_child_age"),
-        "{e:?}"
-    );
-    let e = db_err(
-        db.exec(
-            "INSERT INTO child (email, name, age, parent_id) VALUES ('d@x', 'd', 1, 99)",
-            (),
-        )
-        .await
-        .unwrap_err(),
-    );
-    assert!(matches!(e, DbError::ForeignKeyViolation { .. }), "{e:?}");
-    let e = db_err(
-        db.exec("INSERT INTO nosuch VALUES (1)", ())
-            .await
-            .unwrap_err(),
-    );
-    assert!(
-        matches!(&e, DbError::Database { message, .. } if message.contains("no such table")),
-        "{e:?}"
     );
 }
 
