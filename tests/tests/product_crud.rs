@@ -1,7 +1,7 @@
 //! The ORM core on the derived `Product` model, on every backend: CRUD, hooks order, soft
 //! delete through the plugin, refusal without it, and the golden SQL of each dialect.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use plugorm::Error;
 use plugorm_tests::{
     matrix::Backend,
@@ -19,6 +19,7 @@ plugorm_tests::matrix!(
     crud_hooks_and_soft_delete,
     soft_delete_model_is_refused_without_the_plugin,
     golden_sql,
+    the_clock_is_stored_as_precisely_as_the_column_keeps_it,
 );
 
 async fn crud_hooks_and_soft_delete(backend: Backend) {
@@ -272,11 +273,8 @@ async fn golden_sql(backend: Backend) {
         .delete()
         .await
         .unwrap();
-    let texts: Vec<String> = dry
-        .dry_run_statements()
-        .iter()
-        .map(|s| s.text.to_string())
-        .collect();
+    let statements = dry.dry_run_statements();
+    let texts: Vec<String> = statements.iter().map(|s| s.text.to_string()).collect();
     let expected = backend.pick(
         [
             "SELECT * FROM `products` WHERE `products`.`deleted_at` IS NULL ORDER BY `products`.`id` LIMIT 1",
@@ -301,6 +299,30 @@ async fn golden_sql(backend: Backend) {
         ],
     );
     assert_eq!(texts, expected);
+    // G04 binds the key, and the limit where the dialect binds it.
+    assert_eq!(statements[1].params.len(), backend.pick(1, 2, 2));
     // Nothing ran.
     assert_eq!(db.model::<Product>().unscoped().count().await.unwrap(), 0);
+}
+
+/// Timestamps from the real clock (microseconds) come back to the microsecond from
+/// SQLite and PostgreSQL, and to the millisecond from MariaDB's default `datetime(3)`.
+async fn the_clock_is_stored_as_precisely_as_the_column_keeps_it(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
+    let mut p = Product {
+        code: "now".into(),
+        ..Default::default()
+    };
+    db.create(&mut p).await.unwrap();
+    assert!(p.created_at.and_utc().timestamp() > 0 && p.updated_at == p.created_at);
+    let stored = db.model::<Product>().first().await.unwrap();
+    let kept = backend.pick(1_000, 1_000, 1_000_000);
+    let truncated = |t: chrono::NaiveDateTime| {
+        let nanos = t.and_utc().timestamp_subsec_nanos();
+        t.with_nanosecond(nanos - nanos % kept).unwrap()
+    };
+    assert_eq!(stored.created_at, truncated(p.created_at));
+    assert_eq!(stored.updated_at, truncated(p.updated_at));
 }
