@@ -80,6 +80,20 @@ pub async fn sqlite_file() -> (Db, tempfile::TempDir) {
     }
 }
 
+/// The values a statement binds, in order (a parameter the test cannot read as a
+/// [`plugorm::Value`] shows as `Null`).
+///
+/// ```
+/// let sql = plugorm::Sql::new("SELECT ?", [plugorm::Value::I64(1)]);
+/// assert_eq!(plugorm_tests::bound_values(&sql), [plugorm::Value::I64(1)]);
+/// ```
+pub fn bound_values(sql: &plugorm::Sql) -> Vec<plugorm::Value> {
+    sql.params
+        .iter()
+        .map(|p| p.as_enum().cloned().unwrap_or(plugorm::Value::Null))
+        .collect()
+}
+
 /// A registry with the SQLite plugin and the soft-delete plugin.
 pub fn registry_with_soft_delete() -> Registry {
     match Registry::load(&config("[[plugin]]\nname = \"soft-delete\"\n")) {
