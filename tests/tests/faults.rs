@@ -163,6 +163,35 @@ async fn a_session_ended_mid_statement_fails_it_as_connection_lost_and_is_replac
     assert_ne!(now, id, "the ended session was replaced");
 }
 
+/// Forty writers at once on one pool (on SQLite, one database file): every row lands.
+async fn concurrent_writers_all_land(backend: Backend) {
+    let Some(db) = backend.open_file("").await else {
+        return;
+    };
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)", ())
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let db = (*db).clone();
+            let insert = "INSERT INTO t (id, v) VALUES (?, ?)";
+            tokio::spawn(async move { db.exec(insert, (i + 1, i)).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let rows = db
+        .raw("SELECT count(*) AS n, sum(v) AS s FROM t", ())
+        .await
+        .unwrap();
+    let row = rows.iter().next().unwrap();
+    assert_eq!(
+        (row.get::<i64>("n").unwrap(), row.get::<i64>("s").unwrap()),
+        (40, 780)
+    );
+}
+
 /// Two transactions that lock two rows in opposite orders: on the servers one is the
 /// deadlock victim (a typed, retryable `Deadlock`); on SQLite, whose transactions take the
 /// write lock at BEGIN, they queue instead. Run with `transaction_with_retry`, both
@@ -318,6 +347,7 @@ plugorm_tests::matrix!(
     a_timed_out_statement_is_cancelled_on_the_server,
     a_statement_on_a_connection_killed_in_the_pool_runs_on_a_new_one,
     a_connection_lost_mid_transaction_is_typed,
+    concurrent_writers_all_land,
     #[runtime(flavor = "multi_thread", worker_threads = 2)]
     a_session_ended_mid_statement_fails_it_as_connection_lost_and_is_replaced,
     #[runtime(flavor = "multi_thread", worker_threads = 2)]

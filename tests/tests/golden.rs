@@ -5,12 +5,16 @@
 //! `LAST_INSERT_ID()`, not RETURNING. Statements built directly, and what only one
 //! dialect renders, are in `postgres.rs` and `mysql/golden.rs`.
 
-use plugorm::{OnConflict, Sql, Value};
+use plugorm::{
+    plugin_api::statement::{Expr, OrderBy, Select, Statement, TableRef},
+    OnConflict, Sql, Value,
+};
 use plugorm_tests::{bound_values, hand_schema::ok, matrix::Backend, product::Product};
 
 plugorm_tests::matrix!(
     golden_queries_updates_deletes_and_locks,
-    golden_creates_and_upserts
+    golden_creates_and_upserts,
+    rendering_touches_no_database,
 );
 
 fn texts(sql: &[Sql]) -> Vec<&str> {
@@ -186,4 +190,71 @@ async fn golden_creates_and_upserts(backend: Backend) {
     assert_eq!(texts(&dry.dry_run_statements()), expected);
     // Nothing ran.
     assert_eq!(db.model::<Product>().unscoped().count().await.unwrap(), 0);
+}
+
+/// A statement tree and raw SQL templates render without a database: lists expand, `??`
+/// is a literal `?` (PostgreSQL's jsonb operator), a missing argument is an error.
+async fn rendering_touches_no_database(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    let mut q = Select::from_table(TableRef::new("users"));
+    q.filter(Expr::col("users", "name").eq("jinzhu"));
+    q.filter(Expr::col("users", "deleted_at").is_null());
+    q.order_by.push(OrderBy::asc(Expr::col("users", "id")));
+    q.limit = Some(1).into();
+    let sql = db.render(&Statement::Select(q)).unwrap();
+    assert_eq!(
+        sql.text.as_str(),
+        backend.pick(
+            "SELECT * FROM `users` WHERE `users`.`name` = ? AND `users`.`deleted_at` IS NULL ORDER BY `users`.`id` LIMIT 1",
+            r#"SELECT * FROM "users" WHERE "users"."name" = $1 AND "users"."deleted_at" IS NULL ORDER BY "users"."id" LIMIT $2"#,
+            "SELECT * FROM `users` WHERE `users`.`name` = ? AND `users`.`deleted_at` IS NULL ORDER BY `users`.`id` LIMIT ?",
+        )
+    );
+    assert_eq!(sql.params.len(), backend.pick(1, 2, 2));
+
+    let template = "SELECT * FROM users WHERE id IN ? AND note = '??'";
+    let sql = db.render_raw(template, (vec![1, 2],)).unwrap();
+    assert_eq!(
+        sql.text.as_str(),
+        backend.pick(
+            "SELECT * FROM users WHERE id IN (?,?) AND note = '?'",
+            "SELECT * FROM users WHERE id IN ($1,$2) AND note = '?'",
+            "SELECT * FROM users WHERE id IN (?,?) AND note = '?'",
+        )
+    );
+    assert_eq!(sql.params.len(), 2);
+    let sql = db.render_raw("SELECT * FROM users WHERE id IN (?)", (vec![3],));
+    assert_eq!(
+        sql.unwrap().text.as_str(),
+        backend.pick(
+            "SELECT * FROM users WHERE id IN (?)",
+            "SELECT * FROM users WHERE id IN ($1)",
+            "SELECT * FROM users WHERE id IN (?)",
+        )
+    );
+    // G121.
+    let shipped = chrono::NaiveDate::default();
+    let template = "UPDATE orders SET shipped_at = ? WHERE id IN ?";
+    let sql = db.render_raw(template, (shipped, vec![1, 2, 3])).unwrap();
+    assert_eq!(
+        sql.text.as_str(),
+        backend.pick(
+            "UPDATE orders SET shipped_at = ? WHERE id IN (?,?,?)",
+            "UPDATE orders SET shipped_at = $1 WHERE id IN ($2,$3,$4)",
+            "UPDATE orders SET shipped_at = ? WHERE id IN (?,?,?)",
+        )
+    );
+    let e = db.render_raw("SELECT ? + ?", (1,)).unwrap_err();
+    assert!(e.to_string().contains("more `?` placeholders"), "{e}");
+
+    // No table was created by any of this.
+    let tables = backend.pick(
+        "SELECT count(*) FROM sqlite_master",
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE()",
+    );
+    let n: i64 = db.raw_scalar(tables, ()).await.unwrap().unwrap();
+    assert_eq!(n, 0);
 }

@@ -156,19 +156,6 @@ async fn golden_statements_built_directly() {
         "INSERT INTO `t` () VALUES (),()"
     );
 
-    // G120 / G121: raw SQL keeps `?`; lists expand.
-    let sql = ok(
-        db.render_raw(
-            "UPDATE orders SET shipped_at = ? WHERE id IN ?",
-            ("now", vec![1, 2, 3]),
-        ),
-        "G121",
-    );
-    assert_eq!(
-        sql.text.as_str(),
-        "UPDATE orders SET shipped_at = ? WHERE id IN (?,?,?)"
-    );
-
     // Identifiers are quoted, backticks doubled.
     let q = db.model::<Gadget>().table("we`ird");
     let sql = ok(q.find_sql().await, "odd table");
