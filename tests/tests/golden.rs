@@ -3,7 +3,11 @@
 //! dialect's text written out. SQLite writes LIMIT and OFFSET as literals and renders no
 //! locking clause (it has no row locks); MySQL reads generated keys with
 //! `LAST_INSERT_ID()`, not RETURNING. Statements built directly, and what only one
-//! dialect renders, are in `postgres.rs` and `mysql/golden.rs`.
+//! dialect renders, are in `postgres.rs` and `mysql/golden.rs`; the query builder's wider
+//! surface in `golden/builder.rs`.
+
+#[path = "golden/builder.rs"]
+mod builder;
 
 use plugorm::{
     plugin_api::statement::{Expr, OrderBy, Select, Statement, TableRef},
