@@ -25,7 +25,11 @@ pub fn product_schema() -> ModelSchema {
         vec![index("idx_products_code", true, &["code"])],
     )
 }
-crate::schema_model!(pub Product, product_schema);
+crate::schema_model!(
+    /// G125's product: [`product_schema`].
+    pub Product,
+    product_schema
+);
 
 /// G126's `Pet` (`gorm.Model` with Go's zoned `time.Time`, `UserID uint`, `Name string
 /// gorm:"size:100;not null;check:name <> ''"`), without the relation (plugorm schemas
@@ -51,7 +55,11 @@ pub fn pet_schema() -> ModelSchema {
         vec![index("idx_pets_deleted_at", false, &["deleted_at"])],
     )
 }
-crate::schema_model!(pub Pet, pet_schema);
+crate::schema_model!(
+    /// G126's pet: [`pet_schema`].
+    pub Pet,
+    pet_schema
+);
 
 /// `users`, first version.
 pub fn user_v1_schema() -> ModelSchema {
@@ -62,7 +70,11 @@ pub fn user_v1_schema() -> ModelSchema {
         vec![],
     )
 }
-crate::schema_model!(pub UserV1, user_v1_schema);
+crate::schema_model!(
+    /// `users`, first version: [`user_v1_schema`].
+    pub UserV1,
+    user_v1_schema
+);
 
 /// `users`, second version: G127's `Age uint`, a unique `Email`, an index on `age`, and a
 /// field excluded from migration.
@@ -78,7 +90,11 @@ pub fn user_v2_schema() -> ModelSchema {
     user.indexes.push(index("idx_users_age", false, &["age"]));
     user
 }
-crate::schema_model!(pub UserV2, user_v2_schema);
+crate::schema_model!(
+    /// `users`, second version: [`user_v2_schema`].
+    pub UserV2,
+    user_v2_schema
+);
 
 /// G134: `Name3 string gorm:"index:,sort:desc,collate:utf8,type:btree,length:10,where:name3
 /// != 'jinzhu'"` (index schemas carry no collation).
@@ -95,4 +111,8 @@ pub fn user_index_schema() -> ModelSchema {
         vec![idx],
     )
 }
-crate::schema_model!(pub UserIndex, user_index_schema);
+crate::schema_model!(
+    /// G134's indexed user: [`user_index_schema`].
+    pub UserIndex,
+    user_index_schema
+);

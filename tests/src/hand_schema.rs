@@ -19,11 +19,12 @@ use plugorm::{
     Db, DbError, Error,
 };
 
-/// Declares `$name`, a model whose only content is the schema `$build()` returns (`pub`
-/// before the name makes it public).
+/// Declares `$name`, a model whose only content is the schema `$build()` returns (doc
+/// comments and `pub` before the name apply to the struct).
 #[macro_export]
 macro_rules! schema_model {
-    ($vis:vis $name:ident, $build:expr) => {
+    ($(#[$attr:meta])* $vis:vis $name:ident, $build:expr) => {
+        $(#[$attr])*
         #[derive(Debug, Default)]
         $vis struct $name;
 
