@@ -19,12 +19,14 @@ use plugorm::{
     Db, DbError, Error,
 };
 
-/// Declares `$name`, a model whose only content is the schema `$build()` returns.
+/// Declares `$name`, a model whose only content is the schema `$build()` returns (doc
+/// comments and `pub` before the name apply to the struct).
 #[macro_export]
 macro_rules! schema_model {
-    ($name:ident, $build:expr) => {
+    ($(#[$attr:meta])* $vis:vis $name:ident, $build:expr) => {
+        $(#[$attr])*
         #[derive(Debug, Default)]
-        struct $name;
+        $vis struct $name;
 
         impl ::plugorm::Hooks for $name {}
 
@@ -138,4 +140,9 @@ pub fn ok<T>(r: plugorm::Result<T>, what: &str) -> T {
 /// The column names of a described table, in order.
 pub fn column_names(info: &TableInfo) -> Vec<String> {
     info.columns.iter().map(|c| c.name.to_string()).collect()
+}
+
+/// The table `table` as `db` describes it (a test failure if it cannot).
+pub async fn describe(db: &Db, table: &str) -> TableInfo {
+    ok(db.migrator().describe_table(table).await, "describe")
 }

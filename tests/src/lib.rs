@@ -5,6 +5,7 @@
 //! plugin crates linked statically (`--features static`). Tests that hold on every
 //! database run through [`matrix!`] on SQLite, PostgreSQL and MariaDB alike.
 
+pub mod golden_models;
 pub mod hand_schema;
 pub mod matrix;
 pub mod mysql;
@@ -86,6 +87,20 @@ pub async fn sqlite_file() -> (Db, tempfile::TempDir) {
         Ok(db) => (db, dir),
         Err(e) => panic!("cannot open {url}: {e}"),
     }
+}
+
+/// The values a statement binds, in order (a parameter the test cannot read as a
+/// [`plugorm::Value`] shows as `Null`).
+///
+/// ```
+/// let sql = plugorm::Sql::new("SELECT ?", [plugorm::Value::I64(1)]);
+/// assert_eq!(plugorm_tests::bound_values(&sql), [plugorm::Value::I64(1)]);
+/// ```
+pub fn bound_values(sql: &plugorm::Sql) -> Vec<plugorm::Value> {
+    sql.params
+        .iter()
+        .map(|p| p.as_enum().cloned().unwrap_or(plugorm::Value::Null))
+        .collect()
 }
 
 /// A registry with the SQLite plugin and the soft-delete plugin.

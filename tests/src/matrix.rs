@@ -28,7 +28,7 @@
 
 use std::ops::Deref;
 
-use plugorm::{Db, Registry};
+use plugorm::{Db, PoolOptions, Registry};
 
 use crate::product::Product;
 
@@ -86,6 +86,21 @@ impl Backend {
             None,
             Some(("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)")),
             Some(("SELECT CONNECTION_ID()", "KILL CONNECTION ?")),
+        )
+    }
+
+    /// A statement that runs for a minute or more: for timeouts and cancellation.
+    ///
+    /// ```
+    /// use plugorm_tests::matrix::Backend;
+    /// assert_eq!(Backend::Postgres.endless_sql(), "SELECT pg_sleep(60)");
+    /// ```
+    pub fn endless_sql(self) -> &'static str {
+        self.pick(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000000) \
+             SELECT COUNT(*) FROM c",
+            "SELECT pg_sleep(60)",
+            "SELECT SLEEP(60)",
         )
     }
 
@@ -261,6 +276,30 @@ impl TestDb {
     pub fn url_with(&self, query: &str) -> String {
         let joiner = if self.url.contains('?') { '&' } else { '?' };
         format!("{}{joiner}{query}", self.url)
+    }
+
+    /// A pool of one connection on this database, for what one statement leaves on its
+    /// connection for the next: on in-memory SQLite this pool itself (one connection
+    /// already, and private to it), elsewhere a second pool.
+    ///
+    /// ```no_run
+    /// # async fn t() {
+    /// let Some(db) = plugorm_tests::matrix::Backend::Postgres.open("").await else { return };
+    /// assert_eq!(db.one_connection().await.pool_stats().max_connections, 1);
+    /// # }
+    /// ```
+    pub async fn one_connection(&self) -> Db {
+        if self.url == "sqlite::memory:" {
+            return self.db.clone();
+        }
+        let one = PoolOptions {
+            max_connections: 1,
+            ..PoolOptions::default()
+        };
+        match self.registry().open_with(&self.url, one).await {
+            Ok(db) => db,
+            Err(e) => panic!("cannot open a second pool on {}: {e}", self.url),
+        }
     }
 
     /// A new registry with the same plugins and `plugins.toml` text, for opening more

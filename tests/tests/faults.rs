@@ -3,7 +3,11 @@
 //! the pool or mid-transaction, one at a time or in a storm), deadlocks, serialization
 //! failures, a busy SQLite file, an exhausted pool, and text holding a second statement.
 //! Each test checks what the application sees (a typed error, a retry that succeeds) and
-//! that nothing was lost or half-written.
+//! that nothing was lost or half-written. Cancelled statements (dropped futures and
+//! streams) are `faults/cancellation.rs`.
+
+#[path = "faults/cancellation.rs"]
+mod cancellation;
 
 use std::{
     sync::{
@@ -15,16 +19,6 @@ use std::{
 
 use plugorm::{plugin_api::DbError, Db, Error, RetryPolicy};
 use plugorm_tests::matrix::Backend;
-
-/// A statement that runs for a minute or more on each database.
-fn endless(backend: Backend) -> &'static str {
-    backend.pick(
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000000) \
-         SELECT COUNT(*) FROM c",
-        "SELECT pg_sleep(60)",
-        "SELECT SLEEP(60)",
-    )
-}
 
 fn is_timeout<T: std::fmt::Debug>(r: &Result<T, Error>) -> bool {
     matches!(r, Err(Error::Db(DbError::Timeout(_))))
@@ -40,7 +34,7 @@ async fn a_timed_out_statement_is_cancelled_on_the_server(backend: Backend) {
         return;
     };
     let limit = Duration::from_millis(300);
-    let r = db.with_timeout(limit).raw(endless(backend), ()).await;
+    let r = db.with_timeout(limit).raw(backend.endless_sql(), ()).await;
     assert!(is_timeout(&r), "{r:?}");
     let one: i64 = db
         .raw_scalar("SELECT 1", ())
@@ -55,7 +49,9 @@ async fn a_timed_out_statement_is_cancelled_on_the_server(backend: Backend) {
     let r: Result<(), Error> = db
         .transaction(|tx| async move {
             tx.exec("INSERT INTO kept (v) VALUES (?)", (1,)).await?;
-            tx.with_timeout(limit).raw(endless(backend), ()).await?;
+            tx.with_timeout(limit)
+                .raw(backend.endless_sql(), ())
+                .await?;
             Ok(())
         })
         .await;
@@ -88,9 +84,12 @@ async fn a_statement_on_a_connection_killed_in_the_pool_runs_on_a_new_one(backen
         let id: i64 = db.raw_scalar(who, ()).await.unwrap().unwrap();
         admin.exec(kill, (id,)).await.unwrap();
         if i % 2 == 0 {
-            db.raw_scalar::<i64>(who, ())
+            let now: i64 = db
+                .raw_scalar(who, ())
                 .await
-                .unwrap_or_else(|e| panic!("kill {i}: the read failed: {e}"));
+                .unwrap_or_else(|e| panic!("kill {i}: the read failed: {e}"))
+                .unwrap();
+            assert_ne!(now, id, "kill {i}: the read ran on a new session");
         } else {
             db.exec("INSERT INTO writes (v) VALUES (?)", (i,))
                 .await
@@ -128,6 +127,69 @@ async fn a_connection_lost_mid_transaction_is_typed(backend: Backend) {
     assert!(!r.unwrap_err().is_retryable());
     drop(tx);
     db.ping().await.expect("the pool serves after the loss");
+}
+
+/// A session the server ends while a statement runs on it fails that statement as
+/// `ConnectionLost` (an administrator's kill is not undone by a retry); the pool of one
+/// connection replaces it. SQLite has no server to end a session: there the statement
+/// runs to its end.
+async fn a_session_ended_mid_statement_fails_it_as_connection_lost_and_is_replaced(
+    backend: Backend,
+) {
+    let Some(db) = backend.open("[plugin.pool]\nmax_connections = 1\n").await else {
+        return;
+    };
+    let Some((who, kill)) = backend.session_sql() else {
+        assert_eq!(backend, Backend::Sqlite);
+        let n: i64 = db.raw_scalar("SELECT 1", ()).await.unwrap().unwrap();
+        assert_eq!(n, 1);
+        return;
+    };
+    let Some(admin) = backend.open("").await else {
+        return;
+    };
+    let id: i64 = db.raw_scalar(who, ()).await.unwrap().unwrap();
+    let slow = {
+        let db = (*db).clone();
+        tokio::spawn(async move { db.raw(backend.endless_sql(), ()).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    admin.exec(kill, (id,)).await.unwrap();
+    match slow.await.unwrap() {
+        Err(Error::Db(DbError::ConnectionLost { .. })) => {}
+        other => panic!("expected ConnectionLost, got {other:?}"),
+    }
+    let now: i64 = db.raw_scalar(who, ()).await.unwrap().unwrap();
+    assert_ne!(now, id, "the ended session was replaced");
+}
+
+/// Forty writers at once on one pool (on SQLite, one database file): every row lands.
+async fn concurrent_writers_all_land(backend: Backend) {
+    let Some(db) = backend.open_file("").await else {
+        return;
+    };
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)", ())
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let db = (*db).clone();
+            let insert = "INSERT INTO t (id, v) VALUES (?, ?)";
+            tokio::spawn(async move { db.exec(insert, (i + 1, i)).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let rows = db
+        .raw("SELECT count(*) AS n, sum(v) AS s FROM t", ())
+        .await
+        .unwrap();
+    let row = rows.iter().next().unwrap();
+    assert_eq!(
+        (row.get::<i64>("n").unwrap(), row.get::<i64>("s").unwrap()),
+        (40, 780)
+    );
 }
 
 /// Two transactions that lock two rows in opposite orders: on the servers one is the
@@ -285,6 +347,9 @@ plugorm_tests::matrix!(
     a_timed_out_statement_is_cancelled_on_the_server,
     a_statement_on_a_connection_killed_in_the_pool_runs_on_a_new_one,
     a_connection_lost_mid_transaction_is_typed,
+    concurrent_writers_all_land,
+    #[runtime(flavor = "multi_thread", worker_threads = 2)]
+    a_session_ended_mid_statement_fails_it_as_connection_lost_and_is_replaced,
     #[runtime(flavor = "multi_thread", worker_threads = 2)]
     deadlocks_are_typed_and_retried,
     one_call_runs_one_statement,

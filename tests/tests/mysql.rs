@@ -4,19 +4,18 @@
 //!
 //! * `golden` — sql-golden.md's mysql column for what the host API can express, rendered
 //!   through the loaded dialect, and the same SQL run for real where the server accepts it;
-//! * `migrate` — G125–G134, AutoMigrate (create, add column / index, idempotence), the
-//!   type mapping, introspection and table options;
 //! * `roundtrip` — exec / raw / typed reads, creates with keys from `LAST_INSERT_ID()`,
-//!   upserts, every value type, error translation, transactions and savepoints, row locks,
-//!   cancellation, streaming, pool options and TLS modes.
+//!   upserts, every value type, one statement per text, and TLS modes.
+//!
+//! Transactions, row locks, cancellation, streaming, constraint errors, pool options and
+//! migrations run on every backend (`transactions.rs`, `faults.rs`, `streaming.rs`,
+//! `constraint_errors.rs`, `pool_settings.rs`, `migrate.rs`).
 //!
 //! Outside CI an unreachable server skips each test with a printed reason; under
 //! `CI=true` it fails them.
 
 #[path = "mysql/golden.rs"]
 mod golden;
-#[path = "mysql/migrate.rs"]
-mod migrate;
 #[path = "mysql/models.rs"]
 mod models;
 #[path = "mysql/roundtrip.rs"]

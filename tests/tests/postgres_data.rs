@@ -1,6 +1,7 @@
-//! Data through the PostgreSQL plugin on a real server: CRUD with RETURNING back-fill,
-//! upserts, every value type both ways, parameters converted to the statement's types,
-//! error translation by SQLSTATE, schemas, connection URLs and TLS.
+//! Data through the PostgreSQL plugin on a real server: column defaults read back by
+//! RETURNING, every value type both ways, parameters converted to the statement's types,
+//! schemas, connection URLs and TLS. (CRUD is `product_crud.rs`, upserts
+//! `query_surface.rs`, constraint errors `constraint_errors.rs`: on every backend.)
 //!
 //! Each test runs in a fresh schema (`plugorm_tests::postgres`); without a server the
 //! tests print why and pass, unless `CI=true`.
@@ -9,9 +10,9 @@ use std::sync::OnceLock;
 
 use plugorm::{
     plugin_api::{row::DecodeError, schema::FieldSchema, schema::ModelSchema, Cell},
-    Db, DbError, Error, FieldType, Model, OnConflict, PoolOptions, Value,
+    Db, DbError, Error, FieldType, Model, PoolOptions, Value,
 };
-use plugorm_tests::{postgres, product::Product};
+use plugorm_tests::postgres;
 
 fn db_err(e: Error) -> DbError {
     match e {
@@ -24,78 +25,6 @@ async fn exec(db: &Db, sql: &str) {
     if let Err(e) = db.exec(sql, ()).await {
         panic!("{sql}: {e}");
     }
-}
-
-#[tokio::test]
-async fn crud_backfills_keys_and_timestamps_through_returning() {
-    let Some(db) = postgres::products_db().await else {
-        return;
-    };
-    let mut p = Product {
-        code: "d42".into(),
-        price: 100,
-        ..Default::default()
-    };
-    assert_eq!(db.create(&mut p).await.unwrap(), 1);
-    assert_eq!((p.id, p.code.as_str()), (1, "D42"));
-    assert!(p.created_at.and_utc().timestamp() > 0 && p.updated_at == p.created_at);
-    let mut more: Vec<Product> = (0..5)
-        .map(|i| Product {
-            code: format!("b{i}"),
-            price: i * 10,
-            ..Default::default()
-        })
-        .collect();
-    assert_eq!(db.create_in_batches(&mut more, 2).await.unwrap(), 5);
-    assert_eq!(
-        more.iter().map(|p| p.id).collect::<Vec<_>>(),
-        [2, 3, 4, 5, 6],
-        "keys come back in row order"
-    );
-    let first = db.model::<Product>().first().await.unwrap();
-    assert_eq!(first, p, "timestamps survive to the microsecond");
-    let cheap = db
-        .model::<Product>()
-        .filter("price < ?", (25,))
-        .order("price desc")
-        .find()
-        .await
-        .unwrap();
-    assert_eq!(
-        cheap.iter().map(|p| p.price).collect::<Vec<_>>(),
-        [20, 10, 0]
-    );
-    let codes: Vec<String> = db
-        .model::<Product>()
-        .ids([2, 3])
-        .order("id")
-        .pluck("code")
-        .await
-        .unwrap();
-    assert_eq!(codes, ["B0", "B1"]);
-    db.record(&mut p).update("price", 200).await.unwrap();
-    assert_eq!(
-        db.model::<Product>().id(1).first().await.unwrap().price,
-        200
-    );
-    assert_eq!(db.delete(&mut p).await.unwrap(), 1);
-    assert!(p.deleted_at.is_some());
-    assert_eq!(db.model::<Product>().count().await.unwrap(), 5);
-    let all: i64 = db
-        .raw_scalar("SELECT count(*) FROM products", ())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(all, 6, "the soft-deleted row is still in the table");
-    assert_eq!(
-        db.model::<Product>()
-            .unscoped()
-            .filter("code LIKE ?", ("B%",))
-            .delete()
-            .await
-            .unwrap(),
-        5
-    );
 }
 
 /// A model whose `status` and `opened_at` are filled by column defaults (written by hand:
@@ -209,79 +138,6 @@ async fn returning_backfills_column_defaults() {
             .status,
         "closed"
     );
-}
-
-#[tokio::test]
-async fn upserts_do_nothing_update_columns_and_update_all() {
-    let Some(db) = postgres::products_db().await else {
-        return;
-    };
-    let mut items: Vec<Product> = (1..=3)
-        .map(|i| Product {
-            code: format!("P{i}"),
-            price: i * 10,
-            ..Default::default()
-        })
-        .collect();
-    db.skip_hooks().create_many(&mut items).await.unwrap();
-    // Update all on the primary key.
-    let mut dup = Product {
-        id: 1,
-        code: "P1".into(),
-        price: 500,
-        ..Default::default()
-    };
-    db.skip_hooks()
-        .on_conflict(OnConflict::update_all())
-        .create(&mut dup)
-        .await
-        .unwrap();
-    assert_eq!(
-        db.model::<Product>().id(1).first().await.unwrap().price,
-        500
-    );
-    // Do nothing on the unique code: the row is unchanged.
-    let mut dup = Product {
-        code: "P2".into(),
-        price: 900,
-        ..Default::default()
-    };
-    db.skip_hooks()
-        .on_conflict(OnConflict::do_nothing().on(&["code"]))
-        .create(&mut dup)
-        .await
-        .unwrap();
-    assert_eq!(db.model::<Product>().id(2).first().await.unwrap().price, 20);
-    // Update one column from `excluded`.
-    let mut dup = Product {
-        code: "P3".into(),
-        price: 7,
-        ..Default::default()
-    };
-    db.skip_hooks()
-        .on_conflict(OnConflict::update_columns(&["price"]).on(&["code"]))
-        .create(&mut dup)
-        .await
-        .unwrap();
-    assert_eq!(dup.id, 3, "RETURNING reads the updated row's key");
-    assert_eq!(db.model::<Product>().id(3).first().await.unwrap().price, 7);
-    // A conditional update that does not apply.
-    let mut dup = Product {
-        code: "P3".into(),
-        price: 8,
-        ..Default::default()
-    };
-    db.skip_hooks()
-        .on_conflict(
-            OnConflict::update_columns(&["price"])
-                .on(&["code"])
-                .when("products.price > 100"),
-        )
-        .create(&mut dup)
-        .await
-        .unwrap();
-    assert_eq!(db.model::<Product>().id(3).first().await.unwrap().price, 7);
-    assert_eq!(db.model::<Product>().count().await.unwrap(), 3);
 }
 
 const TYPES_DDL: &str = "CREATE TABLE vals (id serial PRIMARY KEY, b boolean, i2 smallint, \
@@ -643,92 +499,6 @@ async fn empty_results_keep_their_column_names() {
         .unwrap()
         .unwrap();
     assert_eq!(n, 0);
-}
-
-#[tokio::test]
-async fn constraint_violations_are_typed_and_name_the_constraint() {
-    let Some(db) = postgres::database().await else {
-        return;
-    };
-    exec(
-        &db,
-        "CREATE TABLE owners (id serial PRIMARY KEY, email text CONSTRAINT owners_email_key UNIQUE)",
-    )
-    .await;
-    exec(
-        &db,
-        "CREATE TABLE pets (id serial PRIMARY KEY, \
-         owner_id integer CONSTRAINT fk_pets_owner REFERENCES owners(id), \
-         name text NOT NULL CONSTRAINT chk_pets_name CHECK (name <> ''))",
-    )
-    .await;
-    db.exec("INSERT INTO owners (email) VALUES (?)", ("a@x",))
-        .await
-        .unwrap();
-    match db_err(
-        db.exec("INSERT INTO owners (email) VALUES (?)", ("a@x",))
-            .await
-            .unwrap_err(),
-    ) {
-        DbError::UniqueViolation {
-            constraint,
-            message,
-        } => {
-            assert_eq!(constraint.as_deref(), Some("owners_email_key"));
-            assert!(message.contains("duplicate key"), "{message}");
-        }
-        other => panic!("expected UniqueViolation, got {other:?}"),
-    }
-    match db_err(
-        db.exec(
-            "INSERT INTO pets (owner_id, name) VALUES (?, ?)",
-            (99, "rex"),
-        )
-        .await
-        .unwrap_err(),
-    ) {
-        DbError::ForeignKeyViolation { constraint, .. } => {
-            assert_eq!(constraint.as_deref(), Some("fk_pets_owner"))
-        }
-        other => panic!("expected ForeignKeyViolation, got {other:?}"),
-    }
-    match db_err(
-        db.exec("INSERT INTO pets (owner_id, name) VALUES (?, ?)", (1, ""))
-            .await
-            .unwrap_err(),
-    ) {
-        DbError::CheckViolation { constraint, .. } => {
-            assert_eq!(constraint.as_deref(), Some("chk_pets_name"))
-        }
-        other => panic!("expected CheckViolation, got {other:?}"),
-    }
-    match db_err(
-        db.exec("INSERT INTO pets (owner_id) VALUES (?)", (1,))
-            .await
-            .unwrap_err(),
-    ) {
-        DbError::NotNullViolation { column, .. } => assert_eq!(column.as_deref(), Some("name")),
-        other => panic!("expected NotNullViolation, got {other:?}"),
-    }
-    // Deleting a referenced row violates the foreign key too.
-    db.exec(
-        "INSERT INTO pets (owner_id, name) VALUES (?, ?)",
-        (1, "rex"),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(
-        db_err(db.exec("DELETE FROM owners", ()).await.unwrap_err()),
-        DbError::ForeignKeyViolation { constraint: Some(c), .. } if c == "fk_pets_owner"
-    ));
-    // Any other error keeps its SQLSTATE.
-    match db_err(db.raw("SELECT * FROM nowhere", ()).await.unwrap_err()) {
-        DbError::Database { code, message } => {
-            assert_eq!(code.as_deref(), Some("42P01"));
-            assert!(message.contains("nowhere"), "{message}");
-        }
-        other => panic!("expected a database error, got {other:?}"),
-    }
 }
 
 #[tokio::test]

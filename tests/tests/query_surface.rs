@@ -431,6 +431,32 @@ async fn upserts(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(db.model::<Product>().id(3).first().await.unwrap().price, 7);
+    // RETURNING reads the updated row's key; MySQL's LAST_INSERT_ID() has none to give.
+    assert_eq!(dup.id, backend.pick(3, 3, 0));
+    // A conditional update that does not apply (MySQL's ON DUPLICATE KEY has no WHERE).
+    let mut dup = Product {
+        code: "P3".into(),
+        price: 8,
+        ..Default::default()
+    };
+    let conditional = OnConflict::update_columns(&["price"])
+        .on(&["code"])
+        .when("products.price > 100");
+    let r = db
+        .skip_hooks()
+        .on_conflict(conditional)
+        .create(&mut dup)
+        .await;
+    match backend {
+        Backend::Sqlite | Backend::Postgres => assert_eq!(r.unwrap(), 0),
+        Backend::Mysql => match r {
+            Err(Error::Db(DbError::Unsupported(m))) => {
+                assert!(m.contains("ON DUPLICATE KEY UPDATE has no WHERE"), "{m}")
+            }
+            other => panic!("expected Unsupported, got {other:?}"),
+        },
+    }
+    assert_eq!(db.model::<Product>().id(3).first().await.unwrap().price, 7);
     assert_eq!(db.model::<Product>().count().await.unwrap(), 6);
 
     let fixed = chrono::DateTime::from_timestamp(0, 0).unwrap();

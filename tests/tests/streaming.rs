@@ -1,13 +1,21 @@
-//! Large results on every backend: streams keep memory bounded, and model streams apply
-//! plugin clauses and hooks. Paging with find_in_batches is the dialect conformance
-//! kit's `streaming` check, which every dialect runs.
+//! Large results on every backend: streams keep memory bounded, deliver batches of the
+//! size asked for with their column names (an empty result too), end with the database's
+//! error where there is one, and give their connection back when dropped half-way; model
+//! streams apply plugin clauses and hooks. Paging with find_in_batches is the dialect
+//! conformance kit's `streaming` check, which every dialect runs.
 
+use plugorm::{
+    plugin_api::{Cell, Sql},
+    DbError, Value,
+};
 use plugorm_tests::{matrix::Backend, product::Product};
 
 plugorm_tests::matrix!(
     #[runtime(flavor = "multi_thread", worker_threads = 2)]
     streaming_200_mb_of_rows_keeps_memory_bounded,
     model_stream_applies_plugin_clauses_and_hooks,
+    streams_deliver_batches_with_names_and_errors,
+    streams_keep_their_batch_size_and_give_the_connection_back,
 );
 
 /// One memory measurement at a time: the three backends' streams run in one process, and
@@ -107,4 +115,163 @@ async fn model_stream_applies_plugin_clauses_and_hooks(backend: Backend) {
         1000,
         "after_find per row"
     );
+}
+
+/// Rows as the database numbers them: `x` from 1 to `n`, and `pad`, 100 `x`s.
+fn numbered_rows(backend: Backend, n: i64) -> String {
+    backend.pick(
+        format!(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n}) \
+             SELECT x, printf('%.100c', 'x') AS pad FROM c"
+        ),
+        format!("SELECT g AS x, repeat('x', 100) AS pad FROM generate_series(1, {n}) AS g"),
+        format!(
+            "WITH d(n) AS (SELECT 0 UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 \
+             UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 \
+             UNION ALL SELECT 8 UNION ALL SELECT 9) \
+             SELECT x, REPEAT('x', 100) AS pad FROM (SELECT 1 + a.n + 10 * b.n + 100 * c.n \
+             + 1000 * e.n + 10000 * f.n AS x FROM d a, d b, d c, d e, d f) t WHERE x <= {n} \
+             ORDER BY x"
+        ),
+    )
+}
+
+async fn streams_deliver_batches_with_names_and_errors(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    const ROWS: i64 = 50_000;
+    let stream = db
+        .raw_stream(&numbered_rows(backend, ROWS), ())
+        .await
+        .unwrap();
+    assert_eq!(stream.names(), ["x", "pad"]);
+    let (mut seen, mut sum, mut batches) = (0i64, 0i64, 0);
+    while let Some(batch) = stream.next_batch().await.unwrap() {
+        batches += 1;
+        let rows = plugorm::Rows {
+            names: vec!["x".into(), "pad".into()].into(),
+            batches: vec![batch].into(),
+        };
+        for row in rows.iter() {
+            sum += row.get::<i64>("x").unwrap();
+            assert_eq!(row.get::<String>("pad").unwrap().len(), 100);
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, ROWS);
+    assert_eq!(sum, ROWS * (ROWS + 1) / 2);
+    assert!(batches > 1, "{batches} batch(es)");
+    // A result read whole comes back in batches too.
+    let rows = db.raw(&numbered_rows(backend, 5000), ()).await.unwrap();
+    assert_eq!(rows.len(), 5000);
+    assert!(rows.batches.len() > 1);
+    let sum: i64 = rows.iter().map(|r| r.get::<i64>("x").unwrap()).sum();
+    assert_eq!(sum, 5000 * 5001 / 2);
+    let last = rows.iter().last().unwrap();
+    assert_eq!(last.get::<i64>("x").unwrap(), 5000);
+    assert_eq!(last.get::<String>("pad").unwrap().len(), 100);
+
+    // An empty result still names its columns.
+    let empty = db
+        .raw_stream("SELECT 1 AS one WHERE 1 = 0", ())
+        .await
+        .unwrap();
+    assert_eq!(empty.names(), ["one"]);
+    assert!(empty.next_batch().await.unwrap().is_none());
+
+    // A division by zero after some rows: an error that reaches the consumer on
+    // PostgreSQL; SQLite and MySQL divide by zero to NULL, and the stream ends.
+    let failing = backend.pick(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 60000) \
+         SELECT 1 / (50000 - x) AS x FROM c",
+        "SELECT 1 / (50000 - g) AS x FROM generate_series(1, 60000) AS g",
+        "SELECT 1 / (5 - x) AS x FROM (SELECT 1 AS x UNION ALL SELECT 5 UNION ALL SELECT 6) t",
+    );
+    let stream = db.raw_stream(failing, ()).await.unwrap();
+    let (mut nulls, mut outcome) = (0, Ok(()));
+    loop {
+        match stream.next_batch().await {
+            Ok(Some(batch)) => {
+                nulls += (0..batch.len as usize)
+                    .filter(|&r| matches!(batch.columns[0].cell(r), Ok(Cell::Null)))
+                    .count()
+            }
+            Ok(None) => break,
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    match (backend, outcome) {
+        (Backend::Postgres, Err(DbError::Database { code, .. })) => {
+            assert_eq!(code.as_deref(), Some("22012"))
+        }
+        (Backend::Sqlite | Backend::Mysql, Ok(())) => assert_eq!(nulls, 1),
+        (_, other) => panic!("unexpected end of the stream: {other:?}"),
+    }
+
+    // The connection streamed on is reusable.
+    let total: i64 = db
+        .raw_scalar(
+            &format!("SELECT sum(x) FROM ({}) t", numbered_rows(backend, 3000)),
+            (),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(total, 3000 * 3001 / 2);
+}
+
+/// A statement streamed in batches of a given size, with and without parameters; a
+/// model stream dropped half-way gives its connection back to a pool of one.
+async fn streams_keep_their_batch_size_and_give_the_connection_back(backend: Backend) {
+    let Some(setup) = backend.products().await else {
+        return;
+    };
+    let mut items: Vec<Product> = (0..2500)
+        .map(|n| Product {
+            code: format!("n{n}"),
+            price: n,
+            ..Default::default()
+        })
+        .collect();
+    setup.skip_hooks().create_many(&mut items).await.unwrap();
+    for params in [vec![], vec![Value::I64(-1)]] {
+        // Statement text as the driver takes it: PostgreSQL numbers its placeholders.
+        let text = if params.is_empty() {
+            "SELECT id, price FROM products ORDER BY id"
+        } else {
+            backend.pick(
+                "SELECT id, price FROM products WHERE price > ? ORDER BY id",
+                "SELECT id, price FROM products WHERE price > $1 ORDER BY id",
+                "SELECT id, price FROM products WHERE price > ? ORDER BY id",
+            )
+        };
+        let stream = setup.query_stream_sql(Sql::new(text, params), 300).await;
+        let stream = stream.unwrap();
+        assert_eq!(stream.names(), ["id", "price"]);
+        let (mut batches, mut seen) = (0, 0i64);
+        while let Some(batch) = stream.next_batch().await.unwrap() {
+            batches += 1;
+            assert!(batch.len <= 300);
+            for r in 0..batch.len as usize {
+                match batch.columns[1].cell(r) {
+                    Ok(Cell::I64(n)) => assert_eq!(n, seen),
+                    other => panic!("price is {other:?}"),
+                }
+                seen += 1;
+            }
+        }
+        assert_eq!((seen, batches), (2500, 9), "{text}");
+    }
+
+    let db = setup.one_connection().await;
+    let mut s = db.model::<Product>().order("id").stream().await.unwrap();
+    for expect in 0..10 {
+        assert_eq!(s.next().await.unwrap().unwrap().price, expect);
+    }
+    drop(s);
+    assert_eq!(db.model::<Product>().count().await.unwrap(), 2500);
 }
