@@ -1,6 +1,6 @@
 //! # plugorm-bench
 //!
-//! plugorm's benchmark workloads (`shared/bench/WORKLOADS.md`: W1–W7) against raw sqlx,
+//! plugorm's benchmark workloads (W1–W7, described in the README's Benchmarks section) against raw sqlx,
 //! on SQLite (file and `:memory:`), PostgreSQL and MariaDB, and the measurement of the
 //! plugin boundary's own cost (the `plugorm-boundary` binaries).
 //!

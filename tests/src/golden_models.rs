@@ -1,4 +1,4 @@
-//! The models of sql-golden.md's migration texts (G125–G134), built by hand once for every
+//! The models of docs/golden-sql.md's migration texts (G125–G134), built by hand once for every
 //! backend: GORM's golden models need exact field names and types no derive would pick.
 //! Where GORM's Go types differ per driver, the field takes the type whose DDL every
 //! dialect's golden text shows (zoned timestamps, an unsigned `Age`).

@@ -1,4 +1,4 @@
-//! sql-golden.md through the host's dry run on every backend: what the query API builds
+//! docs/golden-sql.md through the host's dry run on every backend: what the query API builds
 //! for `products` (the spec's texts are for `users` in places: the same rules), each
 //! dialect's text written out. SQLite writes LIMIT and OFFSET as literals and renders no
 //! locking clause (it has no row locks); MySQL reads generated keys with

@@ -1,4 +1,4 @@
-//! Migrations on every backend: golden DDL (sql-golden.md G125–G134, each dialect's
+//! Migrations on every backend: golden DDL (docs/golden-sql.md G125–G134, each dialect's
 //! column), AutoMigrate (create, add columns and indexes, nothing on a second run, from
 //! another pool too), and dry runs — one body, the texts written out per dialect.
 //! The type mapping is in `migrate/types.rs`, introspection of a hand-written table in

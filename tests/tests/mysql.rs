@@ -2,7 +2,7 @@
 //! `mysql://root@127.0.0.1:3306/test`), each test in a database of its own, with the
 //! plugin loaded from its `.so` (or linked in under `--features static`):
 //!
-//! * `golden` — sql-golden.md's mysql column for what the host API can express, rendered
+//! * `golden` — docs/golden-sql.md's mysql column for what the host API can express, rendered
 //!   through the loaded dialect, and the same SQL run for real where the server accepts it;
 //! * `roundtrip` — exec / raw / typed reads, creates with keys from `LAST_INSERT_ID()`,
 //!   upserts, every value type, one statement per text, and TLS modes.

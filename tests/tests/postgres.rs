@@ -1,5 +1,5 @@
 //! The PostgreSQL plugin, loaded from its `.so` (or linked in with `--features static`):
-//! the golden SQL of sql-golden.md's postgres column rendered by the plugin alone, from
+//! the golden SQL of docs/golden-sql.md's postgres column rendered by the plugin alone, from
 //! statement trees (no server needed). Through the host's dry run, every dialect's text
 //! is in `golden.rs`.
 

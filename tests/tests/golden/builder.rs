@@ -1,4 +1,4 @@
-//! sql-golden.md through the query builder on every backend: conditions, paging, columns,
+//! docs/golden-sql.md through the query builder on every backend: conditions, paging, columns,
 //! locks, updates, joins, groups and sub-queries as `to_sql` renders them on a dry-run
 //! session, each dialect's text written out; what a dialect cannot express is refused
 //! before anything runs (MySQL: RETURNING, `FOR SHARE OF`).

@@ -1,4 +1,4 @@
-//! sql-golden.md's mysql column where only MySQL has the form: upserts of a text-keyed
+//! docs/golden-sql.md's mysql column where only MySQL has the form: upserts of a text-keyed
 //! model and a model without timestamps through the host's dry run, and statements built
 //! directly. What the query API builds for `products` on every backend is `golden.rs`;
 //! the few places where plugorm deliberately differs from GORM's text say why.

@@ -105,7 +105,7 @@ hand_model!(Gadget, "products", {
     i.push(index("idx_products_code", true, &["code"]));
 });
 
-// sql-golden.md's `Language`: a text primary key, no generated key.
+// docs/golden-sql.md's `Language`: a text primary key, no generated key.
 hand_model!(Language, "languages", {
     code: String,
     name: String,
