@@ -253,6 +253,8 @@ async fn insert<T: Model>(
 ///
 /// The dialect is recognised by name: whether a dialect's insert id is exact is not among
 /// the capabilities a plugin declares in 0.2.0 (PostgreSQL's plugin reports none at all).
+/// A dry run (and so `to_sql`) still renders the statement GORM sends, with `RETURNING`
+/// (golden SQL G72): the row, the key and the values are the same either way.
 fn key_by_insert_id<T: Model>(db: &Db, plan: &Plan) -> bool {
     let key = match plan.returning.as_slice() {
         [only] => &T::schema().fields[*only],
@@ -261,6 +263,7 @@ fn key_by_insert_id<T: Model>(db: &Db, plan: &Plan) -> bool {
     key.auto_increment
         && key.primary_key
         && db.session.on_conflict.is_none()
+        && !db.session.dry_run
         && db.dialect().name() == "sqlite"
 }
 
