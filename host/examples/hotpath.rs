@@ -2,11 +2,12 @@
 //! (the benchmark's W7) three ways — plain `exec`, `raw` with `RETURNING`, and `create` —
 //! and a whole-table `find` into structs (W4), each with its heap allocations counted.
 //!
-//! The SQLite plugin is loaded from its release library, as the benchmark does:
+//! The dialect plugins are loaded from their release libraries, as the benchmark does;
+//! the table `hotpath_users` is created, and dropped at the end:
 //!
 //! ```sh
-//! cargo build --release -p plugorm-sqlite-dylib
-//! cargo run --release -p plugorm --example hotpath -- target/release [sqlite::memory:]
+//! cargo build --release -p plugorm-sqlite-dylib -p plugorm-postgres-dylib -p plugorm-mysql-dylib
+//! cargo run --release -p plugorm --example hotpath -- target/release [URL, default sqlite::memory:]
 //! ```
 
 use std::{
@@ -43,8 +44,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// The benchmark's `users` row.
+/// The benchmark's `users` row, in a table of its own.
 #[derive(Debug, Default, Clone, PartialEq, plugorm::Model)]
+#[orm(table = "hotpath_users")]
 struct User {
     id: i64,
     #[orm(size = 100)]
@@ -89,9 +91,9 @@ where
     Ok(())
 }
 
-const INSERT: &str = "INSERT INTO users (name, email, age, created_at) VALUES (?, ?, ?, ?)";
+const INSERT: &str = "INSERT INTO hotpath_users (name, email, age, created_at) VALUES (?, ?, ?, ?)";
 const INSERT_RETURNING: &str =
-    "INSERT INTO users (name, email, age, created_at) VALUES (?, ?, ?, ?) RETURNING id";
+    "INSERT INTO hotpath_users (name, email, age, created_at) VALUES (?, ?, ?, ?) RETURNING id";
 
 /// The INSERT's parameters for user `i`.
 fn insert_args(i: i64) -> (String, Option<String>, i32, chrono::NaiveDateTime) {
@@ -156,7 +158,7 @@ async fn inserts(db: &Db) -> Result<(), plugorm::Error> {
 
 async fn loads(db: &Db) -> Result<(), plugorm::Error> {
     let rows: i64 = db
-        .raw_scalar("SELECT COUNT(*) FROM users", ())
+        .raw_scalar("SELECT COUNT(*) FROM hotpath_users", ())
         .await?
         .unwrap_or_default();
     measure(
@@ -177,7 +179,8 @@ fn registry(plugin_dir: &Path) -> Result<Registry, Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("plugins.toml");
     let text = format!(
-        "search_paths = [{:?}]\n\n[[plugin]]\nname = \"sqlite\"\n",
+        "search_paths = [{:?}]\n\n[[plugin]]\nname = \"sqlite\"\n\n[[plugin]]\n\
+         name = \"postgres\"\n\n[[plugin]]\nname = \"mysql\"\n",
         std::path::absolute(plugin_dir)?.display().to_string()
     );
     std::fs::write(&path, text)?;
@@ -194,10 +197,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     rt.block_on(async {
         let db = registry.open(&url).await?;
-        db.exec("DROP TABLE IF EXISTS users", ()).await?;
+        db.exec("DROP TABLE IF EXISTS hotpath_users", ()).await?;
+        let key = match db.dialect().name() {
+            "postgres" => "BIGSERIAL PRIMARY KEY",
+            "mysql" => "BIGINT AUTO_INCREMENT PRIMARY KEY",
+            _ => "INTEGER PRIMARY KEY",
+        };
         db.exec(
-            "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, \
-             email VARCHAR(200), age INTEGER NOT NULL, created_at TIMESTAMP NOT NULL)",
+            &format!(
+                "CREATE TABLE hotpath_users (id {key}, name VARCHAR(100) NOT NULL, \
+                 email VARCHAR(200), age INTEGER NOT NULL, created_at TIMESTAMP NOT NULL)"
+            ),
             (),
         )
         .await?;
@@ -206,6 +216,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             inserts(&db).await?;
             loads(&db).await?;
         }
+        db.exec("DROP TABLE hotpath_users", ()).await?;
         Ok::<_, plugorm::Error>(())
     })?;
     Ok(())
