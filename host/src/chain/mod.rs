@@ -16,7 +16,7 @@ pub(crate) use operation::{Execute, Fetch, Operation, Stage};
 use std::sync::Arc;
 
 use plugorm_plugin_api::{
-    feature::setting, schema::ModelSchema, statement::Statement, steps::BuiltinStep,
+    feature::setting, schema::ModelSchema, statement::Statement, steps::BuiltinStep, Callback,
     CallbackContext, Processor, Setting,
 };
 
@@ -32,12 +32,17 @@ pub(crate) struct ChainRun {
     /// The handle statements run on (bound to the default transaction once it began).
     db: Db,
     ctx: CallbackContext<'static>,
+    unscoped: bool,
+    /// `ctx.settings` holds the run's settings (see [`ChainRun::call`]).
+    settings_ready: bool,
     error: Option<Error>,
     started: Option<Tx>,
 }
 
 impl ChainRun {
-    /// Starts a run of `processor` for a statement about `schema`.
+    /// Starts a run of `processor` for a statement about `schema`. The settings the
+    /// callbacks read are built when the first callback runs: a chain of built-in steps
+    /// alone (the usual one) allocates nothing for them.
     pub fn start(
         db: &Db,
         processor: Processor,
@@ -45,22 +50,6 @@ impl ChainRun {
         statement: Statement,
         unscoped: bool,
     ) -> ChainRun {
-        let mut settings = vec![Setting {
-            key: setting::NOW_MICROS.into(),
-            value: db.session.now().timestamp_micros().to_string().into(),
-        }];
-        if unscoped {
-            settings.push(Setting {
-                key: setting::UNSCOPED.into(),
-                value: "true".into(),
-            });
-        }
-        if db.session.allow_global_update {
-            settings.push(Setting {
-                key: setting::ALLOW_GLOBAL_UPDATE.into(),
-                value: "true".into(),
-            });
-        }
         ChainRun {
             steps: db.shared.callbacks.chain(processor),
             db: db.clone(),
@@ -68,11 +57,22 @@ impl ChainRun {
                 processor,
                 statement,
                 schema: schema.into(),
-                settings: settings.into(),
+                settings: Default::default(),
             },
+            unscoped,
+            settings_ready: false,
             error: None,
             started: None,
         }
+    }
+
+    /// Runs a plugin or user callback, with the settings it may read.
+    fn call(&mut self, cb: &Arc<dyn Callback>) -> Result<()> {
+        if !self.settings_ready {
+            self.ctx.settings = settings(&self.db, self.unscoped).into();
+            self.settings_ready = true;
+        }
+        cb.call(&mut self.ctx).map_err(Error::from)
     }
 
     /// Runs the whole chain with `op` performing the built-in steps; the handle the run
@@ -84,7 +84,7 @@ impl ChainRun {
             match &step.handler {
                 Handler::Callback(cb) => {
                     if self.error.is_none() {
-                        let r = cb.call(&mut self.ctx).map_err(Error::from);
+                        let r = self.call(cb);
                         self.record(r);
                     }
                 }
@@ -173,10 +173,33 @@ pub(crate) fn apply_callbacks(
     unscoped: bool,
 ) -> Result<Statement> {
     let mut run = ChainRun::start(db, processor, schema, statement, unscoped);
-    for step in run.steps.iter() {
+    let steps = Arc::clone(&run.steps);
+    for step in steps.iter() {
         if let Handler::Callback(cb) = &step.handler {
-            cb.call(&mut run.ctx)?;
+            run.call(cb)?;
         }
     }
     Ok(run.ctx.statement)
+}
+
+/// What the callbacks of one run may read: the session's now, and the unscoped and
+/// global-update switches when on.
+fn settings(db: &Db, unscoped: bool) -> Vec<Setting> {
+    let mut settings = vec![Setting {
+        key: setting::NOW_MICROS.into(),
+        value: db.session.now().timestamp_micros().to_string().into(),
+    }];
+    if unscoped {
+        settings.push(Setting {
+            key: setting::UNSCOPED.into(),
+            value: "true".into(),
+        });
+    }
+    if db.session.allow_global_update {
+        settings.push(Setting {
+            key: setting::ALLOW_GLOBAL_UPDATE.into(),
+            value: "true".into(),
+        });
+    }
+    settings
 }

@@ -180,6 +180,7 @@ async fn insert<T: Model>(
     } else {
         List::new()
     };
+    let key_by_insert_id = key_by_insert_id::<T>(db, &plan);
     let mut affected = 0;
     for chunk in items.chunks_mut(per_stmt) {
         let mut ins = template.clone();
@@ -206,12 +207,17 @@ async fn insert<T: Model>(
                     .collect()
             })
             .collect();
-        ins.returning = returning.clone();
+        ins.returning = if key_by_insert_id && chunk.len() == 1 {
+            List::new()
+        } else {
+            returning.clone()
+        };
         if let Some(c) = &db.session.on_conflict {
             ins.on_conflict = Some(conflict_clause::<T>(db, c, &plan)?).into();
         }
+        let read_back = !ins.returning.is_empty();
         let stmt = Statement::Insert(ins);
-        if returning.is_empty() {
+        if !read_back {
             let r = db.execute_statement(&stmt).await?;
             affected += r.rows_affected;
             // An upsert that updated (or kept) some rows generated fewer keys than rows:
@@ -233,6 +239,32 @@ async fn insert<T: Model>(
         }
     }
     Ok(affected)
+}
+
+/// True when a one-row INSERT's generated key is the driver's insert id, exactly, so
+/// the key needs no `RETURNING`: SQLite's `last_insert_rowid()` after an INSERT of one
+/// row is that row's rowid (a trigger's own inserts do not change it), which is the key
+/// of a table whose auto-increment key is its `INTEGER PRIMARY KEY`. Reading the key back
+/// with `RETURNING` instead costs SQLite about 3 µs more per INSERT (an ephemeral table
+/// per statement), as much as the INSERT itself inside a transaction. Only the key may be
+/// wanted back (a database default still needs `RETURNING`), and no upsert (a row that
+/// was updated has no new rowid). The multi-row INSERTs of a batch keep `RETURNING`: the
+/// rowids of one statement's rows are not guaranteed to be consecutive.
+///
+/// The dialect is recognised by name: whether a dialect's insert id is exact is not among
+/// the capabilities a plugin declares in 0.2.0 (PostgreSQL's plugin reports none at all).
+/// A dry run (and so `to_sql`) still renders the statement GORM sends, with `RETURNING`
+/// (golden SQL G72): the row, the key and the values are the same either way.
+fn key_by_insert_id<T: Model>(db: &Db, plan: &Plan) -> bool {
+    let key = match plan.returning.as_slice() {
+        [only] => &T::schema().fields[*only],
+        _ => return false,
+    };
+    key.auto_increment
+        && key.primary_key
+        && db.session.on_conflict.is_none()
+        && !db.session.dry_run
+        && db.dialect().name() == "sqlite"
 }
 
 /// The statement's conflict clause for an [`crate::OnConflict`].
