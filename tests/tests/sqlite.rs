@@ -1,5 +1,5 @@
 //! What only SQLite does: values of mixed storage classes in one column, WAL files with
-//! foreign keys on, and its URL errors. Values, rendering, transactions, constraint
+//! foreign keys on, triggers whose bodies hold statements, and its URL errors. Values, rendering, transactions, constraint
 //! errors, streams and concurrent writers run on every backend (`values.rs`,
 //! `golden.rs`, `transactions.rs`, `constraint_errors.rs`, `streaming.rs`, `faults.rs`).
 
@@ -50,4 +50,55 @@ async fn bad_urls_are_typed_errors() {
         .unwrap_err();
     assert!(matches!(e, Error::Db(DbError::Connect { .. })), "{e}");
     assert!(e.to_string().contains("nonexistent-dir"), "{e}");
+}
+
+#[tokio::test]
+async fn a_trigger_with_a_body_of_statements_is_one_statement() {
+    let db = sqlite_memory().await;
+    db.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)", ())
+        .await
+        .unwrap();
+    db.exec("CREATE TABLE audit (item_id INTEGER, what TEXT)", ())
+        .await
+        .unwrap();
+    db.exec(
+        "CREATE TRIGGER items_audit AFTER INSERT ON items BEGIN \
+             INSERT INTO audit VALUES (new.id, 'created'); \
+             INSERT INTO audit VALUES (new.id, CASE WHEN new.name = '' THEN 'blank' END); \
+         END;",
+        (),
+    )
+    .await
+    .unwrap();
+    db.exec("INSERT INTO items (name) VALUES (?)", ("",))
+        .await
+        .unwrap();
+    let rows = db
+        .raw("SELECT item_id, what FROM audit ORDER BY rowid", ())
+        .await
+        .unwrap();
+    let audit: Vec<(i64, String)> = rows
+        .iter()
+        .map(|r| (r.get("item_id").unwrap(), r.get("what").unwrap()))
+        .collect();
+    assert_eq!(
+        audit,
+        [(1, "created".to_string()), (1, "blank".to_string())]
+    );
+
+    // A statement after the trigger's END is still a second statement, refused whole.
+    let e = db
+        .exec(
+            "CREATE TRIGGER t2 AFTER DELETE ON items BEGIN SELECT 1; END; DROP TABLE audit",
+            (),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Db(DbError::InvalidSql(_))), "{e}");
+    assert!(db.raw("SELECT 1 FROM audit", ()).await.is_ok());
+    assert!(db
+        .raw("SELECT name FROM sqlite_master WHERE name = 't2'", ())
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -106,8 +106,25 @@ pub fn one_statement(text: &str, lexicon: &Lexicon) -> DbResult<()> {
         at: 0,
         lexicon,
     };
+    // A trigger's body holds statements of its own (`BEGIN stmt; … stmt; END`): there
+    // only the `;` after `; END` ends the statement, the rule of SQLite's own
+    // `sqlite3_complete` (no body statement can start with END).
+    let trigger = creates_trigger(text, lexicon);
+    let mut after_semicolon = false;
+    let mut body_ended = false;
     while let Some(b) = scan.next_token() {
+        if trigger && b != b';' {
+            body_ended = after_semicolon
+                && b.is_ascii_alphabetic()
+                && scan.word().eq_ignore_ascii_case(b"END");
+            after_semicolon = false;
+            continue;
+        }
         if b == b';' {
+            if trigger && !body_ended {
+                after_semicolon = true;
+                continue;
+            }
             return match scan.next_token_skipping(b';') {
                 None => Ok(()),
                 Some(_) => Err(DbError::InvalidSql(format!(
@@ -119,6 +136,27 @@ pub fn one_statement(text: &str, lexicon: &Lexicon) -> DbResult<()> {
         }
     }
     Ok(())
+}
+
+/// True when `text` is a `CREATE [TEMP | TEMPORARY] TRIGGER` statement (SQLite's form).
+fn creates_trigger(text: &str, lexicon: &Lexicon) -> bool {
+    let mut scan = Scan {
+        bytes: text.as_bytes(),
+        at: 0,
+        lexicon,
+    };
+    let mut next_word = || match scan.next_token() {
+        Some(b) if b.is_ascii_alphabetic() => Some(scan.word().to_ascii_uppercase()),
+        _ => None,
+    };
+    if next_word().as_deref() != Some(b"CREATE".as_slice()) {
+        return false;
+    }
+    match next_word().as_deref() {
+        Some(b"TRIGGER") => true,
+        Some(b"TEMP" | b"TEMPORARY") => next_word().as_deref() == Some(b"TRIGGER".as_slice()),
+        _ => false,
+    }
 }
 
 /// What a statement does, as its leading keyword says: how a driver tells a query from a
@@ -380,6 +418,40 @@ mod tests {
             assert!(!one("SELECT 1;-- c\nDROP TABLE t", &l));
             assert!(!one("SELECT 1;/* c */DROP TABLE t", &l));
         }
+    }
+
+    #[test]
+    fn a_trigger_body_is_part_of_its_statement() {
+        let l = Lexicon::SQLITE;
+        let trigger = "CREATE TRIGGER audit AFTER INSERT ON t BEGIN \
+                       INSERT INTO log VALUES (new.id); \
+                       UPDATE n SET v = CASE WHEN v > 0 THEN v + 1 END; END";
+        assert!(one(trigger, &l));
+        assert!(one(&format!("{trigger};"), &l));
+        assert!(one(&format!("{trigger} ; -- done"), &l));
+        assert!(one(
+            "create temp trigger a after delete on t begin select 1; end;",
+            &l
+        ));
+        // What follows the trigger's own END is a second statement.
+        assert!(!one(&format!("{trigger}; DROP TABLE t"), &l));
+        // `; END` inside a string or comment of the body does not end it.
+        assert!(!one(
+            "CREATE TRIGGER a AFTER INSERT ON t BEGIN SELECT '; END;'; END; SELECT 2",
+            &l
+        ));
+        assert!(one(
+            "CREATE TRIGGER a AFTER INSERT ON t BEGIN SELECT 1 /* ; END; */; END",
+            &l
+        ));
+        // Only a statement that creates a trigger has a body: a column named `trigger`
+        // or a table named after one does not make a second statement part of the first.
+        assert!(!one(
+            "CREATE TABLE t (trigger int, b int); END; DROP TABLE u",
+            &l
+        ));
+        assert!(!one("CREATE TABLE trigger_log (a); DROP TABLE u", &l));
+        assert!(!one("SELECT 1; END; SELECT 2", &l));
     }
 
     #[test]
