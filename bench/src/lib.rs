@@ -14,6 +14,7 @@
 //! ```
 
 pub mod boundary;
+pub mod chart;
 pub mod cli;
 pub mod cpu;
 pub mod data;
