@@ -290,7 +290,7 @@ mod tests {
         assert!(m.checksum_matches("plugorm"));
         assert!(!m.checksum_matches("Diesel"));
         assert!(!m.checksums_match());
-        let table = crate::report::table(&[m.clone()], &[]);
+        let table = crate::report::table(std::slice::from_ref(&m), &[]);
         assert!(table.contains("| 1.50x (1.50x) |"));
         assert!(table.contains("**MISMATCH: Diesel**"));
         let svg = crate::chart::svg(&[m], crate::chart::Axis::Wall, "t");
