@@ -4,9 +4,16 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::{report, runner, setup, BenchError, Database, Result, Workload};
+use tokio::runtime::Runtime;
 
-/// Runs W1–W7 through plugorm (plugins from their .so) and raw sqlx, interleaved.
+use crate::{
+    chart, report,
+    runner::{self, Peer},
+    setup::{self, Peers},
+    BenchError, Database, Result, Workload,
+};
+
+/// Runs W1–W7 through plugorm and raw sqlx (and the peers a binary adds), interleaved.
 #[derive(Debug, Parser)]
 #[command(name = "workloads", about)]
 pub struct Args {
@@ -24,9 +31,16 @@ pub struct Args {
     /// `target/release`).
     #[arg(long)]
     pub plugin_dir: Option<PathBuf>,
-    /// Run one peer only (`plugorm` or `sqlx`), for profiling one side; no ratios.
+    /// Only these peers (comma-separated: `plugorm,sqlx`), for profiling one side; the
+    /// ratios need `sqlx`.
+    #[arg(long, value_delimiter = ',')]
+    pub peer: Vec<String>,
+    /// Write the chart of the wall-time ratios to raw sqlx to this SVG file.
     #[arg(long)]
-    pub peer: Option<String>,
+    pub svg: Option<PathBuf>,
+    /// Write the chart of the CPU-time ratios to raw sqlx to this SVG file.
+    #[arg(long)]
+    pub svg_cpu: Option<PathBuf>,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     pub bench: bool,
@@ -66,26 +80,36 @@ impl Args {
 
 /// Parses the command line, runs, prints the table; exit code 1 on any error.
 pub fn main() {
+    main_with(Linking::Dynamic, &|_, _, _| Ok(Vec::new()));
+}
+
+/// [`main`] with plugorm linked as `linking` says and the further peers `extra` opens on
+/// each database (the `bench/peers` workspace adds SeaORM and Diesel this way).
+pub fn main_with(linking: Linking, extra: &OpenPeers) {
     let args = Args::parse();
-    if let Err(e) = run(&args) {
+    if let Err(e) = run(&args, linking, extra) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
 }
 
-/// Runs the selected workloads on the selected databases and prints the table.
-pub fn run(args: &Args) -> Result<()> {
+/// How this binary reaches plugorm's dialects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linking {
+    /// Each from its release `.so`, through a generated `plugins.toml` (peer `plugorm`).
+    Dynamic,
+    /// Linked into the binary (peer `plugorm-static`): it must name the plugin crates.
+    Static,
+}
+
+/// Opens further peers on a database where plugorm and sqlx are open (schema created by
+/// each peer itself).
+pub type OpenPeers = dyn Fn(&Runtime, Database, &Peers) -> Result<Vec<Box<dyn Peer>>>;
+
+/// Runs the selected workloads on the selected databases, prints the table and writes the
+/// charts asked for.
+pub fn run(args: &Args, linking: Linking, extra: &OpenPeers) -> Result<()> {
     let workloads = args.workloads()?;
-    let peers = match args.peer.as_deref() {
-        None => vec![runner::Peer::Plugorm, runner::Peer::Sqlx],
-        Some("plugorm") => vec![runner::Peer::Plugorm],
-        Some("sqlx") => vec![runner::Peer::Sqlx],
-        Some(other) => {
-            return Err(BenchError::Setup(format!(
-                "unknown peer {other:?} (expected plugorm or sqlx)"
-            )))
-        }
-    };
     let databases = args.databases()?;
     if args.reps == 0 {
         return Err(BenchError::Setup("--reps must be at least 1".into()));
@@ -101,8 +125,16 @@ pub fn run(args: &Args) -> Result<()> {
     }
     let plugin_dir = args.plugin_dir.clone().unwrap_or_else(setup::profile_dir);
     let config_dir = tempfile::tempdir()?;
+    let load = |plugin: &str| match linking {
+        Linking::Dynamic => setup::load_plugin(plugin, &plugin_dir, config_dir.path()),
+        Linking::Static => setup::linked_plugin(plugin),
+    };
+    let plugorm_name = match linking {
+        Linking::Dynamic => "plugorm",
+        Linking::Static => "plugorm-static",
+    };
     // The SQLite plugin is required: without it nothing runs.
-    let sqlite = setup::load_plugin("sqlite", &plugin_dir, config_dir.path())?;
+    let sqlite = load("sqlite")?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -114,7 +146,7 @@ pub fn run(args: &Args) -> Result<()> {
         let registry = if database.is_sqlite() {
             &sqlite
         } else {
-            match setup::load_plugin(database.plugin(), &plugin_dir, config_dir.path()) {
+            match load(database.plugin()) {
                 Ok(r) => {
                     loaded = r;
                     &loaded
@@ -126,7 +158,13 @@ pub fn run(args: &Args) -> Result<()> {
                 }
             }
         };
-        let opened = match rt.block_on(setup::open(database, registry)) {
+        let opened = rt
+            .block_on(setup::open(database, registry, plugorm_name))
+            .and_then(|p| {
+                let more = extra(&rt, database, &p)?;
+                Ok((p, more))
+            });
+        let (opened, more) = match opened {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("{database}: skipped: {e}");
@@ -142,23 +180,21 @@ pub fn run(args: &Args) -> Result<()> {
             };
             versions.push(format!("{database} {v}{url}"));
         }
+        let mut peers: Vec<&dyn Peer> = vec![&opened.plugorm, &opened.sqlx];
+        peers.extend(more.iter().map(|p| p.as_ref()));
+        if !args.peer.is_empty() {
+            peers.retain(|p| args.peer.iter().any(|n| n == p.name()));
+        }
+        if peers.is_empty() {
+            return Err(BenchError::Setup(format!(
+                "no peer named {:?} (expected plugorm, sqlx or one this binary adds)",
+                args.peer
+            )));
+        }
         for &w in &workloads {
-            match runner::measure(&rt, &opened, &peers, database, w, args.reps) {
+            match runner::measure(&rt, &peers, database, w, args.reps) {
                 Ok(m) => {
-                    eprintln!(
-                        "{database} {w}: plugorm {:.1} ms (CPU {:.1}), sqlx {:.1} ms (CPU {:.1}), {:.2}x (CPU {:.2}x){}",
-                        m.plugorm_median().as_secs_f64() * 1000.0,
-                        runner::median(&m.plugorm_cpu).as_secs_f64() * 1000.0,
-                        m.sqlx_median().as_secs_f64() * 1000.0,
-                        runner::median(&m.sqlx_cpu).as_secs_f64() * 1000.0,
-                        m.ratio(),
-                        m.cpu_ratio(),
-                        if m.checksums_match() {
-                            ""
-                        } else {
-                            ", CHECKSUM MISMATCH"
-                        }
-                    );
+                    eprintln!("{}", m.summary());
                     measurements.push(m);
                 }
                 Err(e) => {
@@ -167,6 +203,7 @@ pub fn run(args: &Args) -> Result<()> {
                 }
             }
         }
+        drop(more);
         let _ = rt.block_on(opened.plugorm.db.close());
     }
     println!(
@@ -179,6 +216,19 @@ pub fn run(args: &Args) -> Result<()> {
     }
     println!();
     print!("{}", report::table(&measurements, &skipped));
+    for (path, axis, what) in [
+        (&args.svg, chart::Axis::Wall, "wall time"),
+        (&args.svg_cpu, chart::Axis::Cpu, "CPU time"),
+    ] {
+        if let Some(path) = path {
+            let title = format!(
+                "{what} / raw sqlx (median of {} repetitions; below 1 is faster)",
+                args.reps
+            );
+            std::fs::write(path, chart::svg(&measurements, axis, &title))?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
     if measurements.iter().any(|m| !m.checksums_match()) {
         return Err(BenchError::Wrong(
             "a checksum differs from the baseline's (see the table)".into(),

@@ -183,10 +183,15 @@ pub fn user_fields_hash(
 
 /// A checksum of one mapped post (every field).
 pub fn post_hash(p: &Post) -> u64 {
-    let mut h = fnv(FNV_START, &p.id.to_le_bytes());
-    h = fnv(h, &p.user_id.to_le_bytes());
-    h = fnv(h, p.title.as_bytes());
-    fnv(h, p.body.as_bytes())
+    post_fields_hash(p.id, p.user_id, &p.title, &p.body)
+}
+
+/// [`post_hash`] of a post's fields, wherever they are held.
+pub fn post_fields_hash(id: i64, user_id: i64, title: &str, body: &str) -> u64 {
+    let mut h = fnv(FNV_START, &id.to_le_bytes());
+    h = fnv(h, &user_id.to_le_bytes());
+    h = fnv(h, title.as_bytes());
+    fnv(h, body.as_bytes())
 }
 
 /// A checksum of an id got back from an insert.
@@ -198,9 +203,15 @@ pub fn id_hash(id: i64) -> u64 {
 /// posts: order-independent over users, each user's hash mixed with the posts attached.
 pub fn graph_hash<'a>(graph: impl IntoIterator<Item = (u64, &'a [Post])>) -> u64 {
     graph.into_iter().fold(0u64, |acc, (user, posts)| {
-        let attached = posts.iter().fold(0u64, |a, p| a.wrapping_add(post_hash(p)));
-        acc.wrapping_add(fnv(user, &attached.to_le_bytes()))
+        acc.wrapping_add(graph_entry(user, posts.iter().map(post_hash)))
     })
+}
+
+/// One user's term of [`graph_hash`] (terms are added with `wrapping_add`), from its
+/// [`user_hash`] and its posts' [`post_hash`]es, for peers with their own post type.
+pub fn graph_entry(user: u64, post_hashes: impl IntoIterator<Item = u64>) -> u64 {
+    let attached = post_hashes.into_iter().fold(0u64, u64::wrapping_add);
+    fnv(user, &attached.to_le_bytes())
 }
 
 #[cfg(test)]

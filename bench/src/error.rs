@@ -14,6 +14,13 @@ pub enum BenchError {
     /// sqlx (the baseline) returned an error.
     #[error("sqlx: {0}")]
     Sqlx(#[from] sqlx::Error),
+    /// A peer library (SeaORM, Diesel: the `bench/peers` workspace) returned an error.
+    #[error("{library}: {source}")]
+    Library {
+        library: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The environment is not ready (a plugin library missing, a server unreachable).
     #[error("set-up failed: {0}")]
     Setup(String),

@@ -8,12 +8,17 @@
 //! `plugins.toml`; the baseline is sqlx called directly, with its own copy of SQLite and
 //! its own database files.
 //!
+//! Each library is a [`runner::Peer`]; the runner, the table and the chart take any
+//! number of them, so the `bench/peers` workspace adds SeaORM and Diesel through
+//! [`cli::main_with`] without this crate depending on either.
+//!
 //! ```no_run
 //! // What `cargo bench -p plugorm-bench` runs:
 //! plugorm_bench::cli::main();
 //! ```
 
 pub mod boundary;
+pub mod chart;
 pub mod cli;
 pub mod cpu;
 pub mod data;

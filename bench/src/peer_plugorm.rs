@@ -5,6 +5,7 @@ use plugorm::{Db, Value};
 use crate::{
     data::{self, graph_hash, id_hash, user_hash},
     models::{User, UserWithPosts},
+    runner::AsyncPeer,
     workload::*,
     Result,
 };
@@ -12,28 +13,20 @@ use crate::{
 /// plugorm on one database.
 pub struct PlugormPeer {
     pub db: Db,
+    /// `plugorm` (dialects from their `.so`) or `plugorm-static` (linked in).
+    pub name: &'static str,
 }
 
-impl PlugormPeer {
-    /// Runs plain SQL statements (schema, reset, seeding: never timed).
-    pub async fn exec_all(&self, statements: &[impl AsRef<str>]) -> Result<()> {
+impl AsyncPeer for PlugormPeer {
+    fn peer_name(&self) -> &'static str {
+        self.name
+    }
+
+    async fn exec_all(&self, statements: &[impl AsRef<str>]) -> Result<()> {
         for s in statements {
             self.db.exec(s.as_ref(), ()).await?;
         }
         Ok(())
-    }
-
-    /// Runs one workload; returns its checksum.
-    pub async fn run(&self, w: Workload) -> Result<u64> {
-        match w {
-            Workload::W1 => self.w1().await,
-            Workload::W2 => self.w2().await,
-            Workload::W3 => self.w3().await,
-            Workload::W4 => self.w4().await,
-            Workload::W5 => self.w5().await,
-            Workload::W6 => self.w6().await,
-            Workload::W7 => self.w7().await,
-        }
     }
 
     async fn w1(&self) -> Result<u64> {

@@ -8,6 +8,7 @@ use sqlx::{MySqlPool, PgPool, QueryBuilder, SqlitePool};
 use crate::{
     data::{self, graph_hash, id_hash, user_hash},
     models::{Post, User},
+    runner::AsyncPeer,
     workload::*,
     Result,
 };
@@ -66,31 +67,6 @@ impl SqlxPeer {
         }
     }
 
-    /// Runs plain SQL statements (schema, reset, seeding: never timed).
-    pub async fn exec_all(&self, statements: &[impl AsRef<str>]) -> Result<()> {
-        for s in statements {
-            let sql = sqlx::AssertSqlSafe(s.as_ref().to_string());
-            on_pool!(&self.pool, |p| sqlx::query(sql)
-                .execute(p)
-                .await
-                .map(|_| ()))?;
-        }
-        Ok(())
-    }
-
-    /// Runs one workload; returns its checksum.
-    pub async fn run(&self, w: Workload) -> Result<u64> {
-        match w {
-            Workload::W1 => self.w1().await,
-            Workload::W2 => self.w2().await,
-            Workload::W3 => self.w3().await,
-            Workload::W4 => self.w4().await,
-            Workload::W5 => self.w5().await,
-            Workload::W6 => self.w6().await,
-            Workload::W7 => self.w7().await,
-        }
-    }
-
     /// One INSERT of `u` on `$e` (a pool or a transaction), returning the new id the way
     /// each driver gives it: last-insert-rowid, LAST_INSERT_ID, RETURNING.
     async fn insert_one(&self, u: &User, tx: Option<&mut AnyTx>) -> Result<i64> {
@@ -136,6 +112,23 @@ impl SqlxPeer {
                 ))
             }
         })
+    }
+}
+
+impl AsyncPeer for SqlxPeer {
+    fn peer_name(&self) -> &'static str {
+        crate::runner::BASELINE
+    }
+
+    async fn exec_all(&self, statements: &[impl AsRef<str>]) -> Result<()> {
+        for s in statements {
+            let sql = sqlx::AssertSqlSafe(s.as_ref().to_string());
+            on_pool!(&self.pool, |p| sqlx::query(sql)
+                .execute(p)
+                .await
+                .map(|_| ()))?;
+        }
+        Ok(())
     }
 
     async fn w1(&self) -> Result<u64> {

@@ -2,7 +2,10 @@
 
 use std::{fmt::Write as _, time::Duration};
 
-use crate::{runner::Measurement, Database};
+use crate::{
+    runner::{Measurement, BASELINE},
+    Database,
+};
 
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
@@ -17,7 +20,19 @@ fn spread(runs: &[Duration]) -> f64 {
     (max.as_secs_f64() - min.as_secs_f64()) / med * 100.0
 }
 
-/// The table of every measurement, then one line per skipped database.
+/// The peers of some measurements other than the baseline, in order of first appearance.
+pub fn compared_peers(measurements: &[Measurement]) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for p in measurements.iter().flat_map(|m| &m.peers) {
+        if p.name != BASELINE && !names.contains(&p.name) {
+            names.push(p.name);
+        }
+    }
+    names
+}
+
+/// The table of every measurement — the baseline's median, then each other peer's median
+/// and its wall and CPU ratios to the baseline — then one line per skipped database.
 ///
 /// ```
 /// let t = plugorm_bench::report::table(&[], &[(plugorm_bench::Database::MySql, "no server".into())]);
@@ -25,32 +40,44 @@ fn spread(runs: &[Duration]) -> f64 {
 /// assert!(t.contains("MariaDB: skipped (no server)"));
 /// ```
 pub fn table(measurements: &[Measurement], skipped: &[(Database, String)]) -> String {
-    let mut out = String::new();
-    out.push_str(
-        "| database | workload | plugorm ms | sqlx ms | plugorm / sqlx | CPU ratio | checksum | spread | plugorm API |\n",
-    );
-    out.push_str("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- |\n");
+    let peers = compared_peers(measurements);
+    let mut out = format!("| database | workload | {BASELINE} ms |");
+    for p in &peers {
+        let _ = write!(out, " {p} ms | {p} / {BASELINE} (CPU) |");
+    }
+    out.push_str(" checksums | spread |\n| --- | --- | ---: |");
+    out.push_str(&" ---: | ---: |".repeat(peers.len()));
+    out.push_str(" --- | ---: |\n");
     for m in measurements {
-        let both = !m.plugorm.is_empty() && !m.sqlx.is_empty();
-        let ratio = |r: f64| if both { format!("{r:.2}x") } else { "-".into() };
-        let _ = writeln!(
+        let base = m.baseline().map_or("-".into(), |b| ms(b.wall_median()));
+        let _ = write!(
             out,
-            "| {} | {} {} | {} | {} | {} | {} | {} | {:.0}% | {} |",
+            "| {} | {} {} | {base} |",
             m.database,
             m.workload,
-            m.workload.title(),
-            ms(m.plugorm_median()),
-            ms(m.sqlx_median()),
-            ratio(m.ratio()),
-            ratio(m.cpu_ratio()),
-            if m.checksums_match() {
-                "match"
-            } else {
-                "**MISMATCH**"
-            },
-            spread(&m.plugorm).max(spread(&m.sqlx)),
-            m.workload.plugorm_note(),
+            m.workload.title()
         );
+        for p in &peers {
+            let time = m.peer(p).map_or("-".into(), |r| ms(r.wall_median()));
+            let ratio = match (m.ratio(p), m.cpu_ratio(p)) {
+                (Some(r), Some(c)) => format!("{r:.2}x ({c:.2}x)"),
+                _ => "-".into(),
+            };
+            let _ = write!(out, " {time} | {ratio} |");
+        }
+        let wrong: Vec<&str> = m
+            .peers
+            .iter()
+            .filter(|p| !m.checksum_matches(p.name))
+            .map(|p| p.name)
+            .collect();
+        let sums = if wrong.is_empty() {
+            "match".to_string()
+        } else {
+            format!("**MISMATCH: {}**", wrong.join(", "))
+        };
+        let worst = m.peers.iter().map(|p| spread(&p.wall)).fold(0.0, f64::max);
+        let _ = writeln!(out, " {sums} | {worst:.0}% |");
     }
     for (db, why) in skipped {
         let _ = writeln!(out, "\n{db}: skipped ({why})");

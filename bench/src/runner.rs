@@ -7,31 +7,86 @@ use tokio::runtime::Runtime;
 
 use crate::{
     cpu, data,
-    setup::Peers,
     workload::{Start, Workload},
     Database, Result,
 };
 
-/// The two peers of every comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Peer {
-    Plugorm,
-    Sqlx,
+/// The peer every ratio is taken against.
+pub const BASELINE: &str = "sqlx";
+
+/// One library under measurement on one database: plugorm, raw sqlx, or a peer ORM (the
+/// `bench/peers` workspace adds SeaORM and Diesel).
+///
+/// Async peers drive their futures on `rt`; synchronous ones ignore it.
+pub trait Peer {
+    /// The peer's name in the table (`sqlx` is the baseline).
+    fn name(&self) -> &'static str;
+    /// Runs plain SQL statements (schema, reset, seeding: never timed).
+    fn prepare(&self, rt: &Runtime, statements: &[String]) -> Result<()>;
+    /// Runs one workload; returns its checksum (what it read or wrote, see [`data`]).
+    fn run(&self, rt: &Runtime, w: Workload) -> Result<u64>;
 }
 
-/// The measured runs of one workload on one database.
+/// An async peer: its workloads as async methods, driven on the runtime by the blanket
+/// [`Peer`] implementation (one dispatch for every async peer).
+// Futures run by `block_on` on the calling thread: no `Send` bound is needed.
+#[allow(async_fn_in_trait)]
+pub trait AsyncPeer {
+    /// The peer's name in the table.
+    fn peer_name(&self) -> &'static str;
+    /// Runs plain SQL statements (never timed).
+    async fn exec_all(&self, statements: &[impl AsRef<str>]) -> Result<()>;
+    async fn w1(&self) -> Result<u64>;
+    async fn w2(&self) -> Result<u64>;
+    async fn w3(&self) -> Result<u64>;
+    async fn w4(&self) -> Result<u64>;
+    async fn w5(&self) -> Result<u64>;
+    async fn w6(&self) -> Result<u64>;
+    async fn w7(&self) -> Result<u64>;
+}
+
+impl<T: AsyncPeer> Peer for T {
+    fn name(&self) -> &'static str {
+        self.peer_name()
+    }
+
+    fn prepare(&self, rt: &Runtime, statements: &[String]) -> Result<()> {
+        rt.block_on(self.exec_all(statements))
+    }
+
+    fn run(&self, rt: &Runtime, w: Workload) -> Result<u64> {
+        rt.block_on(async {
+            match w {
+                Workload::W1 => self.w1().await,
+                Workload::W2 => self.w2().await,
+                Workload::W3 => self.w3().await,
+                Workload::W4 => self.w4().await,
+                Workload::W5 => self.w5().await,
+                Workload::W6 => self.w6().await,
+                Workload::W7 => self.w7().await,
+            }
+        })
+    }
+}
+
+/// The measured runs of one peer.
+#[derive(Debug, Clone, Default)]
+pub struct PeerRuns {
+    pub name: &'static str,
+    /// Wall time of each measured run.
+    pub wall: Vec<Duration>,
+    /// CPU time of the whole process during each measured run.
+    pub cpu: Vec<Duration>,
+    /// Every run's checksum (warm-up included).
+    pub sums: Vec<u64>,
+}
+
+/// The measured runs of one workload on one database, per peer.
 #[derive(Debug, Clone)]
 pub struct Measurement {
     pub database: Database,
     pub workload: Workload,
-    pub plugorm: Vec<Duration>,
-    pub sqlx: Vec<Duration>,
-    /// CPU time of the whole process during each measured run.
-    pub plugorm_cpu: Vec<Duration>,
-    pub sqlx_cpu: Vec<Duration>,
-    /// Every run's checksum, per peer (warm-up included).
-    pub plugorm_sums: Vec<u64>,
-    pub sqlx_sums: Vec<u64>,
+    pub peers: Vec<PeerRuns>,
 }
 
 /// The median of some durations (the mean of the middle two for an even count).
@@ -52,41 +107,88 @@ pub fn median(runs: &[Duration]) -> Duration {
     }
 }
 
+impl PeerRuns {
+    /// The median wall time.
+    pub fn wall_median(&self) -> Duration {
+        median(&self.wall)
+    }
+
+    /// The median CPU time.
+    pub fn cpu_median(&self) -> Duration {
+        median(&self.cpu)
+    }
+}
+
 impl Measurement {
-    /// plugorm's median.
-    pub fn plugorm_median(&self) -> Duration {
-        median(&self.plugorm)
+    /// The runs of the peer named `name`.
+    pub fn peer(&self, name: &str) -> Option<&PeerRuns> {
+        self.peers.iter().find(|p| p.name == name)
     }
 
-    /// sqlx's median.
-    pub fn sqlx_median(&self) -> Duration {
-        median(&self.sqlx)
+    /// The baseline's runs (raw sqlx), when it ran.
+    pub fn baseline(&self) -> Option<&PeerRuns> {
+        self.peer(BASELINE)
     }
 
-    /// plugorm's median over sqlx's.
-    pub fn ratio(&self) -> f64 {
-        self.plugorm_median().as_secs_f64() / self.sqlx_median().as_secs_f64().max(1e-12)
+    /// `name`'s median wall time over the baseline's (below 1: faster than raw sqlx).
+    pub fn ratio(&self, name: &str) -> Option<f64> {
+        let (p, b) = (self.peer(name)?, self.baseline()?);
+        Some(p.wall_median().as_secs_f64() / b.wall_median().as_secs_f64().max(1e-12))
     }
 
-    /// plugorm's median CPU time over sqlx's.
-    pub fn cpu_ratio(&self) -> f64 {
-        median(&self.plugorm_cpu).as_secs_f64() / median(&self.sqlx_cpu).as_secs_f64().max(1e-12)
+    /// `name`'s median CPU time over the baseline's.
+    pub fn cpu_ratio(&self, name: &str) -> Option<f64> {
+        let (p, b) = (self.peer(name)?, self.baseline()?);
+        Some(p.cpu_median().as_secs_f64() / b.cpu_median().as_secs_f64().max(1e-12))
     }
 
-    /// True when every run of both peers produced the same checksum.
-    pub fn checksums_match(&self) -> bool {
-        let Some(first) = self.sqlx_sums.first().or(self.plugorm_sums.first()) else {
+    /// True when every run of `name` produced the baseline's checksum (or, without a
+    /// baseline, `name`'s own first one).
+    pub fn checksum_matches(&self, name: &str) -> bool {
+        let reference = self.baseline().or(self.peer(name));
+        let (Some(first), Some(p)) = (reference.and_then(|r| r.sums.first()), self.peer(name))
+        else {
             return false;
         };
-        self.sqlx_sums
+        !p.sums.is_empty() && p.sums.iter().all(|s| s == first)
+    }
+
+    /// True when every peer's runs produced the baseline's checksum.
+    pub fn checksums_match(&self) -> bool {
+        self.peers.iter().all(|p| self.checksum_matches(p.name))
+    }
+
+    /// The progress line printed after each measurement.
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = self
+            .peers
             .iter()
-            .chain(self.plugorm_sums.iter())
-            .all(|s| s == first)
+            .map(|p| {
+                let ratio = match (self.ratio(p.name), self.cpu_ratio(p.name)) {
+                    (Some(r), Some(c)) if p.name != BASELINE => {
+                        format!(" {r:.2}x (CPU {c:.2}x)")
+                    }
+                    _ => String::new(),
+                };
+                let sum = if self.checksum_matches(p.name) {
+                    ""
+                } else {
+                    " CHECKSUM MISMATCH"
+                };
+                format!(
+                    "{} {:.1} ms (CPU {:.1}){ratio}{sum}",
+                    p.name,
+                    p.wall_median().as_secs_f64() * 1000.0,
+                    p.cpu_median().as_secs_f64() * 1000.0,
+                )
+            })
+            .collect();
+        format!("{} {}: {}", self.database, self.workload, parts.join(", "))
     }
 }
 
 /// The plain SQL that puts `start`'s data in place on `database`.
-fn preparation(database: Database, start: Start) -> Vec<String> {
+pub fn preparation(database: Database, start: Start) -> Vec<String> {
     let mut sql: Vec<String> = database.reset().iter().map(|s| s.to_string()).collect();
     match start {
         Start::Empty => {}
@@ -99,48 +201,32 @@ fn preparation(database: Database, start: Start) -> Vec<String> {
     sql
 }
 
-/// One measured run: wall time, CPU time and checksum.
-struct Run {
+/// One run of one peer: preparation (untimed), then the timed workload; returns the wall
+/// time, the process's CPU time and the checksum.
+fn run_once(rt: &Runtime, peer: &dyn Peer, prep: &[String], w: Workload) -> Result<RunTimes> {
+    peer.prepare(rt, prep)?;
+    let cpu = cpu::process_cpu_time();
+    let t = Instant::now();
+    let sum = peer.run(rt, w)?;
+    let wall = t.elapsed();
+    Ok(RunTimes {
+        wall,
+        cpu: cpu::process_cpu_time().saturating_sub(cpu),
+        sum,
+    })
+}
+
+struct RunTimes {
     wall: Duration,
     cpu: Duration,
     sum: u64,
 }
 
-/// One run of one peer: preparation (untimed), then the timed workload.
-fn run_once(
-    rt: &Runtime,
-    peers: &Peers,
-    peer: Peer,
-    database: Database,
-    w: Workload,
-) -> Result<Run> {
-    let prep = preparation(database, w.start());
-    rt.block_on(async {
-        match peer {
-            Peer::Plugorm => peers.plugorm.exec_all(&prep).await?,
-            Peer::Sqlx => peers.sqlx.exec_all(&prep).await?,
-        }
-        let cpu = cpu::process_cpu_time();
-        let t = Instant::now();
-        let sum = match peer {
-            Peer::Plugorm => peers.plugorm.run(w).await?,
-            Peer::Sqlx => peers.sqlx.run(w).await?,
-        };
-        let wall = t.elapsed();
-        Ok(Run {
-            wall,
-            cpu: cpu::process_cpu_time().saturating_sub(cpu),
-            sum,
-        })
-    })
-}
-
-/// Measures `w` on `database`: a warm-up run of each of `which`, then `reps` interleaved
+/// Measures `w` on `database`: a warm-up run of each peer, then `reps` interleaved
 /// repetitions, the order of the peers rotated each time.
 pub fn measure(
     rt: &Runtime,
-    peers: &Peers,
-    which: &[Peer],
+    peers: &[&dyn Peer],
     database: Database,
     w: Workload,
     reps: usize,
@@ -148,29 +234,66 @@ pub fn measure(
     let mut m = Measurement {
         database,
         workload: w,
-        plugorm: Vec::with_capacity(reps),
-        sqlx: Vec::with_capacity(reps),
-        plugorm_cpu: Vec::with_capacity(reps),
-        sqlx_cpu: Vec::with_capacity(reps),
-        plugorm_sums: Vec::new(),
-        sqlx_sums: Vec::new(),
+        peers: peers
+            .iter()
+            .map(|p| PeerRuns {
+                name: p.name(),
+                ..PeerRuns::default()
+            })
+            .collect(),
     };
+    let prep = preparation(database, w.start());
     for rep in 0..=reps {
-        let mut order = which.to_vec();
-        order.rotate_left(rep % which.len().max(1));
-        for peer in order {
-            let run = run_once(rt, peers, peer, database, w)?;
-            let (times, cpus, sums) = match peer {
-                Peer::Plugorm => (&mut m.plugorm, &mut m.plugorm_cpu, &mut m.plugorm_sums),
-                Peer::Sqlx => (&mut m.sqlx, &mut m.sqlx_cpu, &mut m.sqlx_sums),
-            };
-            sums.push(run.sum);
+        let mut order: Vec<usize> = (0..peers.len()).collect();
+        order.rotate_left(rep % peers.len().max(1));
+        for i in order {
+            let run = run_once(rt, peers[i], &prep, w)?;
+            let runs = &mut m.peers[i];
+            runs.sums.push(run.sum);
             // Repetition 0 is the warm-up.
             if rep > 0 {
-                times.push(run.wall);
-                cpus.push(run.cpu);
+                runs.wall.push(run.wall);
+                runs.cpu.push(run.cpu);
             }
         }
     }
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(name: &'static str, ms: u64, sums: &[u64]) -> PeerRuns {
+        PeerRuns {
+            name,
+            wall: vec![Duration::from_millis(ms); 3],
+            cpu: vec![Duration::from_millis(ms / 2); 3],
+            sums: sums.to_vec(),
+        }
+    }
+
+    #[test]
+    fn ratios_are_taken_against_sqlx_and_a_wrong_checksum_is_named() {
+        let m = Measurement {
+            database: Database::Postgres,
+            workload: Workload::W3,
+            peers: vec![
+                runs("plugorm", 30, &[7, 7]),
+                runs(BASELINE, 20, &[7, 7]),
+                runs("Diesel", 10, &[7, 8]),
+            ],
+        };
+        assert_eq!(m.ratio("plugorm"), Some(1.5));
+        assert_eq!(m.cpu_ratio("Diesel"), Some(0.5));
+        assert_eq!(m.ratio("SeaORM"), None);
+        assert!(m.checksum_matches("plugorm"));
+        assert!(!m.checksum_matches("Diesel"));
+        assert!(!m.checksums_match());
+        let table = crate::report::table(std::slice::from_ref(&m), &[]);
+        assert!(table.contains("| 1.50x (1.50x) |"));
+        assert!(table.contains("**MISMATCH: Diesel**"));
+        let svg = crate::chart::svg(&[m], crate::chart::Axis::Wall, "t");
+        assert!(svg.contains("PostgreSQL W3 Diesel: 0.50x"));
+    }
 }

@@ -12,12 +12,13 @@ use sqlx::{
     mysql::{MySqlConnectOptions, MySqlPoolOptions},
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    ConnectOptions, Connection,
+    ConnectOptions, Connection, SqlitePool,
 };
 
 use crate::{
     peer_plugorm::PlugormPeer,
     peer_sqlx::{SqlxPeer, SqlxPool},
+    runner::AsyncPeer,
     BenchError, Database, Result,
 };
 
@@ -72,6 +73,18 @@ pub fn load_plugin(plugin: &str, plugin_dir: &Path, config_dir: &Path) -> Result
     }
 }
 
+/// A registry of the plugins linked into this binary, which must include `plugin` (the
+/// static variant: the binary names the plugin crates).
+pub fn linked_plugin(plugin: &str) -> Result<Registry> {
+    let registry = Registry::load(&PluginsConfig::default())?;
+    match registry.get(plugin).map(|p| &p.origin) {
+        Some(Origin::Static) => Ok(registry),
+        _ => Err(BenchError::Setup(format!(
+            "the {plugin} plugin is not linked into this binary"
+        ))),
+    }
+}
+
 fn plorm_library(plugin: &str) -> String {
     plugorm::loader::library_file_name(plugin)
 }
@@ -98,17 +111,43 @@ pub struct Peers {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// Opens plugorm (through `registry`) and sqlx on `database`, each with one connection,
-/// and creates the schema on both.
-pub async fn open(database: Database, registry: &Registry) -> Result<Peers> {
-    let sqlite_pool = || {
-        SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .test_before_acquire(false)
+impl Peers {
+    /// The folder of the SQLite files (SQLite file only): other peers put theirs here.
+    pub fn sqlite_dir(&self) -> Option<&Path> {
+        self._dir.as_ref().map(|d| d.path())
+    }
+}
+
+/// A one-connection sqlx pool on a SQLite file (created when missing) with the settings of
+/// WORKLOADS.md (WAL, synchronous NORMAL, foreign keys), or on `:memory:` without a file.
+pub async fn sqlite_pool(file: Option<&Path>) -> Result<SqlitePool> {
+    let options = match file {
+        Some(file) => SqliteConnectOptions::new()
+            .filename(file)
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5)),
+        None => SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true),
     };
+    Ok(SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await?)
+}
+
+/// Opens plugorm (through `registry`, under the peer name `plugorm_name`) and sqlx on
+/// `database`, each with one connection, and creates the schema on both.
+pub async fn open(
+    database: Database,
+    registry: &Registry,
+    plugorm_name: &'static str,
+) -> Result<Peers> {
     let (plugorm_url, pool, dir, files) = match database {
         Database::SqliteFile => {
             let dir = tempfile::tempdir()?;
@@ -116,20 +155,12 @@ pub async fn open(database: Database, registry: &Registry) -> Result<Peers> {
             // copies must never open one file.
             let ours = dir.path().join("plugorm.db");
             let theirs = dir.path().join("sqlx.db");
-            let options = SqliteConnectOptions::new()
-                .filename(&theirs)
-                .create_if_missing(true)
-                .foreign_keys(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5));
-            let pool = sqlite_pool().connect_with(options).await?;
+            let pool = sqlite_pool(Some(&theirs)).await?;
             let url = format!("sqlite://{}", ours.display());
             (url, SqlxPool::Sqlite(pool), Some(dir), Some((ours, theirs)))
         }
         Database::SqliteMemory => {
-            let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
-            let pool = sqlite_pool().connect_with(options).await?;
+            let pool = sqlite_pool(None).await?;
             (
                 "sqlite::memory:".to_string(),
                 SqlxPool::Sqlite(pool),
@@ -145,7 +176,10 @@ pub async fn open(database: Database, registry: &Registry) -> Result<Peers> {
     let db = registry.open_with(&plugorm_url, one_connection()).await?;
     let peers = Peers {
         url: plugorm::redact_url(&plugorm_url),
-        plugorm: PlugormPeer { db },
+        plugorm: PlugormPeer {
+            db,
+            name: plugorm_name,
+        },
         sqlx: SqlxPeer { pool },
         files,
         _dir: dir,
@@ -196,7 +230,8 @@ pub async fn server_pool(database: Database, connections: u32) -> Result<(SqlxPo
     Ok((pool, url))
 }
 
-fn server_url(database: Database) -> Result<String> {
+/// The server URL of `database`, with TLS off unless it says otherwise.
+pub fn server_url(database: Database) -> Result<String> {
     let url = database
         .server_url()
         .ok_or_else(|| BenchError::Setup(format!("{database} has no server URL")))?;
