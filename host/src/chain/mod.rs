@@ -33,8 +33,6 @@ pub(crate) struct ChainRun {
     db: Db,
     ctx: CallbackContext<'static>,
     unscoped: bool,
-    /// `ctx.settings` holds the run's settings (see [`ChainRun::call`]).
-    settings_ready: bool,
     error: Option<Error>,
     started: Option<Tx>,
 }
@@ -60,7 +58,6 @@ impl ChainRun {
                 settings: Default::default(),
             },
             unscoped,
-            settings_ready: false,
             error: None,
             started: None,
         }
@@ -68,9 +65,9 @@ impl ChainRun {
 
     /// Runs a plugin or user callback, with the settings it may read.
     fn call(&mut self, cb: &Arc<dyn Callback>) -> Result<()> {
-        if !self.settings_ready {
+        // Built settings always hold the session's now, so empty means not built yet.
+        if self.ctx.settings.is_empty() {
             self.ctx.settings = settings(&self.db, self.unscoped).into();
-            self.settings_ready = true;
         }
         cb.call(&mut self.ctx).map_err(Error::from)
     }

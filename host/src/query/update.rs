@@ -16,19 +16,14 @@ use crate::{
     Error, Model, Result,
 };
 
-/// Runs an UPDATE or DELETE built from a query through its processor; `user_conditions`
-/// is how many conditions the caller gave (zero means "every row").
+/// Runs an UPDATE or DELETE built from a query through its processor; the rows affected.
 pub(crate) async fn run_bulk<T: Model>(
     q: &Query<T>,
     processor: Processor,
     stmt: Statement,
     what: &'static str,
 ) -> Result<u64> {
-    q.check_deferred()?;
-    crate::chain::soft_delete::guard(&q.db, T::schema(), q.extras.unscoped)?;
-    if q.select.conditions.is_empty() && !q.db.session.allow_global_update {
-        return Err(Error::MissingWhereClause(what));
-    }
+    q.check_bulk(what)?;
     let mut op = Execute::default();
     ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.extras.unscoped)
         .drive(&mut op)
@@ -37,6 +32,32 @@ pub(crate) async fn run_bulk<T: Model>(
 }
 
 impl<T: Model> Query<T> {
+    /// What every bulk UPDATE or DELETE checks first: a builder error the query kept, the
+    /// soft-delete guard, and a WHERE clause unless global writes are allowed.
+    fn check_bulk(&self, what: &'static str) -> Result<()> {
+        self.check_deferred()?;
+        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
+        if self.select.conditions.is_empty() && !self.db.session.allow_global_update {
+            return Err(Error::MissingWhereClause(what));
+        }
+        Ok(())
+    }
+
+    /// Runs `UPDATE … SET set` on every matching row, with the auto-update time appended
+    /// when `touch` (and hooks are not skipped).
+    async fn run_update(&self, mut set: Vec<Assignment>, touch: bool) -> Result<u64> {
+        if touch && !self.db.session.skip_hooks {
+            touch_updated::<T>(&self.db, &mut set);
+        }
+        run_bulk(
+            self,
+            Processor::Update,
+            self.update_statement(set),
+            "UPDATE",
+        )
+        .await
+    }
+
     /// The column of a field an update names, refused when the field is not updatable.
     /// A builder error the query kept comes first: it was made before this name.
     fn updatable_column(&self, name: &str) -> Result<Text> {
@@ -55,20 +76,11 @@ impl<T: Model> Query<T> {
     /// `UPDATE … SET column = value` (plus the auto-update time) on every matching row.
     /// The value may be an expression: `Expr::raw("price * ? + ?", …)`.
     pub async fn update(&self, column: &str, value: impl IntoArg) -> Result<u64> {
-        let mut set = vec![Assignment {
+        let set = vec![Assignment {
             column: self.updatable_column(column)?,
             value: value.into_arg(),
         }];
-        if !self.db.session.skip_hooks {
-            touch_updated::<T>(&self.db, &mut set);
-        }
-        run_bulk(
-            self,
-            Processor::Update,
-            self.update_statement(set),
-            "UPDATE",
-        )
-        .await
+        self.run_update(set, true).await
     }
 
     /// `UPDATE` of several columns; keys are sorted (as GORM sorts map keys), then the
@@ -85,16 +97,7 @@ impl<T: Model> Query<T> {
             });
         }
         set.sort_by(|a, b| a.column.cmp(&b.column));
-        if !self.db.session.skip_hooks {
-            touch_updated::<T>(&self.db, &mut set);
-        }
-        run_bulk(
-            self,
-            Processor::Update,
-            self.update_statement(set),
-            "UPDATE",
-        )
-        .await
+        self.run_update(set, true).await
     }
 
     /// `UPDATE` of the non-zero fields of `values` (GORM's `Updates(struct)`).
@@ -116,13 +119,7 @@ impl<T: Model> Query<T> {
         if set.is_empty() {
             return Ok(0);
         }
-        run_bulk(
-            self,
-            Processor::Update,
-            self.update_statement(set),
-            "UPDATE",
-        )
-        .await
+        self.run_update(set, false).await
     }
 
     /// Like [`Query::update`] without the auto-update time (GORM's `UpdateColumn`).
@@ -131,13 +128,7 @@ impl<T: Model> Query<T> {
             column: self.updatable_column(column)?,
             value: value.into_arg(),
         }];
-        run_bulk(
-            self,
-            Processor::Update,
-            self.update_statement(set),
-            "UPDATE",
-        )
-        .await
+        self.run_update(set, false).await
     }
 
     fn returning_supported(&self) -> Result<()> {
@@ -161,10 +152,7 @@ impl<T: Model> Query<T> {
     ) -> Result<Vec<T>> {
         self.check_deferred()?;
         self.returning_supported()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
-        if self.select.conditions.is_empty() && !self.db.session.allow_global_update {
-            return Err(Error::MissingWhereClause(what));
-        }
+        self.check_bulk(what)?;
         match &mut stmt {
             Statement::Update(u) => u.returning = vec!["*".into()].into(),
             Statement::Delete(d) => d.returning = vec!["*".into()].into(),
