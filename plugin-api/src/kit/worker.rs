@@ -128,7 +128,7 @@ pub(crate) async fn spawn<D: Driver>(
     let work = run(driver.clone(), rx, ready_tx, info.clone(), shared);
     match driver.threading() {
         Threading::Task => {
-            crate::runtime::handle()?.spawn(work);
+            crate::runtime::spawner()?.spawn(work);
         }
         Threading::OwnThread => {
             let rt = tokio::runtime::Builder::new_current_thread()
