@@ -1,0 +1,85 @@
+//! The scale runs' table (Markdown) and progress lines.
+
+use std::fmt::Write as _;
+
+use super::phases::Phase;
+use crate::{rss::mib, Database};
+
+/// A phase that failed, for the table.
+pub fn failed(why: &str) -> Phase {
+    Phase {
+        what: "failed".into(),
+        rows: 0,
+        secs: 0.0,
+        growth_kib: None,
+        peak_kib: None,
+        note: why.replace('|', "/").replace('\n', " "),
+    }
+}
+
+/// The 1-, 5- and 15-minute load averages (`/proc/loadavg`), or `-`.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn rate(p: &Phase) -> String {
+    if p.rows == 0 || p.secs <= 0.0 {
+        return "-".into();
+    }
+    let r = p.rate();
+    if r >= 10_000.0 {
+        format!("{:.0}k", r / 1000.0)
+    } else {
+        format!("{r:.0}")
+    }
+}
+
+/// The progress line of a phase (with the load average at its end).
+pub fn line(database: Database, p: &Phase) -> String {
+    format!(
+        "{database} {}: {} rows in {:.2} s ({} rows/s), RSS +{} MiB (peak {} MiB); {} [load {}]",
+        p.what,
+        p.rows,
+        p.secs,
+        rate(p),
+        mib(p.growth_kib),
+        mib(p.peak_kib),
+        p.note,
+        load_average()
+    )
+}
+
+/// The table of every phase.
+///
+/// ```
+/// use plugorm_bench::{scale::{phases::Phase, report::table}, Database};
+/// let p = Phase {
+///     what: "stream()".into(), rows: 10_000_000, secs: 8.0,
+///     growth_kib: Some(2048), peak_kib: Some(40960), note: "x".into(),
+/// };
+/// let t = table(&[(Database::Postgres, p)]);
+/// assert!(t.contains("| PostgreSQL | stream() | 10000000 | 8.00 | 1250k | 2.0 | 40.0 | x |"), "{t}");
+/// ```
+pub fn table(results: &[(Database, Phase)]) -> String {
+    let mut out = String::from(
+        "| database | phase | rows | s | rows/s | RSS growth MiB | peak RSS MiB | note |\n\
+         | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n",
+    );
+    for (db, p) in results {
+        let _ = writeln!(
+            out,
+            "| {db} | {} | {} | {:.2} | {} | {} | {} | {} |",
+            p.what,
+            p.rows,
+            p.secs,
+            rate(p),
+            mib(p.growth_kib),
+            mib(p.peak_kib),
+            p.note
+        );
+    }
+    out
+}
