@@ -71,22 +71,3 @@ impl UserWithPosts {
         )
     }
 }
-
-/// A row of the scale runs' `scale_rows` table: a `users` row in a table of its own,
-/// filled server-side with millions of rows.
-///
-/// ```
-/// use plugorm::Model;
-/// assert_eq!(plugorm_bench::models::ScaleRow::schema().table.as_str(), "scale_rows");
-/// ```
-#[derive(Debug, Default, Clone, PartialEq, plugorm::Model)]
-#[orm(table = "scale_rows")]
-pub struct ScaleRow {
-    pub id: i64,
-    #[orm(size = 100)]
-    pub name: String,
-    #[orm(size = 200)]
-    pub email: Option<String>,
-    pub age: i32,
-    pub created_at: NaiveDateTime,
-}

@@ -265,6 +265,19 @@ fn record(results: &mut Vec<(Database, Phase)>, database: Database, phase: Phase
     results.push((database, phase));
 }
 
+/// A server-side fill as a row of the table (its memory is the server's, not measured).
+fn fill_phase(what: &str, database: Database, rows: u64, started: Instant) -> Phase {
+    Phase {
+        what: what.into(),
+        rows,
+        secs: started.elapsed().as_secs_f64(),
+        growth_kib: None,
+        peak_kib: None,
+        note: fill::how(database).into(),
+        crossings: Default::default(),
+    }
+}
+
 async fn exec_all(db: &Db, statements: &[&str]) -> Result<()> {
     for s in statements {
         db.exec(s, ()).await?;
@@ -284,15 +297,8 @@ async fn phases_on(
         let n = args.rows;
         let t = Instant::now();
         let filled = fill::run(db, fill::fill_users_sql(database, "scale_rows", n)).await?;
-        let fill_phase = Phase {
-            what: "fill (server-side INSERT … SELECT)".into(),
-            rows: filled,
-            secs: t.elapsed().as_secs_f64(),
-            growth_kib: None,
-            peak_kib: None,
-            note: fill::how(database).into(),
-        };
-        record(results, database, fill_phase);
+        let phase = fill_phase("fill (server-side INSERT … SELECT)", database, filled, t);
+        record(results, database, phase);
         if wants(args, "stream") {
             record(results, database, phases::stream(db, n).await?);
         }
@@ -356,18 +362,8 @@ async fn phases_on(
         let t = Instant::now();
         fill::run(db, fill::fill_users_sql(database, "users", users)).await?;
         fill::run(db, fill::fill_posts_sql(database, posts, args.children)).await?;
-        record(
-            results,
-            database,
-            Phase {
-                what: "fill users and posts".into(),
-                rows: users + posts,
-                secs: t.elapsed().as_secs_f64(),
-                growth_kib: None,
-                peak_kib: None,
-                note: fill::how(database).into(),
-            },
-        );
+        let phase = fill_phase("fill users and posts", database, users + posts, t);
+        record(results, database, phase);
         record(results, database, phases::preload(db, users, posts).await?);
         exec_all(db, &["DROP TABLE posts", "DROP TABLE users"]).await?;
     }

@@ -5,11 +5,14 @@
 
 use std::time::Instant;
 
-use plugorm::Db;
+use plugorm::{
+    plugin_api::ffi::crossings::{self, Crossings},
+    Db,
+};
 
 use crate::{
-    data::{self, user_fields_hash},
-    models::{ScaleRow, UserWithPosts},
+    data::{self, user_hash},
+    models::{User, UserWithPosts},
     rss, BenchError, Result,
 };
 
@@ -28,6 +31,8 @@ pub struct Phase {
     pub peak_kib: Option<u64>,
     /// Anything the reader needs (statements sent, an error).
     pub note: String,
+    /// plugorm's crossings of the plugin boundary over the phase (wakes counted).
+    pub crossings: Crossings,
 }
 
 impl Phase {
@@ -45,9 +50,14 @@ where
 {
     rss::reset_peak();
     let start_kib = rss::current_kib();
+    crossings::count_wakes(true);
+    let before = crossings::snapshot();
     let t = Instant::now();
-    let (rows, note) = f().await?;
+    let ran = f().await;
     let secs = t.elapsed().as_secs_f64();
+    let spent = crossings::snapshot().since(before);
+    crossings::count_wakes(false);
+    let (rows, note) = ran?;
     let peak_kib = rss::peak_kib();
     Ok(Phase {
         what: what.into(),
@@ -56,21 +66,21 @@ where
         growth_kib: peak_kib.zip(start_kib).map(|(p, s)| p.saturating_sub(s)),
         peak_kib,
         note,
+        crossings: spent,
     })
 }
 
-fn hash(r: &ScaleRow) -> u64 {
-    user_fields_hash(r.id, &r.name, r.email.as_deref(), r.age, r.created_at)
-}
+/// The streamed table: `users` rows in a table of their own.
+pub const SCALE_TABLE: &str = "scale_rows";
 
 /// Streams every row of `scale_rows` (checked to be `expected`), one model at a time.
 pub async fn stream(db: &Db, expected: u64) -> Result<Phase> {
     measured("stream()", || async {
-        let mut rows = db.model::<ScaleRow>().stream().await?;
+        let mut rows = db.model::<User>().table(SCALE_TABLE).stream().await?;
         let (mut n, mut sum) = (0u64, 0u64);
         while let Some(r) = rows.next().await? {
             n += 1;
-            sum = sum.wrapping_add(hash(&r));
+            sum = sum.wrapping_add(user_hash(&r));
         }
         if n != expected {
             return Err(BenchError::Wrong(format!(
@@ -85,8 +95,13 @@ pub async fn stream(db: &Db, expected: u64) -> Result<Phase> {
 /// Loads the first `n` rows of `scale_rows` into a `Vec` with `find`.
 pub async fn vec(db: &Db, n: u64) -> Result<Phase> {
     measured("find() into Vec", || async {
-        let rows: Vec<ScaleRow> = db.model::<ScaleRow>().limit(n).find().await?;
-        let sum = rows.iter().fold(0u64, |s, r| s.wrapping_add(hash(r)));
+        let rows: Vec<User> = db
+            .model::<User>()
+            .table(SCALE_TABLE)
+            .limit(n)
+            .find()
+            .await?;
+        let sum = rows.iter().fold(0u64, |s, r| s.wrapping_add(user_hash(r)));
         let got = rows.len() as u64;
         drop(rows);
         if got != n {

@@ -1,12 +1,10 @@
 //! The reference for the insert phase: raw sqlx's `QueryBuilder::push_values`, the same
 //! rows in batches of one size, in one transaction, ids not read back.
 
-use sqlx::QueryBuilder;
-
 use super::phases::{measured, Phase};
 use crate::{
     data,
-    peer_sqlx::{on_pool, SqlxPool},
+    peer_sqlx::{insert_users, on_pool, SqlxPool},
     Result,
 };
 
@@ -18,14 +16,11 @@ pub async fn insert(pool: &SqlxPool, n: usize, size: usize) -> Result<Phase> {
         on_pool!(pool, |p| {
             let mut tx = p.begin().await?;
             for chunk in users.chunks(size.max(1)) {
-                let mut b = QueryBuilder::new("INSERT INTO users (name, email, age, created_at) ");
-                b.push_values(chunk, |mut row, u| {
-                    row.push_bind(&u.name)
-                        .push_bind(&u.email)
-                        .push_bind(u.age)
-                        .push_bind(u.created_at);
-                });
-                affected += b.build().execute(&mut *tx).await?.rows_affected();
+                affected += insert_users!(chunk)
+                    .build()
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
             }
             tx.commit().await?;
         });
