@@ -76,7 +76,7 @@ impl Crossings {
 /// the whole process.
 pub fn snapshot() -> Crossings {
     Crossings {
-        into_plugin: INTO_PLUGIN.with(Cell::get),
+        into_plugin: INTO_PLUGIN.try_with(Cell::get).unwrap_or(0),
         into_host: INTO_HOST.load(Ordering::Relaxed),
         wakes: WAKES.load(Ordering::Relaxed),
     }
@@ -96,7 +96,9 @@ pub fn count_wakes(on: bool) {
 /// One crossing from the host into a plugin, on this thread.
 #[inline]
 pub(crate) fn into_plugin() {
-    INTO_PLUGIN.with(|c| c.set(c.get().wrapping_add(1)));
+    // `try_with`: a plugin object dropped while its thread is being torn down must never
+    // panic for a counter.
+    let _ = INTO_PLUGIN.try_with(|c| c.set(c.get().wrapping_add(1)));
 }
 
 /// One call from a plugin into the host.
