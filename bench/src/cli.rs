@@ -7,7 +7,7 @@ use clap::Parser;
 use tokio::runtime::Runtime;
 
 use crate::{
-    chart, report,
+    alloc, chart, counts, report,
     runner::{self, Peer},
     setup::{self, Peers},
     BenchError, Database, Result, Workload,
@@ -41,6 +41,10 @@ pub struct Args {
     /// Write the chart of the CPU-time ratios to raw sqlx to this SVG file.
     #[arg(long)]
     pub svg_cpu: Option<PathBuf>,
+    /// Instead of timing: count heap allocations per operation (plugorm and raw sqlx) and
+    /// plugorm's boundary crossings, and print their table.
+    #[arg(long)]
+    pub counts: bool,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     pub bench: bool,
@@ -123,6 +127,11 @@ pub fn run(args: &Args, linking: Linking, extra: &OpenPeers) -> Result<()> {
     if cfg!(debug_assertions) {
         eprintln!("note: this is a debug build; measure with `cargo bench` (release)");
     }
+    if args.counts && !alloc::start_counting() {
+        return Err(BenchError::Setup(
+            "--counts needs the counting allocator: run the `workloads` bench".into(),
+        ));
+    }
     let plugin_dir = args.plugin_dir.clone().unwrap_or_else(setup::profile_dir);
     let config_dir = tempfile::tempdir()?;
     let load = |plugin: &str| match linking {
@@ -139,6 +148,7 @@ pub fn run(args: &Args, linking: Linking, extra: &OpenPeers) -> Result<()> {
         .enable_all()
         .build()?;
     let mut measurements = Vec::new();
+    let mut counted = Vec::new();
     let mut skipped = Vec::new();
     let mut versions = Vec::new();
     for database in databases {
@@ -192,6 +202,13 @@ pub fn run(args: &Args, linking: Linking, extra: &OpenPeers) -> Result<()> {
             )));
         }
         for &w in &workloads {
+            if args.counts {
+                match counts::measure(&rt, &opened.plugorm, &opened.sqlx, database, w) {
+                    Ok(c) => counted.push(c),
+                    Err(e) => skipped.push((database, format!("{w} failed: {e}"))),
+                }
+                continue;
+            }
             match runner::measure(&rt, &peers, database, w, args.reps) {
                 Ok(m) => {
                     eprintln!("{}", m.summary());
@@ -205,6 +222,14 @@ pub fn run(args: &Args, linking: Linking, extra: &OpenPeers) -> Result<()> {
         }
         drop(more);
         let _ = rt.block_on(opened.plugorm.db.close());
+    }
+    if args.counts {
+        println!("\nPer operation, one run after a warm-up; allocations of this process (not of a plugin's own .so).\n");
+        print!("{}", counts::table(&counted));
+        for (db, why) in &skipped {
+            println!("\n{db}: skipped ({why})");
+        }
+        return Ok(());
     }
     println!(
         "\nMedian of {} interleaved repetitions after a warm-up; one connection per peer; \

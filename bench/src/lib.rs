@@ -17,9 +17,11 @@
 //! plugorm_bench::cli::main();
 //! ```
 
+pub mod alloc;
 pub mod boundary;
 pub mod chart;
 pub mod cli;
+pub mod counts;
 pub mod cpu;
 pub mod data;
 pub mod database;
@@ -28,7 +30,9 @@ pub mod models;
 pub mod peer_plugorm;
 pub mod peer_sqlx;
 pub mod report;
+pub mod rss;
 pub mod runner;
+pub mod scale;
 pub mod setup;
 pub mod workload;
 

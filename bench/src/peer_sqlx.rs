@@ -32,6 +32,22 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// A multi-row INSERT of some users into `users` (a `QueryBuilder` of the pool's
+/// database, which the expansion site decides).
+macro_rules! insert_users {
+    ($users:expr) => {{
+        let mut b = sqlx::QueryBuilder::new("INSERT INTO users (name, email, age, created_at) ");
+        b.push_values($users, |mut row, u| {
+            row.push_bind(&u.name)
+                .push_bind(&u.email)
+                .push_bind(u.age)
+                .push_bind(u.created_at);
+        });
+        b
+    }};
+}
+pub(crate) use insert_users;
+
 /// The statements, in each database's placeholder syntax.
 struct Statements {
     insert: &'static str,
@@ -144,16 +160,11 @@ impl AsyncPeer for SqlxPeer {
         let users: Vec<User> = (1..=W2_USERS).map(|i| data::user(i, "batch")).collect();
         let mut affected = 0;
         for chunk in users.chunks(W2_BATCH) {
-            affected += on_pool!(&self.pool, |p| {
-                let mut b = QueryBuilder::new("INSERT INTO users (name, email, age, created_at) ");
-                b.push_values(chunk, |mut row, u| {
-                    row.push_bind(&u.name)
-                        .push_bind(&u.email)
-                        .push_bind(u.age)
-                        .push_bind(u.created_at);
-                });
-                b.build().execute(p).await?.rows_affected()
-            });
+            affected += on_pool!(&self.pool, |p| insert_users!(chunk)
+                .build()
+                .execute(p)
+                .await?
+                .rows_affected());
         }
         Ok(affected)
     }

@@ -90,7 +90,7 @@ fn plorm_library(plugin: &str) -> String {
 }
 
 /// One connection, kept open for the whole run.
-fn one_connection() -> PoolOptions {
+pub fn one_connection() -> PoolOptions {
     PoolOptions {
         max_connections: 1,
         min_connections: 1,
@@ -271,7 +271,7 @@ pub fn without_tls_by_default(database: Database, url: &str) -> String {
 }
 
 /// `url` with its database name replaced (`…/bench?x` → `…/postgres?x`), and that name.
-fn split_database(url: &str) -> Result<(String, String)> {
+pub(crate) fn split_database(url: &str) -> Result<(String, String)> {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),

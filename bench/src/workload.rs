@@ -98,6 +98,24 @@ impl Workload {
         }
     }
 
+    /// The operations a run makes and what one is, for the per-operation counts.
+    ///
+    /// ```
+    /// use plugorm_bench::Workload;
+    /// assert_eq!(Workload::W3.operations(), (10_000, "select"));
+    /// ```
+    pub fn operations(self) -> (u64, &'static str) {
+        match self {
+            Workload::W1 => (W1_USERS as u64, "insert"),
+            Workload::W2 => ((W2_USERS / W2_BATCH) as u64, "1,000-row INSERT"),
+            Workload::W3 => (W3_SELECTS as u64, "select"),
+            Workload::W4 => (W4_LOADS as u64, "10,000-row load"),
+            Workload::W5 => (W5_LOADS as u64, "eager load"),
+            Workload::W6 => (W6_UPDATES as u64, "update"),
+            Workload::W7 => ((W7_TRANSACTIONS * W7_INSERTS) as u64, "insert in a tx"),
+        }
+    }
+
     /// How plugorm does it, where that differs from the plain idiom.
     pub fn plugorm_note(self) -> &'static str {
         match self {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use abi_stable::std_types::{ROption, RResult, RString, RVec};
 
 use super::{
+    crossings::{self, Counted, Foreign},
     FfiCallbackBox, FfiConnectionBox, FfiDdl, FfiDialectBox, FfiDialectInfoRef, FfiFeatureBox,
     FfiFut, FfiPoolBox, FfiResult, FfiRowStreamBox, FfiTransactionBox,
 };
@@ -20,18 +21,28 @@ use crate::{
     DbResult, Sql,
 };
 
+/// The result of a synchronous call into the plugin (counted as one crossing).
 fn sync<T>(r: FfiResult<T>) -> DbResult<T> {
+    crossings::into_plugin();
+    result(r)
+}
+
+fn result<T>(r: FfiResult<T>) -> DbResult<T> {
     match r {
         RResult::ROk(v) => Ok(v),
         RResult::RErr(e) => Err(e.into()),
     }
 }
 
+/// The future a call into the plugin returned: the call, each poll and the drop are
+/// counted crossings.
 fn fut<T: Send + 'static, U: Send + 'static>(
     f: FfiFut<T>,
     map: impl FnOnce(T) -> U + Send + 'static,
 ) -> BoxFuture<U> {
-    Box::pin(async move { sync(f.await).map(map) })
+    crossings::into_plugin();
+    let f = Counted::new(f);
+    Box::pin(async move { result(f.await).map(map) })
 }
 
 fn same<T>(v: T) -> T {
@@ -73,9 +84,7 @@ impl Dialect for ImportedDialect {
         sync(self.inner.render(stmt))
     }
     fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>> {
-        fut(self.inner.connect(RString::from(url), options), |p| {
-            Arc::new(ImportedPool(p)) as Arc<dyn Pool>
-        })
+        fut(self.inner.connect(RString::from(url), options), import_pool)
     }
     fn render_ddl(&self, ddl: &Ddl) -> DbResult<Vec<Sql>> {
         sync(self.inner.render_ddl(&FfiDdl::new(ddl.clone()))).map(RVec::into_vec)
@@ -88,7 +97,12 @@ impl Dialect for ImportedDialect {
     }
 }
 
-struct ImportedPool(FfiPoolBox);
+/// Wraps a pool from a loaded library in the [`Pool`] trait.
+pub(crate) fn import_pool(pool: FfiPoolBox) -> Arc<dyn Pool> {
+    Arc::new(ImportedPool(Foreign(pool)))
+}
+
+struct ImportedPool(Foreign<FfiPoolBox>);
 
 impl Executor for ImportedPool {
     fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
@@ -96,7 +110,7 @@ impl Executor for ImportedPool {
     }
     fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
         fut(self.0.query_stream(sql, batch_rows), |s| {
-            Box::new(ImportedStream(s)) as Box<dyn RowStream>
+            Box::new(ImportedStream(Foreign(s))) as Box<dyn RowStream>
         })
     }
     fn query(&self, sql: Sql) -> BoxFuture<Rows> {
@@ -107,7 +121,7 @@ impl Executor for ImportedPool {
 impl Pool for ImportedPool {
     fn acquire(&self) -> BoxFuture<Arc<dyn Connection>> {
         fut(self.0.acquire(), |c| {
-            Arc::new(ImportedConnection(c)) as Arc<dyn Connection>
+            Arc::new(ImportedConnection(Foreign(c))) as Arc<dyn Connection>
         })
     }
     fn begin(&self) -> BoxFuture<Arc<dyn Transaction>> {
@@ -117,6 +131,7 @@ impl Pool for ImportedPool {
         fut(self.0.ping(), same)
     }
     fn stats(&self) -> PoolStats {
+        crossings::into_plugin();
         self.0.stats()
     }
     fn close(&self) -> BoxFuture<()> {
@@ -124,7 +139,7 @@ impl Pool for ImportedPool {
     }
 }
 
-struct ImportedConnection(FfiConnectionBox);
+struct ImportedConnection(Foreign<FfiConnectionBox>);
 
 impl Executor for ImportedConnection {
     fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
@@ -132,7 +147,7 @@ impl Executor for ImportedConnection {
     }
     fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
         fut(self.0.query_stream(sql, batch_rows), |s| {
-            Box::new(ImportedStream(s)) as Box<dyn RowStream>
+            Box::new(ImportedStream(Foreign(s))) as Box<dyn RowStream>
         })
     }
     fn query(&self, sql: Sql) -> BoxFuture<Rows> {
@@ -150,10 +165,10 @@ impl Connection for ImportedConnection {
 }
 
 fn import_transaction(t: FfiTransactionBox) -> Arc<dyn Transaction> {
-    Arc::new(ImportedTransaction(t))
+    Arc::new(ImportedTransaction(Foreign(t)))
 }
 
-struct ImportedTransaction(FfiTransactionBox);
+struct ImportedTransaction(Foreign<FfiTransactionBox>);
 
 impl Executor for ImportedTransaction {
     fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
@@ -161,7 +176,7 @@ impl Executor for ImportedTransaction {
     }
     fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
         fut(self.0.query_stream(sql, batch_rows), |s| {
-            Box::new(ImportedStream(s)) as Box<dyn RowStream>
+            Box::new(ImportedStream(Foreign(s))) as Box<dyn RowStream>
         })
     }
     fn query(&self, sql: Sql) -> BoxFuture<Rows> {
@@ -187,10 +202,11 @@ impl Transaction for ImportedTransaction {
     }
 }
 
-struct ImportedStream(FfiRowStreamBox);
+struct ImportedStream(Foreign<FfiRowStreamBox>);
 
 impl RowStream for ImportedStream {
     fn names(&self) -> Vec<String> {
+        crossings::into_plugin();
         self.0.names().into_iter().map(String::from).collect()
     }
     fn next_batch(&self) -> BoxFuture<Option<RowBatch>> {
@@ -210,13 +226,13 @@ impl FeaturePlugin for ImportedFeature {
                 processor: s.processor,
                 name: s.name.into(),
                 placement: s.placement,
-                callback: Arc::new(ImportedCallback(s.callback)) as Arc<dyn Callback>,
+                callback: Arc::new(ImportedCallback(Foreign(s.callback))) as Arc<dyn Callback>,
             })
             .collect())
     }
 }
 
-struct ImportedCallback(FfiCallbackBox);
+struct ImportedCallback(Foreign<FfiCallbackBox>);
 
 impl Callback for ImportedCallback {
     fn call(&self, ctx: &mut CallbackContext<'_>) -> DbResult<()> {

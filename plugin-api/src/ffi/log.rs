@@ -68,6 +68,7 @@ fn filter_to_u8(f: LevelFilter) -> u8 {
 }
 
 extern "C" fn host_log(r: &LogRecord<'_>) {
+    super::crossings::into_host();
     // Nothing may unwind back into the plugin.
     let _ = catch_unwind(AssertUnwindSafe(|| {
         let (plugin, origin, msg) = (r.plugin.as_str(), r.target.as_str(), r.message.as_str());
@@ -94,6 +95,7 @@ pub fn host_services() -> HostServicesRef {
 }
 
 extern "C" fn host_max_level() -> u8 {
+    super::crossings::into_host();
     catch_unwind(|| filter_to_u8(LevelFilter::current())).unwrap_or(0)
 }
 

@@ -15,12 +15,15 @@
 #![allow(non_local_definitions)]
 
 pub mod compat;
+pub mod crossings;
 pub mod export;
 pub mod import;
 pub mod log;
 pub mod metadata;
 pub mod runtime;
 
+#[cfg(test)]
+mod crossings_tests;
 #[cfg(test)]
 mod growth_tests;
 
