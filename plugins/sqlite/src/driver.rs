@@ -113,12 +113,23 @@ impl SqliteConn {
     }
 }
 
+/// True for text without a statement (blanks and `;`): SQLite prepares no statement for
+/// it, and the call answers as for a statement without effect or rows.
+fn blank(sql: &Sql) -> bool {
+    sql.text
+        .trim_matches(|c: char| c.is_whitespace() || c == ';')
+        .is_empty()
+}
+
 impl DriverConnection for SqliteConn {
     /// SQLite counts the changes of the last INSERT, UPDATE or DELETE per connection, and
     /// leaves the count (and the last rowid) in place across other statements: only a
     /// write reports them, any other statement changed no row. Rows a statement returns
     /// (`RETURNING`) are stepped through and dropped.
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
+        if blank(sql) {
+            return Ok(ExecResult::default());
+        }
         let mut stmt = self.prepare(sql)?;
         let mut rows = stmt.raw_query();
         while rows.next().map_err(translate)?.is_some() {}
@@ -134,6 +145,9 @@ impl DriverConnection for SqliteConn {
     }
 
     async fn query(&mut self, sql: &Sql) -> DbResult<Rows> {
+        if blank(sql) {
+            return Ok(Rows::default());
+        }
         let mut stmt = self.prepare(sql)?;
         let mut out = RowsBuilder::for_statement(&stmt);
         let mut rows = stmt.raw_query();
@@ -149,6 +163,10 @@ impl DriverConnection for SqliteConn {
     /// row (or the end), so a statement that fails at its first step fails the stream's
     /// opening.
     async fn stream(&mut self, sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
+        if blank(sql) {
+            sink.names_blocking(Vec::new());
+            return Ok(());
+        }
         let mut stmt = self.prepare(sql)?;
         let mut out = RowsBuilder::for_statement(&stmt).batch_rows(sink.batch_rows());
         let mut rows = stmt.raw_query();

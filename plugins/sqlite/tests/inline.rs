@@ -83,6 +83,8 @@ async fn session(pool: &Arc<dyn Pool>) -> Vec<String> {
         .await
         .unwrap_err();
     out.push(format!("{missing:?}"));
+    let blank = pool.execute(run(" ; ", vec![])).await.unwrap();
+    out.push(format!("blank {}", blank.rows_affected));
     let two = pool.execute(run("SELECT 1; SELECT 2", vec![])).await;
     out.push(format!("{}", matches!(two, Err(DbError::InvalidSql(_)))));
     out
