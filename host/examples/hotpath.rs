@@ -1,6 +1,8 @@
 //! Where one statement's time and allocations go: single INSERTs inside one transaction
 //! (the benchmark's W7) three ways — plain `exec`, `raw` with `RETURNING`, and `create` —
-//! and a whole-table `find` into structs (W4), each with its heap allocations counted.
+//! a whole-table `find` into structs (W4), and point selects by key (W3) with and without
+//! the prepared-statement mode (`prepare_stmt`), also as dry runs (render only, nothing
+//! sent), each with its heap allocations counted.
 //!
 //! The dialect plugins are loaded from their release libraries, as the benchmark does;
 //! the table `hotpath_users` is created, and dropped at the end:
@@ -175,6 +177,42 @@ async fn loads(db: &Db) -> Result<(), plugorm::Error> {
     .await
 }
 
+const SELECTS: i64 = 5_000;
+
+/// Point selects by key (W3), rendered each time and from the prepared-statement cache;
+/// and the same as dry runs, which render (through the plugin) but send nothing.
+async fn selects(db: &Db) -> Result<(), plugorm::Error> {
+    let rows: i64 = db
+        .raw_scalar::<i64>("SELECT COUNT(*) FROM hotpath_users", ())
+        .await?
+        .unwrap_or_default()
+        .max(1);
+    let cases = [
+        ("first by key", db.clone()),
+        ("first by key, prepare_stmt", db.prepare_stmt()),
+        ("dry run: first by key", db.dry_run()),
+        (
+            "dry run: first by key, prepare_stmt",
+            db.dry_run().prepare_stmt(),
+        ),
+    ];
+    for (label, db) in cases {
+        let db = &db;
+        measure(label, SELECTS as u64, || async move {
+            for i in 0..SELECTS {
+                let key = 1 + i % rows;
+                match db.model::<User>().filter("id = ?", (key,)).first().await {
+                    Ok(_) | Err(plugorm::Error::RecordNotFound) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(())
+}
+
 fn registry(plugin_dir: &Path) -> Result<Registry, Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("plugins.toml");
@@ -215,6 +253,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("round {round}");
             inserts(&db).await?;
             loads(&db).await?;
+            selects(&db).await?;
         }
         db.exec("DROP TABLE hotpath_users", ()).await?;
         Ok::<_, plugorm::Error>(())

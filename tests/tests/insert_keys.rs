@@ -3,6 +3,10 @@
 //! MySQL's `LAST_INSERT_ID()`), on every backend — inside a transaction, in autocommit,
 //! one record at a time and in batches — each compared with what the database stored.
 
+#[path = "assoc/capture.rs"]
+mod capture;
+
+use capture::Statements;
 use plugorm::{Db, Model};
 use plugorm_tests::matrix::Backend;
 
@@ -29,6 +33,7 @@ plugorm_tests::matrix!(
     keys_of_single_creates_in_autocommit,
     keys_of_batch_creates,
     defaults_come_back_with_the_key,
+    a_single_create_reads_its_key_as_the_dialect_declares,
 );
 
 /// The stored (id, name) pairs, in key order.
@@ -159,4 +164,50 @@ async fn defaults_come_back_with_the_key(backend: Backend) {
             .collect::<Vec<_>>(),
         [(1, "open"), (2, "closed")]
     );
+}
+
+/// `RETURNING` is left out of a one-row create exactly when the dialect declares its insert
+/// id exact (`Capabilities::insert_id_exact`: SQLite, MySQL) — and kept for a batch, and
+/// wherever the dialect declares nothing (PostgreSQL).
+async fn a_single_create_reads_its_key_as_the_dialect_declares(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    db.auto_migrate::<Member>().await.unwrap();
+    let caps = db.dialect().capabilities();
+    let (statements, _guard) = Statements::capture();
+    let mut one = Member {
+        name: "one".into(),
+        ..Default::default()
+    };
+    db.create(&mut one).await.unwrap();
+    let mut two = vec![
+        Member {
+            name: "two".into(),
+            ..Default::default()
+        },
+        Member {
+            name: "three".into(),
+            ..Default::default()
+        },
+    ];
+    db.create_many(&mut two).await.unwrap();
+    let inserts: Vec<String> = statements
+        .take()
+        .into_iter()
+        .filter(|s| s.starts_with("INSERT"))
+        .collect();
+    assert_eq!(inserts.len(), 2, "{inserts:?}");
+    let returns = |s: &String| s.contains("RETURNING");
+    assert_eq!(
+        returns(&inserts[0]),
+        caps.returning && !caps.insert_id_exact,
+        "{}",
+        inserts[0]
+    );
+    assert_eq!(returns(&inserts[1]), caps.returning, "{}", inserts[1]);
+    let mut keys = vec![one.id];
+    keys.extend(two.iter().map(|m| m.id));
+    assert_eq!(keys, [1, 2, 3]);
+    assert_eq!(stored(&db).await, held(&[&[one][..], &two[..]].concat()));
 }

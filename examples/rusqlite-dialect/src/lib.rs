@@ -99,6 +99,7 @@ impl Dialect for RusqliteDialect {
     fn capabilities(&self) -> Capabilities {
         let mut c = Capabilities::default();
         c.row_locks = false;
+        c.insert_id_exact = true;
         c
     }
 

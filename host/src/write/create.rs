@@ -2,7 +2,7 @@
 
 use plugorm_plugin_api::types::List;
 use plugorm_plugin_api::{
-    dialect::InsertIdRow,
+    dialect::{Capabilities, InsertIdRow},
     schema::TimeTracking,
     statement::{Expr, Insert, Select, Statement, TableRef},
     steps::BuiltinStep,
@@ -180,7 +180,7 @@ async fn insert<T: Model>(
     } else {
         List::new()
     };
-    let key_by_insert_id = key_by_insert_id::<T>(db, &plan);
+    let key_by_insert_id = key_by_insert_id::<T>(db, &plan, &caps);
     let mut affected = 0;
     for chunk in items.chunks_mut(per_stmt) {
         let mut ins = template.clone();
@@ -241,30 +241,27 @@ async fn insert<T: Model>(
     Ok(affected)
 }
 
-/// True when a one-row INSERT's generated key is the driver's insert id, exactly, so
-/// the key needs no `RETURNING`: SQLite's `last_insert_rowid()` after an INSERT of one
-/// row is that row's rowid (a trigger's own inserts do not change it), which is the key
-/// of a table whose auto-increment key is its `INTEGER PRIMARY KEY`. Reading the key back
-/// with `RETURNING` instead costs SQLite about 3 µs more per INSERT (an ephemeral table
-/// per statement), as much as the INSERT itself inside a transaction. Only the key may be
-/// wanted back (a database default still needs `RETURNING`), and no upsert (a row that
-/// was updated has no new rowid). The multi-row INSERTs of a batch keep `RETURNING`: the
-/// rowids of one statement's rows are not guaranteed to be consecutive.
+/// True when a one-row INSERT's generated key is the driver's insert id, exactly
+/// ([`plugorm_plugin_api::Capabilities::insert_id_exact`]), so the key needs no
+/// `RETURNING`. Reading it back with `RETURNING` instead costs SQLite about 3 µs more per
+/// INSERT (an ephemeral table per statement), as much as the INSERT itself inside a
+/// transaction. Only the key may be wanted back (a database default still needs
+/// `RETURNING`), and no upsert (a row that was updated has no new key). The multi-row
+/// INSERTs of a batch keep `RETURNING`: SQLite does not promise consecutive rowids within
+/// one statement.
 ///
-/// The dialect is recognised by name: whether a dialect's insert id is exact is not among
-/// the capabilities a plugin declares in 0.2.0 (PostgreSQL's plugin reports none at all).
 /// A dry run (and so `to_sql`) still renders the statement GORM sends, with `RETURNING`
 /// (golden SQL G72): the row, the key and the values are the same either way.
-fn key_by_insert_id<T: Model>(db: &Db, plan: &Plan) -> bool {
+fn key_by_insert_id<T: Model>(db: &Db, plan: &Plan, caps: &Capabilities) -> bool {
     let key = match plan.returning.as_slice() {
         [only] => &T::schema().fields[*only],
         _ => return false,
     };
-    key.auto_increment
+    caps.insert_id_exact
+        && key.auto_increment
         && key.primary_key
         && db.session.on_conflict.is_none()
         && !db.session.dry_run
-        && db.dialect().name() == "sqlite"
 }
 
 /// The statement's conflict clause for an [`crate::OnConflict`].

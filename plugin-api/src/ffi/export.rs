@@ -68,7 +68,7 @@ where
     T: Send + 'static,
     U: Send + 'static,
 {
-    let handle = runtime::handle().ok();
+    let handle = runtime::to_enter();
     let made = {
         let _guard = handle.map(|h| h.enter());
         catch_unwind(AssertUnwindSafe(make))
@@ -299,7 +299,7 @@ extern "C" fn ffi_instantiate(host: HostServicesRef) -> FfiResult<FfiPluginInsta
         let manifest = (d.manifest)();
         super::log::install_bridge(host, manifest.name.as_str());
         let instance = {
-            let _guard = runtime::handle()?.enter();
+            let _guard = runtime::to_enter().map(|h| h.enter());
             (d.instantiate)()?
         };
         match instance {

@@ -59,6 +59,7 @@ mod later_info {
         pub max_params: u32,
         #[sabi(last_prefix_field)]
         pub insert_id_row: u8,
+        pub insert_id_exact: bool,
         pub window_functions: bool,
     }
 }

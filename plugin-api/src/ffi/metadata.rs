@@ -51,6 +51,8 @@ pub struct FfiDialectInfo {
     /// [`InsertIdRow`] code.
     #[sabi(last_prefix_field)]
     pub insert_id_row: u8,
+    /// [`Capabilities::insert_id_exact`] (0.2.1; absent from 0.2.0 plugins: false).
+    pub insert_id_exact: bool,
 }
 
 impl FfiManifest {
@@ -102,6 +104,7 @@ impl FfiDialectInfo {
             row_locks: c.row_locks,
             max_params: c.max_params,
             insert_id_row: insert_id_row_code(c.insert_id_row),
+            insert_id_exact: c.insert_id_exact,
         }
         .leak_into_prefix()
     }
@@ -125,6 +128,7 @@ impl FfiDialectInfoRef {
             row_locks: self.row_locks(),
             max_params: self.max_params(),
             insert_id_row: insert_id_row_of(self.insert_id_row())?,
+            insert_id_exact: self.insert_id_exact().unwrap_or(false),
         })
     }
 }
@@ -206,6 +210,7 @@ mod tests {
             row_locks: false,
             max_params: 65_535,
             insert_id_row: InsertIdRow::First,
+            insert_id_exact: true,
         };
         let info = FfiDialectInfo::leak("d", vec!["d".into(), "dd".into()], &c);
         assert_eq!(info.capabilities().unwrap(), c);

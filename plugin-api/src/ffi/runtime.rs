@@ -56,6 +56,81 @@ pub fn handle() -> Result<&'static Handle, crate::DbError> {
     }
 }
 
+/// Which runtime runs a plugin's IO and tasks.
+///
+/// A plugin loaded from a `.so` has a tokio of its own and always uses [`handle`]'s
+/// runtime. A plugin linked into the application shares the application's tokio, and may
+/// instead run on the runtime of whoever calls it ([`RuntimeChoice::Caller`]): its sockets
+/// then wake the caller's task directly, saving the thread hop from the plugin runtime's
+/// reactor on every round trip to a server. The price is sqlx's rule: a pool serves only
+/// while the runtime that opened it runs, so one process with several runtimes (one per
+/// test, say) must open a pool in each. Chosen with `PLUGORM_PLUGIN_RUNTIME=caller` (or
+/// `own`, the default), read once per process.
+///
+/// ```
+/// use plugorm_plugin_api::runtime::{choice, RuntimeChoice};
+/// assert!(matches!(choice(), RuntimeChoice::Own | RuntimeChoice::Caller));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeChoice {
+    /// The plugin runtime of [`handle`] (the default; the only one for a loaded `.so`).
+    Own,
+    /// The calling task's runtime when there is one of this plugin's tokio (static builds).
+    Caller,
+}
+
+static CHOICE: OnceLock<RuntimeChoice> = OnceLock::new();
+
+/// This process's [`RuntimeChoice`], from `PLUGORM_PLUGIN_RUNTIME` (`own` when unset or
+/// not `caller`; an unknown value is logged and ignored).
+pub fn choice() -> RuntimeChoice {
+    *CHOICE.get_or_init(|| match std::env::var("PLUGORM_PLUGIN_RUNTIME") {
+        Ok(v) if v.trim().eq_ignore_ascii_case("caller") => RuntimeChoice::Caller,
+        Ok(v) if v.trim().is_empty() || v.trim().eq_ignore_ascii_case("own") => RuntimeChoice::Own,
+        Ok(v) => {
+            tracing::warn!(
+                value = %v,
+                "PLUGORM_PLUGIN_RUNTIME must be `own` or `caller`; using `own`"
+            );
+            RuntimeChoice::Own
+        }
+        Err(_) => RuntimeChoice::Own,
+    })
+}
+
+/// The caller's runtime, when it is chosen and the current thread is inside one of this
+/// image's tokio (never for a loaded `.so`: the host's runtime belongs to another tokio).
+fn callers() -> Option<Handle> {
+    match choice() {
+        RuntimeChoice::Caller => Handle::try_current().ok(),
+        RuntimeChoice::Own => None,
+    }
+}
+
+/// The runtime to enter around plugin work: none when the caller's runtime serves.
+pub(crate) fn to_enter() -> Option<&'static Handle> {
+    match callers() {
+        Some(_) => None,
+        None => handle().ok(),
+    }
+}
+
+/// Where the plugin spawns its tasks (the kit's connection workers, statements finished
+/// for a caller that went away): the caller's runtime or the plugin's own, as chosen.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let rt = plugorm_plugin_api::runtime::spawner().unwrap();
+/// assert_eq!(rt.spawn(async { 2 }).await.unwrap(), 2);
+/// # }
+/// ```
+pub fn spawner() -> Result<Handle, crate::DbError> {
+    match callers() {
+        Some(h) => Ok(h),
+        None => handle().cloned(),
+    }
+}
+
 /// A future that enters the plugin runtime on every poll and when dropped.
 pub struct InRuntime<F> {
     handle: Option<&'static Handle>,
@@ -75,7 +150,7 @@ pub struct InRuntime<F> {
 /// ```
 pub fn in_runtime<F: Future>(fut: F) -> InRuntime<F> {
     InRuntime {
-        handle: handle().ok(),
+        handle: to_enter(),
         fut: ManuallyDrop::new(fut),
     }
 }
@@ -116,7 +191,7 @@ impl<T> RuntimeBound<T> {
     /// Binds `inner`'s drop to the plugin runtime.
     pub fn new(inner: T) -> RuntimeBound<T> {
         RuntimeBound {
-            handle: handle().ok(),
+            handle: to_enter(),
             inner: ManuallyDrop::new(inner),
         }
     }

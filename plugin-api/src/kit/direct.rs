@@ -329,8 +329,8 @@ impl<T: Send + 'static> Future for FinishOnDrop<T> {
 impl<T: Send + 'static> Drop for FinishOnDrop<T> {
     fn drop(&mut self) {
         if let Some(fut) = self.fut.take() {
-            let rt = runtime::handle().ok();
-            self.flight.abandon(rt);
+            let rt = runtime::spawner().ok();
+            self.flight.abandon(rt.as_ref());
             match rt {
                 Some(rt) => {
                     rt.spawn(async move {

@@ -44,7 +44,7 @@ struct AbandonOnDrop(Option<Arc<Flight>>);
 impl Drop for AbandonOnDrop {
     fn drop(&mut self) {
         if let Some(flight) = self.0.take() {
-            flight.abandon(crate::runtime::handle().ok());
+            flight.abandon(crate::runtime::spawner().ok().as_ref());
         }
     }
 }
@@ -145,7 +145,7 @@ fn start_reaper(shared: &Arc<Shared>) {
         .unwrap_or(Duration::from_secs(60));
     let every = (shortest / 2).clamp(Duration::from_millis(100), Duration::from_secs(30));
     let weak = Arc::downgrade(shared);
-    if let Ok(rt) = crate::runtime::handle() {
+    if let Ok(rt) = crate::runtime::spawner() {
         rt.spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -130,7 +130,7 @@ pub(crate) async fn spawn<D: Driver>(
     // dropped transactions, which may block.
     match driver.threading().has_own_thread() {
         false => {
-            crate::runtime::handle()?.spawn(work);
+            crate::runtime::spawner()?.spawn(work);
         }
         true => {
             let rt = tokio::runtime::Builder::new_current_thread()

@@ -179,6 +179,7 @@ impl Dialect for MysqlDialect {
         c.upsert = UpsertStyle::OnDuplicateKey;
         c.max_params = 65_535;
         c.insert_id_row = InsertIdRow::First;
+        c.insert_id_exact = true;
         c
     }
 

@@ -130,6 +130,7 @@ impl Dialect for SqliteDialect {
     fn capabilities(&self) -> Capabilities {
         let mut c = Capabilities::default();
         c.row_locks = false;
+        c.insert_id_exact = true;
         c
     }
 
