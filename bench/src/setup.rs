@@ -173,6 +173,7 @@ pub async fn open(
             (url, pool, None, None)
         }
     };
+    let plugorm_url = with_sqlite_options(database, plugorm_url);
     let db = registry.open_with(&plugorm_url, one_connection()).await?;
     let peers = Peers {
         url: plugorm::redact_url(&plugorm_url),
@@ -355,6 +356,17 @@ pub async fn server_version(peers: &Peers) -> Option<String> {
             .fetch_one(p)
             .await
             .ok(),
+    }
+}
+
+/// `url` with the query options of `PLUGORM_BENCH_SQLITE_OPTIONS` (e.g.
+/// `threading=inline`) when `database` is SQLite: how the plugin's own options are
+/// measured without another build.
+fn with_sqlite_options(database: Database, url: String) -> String {
+    let sqlite = matches!(database, Database::SqliteFile | Database::SqliteMemory);
+    match std::env::var("PLUGORM_BENCH_SQLITE_OPTIONS") {
+        Ok(options) if sqlite && !options.is_empty() => format!("{url}?{options}"),
+        _ => url,
     }
 }
 

@@ -102,3 +102,33 @@ async fn a_trigger_with_a_body_of_statements_is_one_statement() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn threading_inline_is_read_from_the_url_and_a_bad_value_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?threading=inline",
+        dir.path().join("inline.db").display()
+    );
+    let db = registry().open(&url).await.unwrap();
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)", ())
+        .await
+        .unwrap();
+    db.exec("INSERT INTO t (name) VALUES (?), (?)", ("a", "b"))
+        .await
+        .unwrap();
+    let rows = db.raw("SELECT name FROM t ORDER BY id", ()).await.unwrap();
+    let names: Vec<String> = rows.iter().map(|r| r.get("name").unwrap()).collect();
+    assert_eq!(names, ["a", "b"]);
+
+    let e = registry()
+        .open("sqlite::memory:?threading=sometimes")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Db(DbError::InvalidUrl { .. })), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("threading") && text.contains("inline"),
+        "{text}"
+    );
+}

@@ -1,4 +1,7 @@
-//! Statements run in the caller's own task: the fast path for async drivers.
+//! Statements run in the caller's own task: the fast path for async drivers, and the
+//! inline path for blocking ones (`Threading::Inline`: the driver's future completes
+//! inside one poll, so the statement runs on the caller's thread and can never be left
+//! mid-flight; only one still waiting for the connection's lock can be abandoned).
 //!
 //! Why: handing each statement to the connection's worker task costs two thread
 //! wake-ups per statement (there and back). Here the caller locks the connection's cell

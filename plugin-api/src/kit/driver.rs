@@ -27,6 +27,61 @@ pub enum Threading {
     /// On a thread of the connection's own, which the driver may block (rusqlite, ODBC,
     /// any C client library). Statements reach it through a channel, one hand-off each way.
     OwnThread,
+    /// For blocking drivers in embedded use, opt-in: plain statements (execute, query,
+    /// `BEGIN` / `COMMIT` / `ROLLBACK`, savepoints) run synchronously on the caller's
+    /// thread, inside the poll of the caller's future: no thread hand-off at all. The
+    /// rest stays on the connection's own thread, as with [`Threading::OwnThread`]:
+    /// streams (which block on the reader's channel, and that may not happen inside an
+    /// async context), pings, and the rollback of a transaction or lease dropped while
+    /// open.
+    ///
+    /// Its hazards, why it is not the default:
+    ///
+    /// - A statement occupies the caller's thread until it ends: a long statement stalls
+    ///   every other task of that runtime thread (all of them on a current-thread
+    ///   runtime).
+    /// - It cannot be abandoned mid-flight: it completes inside one poll, so a
+    ///   `tokio::time::timeout` around it (a session's statement timeout) fires only
+    ///   after it ended, and dropping its future stops nothing. Only a statement still
+    ///   waiting for its connection is skipped. Bound long statements in the database
+    ///   instead, or use [`Threading::OwnThread`].
+    /// - Lock waits block the thread too: a driver that waits for a lock held by another
+    ///   connection (SQLite's `busy_timeout`) waits on the caller's thread. Two
+    ///   connections used from one current-thread runtime can then wait on each other
+    ///   until that timeout (the holder's task cannot run to release the lock): the
+    ///   waiting one fails with a busy error.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::kit::Threading;
+    /// assert_ne!(Threading::Inline, Threading::default());
+    /// assert!(Threading::Inline.runs_on_caller() && !Threading::OwnThread.runs_on_caller());
+    /// ```
+    Inline,
+}
+
+impl Threading {
+    /// True when plain statements run in the caller's task or thread ([`Threading::Task`],
+    /// [`Threading::Inline`]) rather than being handed to a connection thread.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::kit::Threading;
+    /// assert!(Threading::Task.runs_on_caller());
+    /// assert!(!Threading::OwnThread.runs_on_caller());
+    /// ```
+    pub fn runs_on_caller(self) -> bool {
+        matches!(self, Threading::Task | Threading::Inline)
+    }
+
+    /// True when the connection's worker gets a thread of its own, which the driver may
+    /// block ([`Threading::OwnThread`], [`Threading::Inline`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::kit::Threading;
+    /// assert!(Threading::Inline.has_own_thread() && !Threading::Task.has_own_thread());
+    /// ```
+    pub fn has_own_thread(self) -> bool {
+        matches!(self, Threading::OwnThread | Threading::Inline)
+    }
 }
 
 /// Opens connections to one database: what a dialect implements to get a

@@ -25,7 +25,8 @@
 //! - cancellation: a statement whose caller goes away mid-flight is stopped through the
 //!   driver's [`Cancel`] on both paths, the caller's task (async drivers) and the
 //!   connection's own thread ([`Threading::OwnThread`]), and the connection runs nothing
-//!   else until the cancel has finished.
+//!   else until the cancel has finished; [`Threading::Inline`] trades that away for
+//!   statements with no thread hand-off (they complete inside the caller's poll).
 //!
 //! A driver that yields rows one at a time builds its results with
 //! [`crate::row::RowsBuilder`].
@@ -34,6 +35,10 @@
 //! connection (no timer, no ping, no task spawned) and, for async drivers, runs in the
 //! caller's own task (`direct.rs`); a caller that goes away mid-statement hands the rest
 //! to the plugin runtime, which finishes it before the connection serves anyone else.
+//! [`Threading::Inline`] reuses that path for blocking drivers: the driver's future
+//! completes inside the one poll, on the caller's thread, while the connection's own
+//! thread (as for [`Threading::OwnThread`]) runs its streams and the rollbacks of
+//! transactions and leases dropped open.
 mod direct;
 pub mod driver;
 mod handles;

@@ -77,7 +77,7 @@ impl Driver for Fake {
         Ok(FakeConn {
             log: self.log.clone(),
             in_tx: false,
-            blocking: self.threading == Threading::OwnThread,
+            blocking: self.threading.has_own_thread(),
             epoch: self.log.epoch.load(Ordering::SeqCst),
             broken: false,
             interrupt: self.cancellable.then(|| {
@@ -271,13 +271,19 @@ async fn cancelled_transactions_never_leave_a_pooled_connection_inside_a_transac
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_dropped_transaction_rolls_back_before_its_connection_serves_again() {
-    let (pool, log) = pool(1, Threading::Task).await;
-    let tx = pool.begin().await.unwrap();
-    tx.execute(sql("INSERT")).await.unwrap();
-    drop(tx);
-    pool.execute(sql("NEXT")).await.unwrap();
-    let seen = log.seen.lock().unwrap().clone();
-    assert_eq!(seen, ["BEGIN", "INSERT", "ROLLBACK", "NEXT"]);
+    for threading in [Threading::Task, Threading::OwnThread, Threading::Inline] {
+        let (pool, log) = pool(1, threading).await;
+        let tx = pool.begin().await.unwrap();
+        tx.execute(sql("INSERT")).await.unwrap();
+        drop(tx);
+        pool.execute(sql("NEXT")).await.unwrap();
+        let seen = log.seen.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            ["BEGIN", "INSERT", "ROLLBACK", "NEXT"],
+            "{threading:?}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -300,7 +306,7 @@ async fn a_finished_transaction_refuses_further_work() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_second_begin_on_a_connection_is_refused_and_sends_nothing() {
-    for threading in [Threading::Task, Threading::OwnThread] {
+    for threading in [Threading::Task, Threading::OwnThread, Threading::Inline] {
         let (pool, log) = pool(1, threading).await;
         let conn = pool.acquire().await.unwrap();
         let tx = conn.begin().await.unwrap();
@@ -326,7 +332,7 @@ async fn a_second_begin_on_a_connection_is_refused_and_sends_nothing() {
 #[tokio::test(flavor = "current_thread")]
 async fn execute_of_a_query_reports_no_rows_affected_whatever_the_driver_counted() {
     // The fake driver counts 1 for every statement it does not know.
-    for threading in [Threading::Task, Threading::OwnThread] {
+    for threading in [Threading::Task, Threading::OwnThread, Threading::Inline] {
         let (pool, log) = pool(1, threading).await;
         let select = pool.execute(sql("SELECT v FROM t")).await.unwrap();
         assert_eq!(select.rows_affected, 0, "{threading:?}");
@@ -447,7 +453,7 @@ async fn a_busy_pool_times_out_with_a_typed_error() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_stream_holds_at_most_two_batches_and_stops_when_dropped() {
-    for threading in [Threading::Task, Threading::OwnThread] {
+    for threading in [Threading::Task, Threading::OwnThread, Threading::Inline] {
         stream_holds_at_most_two_batches(threading).await;
     }
 }
@@ -457,14 +463,19 @@ async fn a_stream_holds_at_most_two_batches_and_stops_when_dropped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blocking_drivers_stream_crosses_whole() {
     let (pool, log) = pool(1, Threading::OwnThread).await;
-    let stream = pool.query_stream(sql("ALL"), 3).await.unwrap();
+    assert_eq!(streamed_rows(&pool, 3).await, 3_000);
+    assert_eq!(log.batches_sent.load(Ordering::SeqCst), 1_000);
+    pool.execute(sql("NEXT")).await.unwrap();
+}
+
+/// How many rows the fake stream `ALL` gives in batches of `batch_rows`.
+async fn streamed_rows(pool: &Arc<dyn Pool>, batch_rows: u32) -> u64 {
+    let stream = pool.query_stream(sql("ALL"), batch_rows).await.unwrap();
     let mut rows = 0;
     while let Some(batch) = stream.next_batch().await.unwrap() {
         rows += batch.len;
     }
-    assert_eq!(rows, 3_000);
-    assert_eq!(log.batches_sent.load(Ordering::SeqCst), 1_000);
-    pool.execute(sql("NEXT")).await.unwrap();
+    rows
 }
 
 async fn stream_holds_at_most_two_batches(threading: Threading) {
@@ -566,10 +577,15 @@ async fn a_statement_abandoned_mid_flight_finishes_and_one_not_started_never_run
 
 /// A one-connection pool of a blocking driver whose connections can be cancelled.
 async fn cancellable_blocking_pool() -> (Arc<dyn Pool>, Arc<Log>) {
+    cancellable_pool(Threading::OwnThread).await
+}
+
+/// A one-connection pool whose connections can be cancelled.
+async fn cancellable_pool(threading: Threading) -> (Arc<dyn Pool>, Arc<Log>) {
     let log = Arc::new(Log::default());
     let driver = Fake {
         log: log.clone(),
-        threading: Threading::OwnThread,
+        threading,
         check_after_idle: None,
         cancellable: true,
     };
@@ -644,4 +660,87 @@ async fn a_blocking_drivers_statement_abandoned_before_it_started_never_runs() {
     conn.execute(sql("AFTER")).await.unwrap();
     assert_eq!(log.seen.lock().unwrap().clone(), ["SLEEP 80", "AFTER"]);
     assert_eq!(log.cancels.load(Ordering::SeqCst), 0);
+}
+
+/// The thread names the fake driver recorded since the last call.
+fn threads_seen(log: &Log) -> Vec<String> {
+    std::mem::take(&mut *log.threads.lock().unwrap())
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn inline_runs_plain_statements_on_the_callers_thread_and_streams_on_its_own() {
+    let (pool, log) = pool(1, Threading::Inline).await;
+    let caller = std::thread::current().name().map(String::from);
+    let caller = caller.expect("the test thread has a name");
+    pool.execute(sql("INSERT")).await.unwrap();
+    let rows = pool.query(sql("IN_TX")).await.unwrap();
+    assert_eq!(rows.iter().next().unwrap().get_at::<i64>(0).unwrap(), 0);
+    let tx = pool.begin().await.unwrap();
+    tx.savepoint("a").await.unwrap();
+    let rows = tx.query(sql("IN_TX")).await.unwrap();
+    assert_eq!(rows.iter().next().unwrap().get_at::<i64>(0).unwrap(), 1);
+    tx.release("a").await.unwrap();
+    tx.commit().await.unwrap();
+    drop(tx);
+    let threads = threads_seen(&log);
+    assert_eq!(threads.len(), 7, "{threads:?}");
+    assert!(threads.iter().all(|t| *t == caller), "{threads:?}");
+
+    // A stream blocks on its reader: it runs on the connection's own thread (blocking
+    // this test's one runtime thread would never let the reader below run).
+    assert_eq!(streamed_rows(&pool, 5).await, 5_000);
+    assert_eq!(log.batches_sent.load(Ordering::SeqCst), 1_000);
+    pool.execute(sql("NEXT")).await.unwrap();
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            "INSERT",
+            "IN_TX",
+            "BEGIN",
+            "SAVEPOINT \"a\"",
+            "IN_TX",
+            "RELEASE SAVEPOINT \"a\"",
+            "COMMIT",
+            "NEXT"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn inline_rolls_back_a_connection_dropped_inside_its_transaction() {
+    let (pool, log) = pool(1, Threading::Inline).await;
+    let conn = pool.acquire().await.unwrap();
+    let tx = conn.begin().await.unwrap();
+    drop((tx, conn));
+    let rows = pool.query(sql("IN_TX")).await.unwrap();
+    assert_eq!(rows.iter().next().unwrap().get_at::<i64>(0).unwrap(), 0);
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(seen, ["BEGIN", "ROLLBACK", "IN_TX"]);
+}
+
+/// The documented limit: an inline statement completes inside the poll that started it,
+/// so a timeout around it cannot cut it; one still waiting for its connection is skipped.
+#[tokio::test(flavor = "current_thread")]
+async fn an_inline_statement_runs_to_its_end_and_one_still_waiting_is_skipped() {
+    let (pool, log) = cancellable_pool(Threading::Inline).await;
+    let started = std::time::Instant::now();
+    let r = tokio::time::timeout(Duration::from_millis(5), pool.execute(sql("SLEEP 40"))).await;
+    assert!(r.is_ok(), "it ended before the timeout was looked at");
+    assert!(started.elapsed() >= Duration::from_millis(40));
+    assert_eq!(log.cancels.load(Ordering::SeqCst), 0);
+
+    // A stream holds the connection on its thread; a statement queued behind it and
+    // abandoned never runs.
+    let conn = pool.acquire().await.unwrap();
+    let stream = conn.query_stream(sql("ALL"), 1).await.unwrap();
+    let queued = tokio::time::timeout(Duration::from_millis(20), conn.execute(sql("SKIPPED")));
+    assert!(
+        queued.await.is_err(),
+        "it waited for the stream's connection"
+    );
+    drop(stream);
+    conn.execute(sql("AFTER")).await.unwrap();
+    let seen = log.seen.lock().unwrap().clone();
+    assert_eq!(seen, ["SLEEP 40", "AFTER"]);
 }

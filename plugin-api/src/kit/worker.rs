@@ -24,7 +24,7 @@ use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit};
 
 use super::{
     direct::Flight,
-    driver::{Cancel, Driver, DriverConnection, Threading},
+    driver::{Cancel, Driver, DriverConnection},
     pool::Shared,
     stream::BatchSink,
 };
@@ -126,11 +126,13 @@ pub(crate) async fn spawn<D: Driver>(
         dead: AtomicBool::new(false),
     });
     let work = run(driver.clone(), rx, ready_tx, info.clone(), shared);
-    match driver.threading() {
-        Threading::Task => {
+    // Inline drivers keep a thread too: it runs their streams and the rollbacks of
+    // dropped transactions, which may block.
+    match driver.threading().has_own_thread() {
+        false => {
             crate::runtime::spawner()?.spawn(work);
         }
-        Threading::OwnThread => {
+        true => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -225,16 +227,17 @@ async fn run<D: Driver>(
             next_id: 1,
         },
     }));
-    let direct = match driver.threading() {
-        Threading::Task => Some(super::direct::runner(
+    // `Inline`: a blocking driver's future completes inside the one poll the direct
+    // path gives it, so its statements run on the caller's thread.
+    let direct = driver.threading().runs_on_caller().then(|| {
+        super::direct::runner(
             cell.clone(),
             driver.clone(),
             info.clone(),
             shared.clone(),
             canceller.clone(),
-        )),
-        Threading::OwnThread => None,
-    };
+        )
+    });
     if ready.send(Ok((direct, canceller))).is_err() {
         // The caller stopped waiting (connect timeout): nobody will use this connection.
         close(&cell).await;

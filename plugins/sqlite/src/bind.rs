@@ -1,4 +1,4 @@
-//! Binding plugin-API values to sqlx queries.
+//! Binding plugin-API values to a prepared SQLite statement.
 
 use std::fmt::Write as _;
 
@@ -6,37 +6,76 @@ use plugorm_plugin_api::{
     value::{uuid_text, Timestamp},
     DbError, DbResult, Sql, Value,
 };
-use sqlx::{query::Query, sqlite::SqliteArguments, Sqlite};
+use rusqlite::{types::Null, Statement};
 
-/// Binds each parameter in order. Dates and times are stored as ISO-8601 text, UUIDs as
-/// their hyphenated text, JSON and decimals as text (SQLite's own conventions).
-pub(crate) fn bind_all<'q>(
-    mut q: Query<'q, Sqlite, SqliteArguments>,
-    sql: &'q Sql,
-) -> DbResult<Query<'q, Sqlite, SqliteArguments>> {
-    for v in sql.values() {
-        q = match v? {
-            Value::Null => q.bind(None::<i64>),
-            Value::Bool(b) => q.bind(*b),
-            Value::I64(i) => q.bind(*i),
-            Value::F64(f) => q.bind(*f),
-            Value::Decimal(s) | Value::Text(s) | Value::Json(s) => q.bind(s.as_str()),
-            Value::Bytes(b) => q.bind(b.as_slice()),
-            Value::Date(d) => q.bind(d.to_string()),
-            Value::Time(t) => q.bind(t.to_string()),
-            Value::Timestamp(t) => q.bind(timestamp_text(t)),
-            Value::Uuid(u) => q.bind(uuid_text(u)),
-            other => {
-                return Err(DbError::UnsupportedValue {
-                    detail: format!(
-                        "the sqlite plugin cannot bind a {} value",
-                        other.kind_name()
-                    ),
-                })
+use crate::error::translate;
+
+/// Binds the parameters of `sql` to `stmt`. Dates and times are stored as ISO-8601 text,
+/// UUIDs as their hyphenated text, JSON and decimals as text (SQLite's own conventions),
+/// booleans as 0 / 1.
+///
+/// Which value a parameter takes: an anonymous `?` the next one in order, a numbered
+/// `?NNN` or `$NNN` value NNN (SQLite numbers `$2` by where it first appears, so a
+/// positional bind would swap `$2, $1`); a parameter past the last value stays NULL, as
+/// SQLite leaves unbound parameters.
+pub(crate) fn bind_all(stmt: &mut Statement<'_>, sql: &Sql) -> DbResult<()> {
+    let values = sql.values().collect::<DbResult<Vec<&Value>>>()?;
+    let mut next = 0;
+    for index in 1..=stmt.parameter_count() {
+        let n = match stmt.parameter_name(index) {
+            None => {
+                next += 1;
+                next
             }
+            Some(name) => numbered(name)?,
         };
+        let Some(value) = n.checked_sub(1).and_then(|i| values.get(i)) else {
+            break;
+        };
+        bind_one(stmt, index, value)?;
     }
-    Ok(q)
+    Ok(())
+}
+
+/// The value number of a named parameter: `?NNN` or `$NNN`.
+fn numbered(name: &str) -> DbResult<usize> {
+    let digits = name
+        .strip_prefix('?')
+        .or_else(|| name.strip_prefix('$'))
+        .ok_or_else(|| unsupported_parameter(name))?;
+    digits.parse().map_err(|_| unsupported_parameter(name))
+}
+
+fn unsupported_parameter(name: &str) -> DbError {
+    DbError::InvalidSql(format!(
+        "the sqlite plugin binds values to `?`, `?NNN` and `$NNN` parameters, not `{name}`"
+    ))
+}
+
+fn bind_one(stmt: &mut Statement<'_>, index: usize, value: &Value) -> DbResult<()> {
+    let r = match value {
+        Value::Null => stmt.raw_bind_parameter(index, Null),
+        Value::Bool(b) => stmt.raw_bind_parameter(index, i64::from(*b)),
+        Value::I64(i) => stmt.raw_bind_parameter(index, *i),
+        Value::F64(f) => stmt.raw_bind_parameter(index, *f),
+        Value::Decimal(s) | Value::Text(s) | Value::Json(s) => {
+            stmt.raw_bind_parameter(index, s.as_str())
+        }
+        Value::Bytes(b) => stmt.raw_bind_parameter(index, b.as_slice()),
+        Value::Date(d) => stmt.raw_bind_parameter(index, d.to_string()),
+        Value::Time(t) => stmt.raw_bind_parameter(index, t.to_string()),
+        Value::Timestamp(t) => stmt.raw_bind_parameter(index, timestamp_text(t)),
+        Value::Uuid(u) => stmt.raw_bind_parameter(index, uuid_text(u)),
+        other => {
+            return Err(DbError::UnsupportedValue {
+                detail: format!(
+                    "the sqlite plugin cannot bind a {} value",
+                    other.kind_name()
+                ),
+            })
+        }
+    };
+    r.map_err(translate)
 }
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;

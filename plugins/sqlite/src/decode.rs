@@ -5,35 +5,51 @@
 //! class is still read (a cheap C call); a cell that does not match its column's kind
 //! turns the column into a mixed one rather than being coerced.
 
-use plugorm_plugin_api::row::{ColumnBuilder, ColumnKind, RowBatch, Rows};
-use sqlx::{sqlite::SqliteRow, Column as _, Row as _, TypeInfo as _, ValueRef as _};
-
-use crate::error::translate;
-use plugorm_plugin_api::DbResult;
+use plugorm_plugin_api::{
+    row::{ColumnBuilder, ColumnKind, RowBatch, Rows},
+    types::Text,
+    DbError, DbResult,
+};
+use rusqlite::{types::ValueRef, Row, Statement};
 
 /// Rows per batch of a whole result.
 const BATCH: usize = 1024;
 
-fn kind_of_decl(name: &str) -> Option<ColumnKind> {
-    Some(match name {
-        "INTEGER" => ColumnKind::I64,
-        "BOOLEAN" => ColumnKind::BOOL,
-        "REAL" => ColumnKind::F64,
-        "TEXT" | "DATE" | "TIME" | "DATETIME" => ColumnKind::TEXT,
-        "BLOB" => ColumnKind::BYTES,
+/// The kind of a column from its declared type, read as SQLite's type affinity reads
+/// it: `BOOLEAN` / `BOOL`, `DATE`, `TIME`, `DATETIME` / `TIMESTAMP` by name, then any
+/// type holding `INT` is an integer, `CHAR` / `CLOB` / `TEXT` text, `BLOB` bytes,
+/// `REAL` / `FLOA` / `DOUB` a float. Anything else (`NUMERIC`, `DECIMAL`, no type) has
+/// none: the first row's storage class decides.
+fn kind_of_decl(decl: &str) -> Option<ColumnKind> {
+    let d = decl.to_ascii_lowercase();
+    Some(match d.as_str() {
+        "boolean" | "bool" => ColumnKind::BOOL,
+        "date" | "time" | "datetime" | "timestamp" => ColumnKind::TEXT,
+        _ if d.contains("int") => ColumnKind::I64,
+        _ if d.contains("char") || d.contains("clob") || d.contains("text") => ColumnKind::TEXT,
+        _ if d.contains("blob") => ColumnKind::BYTES,
+        _ if d.contains("real") || d.contains("floa") || d.contains("doub") => ColumnKind::F64,
         _ => return None,
     })
 }
 
-fn kind_of_storage(name: &str) -> ColumnKind {
-    kind_of_decl(name).unwrap_or(ColumnKind::MIXED)
+/// The kind of a column whose type is the first row's storage class.
+fn kind_of_storage(v: ValueRef<'_>) -> ColumnKind {
+    match v {
+        ValueRef::Integer(_) => ColumnKind::I64,
+        ValueRef::Real(_) => ColumnKind::F64,
+        ValueRef::Text(_) => ColumnKind::TEXT,
+        ValueRef::Blob(_) => ColumnKind::BYTES,
+        ValueRef::Null => ColumnKind::MIXED,
+    }
 }
 
-/// Builds [`Rows`] one fetched row at a time, so a result is decoded as it streams in
-/// (each sqlx row is dropped right after its cells are copied, instead of all of them
-/// being held and then walked column by column).
+/// Builds [`Rows`] one stepped row at a time, so a result is decoded as it streams in
+/// (each row's cells are copied while SQLite holds them, nothing else is kept).
 pub(crate) struct RowsBuilder {
-    names: Vec<plugorm_plugin_api::types::Text>,
+    names: Vec<Text>,
+    /// The declared kinds, `None` for a column typed by its first value.
+    declared: Vec<Option<ColumnKind>>,
     kinds: Vec<ColumnKind>,
     columns: Vec<ColumnBuilder>,
     batches: Vec<RowBatch>,
@@ -42,24 +58,30 @@ pub(crate) struct RowsBuilder {
     started: bool,
 }
 
-impl Default for RowsBuilder {
-    fn default() -> RowsBuilder {
-        RowsBuilder::with_batch_rows(BATCH)
-    }
-}
-
 impl RowsBuilder {
-    /// A builder that closes a batch every `batch_rows` rows (at least one).
-    pub(crate) fn with_batch_rows(batch_rows: usize) -> RowsBuilder {
+    /// A builder for the rows of `stmt`: its column names and declared types (SQLite
+    /// knows both before the first step, so a result without rows is named too).
+    pub(crate) fn for_statement(stmt: &Statement<'_>) -> RowsBuilder {
+        let columns = stmt.columns();
         RowsBuilder {
-            names: Vec::new(),
+            names: columns.iter().map(|c| c.name().into()).collect(),
+            declared: columns
+                .iter()
+                .map(|c| c.decl_type().and_then(kind_of_decl))
+                .collect(),
             kinds: Vec::new(),
             columns: Vec::new(),
             batches: Vec::new(),
             in_batch: 0,
-            batch_rows: batch_rows.max(1),
+            batch_rows: BATCH,
             started: false,
         }
+    }
+
+    /// Closes a batch every `batch_rows` rows (at least one).
+    pub(crate) fn batch_rows(mut self, batch_rows: usize) -> RowsBuilder {
+        self.batch_rows = batch_rows.max(1);
+        self
     }
 
     /// True until the first row is pushed.
@@ -67,7 +89,7 @@ impl RowsBuilder {
         !self.started
     }
 
-    /// The column names (known once the first row is pushed).
+    /// The column names.
     pub(crate) fn names(&self) -> Vec<String> {
         self.names.iter().map(|n| n.to_string()).collect()
     }
@@ -77,37 +99,26 @@ impl RowsBuilder {
         (!self.batches.is_empty()).then(|| self.batches.remove(0))
     }
 
-    /// Appends one row; the first one fixes the column names and kinds.
-    pub(crate) fn push(&mut self, row: &SqliteRow) -> DbResult<()> {
+    /// Appends one row; the first one fixes the kinds of the columns without a declared
+    /// type.
+    pub(crate) fn push(&mut self, row: &Row<'_>) -> DbResult<()> {
         if !self.started {
-            self.start(row)?;
+            self.kinds = self
+                .declared
+                .iter()
+                .enumerate()
+                .map(|(i, k)| k.unwrap_or_else(|| kind_of_storage(row.get_ref_unwrap(i))))
+                .collect();
+            self.columns = self.kinds.iter().map(|k| ColumnBuilder::new(*k)).collect();
             self.started = true;
         }
         for (i, b) in self.columns.iter_mut().enumerate() {
-            push_cell(b, row, i)?;
+            push_cell(b, row.get_ref_unwrap(i))?;
         }
         self.in_batch += 1;
         if self.in_batch == self.batch_rows {
             self.seal();
         }
-        Ok(())
-    }
-
-    fn start(&mut self, first: &SqliteRow) -> DbResult<()> {
-        self.names = first.columns().iter().map(|c| c.name().into()).collect();
-        self.kinds = (0..first.columns().len())
-            .map(|i| {
-                let decl = first.columns()[i].type_info();
-                match kind_of_decl(decl.name()) {
-                    Some(k) => Ok(k),
-                    None => {
-                        let v = first.try_get_raw(i).map_err(translate)?;
-                        Ok(kind_of_storage(v.type_info().name()))
-                    }
-                }
-            })
-            .collect::<DbResult<_>>()?;
-        self.columns = self.kinds.iter().map(|k| ColumnBuilder::new(*k)).collect();
         Ok(())
     }
 
@@ -125,16 +136,7 @@ impl RowsBuilder {
         self.in_batch = 0;
     }
 
-    /// Names the columns of a result without rows (SQLite names a result's columns with
-    /// its rows, so the names of an empty one come from its prepared statement).
-    pub(crate) fn name_empty(&mut self, names: Vec<String>) {
-        if !self.started {
-            self.names = names.into_iter().map(Into::into).collect();
-        }
-    }
-
-    /// The rows pushed so far (for an empty result, no batches and the names given to
-    /// [`RowsBuilder::name_empty`]).
+    /// The rows pushed so far (for an empty result, no batches and the names).
     pub(crate) fn finish(mut self) -> Rows {
         if self.in_batch > 0 {
             self.seal();
@@ -143,32 +145,44 @@ impl RowsBuilder {
     }
 }
 
-fn push_cell(b: &mut ColumnBuilder, row: &SqliteRow, i: usize) -> DbResult<()> {
-    let raw = row.try_get_raw(i).map_err(translate)?;
-    if raw.is_null() {
-        b.push_null();
-        return Ok(());
-    }
-    let storage = raw.type_info();
-    match storage.name() {
-        "INTEGER" => {
-            let v: i64 = row.try_get_unchecked(i).map_err(translate)?;
-            if b.kind() == ColumnKind::BOOL {
-                b.push_int_raw(i64::from(v != 0));
-            } else {
-                b.push_i64(v);
-            }
-        }
-        "REAL" => b.push_f64(row.try_get_unchecked(i).map_err(translate)?),
-        "TEXT" => {
-            let s: &str = row.try_get_unchecked(i).map_err(translate)?;
-            b.push_text(s);
-        }
-        _ => {
-            // A BLOB: a bytes cell in any column (SQLite stores blobs in TEXT columns too).
-            let bytes: &[u8] = row.try_get_unchecked(i).map_err(translate)?;
-            b.push_bytes(bytes);
-        }
+fn push_cell(b: &mut ColumnBuilder, cell: ValueRef<'_>) -> DbResult<()> {
+    match cell {
+        ValueRef::Null => b.push_null(),
+        ValueRef::Integer(v) if b.kind() == ColumnKind::BOOL => b.push_int_raw(i64::from(v != 0)),
+        ValueRef::Integer(v) => b.push_i64(v),
+        ValueRef::Real(v) => b.push_f64(v),
+        ValueRef::Text(t) => b.push_text(std::str::from_utf8(t).map_err(|e| DbError::Decode {
+            detail: format!("a TEXT cell that is not UTF-8: {e}"),
+        })?),
+        // A BLOB: a bytes cell in any column (SQLite stores blobs in TEXT columns too).
+        ValueRef::Blob(bytes) => b.push_bytes(bytes),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kind_of_decl;
+    use plugorm_plugin_api::row::ColumnKind;
+
+    #[test]
+    fn declared_types_are_read_by_affinity() {
+        let cases = [
+            ("INTEGER", Some(ColumnKind::I64)),
+            ("bigint", Some(ColumnKind::I64)),
+            ("BOOLEAN", Some(ColumnKind::BOOL)),
+            ("bool", Some(ColumnKind::BOOL)),
+            ("datetime", Some(ColumnKind::TEXT)),
+            ("TIMESTAMP", Some(ColumnKind::TEXT)),
+            ("varchar(20)", Some(ColumnKind::TEXT)),
+            ("BLOB", Some(ColumnKind::BYTES)),
+            ("double precision", Some(ColumnKind::F64)),
+            ("numeric", None),
+            ("decimal(10,2)", None),
+            ("", None),
+        ];
+        for (decl, kind) in cases {
+            assert_eq!(kind_of_decl(decl), kind, "{decl}");
+        }
+    }
 }

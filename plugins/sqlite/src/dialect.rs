@@ -1,7 +1,8 @@
 //! The SQLite dialect: rendering overrides and connection URLs.
 
-use std::{str::FromStr, sync::Arc, time::Duration};
+use std::sync::Arc;
 
+use crate::{ddl, driver::SqliteDriver, introspect, url};
 use plugorm_plugin_api::{
     dialect::{Capabilities, Dialect, PoolOptions},
     kit::KitPool,
@@ -11,11 +12,8 @@ use plugorm_plugin_api::{
     schema::{FieldSchema, IndexSchema, ModelSchema},
     statement::{Select, TableRef},
     types::Optional,
-    BoxFuture, DbError, DbResult, Pool, Rows, Sql,
+    BoxFuture, DbResult, Pool, Rows, Sql,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-
-use crate::{ddl, driver::SqliteDriver, introspect};
 
 /// The SQLite dialect.
 ///
@@ -29,8 +27,8 @@ use crate::{ddl, driver::SqliteDriver, introspect};
 ///
 /// DDL follows GORM's sqlite driver (types `integer`, `numeric`, `real`, `text`, `blob`,
 /// `datetime`; an auto-increment key is `integer PRIMARY KEY AUTOINCREMENT`). SQLite has
-/// no ALTER COLUMN: [`Ddl::AlterColumn`] is refused with [`DbError::Unsupported`] (no table
-/// rebuild).
+/// no ALTER COLUMN: [`Ddl::AlterColumn`] is refused with
+/// [`DbError::Unsupported`](plugorm_plugin_api::DbError::Unsupported) (no table rebuild).
 ///
 /// ```
 /// use plugorm_plugin_api::{migrate::Ddl, schema::{DataType, FieldSchema}, statement::TableRef, Dialect};
@@ -152,7 +150,7 @@ impl Dialect for SqliteDialect {
         let url = url.to_string();
         Box::pin(in_runtime(async move {
             let (driver, options) = driver_for(&url, options)?;
-            let label = driver.label.clone();
+            let label = driver.url.label.clone();
             let pool = KitPool::open(driver, options).await?;
             tracing::info!(database = %label, "sqlite pool opened");
             Ok(pool)
@@ -160,54 +158,19 @@ impl Dialect for SqliteDialect {
     }
 }
 
-/// Rows queued between sqlx's SQLite thread and the reader.
-const ROW_BUFFER_SIZE: usize = 1024;
-
 /// Turns a URL into a driver and the pool options for the kit. An in-memory database
 /// lives in its one connection, so that connection is the whole pool and never expires.
 pub(crate) fn driver_for(url: &str, options: PoolOptions) -> DbResult<(SqliteDriver, PoolOptions)> {
-    let bad = |reason: String| DbError::InvalidUrl {
-        url: url.to_string(),
-        reason,
-    };
-    let rest = url
-        .strip_prefix("sqlite:")
-        .ok_or_else(|| bad("a SQLite URL starts with `sqlite:`".into()))?;
-    let memory = rest == ":memory:" || rest.starts_with(":memory:?") || rest == "//:memory:";
-    if rest.is_empty() || rest == "//" {
-        return Err(bad(
-            "no database file given (use `sqlite://app.db` or `sqlite::memory:`)".into(),
-        ));
-    }
-    let connect = SqliteConnectOptions::from_str(url)
-        .map_err(|e| bad(e.to_string()))?
-        .create_if_missing(true)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5))
-        // Rows sqlx's SQLite thread may queue ahead of the reader (default 50): a larger
-        // buffer lets a long result cross in fewer thread wake-ups.
-        .row_buffer_size(ROW_BUFFER_SIZE);
-    if memory {
-        let options = PoolOptions {
+    let url = url::parse(url)?;
+    let options = match url.target {
+        url::Target::Memory => PoolOptions {
             max_connections: 1,
             min_connections: 1,
             idle_timeout_ms: Optional::None,
             max_lifetime_ms: Optional::None,
             ..options
-        };
-        let driver = SqliteDriver {
-            options: connect,
-            label: "in-memory database".into(),
-        };
-        return Ok((driver, options));
-    }
-    let label = connect.get_filename().display().to_string();
-    let connect = connect
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
-    let driver = SqliteDriver {
-        options: connect,
-        label,
+        },
+        url::Target::Named { .. } => options,
     };
-    Ok((driver, options))
+    Ok((SqliteDriver { url }, options))
 }

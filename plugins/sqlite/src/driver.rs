@@ -1,9 +1,9 @@
-//! The SQLite driver for the plugin-API driver kit: opening a raw sqlx connection and
-//! running one statement on it. Pooling, transactions, cancellation and the stream's
-//! channel are the kit's (`KitPool`); what stays here is SQLite's own: binding, decoding
-//! as rows arrive, and error translation.
+//! The SQLite driver for the plugin-API driver kit: opening a libsqlite3 connection
+//! (through rusqlite) and running one statement on it. Pooling, transactions,
+//! cancellation, the connection's thread and the stream's channel are the kit's
+//! (`KitPool`); what stays here is SQLite's own: binding, decoding as rows are stepped,
+//! error translation.
 
-use futures_util::TryStreamExt;
 use plugorm_plugin_api::{
     kit::{
         lexer::{one_statement, statement_kind, Lexicon, StatementKind},
@@ -11,51 +11,60 @@ use plugorm_plugin_api::{
     },
     DbError, DbResult, ExecResult, Rows, Sql,
 };
-use std::sync::Arc;
+use rusqlite::{CachedStatement, Connection};
+use std::{sync::Arc, time::Duration};
 
-use sqlx::{sqlite::SqliteConnectOptions, Connection as _, Sqlite};
+use crate::{
+    bind::bind_all,
+    decode::RowsBuilder,
+    error::translate,
+    url::{SqliteUrl, Target},
+};
 
-use crate::{bind::bind_all, decode::RowsBuilder, error::translate};
+/// How long a statement waits for another connection's lock before it fails as busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Where the kit runs a connection's statements. sqlx-sqlite already runs the C calls on
-/// a thread of each connection's own, so the kit's plain statements run in the caller's
-/// task (`Threading::Task`: one hand-off to sqlx's thread and back). Through a worker,
-/// `SELECT 1` through the `.so` measured a median of about 19 µs on a thread of its own
-/// and about 38 µs as a task, against about 6 µs before the kit.
-const THREADING: Threading = Threading::Task;
+/// Prepared statements kept per connection (the least recently used one goes first).
+const STATEMENT_CACHE: usize = 100;
 
-/// Opens SQLite connections with fixed options.
+/// Opens SQLite connections to the database of one URL.
 pub(crate) struct SqliteDriver {
-    pub(crate) options: SqliteConnectOptions,
-    /// The database named in messages (its file, or "in-memory database").
-    pub(crate) label: String,
+    pub(crate) url: SqliteUrl,
 }
 
 impl Driver for SqliteDriver {
     type Connection = SqliteConn;
 
     async fn connect(&self) -> DbResult<SqliteConn> {
-        let failed = |e| DbError::Connect {
-            message: format!("{}: {e}", self.label),
+        let label = &self.url.label;
+        let failed = |e: rusqlite::Error| DbError::Connect {
+            message: format!("{label}: {e}"),
         };
-        let mut conn = sqlx::SqliteConnection::connect_with(&self.options)
-            .await
-            .map_err(failed)?;
+        // A file: WAL (readers do not block the writer), fsync at checkpoints rather than
+        // at every commit. Foreign keys are enforced everywhere.
+        let (conn, pragmas) = match &self.url.target {
+            Target::Memory => (Connection::open_in_memory(), "PRAGMA foreign_keys = ON;"),
+            Target::Named { filename, flags } => (
+                Connection::open_with_flags(filename, *flags),
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            ),
+        };
+        let conn = conn.map_err(failed)?;
+        // Before the pragmas: switching to WAL takes a lock another connection may hold.
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        conn.execute_batch(pragmas).map_err(failed)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let interrupt = Arc::new(CancelFlag::default());
         let raised = interrupt.clone();
-        conn.lock_handle()
-            .await
-            .map_err(failed)?
-            .set_progress_handler(PROGRESS_STEPS, move || !raised.is_raised());
-        Ok(SqliteConn {
-            conn,
-            interrupt,
-            broken: false,
-        })
+        conn.progress_handler(PROGRESS_STEPS, Some(move || raised.is_raised()))
+            .map_err(failed)?;
+        Ok(SqliteConn { conn, interrupt })
     }
 
+    /// A thread of each connection's own by default (libsqlite3 blocks); `Inline` when
+    /// the URL asks for it (`?threading=inline`).
     fn threading(&self) -> Threading {
-        THREADING
+        self.url.threading
     }
 
     /// `BEGIN IMMEDIATE`: a transaction takes the database's write lock when it begins,
@@ -88,123 +97,104 @@ const PROGRESS_STEPS: i32 = 1000;
 
 /// One open SQLite connection.
 pub(crate) struct SqliteConn {
-    conn: sqlx::SqliteConnection,
+    conn: Connection,
     interrupt: Arc<CancelFlag>,
-    /// Set when sqlx's connection thread is gone or its IO failed: every later statement
-    /// would fail too, so the kit closes the connection instead of pooling it.
-    broken: bool,
 }
 
-/// Translates a sqlx error, noting in `broken` whether the connection is unusable.
-fn failed(broken: &mut bool, e: sqlx::Error) -> DbError {
-    if matches!(e, sqlx::Error::WorkerCrashed | sqlx::Error::Io(_)) {
-        *broken = true;
+impl SqliteConn {
+    /// The cached prepared statement of `sql`, its parameters bound. One call runs one
+    /// statement: text with a second statement after a `;` is refused (the kit's lexer
+    /// gives the error its offset).
+    fn prepare(&self, sql: &Sql) -> DbResult<CachedStatement<'_>> {
+        one_statement(&sql.text, &Lexicon::SQLITE)?;
+        let mut stmt = self.conn.prepare_cached(&sql.text).map_err(translate)?;
+        bind_all(&mut stmt, sql)?;
+        Ok(stmt)
     }
-    translate(e)
 }
 
-/// The statement text for sqlx. It is audited by construction: the dialect's renderer
-/// binds every value as a parameter and writes identifiers quoted; raw SQL is the
-/// application's own text, with its values bound too.
-/// sqlx-sqlite runs every statement of a string, so text with a second statement after
-/// a `;` is refused here: one call runs one statement.
-fn audited(sql: &Sql) -> DbResult<sqlx::AssertSqlSafe<&str>> {
-    one_statement(&sql.text, &Lexicon::SQLITE)?;
-    Ok(sqlx::AssertSqlSafe(sql.text.as_str()))
-}
-
-/// The column names of a statement, from its prepared form (sqlx's statement cache
-/// already holds it once the statement ran): what a result without rows is named by.
-async fn column_names(
-    conn: &mut sqlx::SqliteConnection,
-    broken: &mut bool,
-    sql: &Sql,
-) -> DbResult<Vec<String>> {
-    let text = sqlx::SqlSafeStr::into_sql_str(audited(sql)?);
-    let statement = sqlx::Executor::prepare(&mut *conn, text)
-        .await
-        .map_err(|e| failed(broken, e))?;
-    Ok(sqlx::Statement::columns(&statement)
-        .iter()
-        .map(|c| sqlx::Column::name(c).to_string())
-        .collect())
+/// True for text without a statement (blanks and `;`): SQLite prepares no statement for
+/// it, and the call answers as for a statement without effect or rows.
+fn blank(sql: &Sql) -> bool {
+    sql.text
+        .trim_matches(|c: char| c.is_whitespace() || c == ';')
+        .is_empty()
 }
 
 impl DriverConnection for SqliteConn {
     /// SQLite counts the changes of the last INSERT, UPDATE or DELETE per connection, and
     /// leaves the count (and the last rowid) in place across other statements: only a
-    /// write reports them, any other statement changed no row.
+    /// write reports them, any other statement changed no row. Rows a statement returns
+    /// (`RETURNING`) are stepped through and dropped.
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
-        let r = q
-            .execute(&mut self.conn)
-            .await
-            .map_err(|e| failed(&mut self.broken, e))?;
+        if blank(sql) {
+            return Ok(ExecResult::default());
+        }
+        let mut stmt = self.prepare(sql)?;
+        let mut rows = stmt.raw_query();
+        while rows.next().map_err(translate)?.is_some() {}
+        drop(rows);
+        drop(stmt);
         if statement_kind(&sql.text, &Lexicon::SQLITE) != StatementKind::Write {
             return Ok(ExecResult::default());
         }
         Ok(ExecResult {
-            rows_affected: r.rows_affected(),
-            last_insert_id: Some(r.last_insert_rowid()).into(),
+            rows_affected: self.conn.changes(),
+            last_insert_id: Some(self.conn.last_insert_rowid()).into(),
         })
     }
 
     async fn query(&mut self, sql: &Sql) -> DbResult<Rows> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
-        let SqliteConn { conn, broken, .. } = self;
-        let mut rows = q.fetch(&mut *conn);
-        let mut out = RowsBuilder::default();
-        while let Some(row) = rows.try_next().await.map_err(|e| failed(broken, e))? {
-            out.push(&row)?;
+        if blank(sql) {
+            return Ok(Rows::default());
         }
-        drop(rows);
-        if out.is_empty() {
-            out.name_empty(column_names(conn, broken, sql).await?);
+        let mut stmt = self.prepare(sql)?;
+        let mut out = RowsBuilder::for_statement(&stmt);
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next().map_err(translate)? {
+            out.push(row)?;
         }
         Ok(out.finish())
     }
 
-    /// Decodes rows as sqlx yields them and hands each batch over as soon as it is full,
-    /// so at most a batch or two of a long result is ever held.
+    /// Decodes rows as they are stepped and hands each batch over as soon as it is full,
+    /// from synchronous code (a prepared statement cannot be held across an `await`), so
+    /// at most a batch or two of a long result is ever held. The names go with the first
+    /// row (or the end), so a statement that fails at its first step fails the stream's
+    /// opening.
     async fn stream(&mut self, sql: &Sql, sink: &mut BatchSink) -> DbResult<()> {
-        let q = bind_all(sqlx::query::<Sqlite>(audited(sql)?), sql)?;
-        let SqliteConn { conn, broken, .. } = self;
-        let mut rows = q.fetch(&mut *conn);
-        let mut out = RowsBuilder::with_batch_rows(sink.batch_rows());
-        while let Some(row) = rows.try_next().await.map_err(|e| failed(broken, e))? {
-            // SQLite names a result's columns only with its rows: the first row names them.
+        if blank(sql) {
+            sink.names_blocking(Vec::new());
+            return Ok(());
+        }
+        let mut stmt = self.prepare(sql)?;
+        let mut out = RowsBuilder::for_statement(&stmt).batch_rows(sink.batch_rows());
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next().map_err(translate)? {
             let first = out.is_empty();
-            out.push(&row)?;
-            if first && !sink.names(out.names()).await {
+            out.push(row)?;
+            if first && !sink.names_blocking(out.names()) {
                 return Ok(());
             }
             if let Some(batch) = out.take_sealed() {
-                if !sink.send(batch).await {
-                    return Ok(()); // the reader is gone; dropping `rows` stops sqlx
+                if !sink.send_blocking(batch) {
+                    return Ok(()); // the reader is gone: the statement is reset unread
                 }
             }
         }
         drop(rows);
-        if out.is_empty() {
-            out.name_empty(column_names(conn, broken, sql).await?);
+        if !sink.names_blocking(out.names()) {
+            return Ok(());
         }
-        sink.send_rows(out.finish()).await;
+        for batch in out.finish().batches {
+            if !sink.send_blocking(batch) {
+                break;
+            }
+        }
         Ok(())
     }
 
     fn canceller(&self) -> Option<Arc<dyn Cancel>> {
         Some(self.interrupt.clone())
-    }
-
-    fn is_broken(&self) -> bool {
-        self.broken
-    }
-
-    /// Waits for sqlx's connection thread to finish, so the file is closed when the pool's
-    /// `close` returns.
-    async fn close(self) {
-        if let Err(e) = self.conn.close().await {
-            tracing::debug!(error = %e, "closing a sqlite connection failed");
-        }
     }
 }
