@@ -295,9 +295,9 @@ pub(crate) fn split_database(url: &str) -> Result<(String, String)> {
     Ok((format!("{}{}", &base[..=slash], rest), name))
 }
 
-/// Creates the `bench` database when missing and relaxes durability
-/// (`synchronous_commit = off`, for every later session of that database).
-async fn prepare_postgres(url: &str) -> Result<()> {
+/// The URL of PostgreSQL's maintenance database `postgres` on the server of `url`, and
+/// the database `url` names: where a database is created or dropped from.
+pub(crate) fn postgres_admin(url: &str) -> Result<(String, String)> {
     let (admin, name) = split_database(url)?;
     let admin = admin.replacen("/?", "/postgres?", 1);
     let admin = if admin.ends_with('/') {
@@ -305,6 +305,13 @@ async fn prepare_postgres(url: &str) -> Result<()> {
     } else {
         admin
     };
+    Ok((admin, name))
+}
+
+/// Creates the `bench` database when missing and relaxes durability
+/// (`synchronous_commit = off`, for every later session of that database).
+async fn prepare_postgres(url: &str) -> Result<()> {
+    let (admin, name) = postgres_admin(url)?;
     let mut c = PgConnectOptions::from_str(&admin)?.connect().await?;
     let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
         .bind(&name)

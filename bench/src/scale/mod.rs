@@ -140,10 +140,9 @@ fn server_url(database: Database) -> String {
 
 /// Creates (`create`) or drops the server's scale database, through an admin connection.
 async fn server_database(database: Database, url: &str, create: bool) -> Result<()> {
-    let (admin, name) = setup::split_database(url)?;
     match database {
         Database::Postgres => {
-            let admin = admin.replacen("/?", "/postgres?", 1);
+            let (admin, name) = setup::postgres_admin(url)?;
             let mut c = PgConnectOptions::from_str(&admin)?.connect().await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
@@ -161,6 +160,7 @@ async fn server_database(database: Database, url: &str, create: bool) -> Result<
             c.close().await?;
         }
         _ => {
+            let (admin, name) = setup::split_database(url)?;
             let mut c = MySqlConnectOptions::from_str(&admin)?.connect().await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS `{name}`"

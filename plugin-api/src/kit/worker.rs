@@ -128,20 +128,18 @@ pub(crate) async fn spawn<D: Driver>(
     let work = run(driver.clone(), rx, ready_tx, info.clone(), shared);
     // Inline drivers keep a thread too: it runs their streams and the rollbacks of
     // dropped transactions, which may block.
-    match driver.threading().has_own_thread() {
-        false => {
-            crate::runtime::spawner()?.spawn(work);
-        }
-        true => {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| DbError::Other(format!("cannot start a connection thread: {e}")))?;
-            std::thread::Builder::new()
-                .name("plugorm-conn".into())
-                .spawn(move || rt.block_on(work))
-                .map_err(|e| DbError::Other(format!("cannot start a connection thread: {e}")))?;
-        }
+    if driver.threading().has_own_thread() {
+        let no_thread = |e| DbError::Other(format!("cannot start a connection thread: {e}"));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(no_thread)?;
+        std::thread::Builder::new()
+            .name("plugorm-conn".into())
+            .spawn(move || rt.block_on(work))
+            .map_err(no_thread)?;
+    } else {
+        crate::runtime::spawner()?.spawn(work);
     }
     match ready_rx.await {
         Ok(Ok((direct, canceller))) => Ok(WorkerHandle {
