@@ -8,6 +8,8 @@
 
 #[path = "golden/builder.rs"]
 mod builder;
+#[path = "golden/where_rules.rs"]
+mod where_rules;
 
 use plugorm::{
     plugin_api::statement::{Expr, OrderBy, Select, Statement, TableRef},

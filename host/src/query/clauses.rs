@@ -276,9 +276,8 @@ impl<T: Model> Query<T> {
     /// A condition with named arguments: `@name` in the text takes the value named
     /// `name` (GORM's `sql.Named`); `@@` is a literal `@`.
     pub fn filter_named(mut self, sql: &str, named: &[(&str, Value)]) -> Result<Self> {
-        self.select
-            .conditions
-            .push(Expr::Raw(named_to_positional(sql, named)?));
+        self.where_list
+            .and(Expr::Raw(named_to_positional(sql, named)?));
         Ok(self)
     }
 

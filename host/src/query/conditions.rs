@@ -12,13 +12,13 @@ impl<T: Model> Query<T> {
     /// Adds a condition: SQL with `?` placeholders and their arguments (ANDed with the
     /// others). A `Vec` argument expands to a list: `filter("id IN ?", (vec![1, 2],))`.
     pub fn filter(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.select.conditions.push(raw(sql, args));
+        self.where_list.and(raw(sql, args));
         self
     }
 
     /// Adds a condition expression (from typed column handles or [`Expr`] builders).
     pub fn filter_expr(mut self, expr: Expr) -> Self {
-        self.select.conditions.push(expr);
+        self.where_list.and(expr);
         self
     }
 
@@ -38,7 +38,7 @@ impl<T: Model> Query<T> {
             }
             group.push(Expr::col(q.clone(), col).eq(v));
         }
-        self.select.conditions.push(group_of(group));
+        self.where_list.and(group_of(group));
         Ok(self)
     }
 
@@ -55,45 +55,55 @@ impl<T: Model> Query<T> {
             }
         }
         if !group.is_empty() {
-            self.select.conditions.push(group_of(group));
+            self.where_list.and(group_of(group));
         }
         self
     }
 
     /// Adds typed conditions (from column handles: `User::AGE.gt(18)`), ANDed.
     pub fn filter_cols(mut self, exprs: impl IntoIterator<Item = Expr>) -> Self {
-        self.select.conditions.extend(exprs);
+        for e in exprs {
+            self.where_list.and(e);
+        }
         self
     }
 
     /// `NOT (condition)`.
     pub fn not(mut self, sql: &str, args: impl IntoArgs) -> Self {
-        self.select.conditions.push(!raw(sql, args));
+        self.where_list.and(!raw(sql, args));
         self
     }
 
-    /// ORs a condition with everything given so far: `filter(a).or(b)` is `a OR b`.
+    /// Adds a condition joined to the one before it by OR, as GORM's `Or`: the WHERE
+    /// is one flat list in which AND binds tighter, so `filter(a).or(b).filter(c)` is
+    /// `a OR b AND c` (SQL reads `a OR (b AND c)`). To OR with everything before, group
+    /// explicitly: `q.where_group(a_and_b).or(c)`, or [`Query::or_group`].
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// // WHERE role = ? OR age > ? AND active = ?
+    /// let q = db.model::<User>()
+    ///     .filter("role = ?", ("admin",))
+    ///     .or("age > ?", (60,))
+    ///     .filter("active = ?", (true,));
+    /// # Ok(()) }
+    /// ```
     pub fn or(self, sql: &str, args: impl IntoArgs) -> Self {
         self.or_expr(raw(sql, args))
     }
 
-    /// ORs a condition expression with everything given so far (see [`Query::or`]).
+    /// Adds a condition expression joined to the one before it by OR (see
+    /// [`Query::or`]).
+    ///
+    /// ```no_run
+    /// # use plugorm::{Model, plugin_api::statement::Expr};
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let q = db.model::<User>().filter("age < ?", (18,)).or_expr(Expr::raw("age > ?", [60.into()]));
+    /// # Ok(()) }
+    /// ```
     pub fn or_expr(mut self, right: Expr) -> Self {
-        let left = std::mem::take(&mut self.select.conditions);
-        let left = match left.len() {
-            0 => {
-                self.select.conditions.push(right);
-                return self;
-            }
-            1 => left
-                .into_iter()
-                .next()
-                .unwrap_or(Expr::And(Default::default())),
-            _ => Expr::And(left),
-        };
-        self.select
-            .conditions
-            .push(Expr::Or(vec![left, right].into()));
+        self.where_list.or(right);
         self
     }
 
@@ -107,13 +117,13 @@ impl<T: Model> Query<T> {
         let q = self.qualifier();
         if let Some(pk) = T::schema().primary_keys().next() {
             let list: Vec<Expr> = ids.into_iter().map(|v| Expr::value(v.into())).collect();
-            self.select.conditions.push(Expr::In {
+            self.where_list.and(Expr::In {
                 expr: Boxed::new(Expr::col(q, pk.column.as_str())),
                 list: list.into(),
                 negated: false,
             });
         } else {
-            self.select.conditions.push(Expr::raw("1 = 0", []));
+            self.where_list.and(Expr::raw("1 = 0", []));
         }
         self
     }
@@ -137,12 +147,13 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn where_group(mut self, group: Query<T>) -> Self {
         if let Some(g) = conditions_of(group) {
-            self.select.conditions.push(g);
+            self.where_list.and(g);
         }
         self
     }
 
-    /// The conditions of `group` as one group, ORed with everything given so far.
+    /// The conditions of `group` as one parenthesised group, joined to the condition
+    /// before it by OR (GORM's `Or(db.Where(..).Where(..))`).
     ///
     /// ```no_run
     /// # use plugorm::Model;
@@ -173,7 +184,7 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn not_group(mut self, group: Query<T>) -> Self {
         if let Some(g) = conditions_of(group) {
-            self.select.conditions.push(!g);
+            self.where_list.and(!g);
         }
         self
     }
@@ -215,7 +226,7 @@ impl<T: Model> Query<T> {
             }
             list.push(Expr::List(row.into_iter().map(Expr::value).collect()));
         }
-        self.select.conditions.push(Expr::In {
+        self.where_list.and(Expr::In {
             expr: Boxed::new(Expr::List(cols.into())),
             list: list.into(),
             negated: false,
@@ -243,7 +254,7 @@ impl<T: Model> Query<T> {
             .map(|(i, f)| Expr::col(q.clone(), f.column.as_str()).ne(example.value_at(i)))
             .collect();
         if !group.is_empty() {
-            self.select.conditions.push(group_of(group));
+            self.where_list.and(group_of(group));
         }
         self
     }
@@ -267,7 +278,7 @@ impl<T: Model> Query<T> {
             group.push(Expr::col(q.clone(), self.column_of(name)?).ne(v.into()));
         }
         if !group.is_empty() {
-            self.select.conditions.push(group_of(group));
+            self.where_list.and(group_of(group));
         }
         Ok(self)
     }
@@ -283,7 +294,7 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn not_in(mut self, column: &str, values: impl IntoIterator<Item = Value>) -> Result<Self> {
         let col = Expr::col(self.qualifier(), self.column_of(column)?);
-        self.select.conditions.push(Expr::In {
+        self.where_list.and(Expr::In {
             expr: Boxed::new(col),
             list: values.into_iter().map(Expr::value).collect(),
             negated: true,
@@ -291,8 +302,8 @@ impl<T: Model> Query<T> {
         Ok(self)
     }
 
-    /// ORs a struct condition (its non-zero fields, ANDed) with everything given so far
-    /// (GORM's `Or(User{…})`).
+    /// A struct condition (its non-zero fields, ANDed in one group) joined to the
+    /// condition before it by OR (GORM's `Or(User{…})`).
     ///
     /// ```no_run
     /// # use plugorm::Model;
@@ -367,8 +378,5 @@ impl<T: Model> Query<T> {
 
 /// The conditions of a query as one expression (`None` when it has none).
 fn conditions_of<T>(group: Query<T>) -> Option<Expr> {
-    match group.select.conditions.len() {
-        0 => None,
-        _ => Some(group_of(group.select.conditions.into_vec())),
-    }
+    group.where_list.into_group()
 }

@@ -14,7 +14,7 @@ impl<T: Model> Query<T> {
     /// the query is not `unscoped`).
     pub async fn delete(&self) -> Result<u64> {
         let mut d = Delete::new(self.table_ref());
-        d.conditions = self.select.conditions.clone();
+        d.conditions = self.where_list.to_conditions().into();
         run_bulk(self, Processor::Delete, Statement::Delete(d), "DELETE").await
     }
 
@@ -22,7 +22,7 @@ impl<T: Model> Query<T> {
     /// as marked).
     pub async fn delete_returning(&self) -> Result<Vec<T>> {
         let mut d = Delete::new(self.table_ref());
-        d.conditions = self.select.conditions.clone();
+        d.conditions = self.where_list.to_conditions().into();
         self.run_returning(Processor::Delete, Statement::Delete(d), "DELETE")
             .await
     }

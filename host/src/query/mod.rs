@@ -15,9 +15,11 @@ mod raw;
 mod rows;
 mod stream;
 mod update;
+mod where_list;
 
 pub use rows::RowCursor;
 pub use stream::ModelStream;
+pub(crate) use where_list::WhereList;
 
 use std::marker::PhantomData;
 
@@ -68,6 +70,9 @@ pub struct Query<T> {
     /// order, paging, lock. Its FROM stays empty unless a sub-query replaces the table
     /// ([`Query::from_subquery`]); [`Query::build_select`] fills in the table.
     pub(crate) select: Select,
+    /// The WHERE conditions, a flat list combined as GORM combines it
+    /// ([`WhereList`]); [`Query::build_select`] writes them into the SELECT.
+    pub(crate) where_list: WhereList,
     /// What a query holds beyond its SELECT.
     pub(crate) extras: QueryExtras,
     _model: PhantomData<fn() -> T>,
@@ -99,6 +104,7 @@ impl<T> Clone for Query<T> {
         Query {
             db: self.db.clone(),
             select: self.select.clone(),
+            where_list: self.where_list.clone(),
             extras: self.extras.clone(),
             _model: PhantomData,
         }
@@ -121,6 +127,7 @@ impl Db {
         Query {
             db: self.clone(),
             select: Select::empty(),
+            where_list: WhereList::default(),
             extras: QueryExtras::default(),
             _model: PhantomData,
         }
@@ -224,6 +231,7 @@ impl<T: Model> Query<T> {
     /// statement modifiers applied.
     pub(crate) fn build_select(&self) -> Select {
         let mut s = self.select.clone();
+        s.conditions = self.where_list.to_conditions().into();
         if matches!(s.from, FromItem::Nothing) {
             s.from = FromItem::Table(self.table_ref());
         }

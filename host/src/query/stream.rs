@@ -133,7 +133,7 @@ impl<T: Model> Query<T> {
             let mut page = self.clone().limit(size.max(1));
             page.select.order_by = vec![OrderBy::asc(column.clone())].into();
             if let Some(v) = last.take() {
-                page.select.conditions.push(column.clone().gt(v));
+                page.where_list.and_whole(column.clone().gt(v));
             }
             let batch = page.find().await?;
             let n = batch.len() as u64;

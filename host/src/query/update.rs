@@ -37,7 +37,7 @@ impl<T: Model> Query<T> {
     fn check_bulk(&self, what: &'static str) -> Result<()> {
         self.check_deferred()?;
         crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
-        if self.select.conditions.is_empty() && !self.db.session.allow_global_update {
+        if self.where_list.is_empty() && !self.db.session.allow_global_update {
             return Err(Error::MissingWhereClause(what));
         }
         Ok(())
@@ -69,7 +69,7 @@ impl<T: Model> Query<T> {
     fn update_statement(&self, set: Vec<Assignment>) -> Statement {
         let mut u = Update::new(self.table_ref());
         u.set = set.into();
-        u.conditions = self.select.conditions.clone();
+        u.conditions = self.where_list.to_conditions().into();
         Statement::Update(u)
     }
 

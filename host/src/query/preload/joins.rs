@@ -129,7 +129,7 @@ pub(crate) fn join<M: Model, C: Model>(
         q.extras.table = Some(table.clone());
         let scoped = scope(q);
         scoped.check_deferred()?;
-        on.extend(scoped.select.conditions);
+        on.extend(scoped.where_list.to_conditions());
     }
     if let Some(f) = &node.filter {
         on.push(f.clone());
