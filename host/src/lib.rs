@@ -20,6 +20,7 @@ mod db;
 mod decode;
 mod error;
 mod exec;
+mod from_row;
 pub mod loader;
 pub mod migrator;
 pub mod model;
@@ -34,6 +35,7 @@ pub use args::{IntoArg, IntoArgs, ListItem};
 pub use db::{default_registry, open, Db, RetryPolicy, Tx};
 pub use error::{redact_url, Error, Result};
 pub use exec::PreparedStats;
+pub use from_row::FromRow;
 pub use model::{relation, FieldType, Hooks, Model};
 /// `#[derive(Model)]`: GORM's conventions and `#[orm(…)]` attributes (reference below).
 ///
@@ -95,7 +97,7 @@ pub use plugorm_derive::Model;
 pub use plugorm_plugin_api::{
     self as plugin_api, statement, DbError, Decode, ExecResult, PoolOptions, Row, Rows, Sql, Value,
 };
-pub use query::{ModelStream, Query, RowCursor};
+pub use query::{ModelStream, Query, QuerySource, RowCursor, ScanStream, Table};
 pub use registry::{LoadedPlugin, Origin, Registry};
 pub use session::{ConflictUpdate, NowFn, OnConflict, Session};
 pub use write::{Record, Tracked};

@@ -11,7 +11,8 @@ pub use column::Column;
 pub use field::FieldType;
 pub use hooks::Hooks;
 pub(crate) use values::{
-    each_hook, set_value, time_value, touch_updated, unknown_field, writable_field, WriteKind,
+    each_hook, set_value, time_value, touch_updated, unknown_field, unknown_field_in,
+    writable_field, WriteKind,
 };
 
 use plugorm_plugin_api::{row::DecodeError, schema::ModelSchema, Cell, Value};

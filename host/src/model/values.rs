@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use plugorm_plugin_api::{
-    schema::{DataType, FieldSchema, TimeTracking},
+    schema::{DataType, FieldSchema, ModelSchema, TimeTracking},
     statement::Assignment,
     Cell, Value,
 };
@@ -47,8 +47,13 @@ pub(crate) fn writable_field<T: Model>(name: &str, kind: WriteKind) -> Result<us
 
 /// The error for `name`, which is no field (Rust name) or column of `T`.
 pub(crate) fn unknown_field<T: Model>(name: &str) -> Error {
+    unknown_field_in(T::schema(), name)
+}
+
+/// [`Error::InvalidField`] for a name that is no field of `schema`.
+pub(crate) fn unknown_field_in(schema: &ModelSchema, name: &str) -> Error {
     Error::InvalidField {
-        model: T::schema().name.to_string(),
+        model: schema.name.to_string(),
         field: name.to_string(),
     }
 }

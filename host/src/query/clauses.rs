@@ -11,10 +11,11 @@ use plugorm_plugin_api::{
     Processor, Value,
 };
 
+use super::QuerySource;
 use super::{raw, Query};
-use crate::{args::IntoArgs, Error, Model, Result};
+use crate::{args::IntoArgs, Error, Result};
 
-impl<T: Model> Query<T> {
+impl<T: QuerySource> Query<T> {
     /// Targets another table (`users_archive`, or `schema.table`) with the same model.
     pub fn table(mut self, name: &str) -> Self {
         self.extras.table = Some(TableRef::parse(name));
@@ -29,13 +30,24 @@ impl<T: Model> Query<T> {
         self
     }
 
-    /// Reads only these columns (field names or SQL expressions).
+    /// Reads only these columns: a model field (written bare, as GORM does), a plain
+    /// column name (`name`, `users.name`: quoted by the dialect), or else an SQL
+    /// expression taken as written (`count(*) AS n`, `max(age)`).
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// // SELECT `name`,count(*) AS n FROM `users` GROUP BY `name`
+    /// let rows = db.table("users").select(&["name", "count(*) AS n"]).group("name").find_maps().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn select(mut self, columns: &[&str]) -> Self {
         for c in columns {
-            self.select.column(match T::schema().field(c) {
-                Some(f) => Expr::bare_col(f.column.as_str()),
-                None => Expr::raw(*c, []),
-            });
+            let expr = if T::source_schema().field(c).is_some() || is_column_name(c) {
+                self.column_expr(c, false)
+            } else {
+                Expr::raw(*c, [])
+            };
+            self.select.column(expr);
         }
         self
     }
@@ -54,8 +66,8 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn omit(mut self, columns: &[&str]) -> Self {
         for c in columns {
-            if T::schema().field(c).is_none() {
-                self.defer(crate::model::unknown_field::<T>(c));
+            if T::source_schema().field(c).is_none() {
+                self.defer(crate::model::unknown_field_in(T::source_schema(), c));
             }
             self.extras.omits.push(c.to_string());
         }
@@ -246,7 +258,7 @@ impl<T: Model> Query<T> {
     }
 
     /// `LEFT JOIN (sub-query) AS alias ON condition`.
-    pub fn left_join_subquery<U: Model>(
+    pub fn left_join_subquery<U: QuerySource>(
         mut self,
         sub: &Query<U>,
         alias: &str,
@@ -265,7 +277,7 @@ impl<T: Model> Query<T> {
     }
 
     /// Reads from a sub-query instead of the table: `FROM (…) AS alias`.
-    pub fn from_subquery<U: Model>(mut self, sub: &Query<U>, alias: &str) -> Result<Self> {
+    pub fn from_subquery<U: QuerySource>(mut self, sub: &Query<U>, alias: &str) -> Result<Self> {
         self.select.from = FromItem::Subquery {
             query: Boxed::new(sub.subquery_select()?),
             alias: alias.into(),
@@ -309,7 +321,7 @@ impl<T: Model> Query<T> {
         let stmt = crate::chain::apply_callbacks(
             &self.db,
             Processor::Query,
-            Some(T::schema()),
+            T::model_schema(),
             stmt,
             self.extras.unscoped,
         )?;
@@ -366,6 +378,20 @@ fn join_target(table: &str) -> Result<TableRef> {
         t = t.alias(alias);
     }
     Ok(t)
+}
+
+/// A column name as a caller writes one: `name` or `table.name`, each part a letter or
+/// `_` followed by letters, digits and `_`. Anything else given to `select` is SQL.
+fn is_column_name(text: &str) -> bool {
+    let part = |p: &str| {
+        let mut chars = p.chars();
+        matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    match text.split_once('.') {
+        Some((table, column)) => part(table) && part(column),
+        None => part(text),
+    }
 }
 
 /// Rewrites `@name` placeholders to positional ones with their values.

@@ -5,10 +5,11 @@
 use plugorm_plugin_api::types::Boxed;
 use plugorm_plugin_api::{statement::Expr, Value};
 
+use super::QuerySource;
 use super::{group_of, raw, Query};
 use crate::{args::IntoArgs, Model, Result};
 
-impl<T: Model> Query<T> {
+impl<T: QuerySource> Query<T> {
     /// Adds a condition: SQL with `?` placeholders and their arguments (ANDed with the
     /// others). A `Vec` argument expands to a list: `filter("id IN ?", (vec![1, 2],))`.
     pub fn filter(mut self, sql: &str, args: impl IntoArgs) -> Self {
@@ -28,36 +29,17 @@ impl<T: Model> Query<T> {
         mut self,
         pairs: impl IntoIterator<Item = (&'static str, V)>,
     ) -> Result<Self> {
-        let q = self.qualifier();
         let mut group = Vec::new();
         for (name, v) in pairs {
-            let col = self.column_of(name)?;
+            let col = self.field_column(name)?;
             let v = v.into();
-            if let Some(i) = T::schema().field_index(name) {
+            if let Some(i) = T::source_schema().field_index(name) {
                 self.extras.equalities.push((i, v.clone()));
             }
-            group.push(Expr::col(q.clone(), col).eq(v));
+            group.push(col.eq(v));
         }
         self.where_list.and(group_of(group));
         Ok(self)
-    }
-
-    /// A condition from a model value: every non-zero field becomes `table.column = value`
-    /// (zero fields are skipped, as in GORM); several form one AND group.
-    pub fn filter_struct(mut self, example: &T) -> Self {
-        let q = self.qualifier();
-        let mut group = Vec::new();
-        for (i, f) in T::schema().fields.iter().enumerate() {
-            if f.readable && !example.is_zero_at(i) {
-                let v = example.value_at(i);
-                self.extras.equalities.push((i, v.clone()));
-                group.push(Expr::col(q.clone(), f.column.as_str()).eq(v));
-            }
-        }
-        if !group.is_empty() {
-            self.where_list.and(group_of(group));
-        }
-        self
     }
 
     /// Adds typed conditions (from column handles: `User::AGE.gt(18)`), ANDed.
@@ -115,7 +97,7 @@ impl<T: Model> Query<T> {
     /// Restricts to rows with these primary keys (`table.pk IN (…)`).
     pub fn ids<V: Into<Value>>(mut self, ids: impl IntoIterator<Item = V>) -> Self {
         let q = self.qualifier();
-        if let Some(pk) = T::schema().primary_keys().next() {
+        if let Some(pk) = T::source_schema().primary_keys().next() {
             let list: Vec<Expr> = ids.into_iter().map(|v| Expr::value(v.into())).collect();
             self.where_list.and(Expr::In {
                 expr: Boxed::new(Expr::col(q, pk.column.as_str())),
@@ -207,10 +189,9 @@ impl<T: Model> Query<T> {
         columns: &[&str],
         rows: impl IntoIterator<Item = Vec<Value>>,
     ) -> Result<Self> {
-        let q = self.qualifier();
         let mut cols = Vec::with_capacity(columns.len());
         for c in columns {
-            cols.push(Expr::col(q.clone(), self.column_of(c)?));
+            cols.push(self.field_column(c)?);
         }
         let mut list = Vec::new();
         for (i, row) in rows.into_iter().enumerate() {
@@ -234,31 +215,6 @@ impl<T: Model> Query<T> {
         Ok(self)
     }
 
-    /// The negation of [`Query::filter_struct`], as GORM renders it: every non-zero field
-    /// becomes `table.column <> value` (several form one AND group, GORM's text for
-    /// `db.Not(User{Name: "jinzhu", Age: 18})`).
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model + Default>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let others = db.model::<User>().not_struct(&User::default()).find().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn not_struct(mut self, example: &T) -> Self {
-        let q = self.qualifier();
-        let group: Vec<Expr> = T::schema()
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(i, f)| f.readable && !example.is_zero_at(*i))
-            .map(|(i, f)| Expr::col(q.clone(), f.column.as_str()).ne(example.value_at(i)))
-            .collect();
-        if !group.is_empty() {
-            self.where_list.and(group_of(group));
-        }
-        self
-    }
-
     /// The negation of [`Query::filter_map`]: `table.column <> value` for each pair (NULL:
     /// `IS NOT NULL`); several form one AND group, as GORM renders `db.Not(map…)`.
     ///
@@ -272,10 +228,9 @@ impl<T: Model> Query<T> {
         mut self,
         pairs: impl IntoIterator<Item = (&'static str, V)>,
     ) -> Result<Self> {
-        let q = self.qualifier();
         let mut group = Vec::new();
         for (name, v) in pairs {
-            group.push(Expr::col(q.clone(), self.column_of(name)?).ne(v.into()));
+            group.push(self.field_column(name)?.ne(v.into()));
         }
         if !group.is_empty() {
             self.where_list.and(group_of(group));
@@ -293,13 +248,65 @@ impl<T: Model> Query<T> {
     /// # Ok(()) }
     /// ```
     pub fn not_in(mut self, column: &str, values: impl IntoIterator<Item = Value>) -> Result<Self> {
-        let col = Expr::col(self.qualifier(), self.column_of(column)?);
+        let col = self.field_column(column)?;
         self.where_list.and(Expr::In {
             expr: Boxed::new(col),
             list: values.into_iter().map(Expr::value).collect(),
             negated: true,
         });
         Ok(self)
+    }
+
+    /// The same query with no conditions (a builder for a group).
+    fn clone_empty(&self) -> Self {
+        let mut q = Query::new(self.db.clone());
+        q.extras.table = self.extras.table.clone();
+        q
+    }
+}
+
+impl<T: Model> Query<T> {
+    /// A condition from a model value: every non-zero field becomes `table.column = value`
+    /// (zero fields are skipped, as in GORM); several form one AND group.
+    pub fn filter_struct(mut self, example: &T) -> Self {
+        let q = self.qualifier();
+        let mut group = Vec::new();
+        for (i, f) in T::source_schema().fields.iter().enumerate() {
+            if f.readable && !example.is_zero_at(i) {
+                let v = example.value_at(i);
+                self.extras.equalities.push((i, v.clone()));
+                group.push(Expr::col(q.clone(), f.column.as_str()).eq(v));
+            }
+        }
+        if !group.is_empty() {
+            self.where_list.and(group_of(group));
+        }
+        self
+    }
+
+    /// The negation of [`Query::filter_struct`], as GORM renders it: every non-zero field
+    /// becomes `table.column <> value` (several form one AND group, GORM's text for
+    /// `db.Not(User{Name: "jinzhu", Age: 18})`).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model + Default>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let others = db.model::<User>().not_struct(&User::default()).find().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn not_struct(mut self, example: &T) -> Self {
+        let q = self.qualifier();
+        let group: Vec<Expr> = T::source_schema()
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| f.readable && !example.is_zero_at(*i))
+            .map(|(i, f)| Expr::col(q.clone(), f.column.as_str()).ne(example.value_at(i)))
+            .collect();
+        if !group.is_empty() {
+            self.where_list.and(group_of(group));
+        }
+        self
     }
 
     /// A struct condition (its non-zero fields, ANDed in one group) joined to the
@@ -366,13 +373,6 @@ impl<T: Model> Query<T> {
         ids: impl IntoIterator<Item = V>,
     ) -> Result<Vec<T>> {
         self.clone().ids(ids).find().await
-    }
-
-    /// The same query with no conditions (a builder for a group).
-    fn clone_empty(&self) -> Self {
-        let mut q = self.db.model::<T>();
-        q.extras.table = self.extras.table.clone();
-        q
     }
 }
 

@@ -1,15 +1,14 @@
-//! The reading finishers of [`Query`]: find, first, take, last, count, pluck.
+//! The reading finishers of a model [`Query`]: find, first, take, last, find_as, tracked reads
+//! (count, pluck and scan, which need no model, are in `scan.rs`).
 
 use plugorm_plugin_api::{
-    row::Decode,
-    statement::{Expr, OrderBy, SelectItem, Statement},
+    statement::{Expr, OrderBy, SelectItem},
     steps::BuiltinStep,
-    Processor,
 };
 
 use super::Query;
 use crate::{
-    chain::{ChainRun, Fetch, Operation, Stage},
+    chain::{Operation, Stage},
     decode, Error, Model, Result,
 };
 
@@ -19,8 +18,8 @@ impl<T: Model> Query<T> {
         &self,
         mut select: plugorm_plugin_api::statement::Select,
     ) -> Result<Vec<T>> {
+        // Checked before the joins are built: a builder error is the one to report.
         self.check_read()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
         crate::query::preload::joins::apply::<T>(
             &self.db,
             &self.extras.preloads,
@@ -32,15 +31,7 @@ impl<T: Model> Query<T> {
             preloads: &self.extras.preloads,
             found: Vec::new(),
         };
-        ChainRun::start(
-            &self.db,
-            Processor::Query,
-            Some(T::schema()),
-            Statement::Select(select),
-            self.extras.unscoped,
-        )
-        .drive(&mut op)
-        .await?;
+        self.read_chain(select)?.drive(&mut op).await?;
         Ok(op.found)
     }
 
@@ -91,96 +82,6 @@ impl<T: Model> Query<T> {
         self.one(Some(true)).await
     }
 
-    /// The number of matching rows: `count(*)`; `COUNT(DISTINCT(col))` after
-    /// `distinct().select(&["col"])`; `COUNT(col)` (the non-NULL values) after
-    /// `select(&["col"])`; the number of groups after `group`. ORDER BY, LIMIT and OFFSET
-    /// are dropped.
-    pub async fn count(&self) -> Result<i64> {
-        let mut s = self.build_select();
-        let single = match s.columns.as_slice() {
-            [only] => Some(only.expr.clone()),
-            _ => None,
-        };
-        let inner = match single {
-            Some(col) if self.select.distinct => count_of(Expr::Func {
-                name: "DISTINCT".into(),
-                args: vec![col].into(),
-            }),
-            Some(col @ Expr::Column(_)) => count_of(col),
-            _ if self.select.distinct && !s.columns.is_empty() => {
-                let cols: Vec<String> = s
-                    .columns
-                    .iter()
-                    .filter_map(|c| match &c.expr {
-                        Expr::Column(col) => Some(col.name.to_string()),
-                        _ => None,
-                    })
-                    .collect();
-                Expr::raw(format!("count(DISTINCT {})", cols.join(",")), [])
-            }
-            _ => Expr::raw("count(*)", []),
-        };
-        s.distinct = false;
-        s.columns = vec![SelectItem { expr: inner }].into();
-        s.order_by = Default::default();
-        s.limit = None.into();
-        s.offset = None.into();
-        let grouped = !s.group_by.is_empty();
-        let rows = self.run_rows(s).await?;
-        if grouped {
-            return Ok(rows.len() as i64);
-        }
-        let first = rows.iter().next().map(|row| row.get_at::<i64>(0));
-        Ok(first.transpose()?.unwrap_or(0))
-    }
-
-    /// One column of every matching row. `column` is a model field (Rust or column name)
-    /// or else a column name the dialect quotes as an identifier (`table.column` is
-    /// quoted part by part); it is never raw SQL — read an expression with
-    /// [`Query::select`] and [`Query::rows`] instead.
-    ///
-    /// ```no_run
-    /// # use plugorm::Model;
-    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
-    /// let names: Vec<String> = db.model::<User>().pluck("name").await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn pluck<V: Decode>(&self, column: &str) -> Result<Vec<V>> {
-        let mut s = self.build_select();
-        let expr = self.column_expr(column, true);
-        s.columns = vec![SelectItem { expr }].into();
-        let rows = self.run_rows(s).await?;
-        rows.iter().map(|r| Ok(r.get_at::<V>(0)?)).collect()
-    }
-
-    /// Runs a SELECT through the query processor and returns its raw rows.
-    pub(super) async fn run_rows(
-        &self,
-        mut select: plugorm_plugin_api::statement::Select,
-    ) -> Result<plugorm_plugin_api::Rows> {
-        self.check_read()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
-        let q = self.qualifier();
-        crate::query::preload::joins::apply::<T>(
-            &self.db,
-            &self.extras.preloads,
-            &mut select,
-            &q,
-            false,
-        )?;
-        let mut op = Fetch::default();
-        ChainRun::start(
-            &self.db,
-            Processor::Query,
-            Some(T::schema()),
-            Statement::Select(select),
-            self.extras.unscoped,
-        )
-        .drive(&mut op)
-        .await?;
-        Ok(op.rows)
-    }
-
     /// Renders the SELECT `find` would run, after plugin callbacks, without running it.
     pub async fn find_sql(&self) -> Result<plugorm_plugin_api::Sql> {
         let q = Query {
@@ -191,26 +92,6 @@ impl<T: Model> Query<T> {
         q.db.dry_run_statements()
             .pop()
             .ok_or_else(|| Error::DryRunUnsupported("no statement".into()))
-    }
-
-    /// Whether any row matches (`SELECT 1 … LIMIT 1`).
-    pub async fn exists(&self) -> Result<bool> {
-        let mut s = self.build_select();
-        s.columns = vec![SelectItem {
-            expr: Expr::raw("1", []),
-        }]
-        .into();
-        s.order_by = Default::default();
-        s.limit = Some(1).into();
-        Ok(!self.run_rows(s).await?.is_empty())
-    }
-
-    /// Every matching row as a map from column name to value.
-    pub async fn find_maps(
-        &self,
-    ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
-        let rows = self.run_rows(self.build_select()).await?;
-        rows_to_maps(&rows)
     }
 
     /// Every matching row decoded into another model `U` (GORM's smart select: only
@@ -275,28 +156,4 @@ impl<T: Model> Operation for FindModels<'_, T> {
             _ => Ok(()),
         }
     }
-}
-
-/// `COUNT(expr)`.
-fn count_of(expr: Expr) -> Expr {
-    Expr::Func {
-        name: "COUNT".into(),
-        args: vec![expr].into(),
-    }
-}
-
-/// Rows as maps from column name to value.
-pub(crate) fn rows_to_maps(
-    rows: &plugorm_plugin_api::Rows,
-) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
-    let names: Vec<String> = rows.column_names().map(str::to_string).collect();
-    rows.iter()
-        .map(|r| {
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| Ok((n.clone(), r.get_at::<plugorm_plugin_api::Value>(i)?)))
-                .collect()
-        })
-        .collect()
 }

@@ -13,12 +13,15 @@ mod first_or;
 pub(crate) mod preload;
 mod raw;
 mod rows;
+mod scan;
+mod source;
 mod stream;
 mod update;
 mod where_list;
 
 pub use rows::RowCursor;
-pub use stream::ModelStream;
+pub use source::{QuerySource, Table};
+pub use stream::{ModelStream, ScanStream};
 pub(crate) use where_list::WhereList;
 
 use std::marker::PhantomData;
@@ -38,9 +41,12 @@ use crate::{args::IntoArgs, Db, Error, Model, Result};
 /// | conditions (WHERE) | `conditions.rs` | [`Query::filter`], [`Query::filter_expr`], [`Query::filter_map`], [`Query::not`], [`Query::or`], [`Query::id`], [`Query::where_group`] |
 /// | other clauses | `clauses.rs` | [`Query::select`], [`Query::omit`], [`Query::order`], [`Query::limit`], [`Query::group`], [`Query::unscoped`], [`Query::for_update`], [`Query::inner_join`], [`Query::from_subquery`], [`Query::modify`] |
 /// | preloading | `preload/api.rs` | [`Query::preload`], [`Query::preload_with`], [`Query::join_relation`] |
-/// | reading | `finish.rs` | [`Query::find`], [`Query::first`], [`Query::take`], [`Query::last`], [`Query::count`], [`Query::pluck`], [`Query::exists`], [`Query::find_sql`] |
+/// | reading models | `finish.rs` | [`Query::find`], [`Query::first`], [`Query::take`], [`Query::last`], [`Query::find_as`], [`Query::find_sql`] |
+/// | reading without a model | `scan.rs` | [`Query::count`], [`Query::pluck`], [`Query::exists`], [`Query::find_maps`], [`Query::scan`] |
+/// | what a query reads from | `source.rs` | [`QuerySource`]: a [`Model`] or a [`Table`] ([`Db::table`]) |
+/// | the WHERE list | `where_list.rs` | how `filter` / `or` / groups combine (GORM's flat rule) |
 /// | rows and scalars | `rows.rs` | [`Query::rows`], [`Query::scalar`] |
-/// | streaming and batches | `stream.rs` | [`Query::stream`], [`Query::find_in_batches`] |
+/// | streaming and batches | `stream.rs` | [`Query::stream`], [`ScanStream`], [`Query::find_in_batches`] |
 /// | find or create | `first_or.rs` | [`Query::attrs`], [`Query::assign`], [`Query::first_or_init`], [`Query::first_or_create`] |
 /// | bulk updates | `update.rs` | [`Query::update`], [`Query::updates_map`], [`Query::updates`], [`Query::update_column`], [`Query::update_returning`] |
 /// | bulk deletes | `delete.rs` | [`Query::delete`], [`Query::delete_returning`] |
@@ -111,10 +117,10 @@ impl<T> Clone for Query<T> {
     }
 }
 
-impl<T: Model> std::fmt::Debug for Query<T> {
+impl<T: QuerySource> std::fmt::Debug for Query<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Query")
-            .field("model", &T::schema().name.as_str())
+            .field("model", &T::source_schema().name.as_str())
             .field("select", &self.build_select())
             .field("unscoped", &self.extras.unscoped)
             .finish()
@@ -124,13 +130,31 @@ impl<T: Model> std::fmt::Debug for Query<T> {
 impl Db {
     /// A query about model `T`.
     pub fn model<T: Model>(&self) -> Query<T> {
-        Query {
-            db: self.clone(),
-            select: Select::empty(),
-            where_list: WhereList::default(),
-            extras: QueryExtras::default(),
-            _model: PhantomData,
-        }
+        Query::new(self.clone())
+    }
+
+    /// A query without a model (GORM's `db.Table("users")`): columns are named by the
+    /// caller and quoted by the dialect, no model's conditions (soft delete) apply, and
+    /// rows are read as maps, into any [`FromRow`](crate::FromRow) type, counted or
+    /// plucked. `schema.table` is quoted part by part.
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// use std::collections::BTreeMap;
+    /// let adults: Vec<BTreeMap<String, plugorm::Value>> = db
+    ///     .table("users")
+    ///     .select(&["name", "age"])
+    ///     .filter("age >= ?", (18,))
+    ///     .find_maps()
+    ///     .await?;
+    /// let names: Vec<String> = db.table("users").distinct().pluck("name").await?;
+    /// let pairs: Vec<(String, i64)> = db.table("users").select(&["name", "age"]).scan().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn table(&self, name: &str) -> Query<Table> {
+        let mut q = Query::new(self.clone());
+        q.extras.table = Some(TableRef::parse(name));
+        q
     }
 }
 
@@ -145,13 +169,24 @@ fn raw(sql: &str, args: impl IntoArgs) -> Expr {
     })
 }
 
-impl<T: Model> Query<T> {
+impl<T: QuerySource> Query<T> {
+    /// An empty query on `db`.
+    fn new(db: Db) -> Self {
+        Query {
+            db,
+            select: Select::empty(),
+            where_list: WhereList::default(),
+            extras: QueryExtras::default(),
+            _model: PhantomData,
+        }
+    }
+
     /// The table the statement targets (the model's, unless overridden).
     pub(crate) fn table_ref(&self) -> TableRef {
         self.extras
             .table
             .clone()
-            .unwrap_or_else(|| TableRef::parse(T::schema().table.as_str()))
+            .unwrap_or_else(|| TableRef::parse(T::source_schema().table.as_str()))
     }
 
     /// The name columns are qualified with.
@@ -166,7 +201,7 @@ impl<T: Model> Query<T> {
     /// quoted identifier, which the database rejects as unknown unless it really exists.
     /// `qualified` puts a model field behind the query's table name.
     pub(crate) fn column_expr(&self, name: &str, qualified: bool) -> Expr {
-        if let Some(f) = T::schema().field(name) {
+        if let Some(f) = T::source_schema().field(name) {
             return if qualified {
                 Expr::col(self.qualifier(), f.column.as_str())
             } else {
@@ -185,10 +220,21 @@ impl<T: Model> Query<T> {
 
     /// The column of a field (by Rust name or column name).
     pub(crate) fn column_of(&self, name: &str) -> Result<String> {
-        T::schema()
+        T::source_schema()
             .field(name)
             .map(|f| f.column.to_string())
-            .ok_or_else(|| crate::model::unknown_field::<T>(name))
+            .ok_or_else(|| crate::model::unknown_field_in(T::source_schema(), name))
+    }
+
+    /// The column a condition names: a field of the model, qualified by the query's
+    /// table ([`Error::InvalidField`] when the model has none of that name); without a
+    /// model, the name itself as [`Query::column_expr`] quotes it, unqualified as GORM
+    /// writes a map key.
+    pub(crate) fn field_column(&self, name: &str) -> Result<Expr> {
+        match T::model_schema() {
+            Some(_) => Ok(Expr::col(self.qualifier(), self.column_of(name)?)),
+            None => Ok(self.column_expr(name, false)),
+        }
     }
 
     /// Keeps `e` to report when the query runs, unless an earlier builder error is kept
@@ -226,6 +272,20 @@ impl<T: Model> Query<T> {
         Ok(())
     }
 
+    /// The query processor's chain for a read of `select`, after the checks every read
+    /// makes: [`Query::check_read`] and the soft-delete guard.
+    pub(crate) fn read_chain(&self, select: Select) -> Result<crate::chain::ChainRun> {
+        self.check_read()?;
+        crate::chain::soft_delete::guard(&self.db, T::source_schema(), self.extras.unscoped)?;
+        Ok(crate::chain::ChainRun::start(
+            &self.db,
+            plugorm_plugin_api::Processor::Query,
+            T::model_schema(),
+            plugorm_plugin_api::statement::Statement::Select(select),
+            self.extras.unscoped,
+        ))
+    }
+
     /// The SELECT this query renders (before plugin callbacks add their clauses): the
     /// one it holds, with its table, the columns `omit` leaves, the primary key, and the
     /// statement modifiers applied.
@@ -237,7 +297,7 @@ impl<T: Model> Query<T> {
         }
         if s.columns.is_empty() && !self.extras.omits.is_empty() {
             let q = self.qualifier();
-            for f in T::schema().fields.iter().filter(|f| f.readable) {
+            for f in T::source_schema().fields.iter().filter(|f| f.readable) {
                 let omitted = self
                     .extras
                     .omits
@@ -248,7 +308,7 @@ impl<T: Model> Query<T> {
                 }
             }
         }
-        s.primary_key = T::schema()
+        s.primary_key = T::source_schema()
             .primary_keys()
             .next()
             .map(|f| f.column.clone())

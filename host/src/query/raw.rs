@@ -4,7 +4,7 @@
 
 use plugorm_plugin_api::{row::Decode, statement::Statement, ExecResult, Rows, Value};
 
-use super::{clauses::named_to_positional, finish::rows_to_maps};
+use super::clauses::named_to_positional;
 use crate::{decode, Db, Model, Result};
 
 impl Db {
@@ -91,6 +91,6 @@ impl Db {
         sql: &str,
         args: impl crate::IntoArgs,
     ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
-        rows_to_maps(&self.raw(sql, args).await?)
+        crate::FromRow::from_rows(&self.raw(sql, args).await?)
     }
 }

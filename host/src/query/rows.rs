@@ -4,7 +4,8 @@
 use plugorm_plugin_api::{row::Decode, RowStream, Rows};
 
 use super::Query;
-use crate::{Model, Result};
+use super::QuerySource;
+use crate::Result;
 
 /// The rows of a query as the database delivers them, one batch in memory at a time.
 ///
@@ -58,7 +59,7 @@ impl RowCursor {
     }
 }
 
-impl<T: Model> Query<T> {
+impl<T: QuerySource> Query<T> {
     /// The chain's rows, undecoded, streamed a batch at a time (GORM's `Rows()`): any
     /// select list, joins, grouping; plugin clauses (soft delete) apply.
     ///

@@ -1,22 +1,62 @@
-//! Reading large results: [`ModelStream`] (rows one at a time, a batch in memory) and
+//! Reading large results: [`ModelStream`] and [`ScanStream`] (rows one at a time, a
+//! batch in memory) and
 //! `find_in_batches` (keyset pages with a callback that can stop early).
 
 use plugorm_plugin_api::{
-    statement::{Expr, OrderBy, Statement},
+    statement::{Expr, OrderBy},
     steps::BuiltinStep,
-    Processor, RowStream, Rows,
+    RowStream, Rows,
 };
 
-use super::Query;
+use super::{Query, QuerySource, Table};
 use crate::{
-    chain::{ChainRun, Operation, Stage},
-    decode, Error, Model, Result,
+    chain::{Operation, Stage},
+    Error, FromRow, Model, Result,
 };
 
 /// Rows per batch a stream asks the plugin for.
 const STREAM_BATCH: u32 = 512;
 
-/// Models of a query, decoded one batch at a time.
+/// Rows of a query read into `S` (any [`FromRow`] type), one batch at a time; what a
+/// query without a model streams.
+///
+/// ```no_run
+/// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+/// use std::collections::BTreeMap;
+/// let mut rows = db.table("events").stream::<BTreeMap<String, plugorm::Value>>().await?;
+/// while let Some(row) = rows.next().await? {
+///     // one row at a time; memory stays bounded by the batch size
+/// }
+/// # Ok(()) }
+/// ```
+pub struct ScanStream<S> {
+    inner: Box<dyn RowStream>,
+    names: Vec<plugorm_plugin_api::types::Text>,
+    buffered: std::vec::IntoIter<S>,
+}
+
+impl<S: FromRow> ScanStream<S> {
+    /// The next row, or `None` after the last.
+    pub async fn next(&mut self) -> Result<Option<S>> {
+        loop {
+            if let Some(item) = self.buffered.next() {
+                return Ok(Some(item));
+            }
+            match self.inner.next_batch().await? {
+                None => return Ok(None),
+                Some(batch) => {
+                    let rows = Rows {
+                        names: self.names.clone().into(),
+                        batches: vec![batch].into(),
+                    };
+                    self.buffered = S::from_rows(&rows)?.into_iter();
+                }
+            }
+        }
+    }
+}
+
+/// Models of a query, decoded one batch at a time, `after_find` run on each.
 ///
 /// ```no_run
 /// # use plugorm::Model;
@@ -28,33 +68,20 @@ const STREAM_BATCH: u32 = 512;
 /// # Ok(()) }
 /// ```
 pub struct ModelStream<T> {
-    inner: Box<dyn RowStream>,
-    names: Vec<plugorm_plugin_api::types::Text>,
-    buffered: std::vec::IntoIter<T>,
+    rows: ScanStream<T>,
     db: crate::Db,
 }
 
 impl<T: Model> ModelStream<T> {
     /// The next model, or `None` after the last; `after_find` runs on each.
     pub async fn next(&mut self) -> Result<Option<T>> {
-        loop {
-            if let Some(mut item) = self.buffered.next() {
-                if !self.db.session.skip_hooks {
-                    item.after_find(&self.db).await?;
-                }
-                return Ok(Some(item));
-            }
-            match self.inner.next_batch().await? {
-                None => return Ok(None),
-                Some(batch) => {
-                    let rows = Rows {
-                        names: self.names.clone().into(),
-                        batches: vec![batch].into(),
-                    };
-                    self.buffered = decode::decode_all::<T>(&rows)?.into_iter();
-                }
-            }
+        let Some(mut item) = self.rows.next().await? else {
+            return Ok(None);
+        };
+        if !self.db.session.skip_hooks {
+            item.after_find(&self.db).await?;
         }
+        Ok(Some(item))
     }
 }
 
@@ -76,37 +103,8 @@ impl Operation for OpenStream {
 impl<T: Model> Query<T> {
     /// Streams the matching rows (soft-delete and other plugin clauses apply).
     pub async fn stream(&self) -> Result<ModelStream<T>> {
-        let (inner, db) = self.open_stream(self.build_select()).await?;
-        let names = inner.names().into_iter().map(Into::into).collect();
-        Ok(ModelStream {
-            inner,
-            names,
-            buffered: Vec::new().into_iter(),
-            db,
-        })
-    }
-
-    /// Runs `select` through the query processor as a stream; the session it ran in.
-    pub(super) async fn open_stream(
-        &self,
-        select: plugorm_plugin_api::statement::Select,
-    ) -> Result<(Box<dyn RowStream>, crate::Db)> {
-        self.check_read()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
-        let mut op = OpenStream { stream: None };
-        let db = ChainRun::start(
-            &self.db,
-            Processor::Query,
-            Some(T::schema()),
-            Statement::Select(select),
-            self.extras.unscoped,
-        )
-        .drive(&mut op)
-        .await?;
-        let inner = op.stream.ok_or_else(|| {
-            Error::Callback("the query step was removed; nothing to stream".into())
-        })?;
-        Ok((inner, db))
+        let (rows, db) = self.scan_stream().await?;
+        Ok(ModelStream { rows, db })
     }
 
     /// Reads the matching rows in pages of `size`, ordered by primary key, calling `f`
@@ -147,5 +145,46 @@ impl<T: Model> Query<T> {
             }
         }
         Ok(total)
+    }
+}
+
+impl Query<Table> {
+    /// Streams the matching rows read into `S`: maps, tuples or any [`FromRow`] type.
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let mut names = db.table("users").select(&["name"]).stream::<(String,)>().await?;
+    /// while let Some((name,)) = names.next().await? {}
+    /// # Ok(()) }
+    /// ```
+    pub async fn stream<S: FromRow>(&self) -> Result<ScanStream<S>> {
+        Ok(self.scan_stream().await?.0)
+    }
+}
+
+impl<T: QuerySource> Query<T> {
+    /// The matching rows as a stream of `S`, and the session it runs in.
+    async fn scan_stream<S: FromRow>(&self) -> Result<(ScanStream<S>, crate::Db)> {
+        let (inner, db) = self.open_stream(self.build_select()).await?;
+        let names = inner.names().into_iter().map(Into::into).collect();
+        let rows = ScanStream {
+            inner,
+            names,
+            buffered: Vec::new().into_iter(),
+        };
+        Ok((rows, db))
+    }
+
+    /// Runs `select` through the query processor as a stream; the session it ran in.
+    pub(super) async fn open_stream(
+        &self,
+        select: plugorm_plugin_api::statement::Select,
+    ) -> Result<(Box<dyn RowStream>, crate::Db)> {
+        let mut op = OpenStream { stream: None };
+        let db = self.read_chain(select)?.drive(&mut op).await?;
+        let inner = op.stream.ok_or_else(|| {
+            Error::Callback("the query step was removed; nothing to stream".into())
+        })?;
+        Ok((inner, db))
     }
 }

@@ -57,13 +57,13 @@ async fn golden_model_queries_through_the_host(backend: Backend) {
         tx.model::<Product>().pluck::<i64>("price").await
     })
     .await;
-    // G56 has `SELECT "price"`; the host qualifies a plucked column with its table.
+    // G56: a plucked field is written bare, as GORM writes it.
     assert_eq!(
         text,
         backend.pick(
-            "SELECT `products`.`price` FROM `products` WHERE `products`.`deleted_at` IS NULL",
-            r#"SELECT "products"."price" FROM "products" WHERE "products"."deleted_at" IS NULL"#,
-            "SELECT `products`.`price` FROM `products` WHERE `products`.`deleted_at` IS NULL",
+            "SELECT `price` FROM `products` WHERE `products`.`deleted_at` IS NULL",
+            r#"SELECT "price" FROM "products" WHERE "products"."deleted_at" IS NULL"#,
+            "SELECT `price` FROM `products` WHERE `products`.`deleted_at` IS NULL",
         )
     );
     // A shared lock of one table passing over locked rows: SQLite renders no lock; the

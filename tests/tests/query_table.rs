@@ -1,0 +1,254 @@
+//! Queries without a model (`db.table("products")`, GORM's `db.Table`): the builder and
+//! the finishers that need no model (`find_maps`, `scan`, `count`, `pluck`, `rows`,
+//! `stream`), their SQL on every dialect (G48, G50, G54), and `scan` into types that
+//! are no model of the query.
+
+use std::collections::BTreeMap;
+
+use plugorm::{Model, Value};
+use plugorm_tests::{matrix::Backend, product::Product};
+
+plugorm_tests::matrix!(
+    a_table_query_renders_as_gorm_without_a_model,
+    a_table_query_reads_maps_tuples_and_structs,
+    a_table_query_counts_plucks_and_streams,
+    a_model_query_scans_into_other_types,
+    a_table_query_refuses_what_cannot_be_read,
+);
+
+/// What a scan reads: a plain struct with no table of its own.
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+struct CodePrice {
+    code: String,
+    price: i64,
+}
+
+fn sql(r: plugorm::Result<plugorm::Sql>) -> String {
+    match r {
+        Ok(s) => s.text.to_string(),
+        Err(e) => format!("refused: {e}"),
+    }
+}
+
+async fn a_table_query_renders_as_gorm_without_a_model(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
+    // G48: no model, so no soft-delete condition and no key to order by.
+    let text = sql(db
+        .to_sql(|tx| async move { tx.table("products").limit(5).find_maps().await })
+        .await);
+    assert_eq!(
+        text,
+        backend.pick(
+            "SELECT * FROM `products` LIMIT 5",
+            r#"SELECT * FROM "products" LIMIT $1"#,
+            "SELECT * FROM `products` LIMIT ?",
+        )
+    );
+    // G50 (as `products`): raw select text, GROUP BY a quoted name, HAVING with a list.
+    let text = sql(db
+        .to_sql(|tx| async move {
+            tx.table("products")
+                .select(&["code, count(*) as total"])
+                .group("code")
+                .having("code IN ?", (vec!["a", "b"],))
+                .find_maps()
+                .await
+        })
+        .await);
+    assert_eq!(
+        text,
+        backend.pick(
+            "SELECT code, count(*) as total FROM `products` GROUP BY `code` HAVING code IN (?,?)",
+            r#"SELECT code, count(*) as total FROM "products" GROUP BY "code" HAVING code IN ($1,$2)"#,
+            "SELECT code, count(*) as total FROM `products` GROUP BY `code` HAVING code IN (?,?)",
+        )
+    );
+    // G54: count drops ORDER BY.
+    let text = sql(db
+        .to_sql(|tx| async move { tx.table("deleted_products").order("code").count().await })
+        .await);
+    assert_eq!(
+        text,
+        backend.pick(
+            "SELECT count(*) FROM `deleted_products`",
+            r#"SELECT count(*) FROM "deleted_products""#,
+            "SELECT count(*) FROM `deleted_products`",
+        )
+    );
+    // Names are columns quoted by the dialect, unqualified as GORM writes map keys; a
+    // plain name in `select` is quoted too, an expression is taken as written.
+    let text = sql(db
+        .to_sql(|tx| async move {
+            tx.table("products")
+                .select(&["code", "max(price) AS top"])
+                .filter_map([("price", 3)])?
+                .or("code = ?", ("Z",))
+                .group("code")
+                .find_maps()
+                .await
+        })
+        .await);
+    assert_eq!(
+        text,
+        backend.pick(
+            "SELECT `code`,max(price) AS top FROM `products` WHERE `price` = ? OR code = ? GROUP BY `code`",
+            r#"SELECT "code",max(price) AS top FROM "products" WHERE "price" = $1 OR code = $2 GROUP BY "code""#,
+            "SELECT `code`,max(price) AS top FROM `products` WHERE `price` = ? OR code = ? GROUP BY `code`",
+        )
+    );
+    // DISTINCT pluck of a bare name (issue: not `products`.`price`).
+    let text = sql(db
+        .to_sql(|tx| async move { tx.table("products").distinct().pluck::<i64>("price").await })
+        .await);
+    assert_eq!(
+        text,
+        backend.pick(
+            "SELECT DISTINCT `price` FROM `products`",
+            r#"SELECT DISTINCT "price" FROM "products""#,
+            "SELECT DISTINCT `price` FROM `products`",
+        )
+    );
+}
+
+async fn a_table_query_reads_maps_tuples_and_structs(backend: Backend) {
+    let Some(db) = backend.products_with(&[("a", 1), ("b", 2), ("c", 2)]).await else {
+        return;
+    };
+    let cheap = || {
+        db.table("products")
+            .select(&["code", "price"])
+            .filter("price < ?", (3,))
+            .order("code")
+    };
+    let maps: Vec<BTreeMap<String, Value>> = cheap().find_maps().await.unwrap();
+    assert_eq!(maps.len(), 3);
+    assert_eq!(maps[0].get("code"), Some(&Value::from("A")));
+    assert_eq!(maps[2].get("price"), Some(&Value::I64(2)));
+    let pairs: Vec<(String, i64)> = cheap().scan().await.unwrap();
+    assert_eq!(
+        pairs,
+        [
+            ("A".to_string(), 1),
+            ("B".to_string(), 2),
+            ("C".to_string(), 2)
+        ]
+    );
+    let structs: Vec<CodePrice> = cheap().filter("price = ?", (2,)).scan().await.unwrap();
+    assert_eq!(
+        structs,
+        [
+            CodePrice {
+                code: "B".into(),
+                price: 2
+            },
+            CodePrice {
+                code: "C".into(),
+                price: 2
+            },
+        ]
+    );
+    // No model, so no soft delete: a soft-deleted row is still a row of the table.
+    let mut a = db
+        .model::<Product>()
+        .filter("code = ?", ("A",))
+        .first()
+        .await
+        .unwrap();
+    db.delete(&mut a).await.unwrap();
+    assert_eq!(db.model::<Product>().count().await.unwrap(), 2);
+    assert_eq!(db.table("products").count().await.unwrap(), 3);
+}
+
+async fn a_table_query_counts_plucks_and_streams(backend: Backend) {
+    let Some(db) = backend
+        .products_with(&[("a", 1), ("b", 2), ("c", 2), ("d", 7)])
+        .await
+    else {
+        return;
+    };
+    let t = || db.table("products");
+    assert_eq!(t().filter("price = ?", (2,)).count().await.unwrap(), 2);
+    assert_eq!(t().distinct().select(&["price"]).count().await.unwrap(), 3);
+    let mut prices: Vec<i64> = t().distinct().pluck("price").await.unwrap();
+    prices.sort();
+    assert_eq!(prices, [1, 2, 7]);
+    assert!(t().filter("price > ?", (5,)).exists().await.unwrap());
+    let mut cursor = t().select(&["code"]).order("code").rows().await.unwrap();
+    assert_eq!(cursor.names(), ["code"]);
+    let mut read = 0;
+    while let Some(batch) = cursor.next_batch().await.unwrap() {
+        read += batch.len();
+    }
+    assert_eq!(read, 4);
+    let mut stream = t()
+        .select(&["code"])
+        .filter("price > ?", (1,))
+        .order("code")
+        .stream::<(String,)>()
+        .await
+        .unwrap();
+    let mut codes = Vec::new();
+    while let Some((code,)) = stream.next().await.unwrap() {
+        codes.push(code);
+    }
+    assert_eq!(codes, ["B", "C", "D"]);
+}
+
+async fn a_model_query_scans_into_other_types(backend: Backend) {
+    let Some(db) = backend.products_with(&[("a", 1), ("b", 2), ("c", 2)]).await else {
+        return;
+    };
+    let per_price: Vec<(i64, i64)> = db
+        .model::<Product>()
+        .select(&["price", "count(*) AS n"])
+        .group("price")
+        .order("price")
+        .scan()
+        .await
+        .unwrap();
+    assert_eq!(per_price, [(1, 1), (2, 2)]);
+    let slim: Vec<CodePrice> = db
+        .model::<Product>()
+        .filter("price = ?", (1,))
+        .scan()
+        .await
+        .unwrap();
+    assert_eq!(
+        slim,
+        [CodePrice {
+            code: "A".into(),
+            price: 1
+        }]
+    );
+}
+
+async fn a_table_query_refuses_what_cannot_be_read(backend: Backend) {
+    let Some(db) = backend.products_with(&[("a", 1)]).await else {
+        return;
+    };
+    // A tuple of the wrong width names the columns it found.
+    let wrong = db
+        .table("products")
+        .select(&["code", "price"])
+        .scan::<(String,)>()
+        .await;
+    match wrong {
+        Err(e) => {
+            let text = e.to_string();
+            assert!(text.contains("2 column(s) (code, price)"), "{text}");
+        }
+        Ok(v) => panic!("a one-element tuple read two columns: {v:?}"),
+    }
+    // A table that does not exist is the database's error, not an empty result.
+    assert!(db.table("no_such_table").count().await.is_err());
+    // A name is an identifier, never SQL: a column named like a condition is unknown.
+    let sneaky = db
+        .table("products")
+        .filter_map([("price = 1 OR 1", 1)])
+        .unwrap()
+        .count()
+        .await;
+    assert!(sneaky.is_err(), "{sneaky:?}");
+}
