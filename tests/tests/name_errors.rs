@@ -299,15 +299,15 @@ async fn join_table_must_be_a_plain_name(backend: Backend) {
         .to_sql(|tx| async move {
             tx.model::<Product>()
                 .inner_join("s.t x", "x.id = products.id", ())
-                .find()
+                .pluck::<i64>("products.id")
                 .await
         })
         .await
         .unwrap();
     let want = backend.pick(
-        "SELECT * FROM `products` INNER JOIN `s`.`t` `x` ON x.id = products.id WHERE `products`.`deleted_at` IS NULL",
-        r#"SELECT * FROM "products" INNER JOIN "s"."t" "x" ON x.id = products.id WHERE "products"."deleted_at" IS NULL"#,
-        "SELECT * FROM `products` INNER JOIN `s`.`t` `x` ON x.id = products.id WHERE `products`.`deleted_at` IS NULL",
+        "SELECT `products`.`id` FROM `products` INNER JOIN `s`.`t` `x` ON x.id = products.id WHERE `products`.`deleted_at` IS NULL",
+        r#"SELECT "products"."id" FROM "products" INNER JOIN "s"."t" "x" ON x.id = products.id WHERE "products"."deleted_at" IS NULL"#,
+        "SELECT `products`.`id` FROM `products` INNER JOIN `s`.`t` `x` ON x.id = products.id WHERE `products`.`deleted_at` IS NULL",
     );
     assert_eq!(sql.text.as_str(), want);
     for bad in [

@@ -14,6 +14,8 @@ plugorm_tests::matrix!(
     a_table_query_counts_plucks_and_streams,
     a_model_query_scans_into_other_types,
     a_table_query_refuses_what_cannot_be_read,
+    a_table_query_creates_updates_and_deletes,
+    aliases_counts_and_joins_read_as_gorm_reads_them,
 );
 
 /// What a scan reads: a plain struct with no table of its own.
@@ -251,4 +253,140 @@ async fn a_table_query_refuses_what_cannot_be_read(backend: Backend) {
         .count()
         .await;
     assert!(sneaky.is_err(), "{sneaky:?}");
+}
+
+async fn a_table_query_creates_updates_and_deletes(backend: Backend) {
+    let Some(db) = backend.products_with(&[("a", 1), ("b", 2)]).await else {
+        return;
+    };
+    let t = || db.table("products");
+    let stamp = chrono::DateTime::from_timestamp(0, 0)
+        .unwrap_or_default()
+        .naive_utc();
+    let id = t()
+        .create_map([
+            ("code", Value::from("M")),
+            ("price", Value::from(9)),
+            ("created_at", Value::from(stamp)),
+            ("updated_at", Value::from(stamp)),
+        ])
+        .await
+        .unwrap();
+    // No model, so no key column to return: the driver's insert id where it has one.
+    match backend {
+        Backend::Postgres => assert_eq!(id, None),
+        _ => assert!(matches!(id, Some(Value::I64(n)) if n > 0), "{id:?}"),
+    }
+    // No model: no auto-update time, no soft delete; names are columns.
+    let n = t()
+        .filter("code = ?", ("M",))
+        .update("price", 10)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let m: Vec<(i64, chrono::NaiveDateTime)> = t()
+        .select(&["price", "updated_at"])
+        .filter("code = ?", ("M",))
+        .scan()
+        .await
+        .unwrap();
+    assert_eq!(m, [(10, stamp)]);
+    let n = t()
+        .filter("price < ?", (3,))
+        .updates_map([("price", 3)])
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(t().filter("code = ?", ("A",)).delete().await.unwrap(), 1);
+    assert_eq!(t().count().await.unwrap(), 2);
+    // Without a condition a bulk write is refused, as for models.
+    assert!(matches!(
+        t().delete().await,
+        Err(plugorm::Error::MissingWhereClause(_))
+    ));
+    let text = sql(db
+        .to_sql(|tx| async move {
+            tx.table("products")
+                .filter("price > ?", (1,))
+                .update("price", 2)
+                .await
+                .map(|_| ())
+        })
+        .await);
+    assert_eq!(
+        text,
+        backend.pick(
+            "UPDATE `products` SET `price`=? WHERE price > ?",
+            r#"UPDATE "products" SET "price"=$1 WHERE price > $2"#,
+            "UPDATE `products` SET `price`=? WHERE price > ?",
+        )
+    );
+}
+
+async fn aliases_counts_and_joins_read_as_gorm_reads_them(backend: Backend) {
+    let Some(db) = backend.products_with(&[("a", 1), ("b", 2), ("c", 2)]).await else {
+        return;
+    };
+    // G66 with the names quoted: an alias qualifies the model's conditions.
+    let text = sql(db
+        .to_sql(|tx| async move {
+            tx.model::<Product>()
+                .table("products AS p")
+                .select(&["code"])
+                .find()
+                .await
+        })
+        .await);
+    assert_eq!(
+        text,
+        backend.pick(
+            "SELECT `code` FROM `products` `p` WHERE `p`.`deleted_at` IS NULL",
+            r#"SELECT "code" FROM "products" "p" WHERE "p"."deleted_at" IS NULL"#,
+            "SELECT `code` FROM `products` `p` WHERE `p`.`deleted_at` IS NULL",
+        )
+    );
+    let aliased = db
+        .model::<Product>()
+        .table("products p")
+        .filter("p.price = ?", (2,));
+    assert_eq!(aliased.count().await.unwrap(), 2);
+    assert!(matches!(
+        db.table("products; DROP TABLE products").count().await,
+        Err(plugorm::Error::InvalidIdentifier { .. })
+    ));
+    // A select that counts is the count (GORM keeps it).
+    let distinct_prices = db
+        .model::<Product>()
+        .select(&["count(distinct(price))"])
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(distinct_prices, 2);
+    // With a join, the model's own columns are read: the joined table's `id` never
+    // lands in the model's.
+    let joined = db
+        .model::<Product>()
+        .inner_join(
+            "products q",
+            "q.price = products.price AND q.id <> products.id",
+            (),
+        )
+        .order("products.id")
+        .find()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = joined.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["B", "C"]);
+    assert!(joined[0].id < joined[1].id);
+    let counted = db
+        .model::<Product>()
+        .inner_join(
+            "products q",
+            "q.price = products.price AND q.id <> products.id",
+            (),
+        )
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(counted, 2);
 }

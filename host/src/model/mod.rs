@@ -11,8 +11,8 @@ pub use column::Column;
 pub use field::FieldType;
 pub use hooks::Hooks;
 pub(crate) use values::{
-    each_hook, set_value, time_value, touch_updated, unknown_field, unknown_field_in,
-    writable_field, WriteKind,
+    each_hook, set_value, time_value, touch_updated, touch_updated_in, unknown_field,
+    unknown_field_in, writable_field, writable_field_in, WriteKind,
 };
 
 use plugorm_plugin_api::{row::DecodeError, schema::ModelSchema, Cell, Value};

@@ -23,10 +23,18 @@ pub(crate) enum WriteKind {
 /// update, `update_only` on create) is refused: GORM drops it silently, which loses the
 /// caller's value without a word.
 pub(crate) fn writable_field<T: Model>(name: &str, kind: WriteKind) -> Result<usize> {
-    let schema = T::schema();
+    writable_field_in(T::schema(), name, kind)
+}
+
+/// [`writable_field`] of a schema.
+pub(crate) fn writable_field_in(
+    schema: &ModelSchema,
+    name: &str,
+    kind: WriteKind,
+) -> Result<usize> {
     let i = schema
         .field_index(name)
-        .ok_or_else(|| unknown_field::<T>(name))?;
+        .ok_or_else(|| unknown_field_in(schema, name))?;
     let f = &schema.fields[i];
     let allowed = match kind {
         WriteKind::Create => f.creatable,
@@ -112,8 +120,13 @@ pub(crate) use each_hook;
 
 /// Appends `col = now` for every auto-update-time field not already set.
 pub(crate) fn touch_updated<T: Model>(db: &Db, set: &mut Vec<Assignment>) {
+    touch_updated_in(T::schema(), db, set)
+}
+
+/// [`touch_updated`] of a schema (none for a query without a model: no fields).
+pub(crate) fn touch_updated_in(schema: &ModelSchema, db: &Db, set: &mut Vec<Assignment>) {
     let now = db.session.now();
-    for f in T::schema().fields.iter() {
+    for f in schema.fields.iter() {
         if f.auto_update_time != TimeTracking::None
             && f.updatable
             && !set.iter().any(|a| a.column == f.column)

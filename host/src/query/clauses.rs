@@ -16,9 +16,23 @@ use super::{raw, Query};
 use crate::{args::IntoArgs, Error, Result};
 
 impl<T: QuerySource> Query<T> {
-    /// Targets another table (`users_archive`, or `schema.table`) with the same model.
+    /// Targets another table with the same model: `users_archive`, `schema.table`, and
+    /// either with an alias (`users u`, `users AS u`), which then qualifies the query's
+    /// columns. Each name is quoted by the dialect; anything else is an
+    /// [`Error::InvalidIdentifier`] when the query runs.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// // SELECT `name` FROM `users_2024` AS `u` WHERE …
+    /// let old = db.model::<User>().table("users_2024 AS u").select(&["name"]).find().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn table(mut self, name: &str) -> Self {
-        self.extras.table = Some(TableRef::parse(name));
+        match table_target(name, "table") {
+            Ok(t) => self.extras.table = Some(t),
+            Err(e) => self.defer(e),
+        }
         self
     }
 
@@ -239,7 +253,7 @@ impl<T: QuerySource> Query<T> {
     }
 
     fn join_table(mut self, kind: JoinKind, table: &str, on: &str, args: impl IntoArgs) -> Self {
-        let t = match join_target(table) {
+        let t = match table_target(table, "join table") {
             Ok(t) => t,
             Err(e) => {
                 self.defer(e);
@@ -334,16 +348,21 @@ impl<T: QuerySource> Query<T> {
     }
 }
 
-/// The table of `inner_join` / `left_join`: `table`, `schema.table`, `table alias` or
-/// `table AS alias`, every part a non-empty name without whitespace, dots or control
-/// characters (the dialect quotes each part, so quotes inside are harmless).
-fn join_target(table: &str) -> Result<TableRef> {
+/// A table a caller names (`table`, `db.table`, `inner_join` / `left_join`): `table`,
+/// `schema.table`, `table alias` or `table AS alias`, every part a non-empty name
+/// without whitespace, dots or control characters (the dialect quotes each part, so
+/// quotes inside are harmless). `what` names the argument in the error.
+pub(crate) fn table_target(table: &str, what: &'static str) -> Result<TableRef> {
     let refuse = |reason: &str| Error::InvalidIdentifier {
-        what: "join table",
+        what,
         name: table.to_string(),
         reason: format!(
-            "{reason}; expected `table`, `schema.table`, `table alias` or `table AS alias` \
-             (the ON condition is the place for SQL)"
+            "{reason}; expected `table`, `schema.table`, `table alias` or `table AS alias`{}",
+            if what == "join table" {
+                " (the ON condition is the place for SQL)"
+            } else {
+                ""
+            }
         ),
     };
     let words: Vec<&str> = table.split_whitespace().collect();

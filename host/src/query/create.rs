@@ -8,15 +8,23 @@ use plugorm_plugin_api::{
     Processor, Value,
 };
 
-use super::Query;
+use super::{Query, QuerySource};
 use crate::{
     chain::{ChainRun, Operation, Stage},
-    Model, Result,
+    Result,
 };
 
-impl<T: Model> Query<T> {
+impl<T: QuerySource> Query<T> {
     /// Creates a row from column / value pairs (GORM's `Create(map)`): no hooks, no
     /// automatic timestamps; returns the generated primary key, where there is one.
+    /// Without a model (`db.table(..)`) there is no key column to read back: the
+    /// driver's last insert id where the dialect has one (SQLite, MySQL), else `None`.
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// db.table("audit_log").create_map([("action", "login"), ("actor", "ann")]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_map<V: Into<Value>>(
         &self,
         pairs: impl IntoIterator<Item = (&'static str, V)>,
@@ -47,24 +55,23 @@ impl<T: Model> Query<T> {
         &self,
         pairs: impl IntoIterator<Item = (&'static str, A)>,
     ) -> Result<Option<Value>> {
-        crate::chain::soft_delete::guard(&self.db, T::schema(), false)?;
+        crate::chain::soft_delete::guard(&self.db, T::source_schema(), false)?;
         let mut columns = Vec::new();
         let mut row = Vec::new();
         for (k, v) in pairs {
-            let i = crate::model::writable_field::<T>(k, crate::model::WriteKind::Create)?;
-            columns.push(T::schema().fields[i].column.clone());
+            columns.push(self.written_column(k, crate::model::WriteKind::Create)?);
             row.push(v.into_arg());
         }
         let mut pairs: Vec<_> = columns.into_iter().zip(row).collect();
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         let mut ins = Insert::new(self.table_ref(), pairs.iter().map(|p| p.0.clone()));
         ins.rows = vec![pairs.into_iter().map(|p| p.1).collect::<List<_>>()].into();
-        let pk = T::schema().primary_keys().next();
+        let pk = T::source_schema().primary_keys().next();
         let mut op = CreateMap { pk, id: None };
         ChainRun::start(
             &self.db,
             Processor::Create,
-            Some(T::schema()),
+            T::model_schema(),
             Statement::Insert(ins),
             false,
         )

@@ -6,18 +6,26 @@ use plugorm_plugin_api::{
     Processor,
 };
 
-use super::{update::run_bulk, Query};
+use super::{update::run_bulk, Query, QuerySource};
 use crate::{Model, Result};
 
-impl<T: Model> Query<T> {
+impl<T: QuerySource> Query<T> {
     /// Deletes every matching row (soft delete when the model has a soft-delete field and
-    /// the query is not `unscoped`).
+    /// the query is not `unscoped`; without a model, always a real DELETE).
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let gone = db.table("sessions").filter("expires_at < ?", (chrono::Utc::now(),)).delete().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete(&self) -> Result<u64> {
         let mut d = Delete::new(self.table_ref());
         d.conditions = self.where_list.to_conditions().into();
         run_bulk(self, Processor::Delete, Statement::Delete(d), "DELETE").await
     }
+}
 
+impl<T: Model> Query<T> {
     /// Like [`Query::delete`], returning the deleted rows (a soft delete returns the rows
     /// as marked).
     pub async fn delete_returning(&self) -> Result<Vec<T>> {

@@ -136,7 +136,8 @@ impl Db {
     /// A query without a model (GORM's `db.Table("users")`): columns are named by the
     /// caller and quoted by the dialect, no model's conditions (soft delete) apply, and
     /// rows are read as maps, into any [`FromRow`](crate::FromRow) type, counted or
-    /// plucked. `schema.table` is quoted part by part.
+    /// plucked, updated, deleted. `schema.table` is quoted part by part; an alias
+    /// (`users u`, `users AS u`) qualifies the columns.
     ///
     /// ```no_run
     /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
@@ -152,9 +153,7 @@ impl Db {
     /// # Ok(()) }
     /// ```
     pub fn table(&self, name: &str) -> Query<Table> {
-        let mut q = Query::new(self.clone());
-        q.extras.table = Some(TableRef::parse(name));
-        q
+        Query::new(self.clone()).table(name)
     }
 }
 
@@ -224,6 +223,24 @@ impl<T: QuerySource> Query<T> {
             .field(name)
             .map(|f| f.column.to_string())
             .ok_or_else(|| crate::model::unknown_field_in(T::source_schema(), name))
+    }
+
+    /// The column a write names (a map key, the column of `update`): a field of the model
+    /// that this kind of write may set ([`Error::FieldNotWritable`] otherwise); without a
+    /// model, the name itself, quoted by the dialect.
+    pub(crate) fn written_column(
+        &self,
+        name: &str,
+        kind: crate::model::WriteKind,
+    ) -> Result<plugorm_plugin_api::types::Text> {
+        self.check_deferred()?;
+        match T::model_schema() {
+            Some(schema) => {
+                let i = crate::model::writable_field_in(schema, name, kind)?;
+                Ok(schema.fields[i].column.clone())
+            }
+            None => Ok(name.into()),
+        }
     }
 
     /// The column a condition names: a field of the model, qualified by the query's
@@ -304,6 +321,16 @@ impl<T: QuerySource> Query<T> {
                     .iter()
                     .any(|o| o == f.column.as_str() || o == f.name.as_str());
                 if !omitted {
+                    s.column(Expr::col(q.clone(), f.column.as_str()));
+                }
+            }
+        }
+        // With joins, `*` would read the joined tables' columns too, and a joined `id`
+        // could be decoded into the model's: GORM lists the model's columns then.
+        if s.columns.is_empty() && !s.joins.is_empty() {
+            if let Some(schema) = T::model_schema() {
+                let q = self.qualifier();
+                for f in schema.fields.iter().filter(|f| f.readable) {
                     s.column(Expr::col(q.clone(), f.column.as_str()));
                 }
             }

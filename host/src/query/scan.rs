@@ -15,23 +15,34 @@ use crate::{chain::Fetch, FromRow, Result};
 impl<T: QuerySource> Query<T> {
     /// The number of matching rows: `count(*)`; `COUNT(DISTINCT(col))` after
     /// `distinct().select(&["col"])`; `COUNT(col)` (the non-NULL values) after
-    /// `select(&["col"])`; the number of groups after `group`. ORDER BY, LIMIT and OFFSET
+    /// `select(&["col"])`; the select itself when it is a count
+    /// (`select(&["count(distinct(name))"])`); the number of groups after `group`. ORDER BY, LIMIT and OFFSET
     /// are dropped.
     pub async fn count(&self) -> Result<i64> {
         let mut s = self.build_select();
-        let single = match s.columns.as_slice() {
+        // The columns the caller chose (`select`, `omit`), not the model's list that
+        // joins bring: those are counted as rows.
+        let chosen = !self.select.columns.is_empty() || !self.extras.omits.is_empty();
+        let columns = if chosen {
+            s.columns.to_vec()
+        } else {
+            Vec::new()
+        };
+        let single = match columns.as_slice() {
             [only] => Some(only.expr.clone()),
             _ => None,
         };
         let inner = match single {
+            // A select that already counts (`count(distinct(name))`) is kept, as GORM
+            // keeps it.
+            Some(Expr::Raw(r)) if r.sql.to_ascii_lowercase().contains("count(") => Expr::Raw(r),
             Some(col) if self.select.distinct => count_of(Expr::Func {
                 name: "DISTINCT".into(),
                 args: vec![col].into(),
             }),
             Some(col @ Expr::Column(_)) => count_of(col),
-            _ if self.select.distinct && !s.columns.is_empty() => {
-                let cols: Vec<String> = s
-                    .columns
+            _ if self.select.distinct && !columns.is_empty() => {
+                let cols: Vec<String> = columns
                     .iter()
                     .filter_map(|c| match &c.expr {
                         Expr::Column(col) => Some(col.name.to_string()),

@@ -8,16 +8,16 @@ use plugorm_plugin_api::{
     Processor,
 };
 
-use super::Query;
+use super::{Query, QuerySource};
 use crate::{
     args::IntoArg,
     chain::{ChainRun, Execute, Operation, Stage},
-    model::touch_updated,
+    model::{touch_updated, touch_updated_in, WriteKind},
     Error, Model, Result,
 };
 
 /// Runs an UPDATE or DELETE built from a query through its processor; the rows affected.
-pub(crate) async fn run_bulk<T: Model>(
+pub(crate) async fn run_bulk<T: QuerySource>(
     q: &Query<T>,
     processor: Processor,
     stmt: Statement,
@@ -25,18 +25,18 @@ pub(crate) async fn run_bulk<T: Model>(
 ) -> Result<u64> {
     q.check_bulk(what)?;
     let mut op = Execute::default();
-    ChainRun::start(&q.db, processor, Some(T::schema()), stmt, q.extras.unscoped)
+    ChainRun::start(&q.db, processor, T::model_schema(), stmt, q.extras.unscoped)
         .drive(&mut op)
         .await?;
     Ok(op.affected)
 }
 
-impl<T: Model> Query<T> {
+impl<T: QuerySource> Query<T> {
     /// What every bulk UPDATE or DELETE checks first: a builder error the query kept, the
     /// soft-delete guard, and a WHERE clause unless global writes are allowed.
     fn check_bulk(&self, what: &'static str) -> Result<()> {
         self.check_deferred()?;
-        crate::chain::soft_delete::guard(&self.db, T::schema(), self.extras.unscoped)?;
+        crate::chain::soft_delete::guard(&self.db, T::source_schema(), self.extras.unscoped)?;
         if self.where_list.is_empty() && !self.db.session.allow_global_update {
             return Err(Error::MissingWhereClause(what));
         }
@@ -47,7 +47,7 @@ impl<T: Model> Query<T> {
     /// when `touch` (and hooks are not skipped).
     async fn run_update(&self, mut set: Vec<Assignment>, touch: bool) -> Result<u64> {
         if touch && !self.db.session.skip_hooks {
-            touch_updated::<T>(&self.db, &mut set);
+            touch_updated_in(T::source_schema(), &self.db, &mut set);
         }
         run_bulk(
             self,
@@ -61,9 +61,7 @@ impl<T: Model> Query<T> {
     /// The column of a field an update names, refused when the field is not updatable.
     /// A builder error the query kept comes first: it was made before this name.
     fn updatable_column(&self, name: &str) -> Result<Text> {
-        self.check_deferred()?;
-        let i = crate::model::writable_field::<T>(name, crate::model::WriteKind::Update)?;
-        Ok(T::schema().fields[i].column.clone())
+        self.written_column(name, WriteKind::Update)
     }
 
     fn update_statement(&self, set: Vec<Assignment>) -> Statement {
@@ -100,6 +98,30 @@ impl<T: Model> Query<T> {
         self.run_update(set, true).await
     }
 
+    /// Like [`Query::update`] without the auto-update time (GORM's `UpdateColumn`).
+    pub async fn update_column(&self, column: &str, value: impl IntoArg) -> Result<u64> {
+        let set = vec![Assignment {
+            column: self.updatable_column(column)?,
+            value: value.into_arg(),
+        }];
+        self.run_update(set, false).await
+    }
+
+    fn returning_supported(&self) -> Result<()> {
+        if self.db.dialect().capabilities().returning {
+            Ok(())
+        } else {
+            Err(Error::Db(plugorm_plugin_api::DbError::Unsupported(
+                format!(
+                    "the {} dialect cannot return modified rows (RETURNING)",
+                    self.db.dialect().name()
+                ),
+            )))
+        }
+    }
+}
+
+impl<T: Model> Query<T> {
     /// `UPDATE` of the non-zero fields of `values` (GORM's `Updates(struct)`).
     pub async fn updates(&self, values: &T) -> Result<u64> {
         self.check_deferred()?;
@@ -122,28 +144,6 @@ impl<T: Model> Query<T> {
         self.run_update(set, false).await
     }
 
-    /// Like [`Query::update`] without the auto-update time (GORM's `UpdateColumn`).
-    pub async fn update_column(&self, column: &str, value: impl IntoArg) -> Result<u64> {
-        let set = vec![Assignment {
-            column: self.updatable_column(column)?,
-            value: value.into_arg(),
-        }];
-        self.run_update(set, false).await
-    }
-
-    fn returning_supported(&self) -> Result<()> {
-        if self.db.dialect().capabilities().returning {
-            Ok(())
-        } else {
-            Err(Error::Db(plugorm_plugin_api::DbError::Unsupported(
-                format!(
-                    "the {} dialect cannot return modified rows (RETURNING)",
-                    self.db.dialect().name()
-                ),
-            )))
-        }
-    }
-
     pub(super) async fn run_returning(
         &self,
         processor: Processor,
@@ -162,7 +162,7 @@ impl<T: Model> Query<T> {
         ChainRun::start(
             &self.db,
             processor,
-            Some(T::schema()),
+            T::model_schema(),
             stmt,
             self.extras.unscoped,
         )

@@ -196,12 +196,12 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
             .0,
         ),
         (
-            // G61
+            // G61: with a join, the model's own columns are listed, not `*`.
             backend.pick(
-                "SELECT * FROM `products` JOIN emails ON emails.user_id = products.id AND emails.email = ? WHERE `products`.`deleted_at` IS NULL",
-                r#"SELECT * FROM "products" JOIN emails ON emails.user_id = products.id AND emails.email = $1 WHERE "products"."deleted_at" IS NULL"#,
-                "SELECT * FROM `products` JOIN emails ON emails.user_id = products.id AND emails.email = ? WHERE `products`.`deleted_at` IS NULL",
-),
+                "SELECT `products`.`id`,`products`.`code`,`products`.`price`,`products`.`created_at`,`products`.`updated_at`,`products`.`deleted_at` FROM `products` JOIN emails ON emails.user_id = products.id AND emails.email = ? WHERE `products`.`deleted_at` IS NULL",
+                r#"SELECT "products"."id","products"."code","products"."price","products"."created_at","products"."updated_at","products"."deleted_at" FROM "products" JOIN emails ON emails.user_id = products.id AND emails.email = $1 WHERE "products"."deleted_at" IS NULL"#,
+                "SELECT `products`.`id`,`products`.`code`,`products`.`price`,`products`.`created_at`,`products`.`updated_at`,`products`.`deleted_at` FROM `products` JOIN emails ON emails.user_id = products.id AND emails.email = ? WHERE `products`.`deleted_at` IS NULL",
+            ),
             sql_of(&db, |tx| async move {
                 tx.model::<Product>()
                     .joins(
