@@ -21,6 +21,7 @@ mod decode;
 mod error;
 mod exec;
 pub mod loader;
+pub mod log;
 pub mod migrator;
 pub mod model;
 mod pool_settings;
