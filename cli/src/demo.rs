@@ -1,14 +1,10 @@
 //! `plugorm demo`: the README's main job. On an embedded SQLite file (or any URL), it
 //! migrates a small schema, creates, queries, updates, soft-deletes and runs transactions,
-//! printing each step and the SQL it ran (echoed from the `plugorm::sql` log target by
-//! [`SqlEcho`]).
-
-use std::fmt::Write as _;
+//! printing each step and the SQL it ran, transactions' BEGIN / COMMIT / ROLLBACK
+//! included (echoed from the `plugorm::sql` log target by [`crate::echo::SqlEcho`]).
 
 use chrono::NaiveDateTime;
 use plugorm::{Error, Model, Registry};
-use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context, Layer};
 
 /// A product, as the README's "Models and CRUD" section shows it.
 #[derive(Model, Debug, Default, Clone)]
@@ -21,47 +17,6 @@ struct Product {
     updated_at: NaiveDateTime,
     #[orm(soft_delete)]
     deleted_at: Option<NaiveDateTime>,
-}
-
-/// Prints every statement plugorm runs as `   SQL: …  ‖ [params]`.
-pub struct SqlEcho;
-
-#[derive(Default)]
-struct Statement {
-    sql: String,
-    params: String,
-}
-
-impl Visit for Statement {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        match field.name() {
-            "sql" => {
-                let _ = write!(self.sql, "{value:?}");
-            }
-            "sql.params" => {
-                let _ = write!(self.params, "{value:?}");
-            }
-            _ => {}
-        }
-    }
-}
-
-impl<S: tracing::Subscriber> Layer<S> for SqlEcho {
-    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
-        if event.metadata().target() != "plugorm::sql" {
-            return;
-        }
-        let mut s = Statement::default();
-        event.record(&mut s);
-        if s.sql.is_empty() {
-            return;
-        }
-        if s.params.is_empty() || s.params == "[]" {
-            println!("   SQL: {}", s.sql);
-        } else {
-            println!("   SQL: {}  ‖ {}", s.sql, s.params);
-        }
-    }
 }
 
 fn step(n: &mut u32, title: &str) {

@@ -22,6 +22,7 @@
 
 mod args;
 mod demo;
+mod echo;
 mod logging;
 mod plugins;
 mod table;

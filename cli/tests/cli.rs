@@ -170,7 +170,7 @@ fn sql_prints_rows_as_a_table_and_errors_exit_1() {
 }
 
 #[test]
-fn demo_walks_through_crud_soft_delete_and_transactions_printing_its_sql() {
+fn demo_walks_through_crud_soft_delete_and_transactions_printing_its_sql_as_gorm() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(
         dir.path(),
@@ -190,20 +190,59 @@ fn demo_walks_through_crud_soft_delete_and_transactions_printing_its_sql() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}\n{stdout}", text(&out.stderr));
     for expected in [
-        "SQL: CREATE TABLE `products`",
-        "SQL: INSERT INTO `products`",
+        "] CREATE TABLE `products`",
+        "] [rows:1] INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES ('D42',100,'",
         "RETURNING `id`",
-        "SQL: UPDATE `products` SET `deleted_at`=?",
+        "] [rows:1] UPDATE `products` SET `deleted_at`='",
+        "] [rows:1] SELECT * FROM `products` WHERE code = 'D42' AND",
         "visible: 3, stored: 4",
         "first(#1) = RecordNotFound",
         "rows with code TX2 after the rollback: 0",
-        "SQL: DELETE FROM `products`",
+        "] DELETE FROM `products`",
         "done.",
     ] {
         assert!(
             stdout.contains(expected),
             "missing {expected:?} in:\n{stdout}"
         );
+    }
+    // Every statement as GORM's logger prints it, values inlined, transactions included.
+    let sql_lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("   [") || l.contains("] [rows:"))
+        .collect();
+    assert!(sql_lines.len() > 20, "{stdout}");
+    for line in &sql_lines {
+        let (elapsed, rest) = line
+            .trim_start()
+            .split_once("ms] [rows:")
+            .unwrap_or_else(|| panic!("not GORM's `[elapsed] [rows:n] SQL`: {line:?}"));
+        let (_, ms) = elapsed.rsplit_once('[').unwrap_or_default();
+        assert!(ms.parse::<f64>().is_ok(), "{line:?}");
+        assert!(
+            rest.starts_with('-') || rest.starts_with(|c: char| c.is_ascii_digit()),
+            "{line:?}"
+        );
+    }
+    for command in [
+        "] [rows:-] BEGIN",
+        "] [rows:-] COMMIT",
+        "] [rows:-] ROLLBACK",
+    ] {
+        assert!(
+            sql_lines.iter().any(|l| l.ends_with(command)),
+            "no {command:?} line in:\n{stdout}"
+        );
+    }
+    // The failing transaction: its duplicate INSERT is logged with its error, then undone.
+    let failed = sql_lines
+        .iter()
+        .position(|l| l.contains("duplicated key") && l.contains("[rows:-] INSERT"))
+        .unwrap_or_else(|| panic!("no failed INSERT in:\n{stdout}"));
+    assert!(sql_lines[failed + 1].ends_with("ROLLBACK"), "{stdout}");
+    // Values are SQL literals, never Rust's debug form; no colours off a terminal.
+    for debug in ["Text(", "I64(", "Timestamp(", "Null", "micros", "\u{1b}["] {
+        assert!(!stdout.contains(debug), "{debug:?} in:\n{stdout}");
     }
     // The second migration of an unchanged model runs no DDL.
     assert!(stdout.contains("0 DDL statement(s)"), "{stdout}");

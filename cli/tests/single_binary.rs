@@ -114,7 +114,7 @@ fn the_demo_runs_with_the_linked_soft_delete_plugin() {
     for expected in [
         "plugin: sqlite 0.1.0 (static)",
         "plugin: soft-delete 0.1.0 (static)",
-        "SQL: UPDATE `products` SET `deleted_at`=?",
+        "] [rows:1] UPDATE `products` SET `deleted_at`='",
         "visible: 3, stored: 4",
         "done.",
     ] {

@@ -22,6 +22,7 @@ mod error;
 mod exec;
 mod from_row;
 pub mod loader;
+pub mod log;
 pub mod migrator;
 pub mod model;
 mod pool_settings;

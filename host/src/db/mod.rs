@@ -20,6 +20,7 @@ use plugorm_plugin_api::{Dialect, Executor, Pool, PoolStats};
 use crate::{
     callbacks::{CallbackApi, Callbacks},
     exec::Runner,
+    log::ExplainStyle,
     session::Session,
     Result,
 };
@@ -32,7 +33,7 @@ use crate::{
 /// | opening | `db/open.rs` | [`crate::open`], [`Registry::open`](crate::Registry::open), [`Registry::open_with`](crate::Registry::open_with) |
 /// | the handle | `db/mod.rs` | [`Db::dialect`], [`Db::pool`], [`Db::callbacks`], [`Db::in_transaction`], [`Db::ping`], [`Db::pool_stats`], [`Db::close`] |
 /// | session settings | `db/session.rs` | [`Db::dry_run`], [`Db::skip_hooks`], [`Db::with_timeout`], [`Db::on_conflict`], [`Db::prepare_stmt`], [`Db::omit_associations`], … |
-/// | raw SQL and statement trees | `db/raw.rs` | [`Db::exec`], [`Db::raw`], [`Db::raw_stream`], [`Db::execute_statement`], [`Db::query_statement`], [`Db::render`], [`Db::to_sql`] |
+/// | raw SQL and statement trees | `db/raw.rs` | [`Db::exec`], [`Db::raw`], [`Db::raw_stream`], [`Db::execute_statement`], [`Db::query_statement`], [`Db::render`], [`Db::to_sql`], [`Db::explain`] |
 /// | transactions | `db/transaction.rs` | [`Db::begin`], [`Db::transaction`], [`Db::transaction_with_retry`], [`Db::savepoint`] |
 /// | queries | `query/mod.rs` (see [`Query`](crate::Query)) | [`Db::model`] |
 /// | raw SQL into models | `query/raw.rs` | [`Db::raw_as`], [`Db::raw_scalar`], [`Db::raw_maps`], [`Db::raw_named`] |
@@ -43,7 +44,7 @@ use crate::{
 ///
 /// Every statement reaches the database the same way: built by `query/` or `write/`, run
 /// through its processor's chain (`chain/`: callbacks, plugins, the built-in steps), then
-/// rendered and executed by `exec/` (render cache, timeout, dry run, SQL log).
+/// rendered and executed by `exec/` (render cache, timeout, dry run), and logged by `log/`.
 ///
 /// # Example
 ///
@@ -67,6 +68,8 @@ pub(crate) struct Shared {
     pub(crate) pool: Arc<dyn Pool>,
     pub(crate) callbacks: Arc<Callbacks>,
     pub(crate) url: String,
+    /// How the SQL log inlines this dialect's parameters (read once, at open).
+    pub(crate) explain: ExplainStyle,
 }
 
 /// Where statements run.
@@ -94,8 +97,10 @@ impl Db {
         callbacks: Callbacks,
         url: String,
     ) -> Db {
+        let explain = ExplainStyle::of(&*dialect);
         Db {
             shared: Arc::new(Shared {
+                explain,
                 dialect,
                 pool,
                 callbacks: Arc::new(callbacks),
@@ -149,6 +154,7 @@ impl Db {
             captured: s.captured.as_deref(),
             timeout: s.timeout,
             slow_threshold: s.slow_threshold,
+            explain: &self.shared.explain,
         }
     }
 

@@ -70,6 +70,30 @@ impl Db {
         exec::render_raw(&*self.shared.dialect, sql, args)
     }
 
+    /// The statement's text with each placeholder replaced by its value, written as a
+    /// literal of this database's dialect (GORM's `Dialector.Explain`): what the SQL log
+    /// shows (`plugorm::log`). Strings are quoted with `'` doubled (and `\` doubled on
+    /// MySQL), bytes in hex, timestamps as `'2006-01-02 15:04:05.999'`; a `?` or `$1`
+    /// inside a quoted string, a quoted name or a comment stays as it is.
+    ///
+    /// The text is for reading, not for running: run the statement itself, whose values
+    /// are bound.
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let dry = db.dry_run();
+    /// // `??` is a literal `?` in raw SQL: here one inside a string.
+    /// dry.exec("UPDATE users SET name = ? WHERE id = ? AND note <> '??'", ("O'Brien", 7)).await?;
+    /// let sql = &dry.dry_run_statements()[0];
+    /// // On SQLite or MySQL; PostgreSQL's text has `$1` and `$2` in place of the `?`s.
+    /// assert_eq!(sql.text.as_str(), "UPDATE users SET name = ? WHERE id = ? AND note <> '?'");
+    /// assert_eq!(db.explain(sql), "UPDATE users SET name = 'O''Brien' WHERE id = 7 AND note <> '?'");
+    /// # Ok(()) }
+    /// ```
+    pub fn explain(&self, sql: &Sql) -> String {
+        crate::log::explain(&sql.text, &sql.params, &self.shared.explain)
+    }
+
     /// Runs `f` on a dry-run session and returns the last statement it rendered
     /// (GORM's `ToSQL`).
     ///

@@ -5,10 +5,11 @@ use std::{
     future::Future,
     panic::AssertUnwindSafe,
     sync::{atomic::AtomicU64, atomic::Ordering, Arc},
+    time::Instant,
 };
 
 use futures_util::FutureExt;
-use plugorm_plugin_api::Transaction;
+use plugorm_plugin_api::{DbResult, Transaction};
 
 use super::{
     retry::{jitter, RetryPolicy},
@@ -44,7 +45,7 @@ impl Db {
                 "already in a transaction: use `transaction` (a savepoint) or `savepoint`".into(),
             ));
         }
-        let tx = self.shared.pool.begin().await?;
+        let tx = self.logged("BEGIN", self.shared.pool.begin()).await?;
         Ok(Tx {
             db: self.bind_tx(tx),
         })
@@ -79,20 +80,20 @@ impl Db {
     {
         if let Conn::Tx(state) = &self.conn {
             let name = format!("sp{}", state.savepoints.fetch_add(1, Ordering::Relaxed) + 1);
-            state.tx.savepoint(&name).await?;
+            self.savepoint(&name).await?;
             return match AssertUnwindSafe(f(self.clone())).catch_unwind().await {
                 Ok(Ok(v)) => {
-                    state.tx.release(&name).await?;
+                    self.release(&name).await?;
                     Ok(v)
                 }
                 Ok(Err(e)) => {
-                    if let Err(undo) = state.tx.rollback_to(&name).await {
-                        undo_failed(&e, &undo.into());
+                    if let Err(undo) = self.rollback_to(&name).await {
+                        undo_failed(&e, &undo);
                     }
                     Err(e)
                 }
                 Err(panic) => {
-                    let _ = state.tx.rollback_to(&name).await;
+                    let _ = self.rollback_to(&name).await;
                     std::panic::resume_unwind(panic)
                 }
             };
@@ -118,17 +119,40 @@ impl Db {
 
     /// Sets a savepoint in this handle's transaction.
     pub async fn savepoint(&self, name: &str) -> Result<()> {
-        Ok(self.tx_state()?.tx.savepoint(name).await?)
+        let tx = &self.tx_state()?.tx;
+        self.logged(&format!("SAVEPOINT {name}"), tx.savepoint(name))
+            .await
     }
 
     /// Rolls back to a savepoint of this handle's transaction.
     pub async fn rollback_to(&self, name: &str) -> Result<()> {
-        Ok(self.tx_state()?.tx.rollback_to(name).await?)
+        let tx = &self.tx_state()?.tx;
+        self.logged(
+            &format!("ROLLBACK TO SAVEPOINT {name}"),
+            tx.rollback_to(name),
+        )
+        .await
     }
 
     /// Releases a savepoint of this handle's transaction.
     pub async fn release(&self, name: &str) -> Result<()> {
-        Ok(self.tx_state()?.tx.release(name).await?)
+        let tx = &self.tx_state()?.tx;
+        self.logged(&format!("RELEASE SAVEPOINT {name}"), tx.release(name))
+            .await
+    }
+
+    /// Runs a transaction command, logged under `plugorm::sql` as `sql` with its elapsed
+    /// time (the text a dialect sends may differ: MySQL quotes a savepoint's name).
+    async fn logged<T>(&self, sql: &str, command: impl Future<Output = DbResult<T>>) -> Result<T> {
+        let start = Instant::now();
+        let r = command.await.map_err(Error::from);
+        crate::log::command(
+            sql,
+            start.elapsed(),
+            r.as_ref().err(),
+            self.session.slow_threshold,
+        );
+        r
     }
 
     fn tx_state(&self) -> Result<&TxState> {
@@ -207,12 +231,14 @@ impl std::ops::Deref for Tx {
 impl Tx {
     /// Commits.
     pub async fn commit(self) -> Result<()> {
-        Ok(self.db.tx_state()?.tx.commit().await?)
+        let tx = &self.db.tx_state()?.tx;
+        self.db.logged("COMMIT", tx.commit()).await
     }
 
     /// Rolls back.
     pub async fn rollback(self) -> Result<()> {
-        Ok(self.db.tx_state()?.tx.rollback().await?)
+        let tx = &self.db.tx_state()?.tx;
+        self.db.logged("ROLLBACK", tx.rollback()).await
     }
 
     /// The handle bound to this transaction.

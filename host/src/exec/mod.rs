@@ -22,7 +22,11 @@ use plugorm_plugin_api::{
     BufferedStream, Dialect, ExecResult, Executor, RowStream, Rows, Sql,
 };
 
-use crate::{args::IntoArgs, Error, Result};
+use crate::{
+    args::IntoArgs,
+    log::{self, ExplainStyle},
+    Error, Result,
+};
 
 /// Where and how statements run: the parts of a handle and its session that matter.
 pub(crate) struct Runner<'a> {
@@ -37,6 +41,8 @@ pub(crate) struct Runner<'a> {
     pub captured: Option<&'a Mutex<Vec<Sql>>>,
     pub timeout: Option<Duration>,
     pub slow_threshold: Duration,
+    /// How the SQL log inlines this dialect's parameters.
+    pub explain: &'a ExplainStyle,
 }
 
 impl Runner<'_> {
@@ -83,8 +89,16 @@ impl Runner<'_> {
             self.capture(&sql);
             return Ok(Box::new(BufferedStream::new(Rows::default())));
         }
-        tracing::debug!(target: "plugorm::sql", sql = %sql.text, ?sql.params, "stream");
-        Ok(self.executor.query_stream(sql, batch_rows).await?)
+        let start = Instant::now();
+        let shown = Shown::of(&sql);
+        let r = self
+            .executor
+            .query_stream(sql, batch_rows)
+            .await
+            .map_err(Error::from);
+        // The rows are not known when the stream opens.
+        self.log(&shown, start.elapsed(), None, r.as_ref().err());
+        r
     }
 
     fn capture(&self, sql: &Sql) {
@@ -108,20 +122,15 @@ impl Runner<'_> {
     }
 
     fn log(&self, sql: &Shown, elapsed: Duration, rows: Option<u64>, error: Option<&Error>) {
-        let ms = elapsed.as_secs_f64() * 1000.0;
-        let params = sql.count;
-        match error {
-            Some(e) => {
-                tracing::error!(target: "plugorm::sql", sql = %sql.text, params, elapsed_ms = ms, error = %e, "statement failed")
-            }
-            None if elapsed >= self.slow_threshold => {
-                tracing::warn!(target: "plugorm::sql", sql = %sql.text, params, rows, elapsed_ms = ms, threshold_ms = self.slow_threshold.as_millis() as u64, "slow statement")
-            }
-            None => {
-                let params = sql.params.as_deref().unwrap_or(&[]);
-                tracing::debug!(target: "plugorm::sql", sql = %sql.text, sql.params = ?params, rows, elapsed_ms = ms, "statement")
-            }
-        }
+        log::statement(log::Ran {
+            sql: &sql.text,
+            count: sql.count,
+            values: sql.params.as_deref().map(|p| (p, self.explain)),
+            rows,
+            elapsed,
+            error,
+            slow_threshold: self.slow_threshold,
+        });
     }
 }
 
@@ -145,7 +154,7 @@ struct Shown {
 
 impl Shown {
     fn of(sql: &Sql) -> Shown {
-        let debug = tracing::enabled!(target: "plugorm::sql", tracing::Level::DEBUG);
+        let debug = log::debug_enabled();
         Shown {
             text: sql.text.clone(),
             count: sql.params.len(),

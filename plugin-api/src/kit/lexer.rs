@@ -159,6 +159,36 @@ fn creates_trigger(text: &str, lexicon: &Lexicon) -> bool {
     }
 }
 
+/// The byte offsets of `text` that are SQL code, in order: every byte outside blanks,
+/// comments and quoted parts, and the opening quote of each quoted part (a string, a
+/// quoted identifier, a dollar-quoted body) standing for the whole of it. What a tool
+/// that reads parameters out of statement text iterates, so that a `?` or `$1` inside a
+/// string or a quoted name is never taken for one.
+///
+/// ```
+/// use plugorm_plugin_api::kit::lexer::{code_offsets, Lexicon};
+/// let sql = "SELECT '?', \"?\" -- ?\n, ?";
+/// let marks: Vec<usize> = code_offsets(sql, Lexicon::SQLITE)
+///     .filter(|&at| sql.as_bytes()[at] == b'?')
+///     .collect();
+/// assert_eq!(marks, [sql.len() - 1]);
+/// ```
+pub fn code_offsets(text: &str, lexicon: Lexicon) -> impl Iterator<Item = usize> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut scan = Scan {
+            bytes: text.as_bytes(),
+            at,
+            lexicon: &lexicon,
+        };
+        let start = scan.token_start()?;
+        scan.at = start + 1;
+        scan.quoted(scan.bytes[start]);
+        at = scan.at;
+        Some(start)
+    })
+}
+
 /// What a statement does, as its leading keyword says: how a driver tells a query from a
 /// write when it implements [`crate::Executor::execute`]'s `rows_affected` contract
 /// (see [`crate::kit::driver::rows_affected`]).
@@ -268,18 +298,23 @@ impl Scan<'_> {
     /// The first byte of the next token outside blanks and comments, the cursor past it
     /// (a quoted part is one token); `None` at the end.
     fn next_token(&mut self) -> Option<u8> {
+        let start = self.token_start()?;
+        let b = self.bytes[start];
+        self.at = start + 1;
+        self.quoted(b);
+        Some(b)
+    }
+
+    /// Steps over blanks and comments; the offset of the next token's first byte (the
+    /// cursor left there), `None` at the end.
+    fn token_start(&mut self) -> Option<usize> {
         loop {
-            let b = self.peek(0)?;
-            match b {
+            match self.peek(0)? {
                 b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => self.at += 1,
                 b'-' if self.peek(1) == Some(b'-') => self.line_comment(),
                 b'#' if self.lexicon.hash_comments => self.line_comment(),
                 b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
-                _ => {
-                    self.at += 1;
-                    self.quoted(b);
-                    return Some(b);
-                }
+                _ => return Some(self.at),
             }
         }
     }
@@ -537,6 +572,21 @@ mod tests {
         // Multi-byte text around the keyword never panics.
         assert_eq!(statement_kind("é SELECT", &Lexicon::SQLITE), Other);
         assert_eq!(statement_kind("SELECTé", &Lexicon::SQLITE), Other);
+    }
+
+    #[test]
+    fn code_offsets_step_over_quoted_parts_and_comments_as_wholes() {
+        let bytes_of = |text: &str, l: Lexicon| -> Vec<u8> {
+            code_offsets(text, l)
+                .map(|at| text.as_bytes()[at])
+                .collect()
+        };
+        let text = "a 'b?' \"c\" $$d$$ -- e\n /* f */ g$1";
+        assert_eq!(bytes_of(text, Lexicon::POSTGRES), b"a'\"$g$1");
+        // On MySQL the backslash keeps the string open past `\'`.
+        assert_eq!(bytes_of(r"'a\'b' ? # c", Lexicon::MYSQL), b"'?");
+        assert_eq!(bytes_of(r"'a\'b' ?", Lexicon::SQLITE), b"'b'");
+        assert!(code_offsets("", Lexicon::STANDARD).next().is_none());
     }
 
     #[test]
