@@ -211,6 +211,25 @@ async fn a_model_query_scans_into_other_types(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(per_price, [(1, 1), (2, 2)]);
+    // GROUP BY an expression, written as given.
+    let by_parity: Vec<(i64, i64)> = db
+        .model::<Product>()
+        .select(&["price % 2 AS odd", "count(*) AS n"])
+        .group_raw("price % 2", ())
+        .order("odd")
+        .scan()
+        .await
+        .unwrap();
+    assert_eq!(by_parity, [(0, 2), (1, 1)]);
+    // Raw SQL reads into the same types.
+    let raw: Vec<(String, i64)> = db
+        .raw_as(
+            "SELECT code, price FROM products WHERE price = ? ORDER BY code",
+            (2,),
+        )
+        .await
+        .unwrap();
+    assert_eq!(raw, [("B".to_string(), 2), ("C".to_string(), 2)]);
     let slim: Vec<CodePrice> = db
         .model::<Product>()
         .filter("price = ?", (1,))

@@ -120,8 +120,7 @@ impl<T: QuerySource> Query<T> {
 
     /// GROUP BY a column: a model field (Rust or column name), or else a column name the
     /// dialect quotes as an identifier (`table.column` is quoted part by part). It is
-    /// never raw SQL; to group by an expression, edit the statement with
-    /// [`Query::modify`] and push an `Expr::raw` onto `group_by`.
+    /// never raw SQL; to group by an expression use [`Query::group_raw`].
     ///
     /// ```no_run
     /// # use plugorm::Model;
@@ -132,6 +131,25 @@ impl<T: QuerySource> Query<T> {
     pub fn group(mut self, column: &str) -> Self {
         let expr = self.column_expr(column, false);
         self.select.group_by.push(expr);
+        self
+    }
+
+    /// GROUP BY an SQL expression, taken as written (the raw counterpart of
+    /// [`Query::group`], GORM's `Group("date(created_at)")`); `?` placeholders take
+    /// `args` as bound values.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let per_day: Vec<(String, i64)> = db.model::<User>()
+    ///     .select(&["date(created_at) AS day", "count(*) AS n"])
+    ///     .group_raw("date(created_at)", ())
+    ///     .scan()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn group_raw(mut self, sql: &str, args: impl IntoArgs) -> Self {
+        self.select.group_by.push(raw(sql, args));
         self
     }
 

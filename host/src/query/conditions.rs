@@ -23,13 +23,24 @@ impl<T: QuerySource> Query<T> {
         self
     }
 
-    /// `table.column = value` for each pair (keys in the order given; a NULL value
-    /// becomes `IS NULL`, a list value `IN (…)`); several pairs form one AND group.
+    /// `table.column = value` for each pair (a NULL value becomes `IS NULL`, a list
+    /// value `IN (…)`); several pairs form one AND group, keys sorted by name as GORM
+    /// sorts a map's keys.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// // WHERE (`users`.`age` = ? AND `users`.`name` = ?)
+    /// let q = db.model::<User>().filter_map([("name", "jinzhu".into()), ("age", plugorm::Value::from(20))])?;
+    /// # Ok(()) }
+    /// ```
     pub fn filter_map<V: Into<Value>>(
         mut self,
         pairs: impl IntoIterator<Item = (&'static str, V)>,
     ) -> Result<Self> {
         let mut group = Vec::new();
+        let mut pairs: Vec<_> = pairs.into_iter().collect();
+        pairs.sort_by_key(|p| p.0);
         for (name, v) in pairs {
             let col = self.field_column(name)?;
             let v = v.into();
@@ -229,6 +240,8 @@ impl<T: QuerySource> Query<T> {
         pairs: impl IntoIterator<Item = (&'static str, V)>,
     ) -> Result<Self> {
         let mut group = Vec::new();
+        let mut pairs: Vec<_> = pairs.into_iter().collect();
+        pairs.sort_by_key(|p| p.0);
         for (name, v) in pairs {
             group.push(self.field_column(name)?.ne(v.into()));
         }
@@ -268,11 +281,46 @@ impl<T: QuerySource> Query<T> {
 impl<T: Model> Query<T> {
     /// A condition from a model value: every non-zero field becomes `table.column = value`
     /// (zero fields are skipped, as in GORM); several form one AND group.
-    pub fn filter_struct(mut self, example: &T) -> Self {
+    pub fn filter_struct(self, example: &T) -> Self {
+        self.struct_condition(example, |i, _| !example.is_zero_at(i))
+    }
+
+    /// A condition on the named fields of a model value, zero or not (GORM's
+    /// `Where(&User{Name: "jinzhu"}, "name", "Age")`): `table.column = value` for each,
+    /// in the model's field order, as one AND group. A name that is no field is an
+    /// [`Error::InvalidField`](crate::Error::InvalidField) when the query runs.
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model + Default>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// // WHERE (`users`.`name` = ? AND `users`.`age` = ?) with age 0
+    /// let q = db.model::<User>().filter_struct_fields(&User::default(), &["name", "age"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn filter_struct_fields(mut self, example: &T, fields: &[&str]) -> Self {
+        for name in fields {
+            if T::schema().field(name).is_none() {
+                self.defer(crate::model::unknown_field::<T>(name));
+            }
+        }
+        self.struct_condition(example, |_, f| {
+            fields
+                .iter()
+                .any(|n| *n == f.name.as_str() || *n == f.column.as_str())
+        })
+    }
+
+    /// `table.column = value` for each readable field `include` picks, as one AND group;
+    /// the values are also kept for the records `first_or_*` builds.
+    fn struct_condition(
+        mut self,
+        example: &T,
+        include: impl Fn(usize, &plugorm_plugin_api::schema::FieldSchema) -> bool,
+    ) -> Self {
         let q = self.qualifier();
         let mut group = Vec::new();
-        for (i, f) in T::source_schema().fields.iter().enumerate() {
-            if f.readable && !example.is_zero_at(i) {
+        for (i, f) in T::schema().fields.iter().enumerate() {
+            if f.readable && include(i, f) {
                 let v = example.value_at(i);
                 self.extras.equalities.push((i, v.clone()));
                 group.push(Expr::col(q.clone(), f.column.as_str()).eq(v));

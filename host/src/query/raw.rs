@@ -5,7 +5,7 @@
 use plugorm_plugin_api::{row::Decode, statement::Statement, ExecResult, Rows, Value};
 
 use super::clauses::named_to_positional;
-use crate::{decode, Db, Model, Result};
+use crate::{Db, FromRow, Result};
 
 impl Db {
     /// Runs a query whose `@name` placeholders take the values named in `named` (each
@@ -38,12 +38,12 @@ impl Db {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub async fn raw_named_as<T: Model>(
+    pub async fn raw_named_as<T: FromRow>(
         &self,
         sql: &str,
         named: &[(&str, Value)],
     ) -> Result<Vec<T>> {
-        decode::decode_all::<T>(&self.raw_named(sql, named).await?)
+        T::from_rows(&self.raw_named(sql, named).await?)
     }
 
     /// Runs a statement that returns no rows, with named arguments (see
@@ -61,17 +61,23 @@ impl Db {
         self.execute_statement(&stmt).await
     }
 
-    /// Runs raw SQL and decodes every row into a `T` (columns matched by name).
+    /// Runs raw SQL and reads every row into a `T`: a model or a struct deriving `Model`
+    /// (columns matched by name), a map, or a tuple (columns by position) — any
+    /// [`FromRow`] type (GORM's `Raw(..).Scan(&dest)`).
     ///
     /// ```no_run
     /// # use plugorm::Model;
     /// # async fn run<User: Model>(db: plugorm::Db) -> Result<(), plugorm::Error> {
     /// let users: Vec<User> = db.raw_as("SELECT * FROM users WHERE age > ?", (18,)).await?;
+    /// let pairs: Vec<(String, i64)> = db.raw_as("SELECT name, age FROM users", ()).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn raw_as<T: Model>(&self, sql: &str, args: impl crate::IntoArgs) -> Result<Vec<T>> {
-        let rows = self.raw(sql, args).await?;
-        decode::decode_all::<T>(&rows)
+    pub async fn raw_as<T: FromRow>(
+        &self,
+        sql: &str,
+        args: impl crate::IntoArgs,
+    ) -> Result<Vec<T>> {
+        T::from_rows(&self.raw(sql, args).await?)
     }
 
     /// Runs raw SQL and returns the first column of the first row.
@@ -91,6 +97,6 @@ impl Db {
         sql: &str,
         args: impl crate::IntoArgs,
     ) -> Result<Vec<std::collections::BTreeMap<String, plugorm_plugin_api::Value>>> {
-        crate::FromRow::from_rows(&self.raw(sql, args).await?)
+        FromRow::from_rows(&self.raw(sql, args).await?)
     }
 }

@@ -10,6 +10,7 @@ plugorm_tests::matrix!(
     or_joins_only_the_condition_before_it,
     groups_exist_only_where_the_caller_made_them,
     soft_delete_narrows_the_whole_or_list,
+    struct_and_map_conditions_as_gorm_writes_them,
     the_flat_or_rule_selects_the_rows_sql_precedence_gives,
 );
 
@@ -224,4 +225,56 @@ async fn the_flat_or_rule_selects_the_rows_sql_precedence_gives(backend: Backend
     assert_eq!(pages.ok(), Some(3));
     seen.sort();
     assert_eq!(seen, ["B", "C", "D"]);
+}
+
+async fn struct_and_map_conditions_as_gorm_writes_them(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
+    let q = || db.model::<Product>();
+    let example = Product {
+        code: "X".into(),
+        ..Default::default()
+    };
+    let alive = "`products`.`deleted_at` IS NULL";
+    let cases = [
+        // G18: named fields are compared even when zero.
+        (
+            q().filter_struct_fields(&example, &["code", "price"]),
+            format!("(`products`.`code` = ? AND `products`.`price` = ?) AND {alive}"),
+        ),
+        // G17: a zero field is skipped by a plain struct condition.
+        (
+            q().filter_struct(&example),
+            format!("`products`.`code` = ? AND {alive}"),
+        ),
+    ];
+    for (query, sqlite) in cases {
+        assert_eq!(where_of(query).await, expected(backend, &sqlite));
+    }
+    // G19: map keys are sorted, as GORM sorts a map's.
+    let by_map = q()
+        .filter_map([("price", plugorm::Value::from(20)), ("code", "x".into())])
+        .unwrap();
+    assert_eq!(
+        where_of(by_map).await,
+        expected(
+            backend,
+            &format!("(`products`.`code` = ? AND `products`.`price` = ?) AND {alive}")
+        )
+    );
+    let sql = q()
+        .filter_struct_fields(&example, &["code", "price"])
+        .find_sql()
+        .await
+        .unwrap();
+    assert_eq!(
+        plugorm_tests::bound_values(&sql),
+        [plugorm::Value::from("X"), plugorm::Value::I64(0)]
+    );
+    let typo = q().filter_struct_fields(&example, &["prize"]).find().await;
+    assert!(
+        matches!(typo, Err(plugorm::Error::InvalidField { .. })),
+        "{typo:?}"
+    );
 }
