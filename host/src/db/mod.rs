@@ -2,6 +2,7 @@
 //! callback processors and the session settings. Cheap to clone; every session method
 //! returns a new handle.
 
+mod dry;
 mod open;
 mod raw;
 mod retry;

@@ -72,7 +72,7 @@ impl Registry {
     }
 }
 
-fn url_scheme(url: &str) -> Result<&str> {
+pub(super) fn url_scheme(url: &str) -> Result<&str> {
     let bad = |reason: &str| Error::InvalidUrl {
         url: redact_url(url),
         reason: reason.into(),
