@@ -77,7 +77,7 @@ fn the_binary_lists_exactly_its_two_linked_plugins_as_enabled() {
     assert_eq!(
         row(&list.stdout, "soft-delete"),
         Some(
-            ["soft-delete", "0.1.0", "feature", "static", API, "enabled"]
+            ["soft-delete", "0.1.1", "feature", "static", API, "enabled"]
                 .map(String::from)
                 .to_vec()
         ),
@@ -113,7 +113,7 @@ fn the_demo_runs_with_the_linked_soft_delete_plugin() {
     assert!(demo.ok, "{}\n{}", demo.stderr, demo.stdout);
     for expected in [
         "plugin: sqlite 0.1.0 (static)",
-        "plugin: soft-delete 0.1.0 (static)",
+        "plugin: soft-delete 0.1.1 (static)",
         "] [rows:1] UPDATE `products` SET `deleted_at`='",
         "visible: 3, stored: 4",
         "done.",

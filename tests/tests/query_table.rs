@@ -373,6 +373,24 @@ async fn aliases_counts_and_joins_read_as_gorm_reads_them(backend: Backend) {
         db.table("products; DROP TABLE products").count().await,
         Err(plugorm::Error::InvalidIdentifier { .. })
     ));
+    // G65: rows read from a sub-query were filtered inside it; the outer query adds no
+    // soft-delete condition on the alias, whose columns need not include it.
+    let narrow = db.model::<Product>().select(&["code", "price"]);
+    let from_sub = db
+        .model::<Product>()
+        .from_subquery(&narrow, "u")
+        .unwrap()
+        .filter("price = ?", (2,));
+    let text = from_sub.find_sql().await.unwrap().text.to_string();
+    assert_eq!(
+        text,
+        backend.pick(
+            "SELECT * FROM (SELECT `code`,`price` FROM `products` WHERE `products`.`deleted_at` IS NULL) AS `u` WHERE price = ?",
+            r#"SELECT * FROM (SELECT "code","price" FROM "products" WHERE "products"."deleted_at" IS NULL) AS "u" WHERE price = $1"#,
+            "SELECT * FROM (SELECT `code`,`price` FROM `products` WHERE `products`.`deleted_at` IS NULL) AS `u` WHERE price = ?",
+        )
+    );
+    assert_eq!(from_sub.count().await.unwrap(), 2);
     // A select that counts is the count (GORM keeps it).
     let distinct_prices = db
         .model::<Product>()

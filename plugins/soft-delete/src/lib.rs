@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use plugorm_plugin_api::{
     manifest::{Manifest, PluginDescriptor, PluginInstance, PluginKind},
-    statement::{Assignment, Statement, Update},
+    statement::{Assignment, FromItem, Statement, Update},
     steps, Callback, CallbackContext, CallbackSpec, DbError, DbResult, FeaturePlugin, Placement,
     Processor, SOFT_DELETE_CALLBACK,
 };
@@ -42,6 +42,11 @@ impl Callback for HideDeleted {
             return Ok(());
         };
         match &mut ctx.statement {
+            // Rows read from a sub-query were filtered where the sub-query read its
+            // table (its own callbacks ran); its select list need not carry the
+            // soft-delete column, so the outer query adds nothing (GORM adds
+            // `alias.deleted_at IS NULL`, which the database rejects then).
+            Statement::Select(s) if matches!(s.from, FromItem::Subquery { .. }) => {}
             Statement::Select(s) => {
                 let table = modes::qualifier(&s.from, schema);
                 s.conditions.push(modes::alive(&table, field));
