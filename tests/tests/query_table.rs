@@ -16,6 +16,7 @@ plugorm_tests::matrix!(
     a_table_query_refuses_what_cannot_be_read,
     a_table_query_creates_updates_and_deletes,
     aliases_counts_and_joins_read_as_gorm_reads_them,
+    a_limited_update_is_written_or_refused_never_widened,
 );
 
 /// What a scan reads: a plain struct with no table of its own.
@@ -426,4 +427,57 @@ async fn aliases_counts_and_joins_read_as_gorm_reads_them(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(counted, 2);
+}
+
+async fn a_limited_update_is_written_or_refused_never_widened(backend: Backend) {
+    let Some(db) = backend.products_with(&[("a", 1), ("b", 2), ("c", 3)]).await else {
+        return;
+    };
+    let first_two = || {
+        db.model::<Product>()
+            .filter("price > ?", (0,))
+            .order("id")
+            .limit(2)
+    };
+    let updated = first_two().update_column("price", 0).await;
+    let deleted = db
+        .model::<Product>()
+        .unscoped()
+        .filter("price >= ?", (0,))
+        .order("id")
+        .limit(2)
+        .delete()
+        .await;
+    match backend {
+        // G103: MySQL writes ORDER BY and LIMIT on UPDATE and DELETE.
+        Backend::Mysql => {
+            assert_eq!(updated.unwrap(), 2);
+            assert_eq!(deleted.unwrap(), 2);
+            let left: Vec<(String, i64)> = db
+                .table("products")
+                .select(&["code", "price"])
+                .scan()
+                .await
+                .unwrap();
+            assert_eq!(left, [("C".to_string(), 3)]);
+        }
+        // Elsewhere the write is refused: dropping the LIMIT would touch every row.
+        _ => {
+            for r in [updated, deleted] {
+                match r {
+                    Err(plugorm::Error::Db(plugorm::plugin_api::DbError::Unsupported(m))) => {
+                        assert!(m.contains("ORDER BY or LIMIT"), "{m}")
+                    }
+                    other => panic!("a limited write ran: {other:?}"),
+                }
+            }
+            let prices: Vec<i64> = db
+                .model::<Product>()
+                .order("id")
+                .pluck("price")
+                .await
+                .unwrap();
+            assert_eq!(prices, [1, 2, 3]);
+        }
+    }
 }

@@ -21,6 +21,8 @@ impl<T: QuerySource> Query<T> {
     pub async fn delete(&self) -> Result<u64> {
         let mut d = Delete::new(self.table_ref());
         d.conditions = self.where_list.to_conditions().into();
+        d.order_by = self.select.order_by.clone();
+        d.limit = self.select.limit;
         run_bulk(self, Processor::Delete, Statement::Delete(d), "DELETE").await
     }
 }
@@ -31,6 +33,8 @@ impl<T: Model> Query<T> {
     pub async fn delete_returning(&self) -> Result<Vec<T>> {
         let mut d = Delete::new(self.table_ref());
         d.conditions = self.where_list.to_conditions().into();
+        d.order_by = self.select.order_by.clone();
+        d.limit = self.select.limit;
         self.run_returning(Processor::Delete, Statement::Delete(d), "DELETE")
             .await
     }

@@ -68,6 +68,10 @@ impl<T: QuerySource> Query<T> {
         let mut u = Update::new(self.table_ref());
         u.set = set.into();
         u.conditions = self.where_list.to_conditions().into();
+        // GORM's `Order(..).Limit(..).Update(..)`: written where the dialect can
+        // (MySQL), refused elsewhere — never dropped, which would update every row.
+        u.order_by = self.select.order_by.clone();
+        u.limit = self.select.limit;
         Statement::Update(u)
     }
 

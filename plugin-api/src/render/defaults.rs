@@ -394,6 +394,7 @@ pub fn write_update<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, u: &Updat
     if u.set.is_empty() {
         return Err(DbError::Render("UPDATE without any column to set".into()));
     }
+    refuse_limited("UPDATE", &u.order_by, u.limit.into_option())?;
     w.push_str("UPDATE ");
     r.write_table(w, &u.table);
     w.push_str(" SET ");
@@ -415,11 +416,28 @@ pub fn write_update<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, u: &Updat
 /// assert_eq!(w.text(), r#"DELETE FROM "t""#);
 /// ```
 pub fn write_delete<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, d: &Delete) -> DbResult<()> {
+    refuse_limited("DELETE", &d.order_by, d.limit.into_option())?;
     w.push_str("DELETE FROM ");
     r.write_table(w, &d.table);
     r.write_where(w, &d.conditions)?;
     r.write_returning(w, &d.returning);
     Ok(())
+}
+
+/// The default renderer writes no ORDER BY / LIMIT on UPDATE and DELETE (standard SQL
+/// has none): a write that asks for them is refused, never run on more rows than asked.
+fn refuse_limited(
+    verb: &str,
+    order_by: &[crate::statement::OrderBy],
+    limit: Option<u64>,
+) -> DbResult<()> {
+    if order_by.is_empty() && limit.is_none() {
+        return Ok(());
+    }
+    Err(DbError::Unsupported(format!(
+        "{verb} with ORDER BY or LIMIT: this dialect cannot order or limit an {verb} \
+         (MySQL and MariaDB can); select the keys first, then {verb} by key"
+    )))
 }
 
 #[cfg(test)]
