@@ -4,10 +4,13 @@
 //! locking clause (it has no row locks); MySQL reads generated keys with
 //! `LAST_INSERT_ID()`, not RETURNING. Statements built directly, and what only one
 //! dialect renders, are in `postgres.rs` and `mysql/golden.rs`; the query builder's wider
-//! surface in `golden/builder.rs`.
+//! surface in `golden/builder.rs`; saves, record updates and record reads in
+//! `golden/save.rs`.
 
 #[path = "golden/builder.rs"]
 mod builder;
+#[path = "golden/save.rs"]
+mod save;
 #[path = "golden/where_rules.rs"]
 mod where_rules;
 
@@ -173,7 +176,7 @@ async fn golden_creates_and_upserts(backend: Backend) {
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?),(?,?,?,?,?) RETURNING `id`",
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON CONFLICT (`code`) DO UPDATE SET `price`=`excluded`.`price` RETURNING `id`",
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING `id`",
-            "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON CONFLICT (`id`) DO UPDATE SET `code`=`excluded`.`code`,`price`=`excluded`.`price`,`updated_at`=?,`deleted_at`=`excluded`.`deleted_at` RETURNING `id`",
+            "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON CONFLICT (`id`) DO UPDATE SET `updated_at`=?,`code`=`excluded`.`code`,`price`=`excluded`.`price`,`deleted_at`=`excluded`.`deleted_at` RETURNING `id`",
         ],
         [
             r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) RETURNING "id""#,
@@ -181,8 +184,9 @@ async fn golden_creates_and_upserts(backend: Backend) {
             r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) ON CONFLICT ("code") DO UPDATE SET "price"="excluded"."price" RETURNING "id""#,
             // G88's DO NOTHING.
             r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING RETURNING "id""#,
-            // G85's shape: the key is the target, created_at is kept, updated_at bound.
-            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) ON CONFLICT ("id") DO UPDATE SET "code"="excluded"."code","price"="excluded"."price","updated_at"=$6,"deleted_at"="excluded"."deleted_at" RETURNING "id""#,
+            // G85's shape: the key is the target, created_at is kept, updated_at bound
+            // to now and set first.
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) ON CONFLICT ("id") DO UPDATE SET "updated_at"=$6,"code"="excluded"."code","price"="excluded"."price","deleted_at"="excluded"."deleted_at" RETURNING "id""#,
         ],
         [
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?)",
@@ -190,7 +194,7 @@ async fn golden_creates_and_upserts(backend: Backend) {
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE `price`=VALUES(`price`)",
             // MySQL has no DO NOTHING: a no-op assignment.
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE `code`=`code`",
-            "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE `code`=VALUES(`code`),`price`=VALUES(`price`),`updated_at`=?,`deleted_at`=VALUES(`deleted_at`)",
+            "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE `updated_at`=?,`code`=VALUES(`code`),`price`=VALUES(`price`),`deleted_at`=VALUES(`deleted_at`)",
         ],
     );
     assert_eq!(texts(&dry.dry_run_statements()), expected);

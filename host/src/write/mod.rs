@@ -1,7 +1,10 @@
 //! The writing operations: create, update, save, delete; and what they share.
 
 mod associations;
+mod conflict;
 mod create;
+mod insert_plan;
+mod read_back;
 mod record;
 mod tracked;
 
@@ -38,6 +41,43 @@ impl Db {
     /// zero or no row was updated (then the create hooks run too).
     pub async fn save<T: Model>(&self, item: &mut T) -> Result<u64> {
         self.record(item).save().await
+    }
+
+    /// Saves every record of a slice in one upsert per batch (GORM's `db.Save(&users)`):
+    /// an INSERT of all the fields, `ON CONFLICT (key) DO UPDATE SET` every column but the
+    /// key and the creation time (MySQL: `ON DUPLICATE KEY UPDATE`). A record whose key
+    /// is zero is inserted and gets a new key; one with a key replaces that row, or is
+    /// inserted with it. Hooks run per record as for a create (before_save,
+    /// before_create, after_create, after_save); update times are set to now on every
+    /// record, creation times where zero; keys are read back (`RETURNING`, or MySQL's
+    /// consecutive insert ids). A conflict named with [`Db::on_conflict`] replaces the
+    /// upsert on the key. An empty slice writes nothing and returns 0; otherwise the rows
+    /// the database reports (MySQL counts an updated row twice, an unchanged one not at
+    /// all).
+    ///
+    /// On MySQL / MariaDB `ON DUPLICATE KEY UPDATE` also fires on the other unique keys:
+    /// a new record that collides with an existing row on one updates that row instead,
+    /// and the keys read back for the new records are then unreliable (as in GORM).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model>(db: plugorm::Db, loaded: User, new: User) -> Result<(), plugorm::Error> {
+    /// let mut users = vec![loaded, new];
+    /// // INSERT INTO "users" ("created_at","updated_at","deleted_at","name","age","id")
+    /// //   VALUES ($1,$2,$3,$4,$5,$6),($7,$8,$9,$10,$11,DEFAULT)
+    /// //   ON CONFLICT ("id") DO UPDATE SET "updated_at"=$12,"deleted_at"="excluded"."deleted_at",… RETURNING "id"
+    /// db.save_many(&mut users).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn save_many<T: Model>(&self, items: &mut [T]) -> Result<u64> {
+        if items.is_empty() {
+            return Ok(0);
+        }
+        let fields = create::CreateFields {
+            saving: true,
+            ..Default::default()
+        };
+        create::create_fields(self, items, &fields).await
     }
 
     /// Deletes a record by its primary key (a soft delete when the model has a

@@ -1,19 +1,23 @@
-//! [`Record`]: updates, save and delete of one model value, with its hooks.
+//! [`Record`]: updates, save, delete and reads of one model value, with its hooks; the
+//! SET of its updates in `assign`, its reads in `read`.
+
+mod assign;
+mod read;
 
 use plugorm_plugin_api::{
-    statement::{Assignment, Delete, Expr, Statement, TableRef, Update},
+    statement::{Delete, Expr, Statement, TableRef, Update},
     steps::BuiltinStep,
     Processor, Value,
 };
 
-use crate::model::{each_hook, set_value, touch_updated};
+use crate::model::{each_hook, set_value};
 use crate::{
     args::IntoArg,
     chain::{ChainRun, Operation, Stage},
     Db, Error, Model, Result,
 };
 
-/// One record's update, save and delete (`db.record(&mut user)`).
+/// One record's update, save, delete and read by its key (`db.record(&mut user)`).
 ///
 /// ```no_run
 /// # use plugorm::Model;
@@ -21,6 +25,7 @@ use crate::{
 /// db.record(&mut user).update("name", "hello").await?;      // hooks + updated_at
 /// db.record(&mut user).update_column("name", "x").await?;   // neither
 /// db.record(&mut user).select(&["name", "age"]).save().await?;
+/// db.record(&mut user).reload().await?;                     // the row with its key
 /// # Ok(()) }
 /// ```
 pub struct Record<'a, T> {
@@ -130,6 +135,7 @@ impl<'a, T: Model> Record<'a, T> {
         let fields = super::create::CreateFields {
             selects: self.selects,
             omits: self.omits,
+            saving: false,
         };
         super::create::create_fields(&self.db, std::slice::from_mut(self.item), &fields).await
     }
@@ -148,12 +154,11 @@ impl<'a, T: Model> Record<'a, T> {
     }
 
     fn chosen(&self, i: usize) -> bool {
-        let f = &T::schema().fields[i];
-        let named = |list: &[String]| {
-            list.iter()
-                .any(|n| n == f.name.as_str() || n == f.column.as_str() || n == "*")
-        };
-        (self.selects.is_empty() || named(&self.selects)) && !named(&self.omits)
+        (self.selects.is_empty() || names_field::<T>(&self.selects, i)) && !self.omitted(i)
+    }
+
+    fn omitted(&self, i: usize) -> bool {
+        names_field::<T>(&self.omits, i)
     }
 
     /// The primary-key condition (unqualified column, as GORM writes it for updates).
@@ -238,8 +243,9 @@ impl<'a, T: Model> Record<'a, T> {
             .await
     }
 
-    /// Writes every field (zero values included): UPDATE by primary key, or INSERT when
-    /// the key is zero or the UPDATE matched no row (the create hooks then run).
+    /// Writes every field (zero values included, the update time set to now): UPDATE by
+    /// primary key, or INSERT when the key is zero or the UPDATE matched no row (the
+    /// create hooks then run). With every field omitted nothing is written.
     pub async fn save(self) -> Result<u64> {
         self.check_names()?;
         let pk_zero = T::schema()
@@ -267,12 +273,14 @@ impl<'a, T: Model> Record<'a, T> {
             unscoped,
             unknown,
         }
-        .run_update(Change::All, false)
+        .run_update_if_any(Change::All, false)
         .await?;
-        if n == 0 && !db.session.dry_run {
-            return db.create(item).await;
+        match n {
+            // The UPDATE matched no row. (With nothing to write — every field omitted —
+            // none ran, and there is nothing to create either.)
+            Some(0) if !db.session.dry_run => db.create(item).await,
+            n => Ok(n.unwrap_or(0)),
         }
-        Ok(n)
     }
 
     /// The fields an update writes (before the automatic update time), by index.
@@ -299,6 +307,14 @@ impl<'a, T: Model> Record<'a, T> {
     }
 
     async fn run_update(self, change: Change, skip_hooks: bool) -> Result<u64> {
+        Ok(self
+            .run_update_if_any(change, skip_hooks)
+            .await?
+            .unwrap_or(0))
+    }
+
+    /// The rows the UPDATE changed; `None` when it had nothing to set and did not run.
+    async fn run_update_if_any(self, change: Change, skip_hooks: bool) -> Result<Option<u64>> {
         self.check_names()?;
         crate::chain::soft_delete::guard(&self.db, T::schema(), self.unscoped)?;
         super::associations::check_filter::<T>(&self.db)?;
@@ -315,7 +331,7 @@ impl<'a, T: Model> Record<'a, T> {
         let mut op = UpdateRecord {
             record: self,
             change,
-            affected: 0,
+            affected: None,
         };
         ChainRun::start(&db, Processor::Update, Some(schema), stmt, unscoped)
             .drive(&mut op)
@@ -329,39 +345,10 @@ impl<'a, T: Model> Record<'a, T> {
         db: &Db,
         change: &Change,
         stmt: &mut Statement,
-    ) -> Result<u64> {
-        let schema = T::schema();
-        let mut set: Vec<Assignment> = match change {
-            Change::Set(list) => list
-                .iter()
-                .map(|(i, e)| Assignment {
-                    column: schema.fields[*i].column.clone(),
-                    value: e.clone(),
-                })
-                .collect(),
-            _ => self
-                .indexes_written(change)
-                .into_iter()
-                .map(|i| Assignment {
-                    column: schema.fields[i].column.clone(),
-                    value: Expr::value(self.item.value_at(i)),
-                })
-                .collect(),
-        };
-        if !db.session.skip_hooks {
-            let before = set.len();
-            touch_updated::<T>(db, &mut set);
-            for a in set.iter().skip(before) {
-                if let (Some(i), Expr::Value(v)) = (schema.field_index(a.column.as_str()), &a.value)
-                {
-                    if let Ok(v) = plugorm_plugin_api::value::from_ffi(v) {
-                        set_value(&mut *self.item, i, v)?;
-                    }
-                }
-            }
-        }
+    ) -> Result<Option<u64>> {
+        let set = self.assignments(db, change)?;
         if set.is_empty() {
-            return Ok(0);
+            return Ok(None);
         }
         let pk = self.pk_conditions(None)?;
         if pk.is_empty() && !db.session.allow_global_update {
@@ -376,7 +363,7 @@ impl<'a, T: Model> Record<'a, T> {
         let mut conds = u.conditions.to_vec();
         conds.extend(pk);
         u.conditions = conds.into();
-        Ok(db.execute_statement(stmt).await?.rows_affected)
+        Ok(Some(db.execute_statement(stmt).await?.rows_affected))
     }
 
     /// Deletes the record by primary key (a soft delete unless `unscoped` or the model has
@@ -417,11 +404,19 @@ impl<'a, T: Model> Record<'a, T> {
     }
 }
 
+/// Whether `list` names field `i` (by Rust or column name; `"*"`: every field).
+fn names_field<T: Model>(list: &[String], i: usize) -> bool {
+    let f = &T::schema().fields[i];
+    list.iter()
+        .any(|n| n == f.name.as_str() || n == f.column.as_str() || n == "*")
+}
+
 /// The built-in steps of a record's update: hooks, associations, the UPDATE.
 struct UpdateRecord<'a, T> {
     record: Record<'a, T>,
     change: Change,
-    affected: u64,
+    /// `None` until the UPDATE ran (and when it had nothing to set).
+    affected: Option<u64>,
 }
 
 impl<T: Model> Operation for UpdateRecord<'_, T> {
@@ -431,7 +426,7 @@ impl<T: Model> Operation for UpdateRecord<'_, T> {
         // updates do not. After a save whose UPDATE matched nothing the record is created
         // next, and its creation saves them.
         let associations = matches!(self.change, Change::All | Change::NonZero);
-        let created_next = self.affected == 0 && matches!(self.change, Change::All);
+        let created_next = self.affected == Some(0) && matches!(self.change, Change::All);
         let items = std::slice::from_mut(&mut *self.record.item);
         match step {
             BuiltinStep::BeforeUpdate => each_hook!(db, items, before_save, before_update),

@@ -7,10 +7,10 @@ use plugorm_plugin_api::{
     dialect::{Capabilities, Dialect, PoolOptions},
     kit::KitPool,
     migrate::{ForeignKeySchema, TableInfo},
-    render::{SqlRenderer, SqlWriter},
+    render::{defaults, SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexSchema, ModelSchema},
-    statement::{Select, TableRef},
+    statement::{Expr, Insert, Select, TableRef},
     types::Optional,
     BoxFuture, DbResult, Pool, Rows, Sql,
 };
@@ -49,6 +49,22 @@ use plugorm_plugin_api::{
 /// let sql = plugorm_sqlite::SqliteDialect.render(&Statement::Select(q)).unwrap();
 /// assert_eq!(sql.text.as_str(), "SELECT * FROM `users` LIMIT -1 OFFSET 3");
 /// ```
+///
+/// SQLite takes no `DEFAULT` among the VALUES of an INSERT: the host's `DEFAULT` for a row
+/// without the auto-increment key (others in the INSERT set theirs) is written `NULL`,
+/// which makes SQLite assign the next rowid, as GORM's sqlite driver does:
+///
+/// ```
+/// use plugorm_plugin_api::{statement::{Expr, Insert, Statement, TableRef}, Dialect};
+/// let mut ins = Insert::new(TableRef::new("users"), ["name".into(), "id".into()]);
+/// ins.rows = vec![
+///     vec![Expr::value("kept"), Expr::value(7)].into(),
+///     vec![Expr::value("new"), Expr::raw("DEFAULT", [])].into(),
+/// ]
+/// .into();
+/// let sql = plugorm_sqlite::SqliteDialect.render(&Statement::Insert(ins)).unwrap();
+/// assert_eq!(sql.text.as_str(), "INSERT INTO `users` (`name`,`id`) VALUES (?,?),(?,NULL)");
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SqliteDialect;
 
@@ -77,6 +93,28 @@ impl SqlRenderer for SqliteDialect {
             (None, None) => {}
         }
         Ok(())
+    }
+
+    /// SQLite takes no `DEFAULT` among VALUES: a row without the auto-increment key, in
+    /// an INSERT where other rows set theirs, writes `NULL`, which makes SQLite assign the
+    /// next rowid (GORM's sqlite `DefaultValueOf`). The host marks such a value as the raw
+    /// SQL `DEFAULT`, which the other dialects write as is.
+    fn write_insert_values(&self, w: &mut SqlWriter, ins: &Insert) -> DbResult<()> {
+        if !ins
+            .rows
+            .iter()
+            .flat_map(|r| r.iter())
+            .any(is_default_marker)
+        {
+            return defaults::write_insert_values(self, w, ins);
+        }
+        let mut ins = ins.clone();
+        for value in ins.rows.iter_mut().flat_map(|r| r.iter_mut()) {
+            if is_default_marker(value) {
+                *value = Expr::raw("NULL", []);
+            }
+        }
+        defaults::write_insert_values(self, w, &ins)
     }
 
     /// GORM's sqlite types (see the `ddl` module).
@@ -116,6 +154,11 @@ impl SqlRenderer for SqliteDialect {
     fn ddl_create_index(&self, table: &TableRef, index: &IndexSchema) -> DbResult<Vec<Sql>> {
         ddl::create_index(self, table, index)
     }
+}
+
+/// The host's `DEFAULT` value in an INSERT row.
+fn is_default_marker(e: &Expr) -> bool {
+    matches!(e, Expr::Raw(r) if r.args.is_empty() && r.sql.as_str() == "DEFAULT")
 }
 
 impl Dialect for SqliteDialect {

@@ -13,7 +13,7 @@ plugorm_tests::matrix!(
 
 /// The statement `f` renders on a dry-run session and its bound values, or the error
 /// that refused it (`refused: …`, no values).
-async fn sql_of<F, Fut, R>(db: &Db, f: F) -> (String, Vec<Value>)
+pub(crate) async fn sql_of<F, Fut, R>(db: &Db, f: F) -> (String, Vec<Value>)
 where
     F: FnOnce(Db) -> Fut,
     Fut: std::future::Future<Output = plugorm::Result<R>>,
