@@ -2,6 +2,7 @@
 //! UPDATE or DELETE runs through its chain.
 
 use plugorm_plugin_api::{
+    schema::TimeTracking,
     statement::{Assignment, Statement, Update},
     steps::BuiltinStep,
     types::Text,
@@ -12,7 +13,7 @@ use super::{Query, QuerySource};
 use crate::{
     args::IntoArg,
     chain::{ChainRun, Execute, Operation, Stage},
-    model::{touch_updated, touch_updated_in, WriteKind},
+    model::{time_value, touch_updated, touch_updated_in, WriteKind},
     Error, Model, Result,
 };
 
@@ -126,21 +127,33 @@ impl<T: QuerySource> Query<T> {
 }
 
 impl<T: Model> Query<T> {
-    /// `UPDATE` of the non-zero fields of `values` (GORM's `Updates(struct)`).
+    /// `UPDATE` of the non-zero fields of `values` (GORM's `Updates(struct)`), in the
+    /// model's field order with the auto-update time at its own place, set to now
+    /// (`SET updated_at=?,name=?` for a GORM-shaped model, G95).
+    ///
+    /// ```no_run
+    /// # use plugorm::Model;
+    /// # async fn run<User: Model + Default>(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// let n = db.model::<User>().filter("age < ?", (18,)).updates(&User::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn updates(&self, values: &T) -> Result<u64> {
         self.check_deferred()?;
-        let mut set: Vec<Assignment> = T::schema()
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(i, f)| f.updatable && !f.primary_key && !values.is_zero_at(*i))
-            .map(|(i, f)| Assignment {
+        let touch = !self.db.session.skip_hooks;
+        let now = self.db.session.now();
+        let mut set = Vec::new();
+        for (i, f) in T::schema().fields.iter().enumerate() {
+            let value = if touch && f.auto_update_time != TimeTracking::None && f.updatable {
+                time_value(f, f.auto_update_time, now)
+            } else if f.updatable && !f.primary_key && !values.is_zero_at(i) {
+                values.value_at(i)
+            } else {
+                continue;
+            };
+            set.push(Assignment {
                 column: f.column.clone(),
-                value: plugorm_plugin_api::statement::Expr::value(values.value_at(i)),
-            })
-            .collect();
-        if !self.db.session.skip_hooks {
-            touch_updated::<T>(&self.db, &mut set);
+                value: plugorm_plugin_api::statement::Expr::value(value),
+            });
         }
         if set.is_empty() {
             return Ok(0);

@@ -237,6 +237,25 @@ async fn golden_record_updates_place_the_update_time_as_gorm_does(backend: Backe
             })
             .await,
         ),
+        (
+            "Model(&User{}).Where(..).Updates(User{..}): schema order, the update time at its place",
+            backend.pick(
+                "UPDATE `members` SET `updated_at`=?,`name`=? WHERE age > ? AND `members`.`deleted_at` IS NULL",
+                r#"UPDATE "members" SET "updated_at"=$1,"name"=$2 WHERE age > $3 AND "members"."deleted_at" IS NULL"#,
+                "UPDATE `members` SET `updated_at`=?,`name`=? WHERE age > ? AND `members`.`deleted_at` IS NULL",
+            ),
+            sql_of(&db, |tx| async move {
+                let values = Member {
+                    name: "n".into(),
+                    ..Default::default()
+                };
+                tx.model::<Member>()
+                    .filter("age > ?", (1,))
+                    .updates(&values)
+                    .await
+            })
+            .await,
+        ),
     ];
     for (what, expected, (got, _)) in &cases {
         assert_eq!(got, expected, "{what}");
@@ -252,6 +271,12 @@ async fn golden_record_updates_place_the_update_time_as_gorm_does(backend: Backe
     assert_eq!(m.updated_at, fixed_now().naive_utc());
     // Without hooks the record's own update time is written as is.
     assert_eq!(cases[5].2 .1[1], Value::from(long_ago()));
+    // A bulk struct update binds now too, at the update time's place.
+    assert_eq!(
+        cases[cases.len() - 1].2 .1[0],
+        now,
+        "bulk updates binds now"
+    );
 }
 
 async fn golden_reads_into_a_record_with_its_key(backend: Backend) {
