@@ -18,7 +18,17 @@
 //! ```
 
 // Rendering and schema (what SQL Server's text looks like).
+mod ddl;
 mod dialect;
+mod introspect;
+mod lock;
+mod merge;
+mod paging;
+// Transaction control text for the driver (`driver.rs` calls it).
+#[allow(dead_code)]
+mod savepoint;
+mod select;
+mod write;
 // The connection (tiberius on the driver kit).
 mod driver;
 
