@@ -8,6 +8,7 @@
 pub mod golden_models;
 pub mod hand_schema;
 pub mod matrix;
+pub mod mssql;
 pub mod mysql;
 pub mod postgres;
 pub mod product;
@@ -57,6 +58,19 @@ pub fn config(extra: &str) -> PluginsConfig {
     match PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")) {
         Ok(c) => c,
         Err(e) => panic!("test configuration does not parse: {e}\n{text}"),
+    }
+}
+
+/// A registry loaded from a whole `plugins.toml` text (as if it were
+/// `dir/plugins.toml`); `what` names the plugins in a failure.
+pub fn registry_from_text(text: &str, what: &str) -> Registry {
+    let config = match PluginsConfig::parse(text, &plugin_dir().join("plugins.toml")) {
+        Ok(c) => c,
+        Err(e) => panic!("test configuration does not parse: {e}\n{text}"),
+    };
+    match Registry::load(&config) {
+        Ok(r) => r,
+        Err(e) => panic!("cannot load the {what} plugin: {e}"),
     }
 }
 

@@ -1,7 +1,9 @@
-//! One test body, three databases: [`matrix!`](crate::matrix!) turns an async test
-//! function into a `#[tokio::test]` per [`Backend`] — `name::sqlite`, `name::postgres` and
-//! `name::mysql` — so `cargo test -p plugorm-tests name` runs all three and
-//! `cargo test -p plugorm-tests postgres` every PostgreSQL case.
+//! One test body, every database: [`matrix!`](crate::matrix!) turns an async test
+//! function into a `#[tokio::test]` per [`Backend`] — `name::sqlite`, `name::postgres`,
+//! `name::mysql` and `name::sqlserver` — so `cargo test -p plugorm-tests name` runs them
+//! all and `cargo test -p plugorm-tests postgres` every PostgreSQL case. SQL Server has
+//! no server here: its cases run live only with `PLUGORM_MSSQL_URL` ([`crate::mssql`]),
+//! and golden SQL runs on its dry-run database ([`Backend::golden_products`]).
 //!
 //! ```no_run
 //! use plugorm_tests::matrix::Backend;
@@ -43,7 +45,7 @@ pub const SOFT_DELETE: &str = "[[plugin]]\nname = \"soft-delete\"\n";
 ///
 /// ```
 /// use plugorm_tests::matrix::Backend;
-/// assert_eq!(Backend::ALL.map(Backend::name), ["sqlite", "postgres", "mysql"]);
+/// assert_eq!(Backend::ALL.map(Backend::name), ["sqlite", "postgres", "mysql", "sqlserver"]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -53,11 +55,19 @@ pub enum Backend {
     Postgres,
     /// MariaDB / MySQL at `PLUGORM_MYSQL_URL` through the MySQL plugin.
     Mysql,
+    /// SQL Server at `PLUGORM_MSSQL_URL` through the SQL Server plugin (skipped when the
+    /// variable is not set; golden SQL runs dry).
+    SqlServer,
 }
 
 impl Backend {
     /// Every backend, in the order the matrix runs them.
-    pub const ALL: [Backend; 3] = [Backend::Sqlite, Backend::Postgres, Backend::Mysql];
+    pub const ALL: [Backend; 4] = [
+        Backend::Sqlite,
+        Backend::Postgres,
+        Backend::Mysql,
+        Backend::SqlServer,
+    ];
 
     /// The name of the backend's dialect (what `db.dialect().name()` returns).
     ///
@@ -69,6 +79,7 @@ impl Backend {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
             Backend::Mysql => "mysql",
+            Backend::SqlServer => "sqlserver",
         }
     }
 
@@ -82,10 +93,12 @@ impl Backend {
     /// assert_eq!(Backend::Mysql.session_sql().map(|s| s.1), Some("KILL CONNECTION ?"));
     /// ```
     pub fn session_sql(self) -> Option<(&'static str, &'static str)> {
-        self.pick(
+        // SQL Server's KILL takes no parameter: those tests do not run there.
+        self.pick4(
             None,
             Some(("SELECT pg_backend_pid()", "SELECT pg_terminate_backend(?)")),
             Some(("SELECT CONNECTION_ID()", "KILL CONNECTION ?")),
+            None,
         )
     }
 
@@ -96,11 +109,12 @@ impl Backend {
     /// assert_eq!(Backend::Postgres.endless_sql(), "SELECT pg_sleep(60)");
     /// ```
     pub fn endless_sql(self) -> &'static str {
-        self.pick(
+        self.pick4(
             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000000) \
              SELECT COUNT(*) FROM c",
             "SELECT pg_sleep(60)",
             "SELECT SLEEP(60)",
+            "WAITFOR DELAY '00:01:00'",
         )
     }
 
@@ -111,11 +125,30 @@ impl Backend {
     /// use plugorm_tests::matrix::Backend;
     /// assert_eq!(Backend::Postgres.pick("?", "$1", "?"), "$1");
     /// ```
+    ///
+    /// A test that reaches this on SQL Server has no SQL Server expectation written yet:
+    /// it fails saying so (write it with [`Backend::pick4`]).
     pub fn pick<T>(self, sqlite: T, postgres: T, mysql: T) -> T {
         match self {
             Backend::Sqlite => sqlite,
             Backend::Postgres => postgres,
             Backend::Mysql => mysql,
+            Backend::SqlServer => {
+                panic!("this test has no SQL Server expectation: write it with Backend::pick4")
+            }
+        }
+    }
+
+    /// [`Backend::pick`] with SQL Server's value too.
+    ///
+    /// ```
+    /// use plugorm_tests::matrix::Backend;
+    /// assert_eq!(Backend::SqlServer.pick4("?", "$1", "?", "@p1"), "@p1");
+    /// ```
+    pub fn pick4<T>(self, sqlite: T, postgres: T, mysql: T, sqlserver: T) -> T {
+        match self {
+            Backend::SqlServer => sqlserver,
+            other => other.pick(sqlite, postgres, mysql),
         }
     }
 
@@ -163,6 +196,28 @@ impl Backend {
             panic!("cannot create products on {}: {e}", self.name());
         }
         Some(db)
+    }
+
+    /// [`Backend::products`] for golden SQL: on SQL Server without `PLUGORM_MSSQL_URL`,
+    /// the plugin's dry-run database (nothing runs; finishers return empty results).
+    ///
+    /// ```no_run
+    /// # async fn t() {
+    /// let Some(db) = plugorm_tests::matrix::Backend::SqlServer.golden_products().await else { return };
+    /// let sql = db.model::<plugorm_tests::product::Product>().limit(5).find_sql().await.unwrap();
+    /// # }
+    /// ```
+    pub async fn golden_products(self) -> Option<TestDb> {
+        if self == Backend::SqlServer && crate::mssql::server_url().is_none() {
+            return Some(TestDb {
+                db: crate::mssql::dry_products().await,
+                backend: self,
+                url: "sqlserver://".into(),
+                extra: SOFT_DELETE.to_string(),
+                _dir: None,
+            });
+        }
+        self.products().await
     }
 
     /// [`Backend::products`] holding one product per `(code, price)`, created in order
@@ -219,6 +274,10 @@ impl Backend {
             Backend::Mysql => {
                 let my = crate::mysql::open(extra).await?;
                 (my.db, my.url, None)
+            }
+            Backend::SqlServer => {
+                let (db, url) = crate::mssql::open(extra).await?;
+                (db, url, None)
             }
         };
         assert_eq!(
@@ -319,6 +378,7 @@ impl TestDb {
             },
             Backend::Postgres => crate::postgres::registry_with(&self.extra),
             Backend::Mysql => crate::mysql::registry(&self.extra),
+            Backend::SqlServer => crate::mssql::registry(&self.extra),
         }
     }
 }
@@ -378,6 +438,7 @@ macro_rules! matrix {
             $crate::matrix!(@test $name sqlite Sqlite [$($($rt)*)?]);
             $crate::matrix!(@test $name postgres Postgres [$($($rt)*)?]);
             $crate::matrix!(@test $name mysql Mysql [$($($rt)*)?]);
+            $crate::matrix!(@test $name sqlserver SqlServer [$($($rt)*)?]);
         }
     )*};
 }

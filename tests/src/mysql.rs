@@ -17,7 +17,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use plugorm::{config::PluginsConfig, Db, Registry};
+use plugorm::{Db, Registry};
 
 /// The server used when `PLUGORM_MYSQL_URL` is not set.
 pub const DEFAULT_URL: &str = "mysql://root@127.0.0.1:3306/test";
@@ -62,15 +62,7 @@ pub fn config_text(extra: &str) -> String {
 
 /// A registry with the SQLite and MySQL plugins and the `extra` entries.
 pub fn registry(extra: &str) -> Registry {
-    let text = config_text(extra);
-    let config = match PluginsConfig::parse(&text, &crate::plugin_dir().join("plugins.toml")) {
-        Ok(c) => c,
-        Err(e) => panic!("test configuration does not parse: {e}\n{text}"),
-    };
-    match Registry::load(&config) {
-        Ok(r) => r,
-        Err(e) => panic!("cannot load the MySQL plugin: {e}"),
-    }
+    crate::registry_from_text(&config_text(extra), "MySQL")
 }
 
 /// A fresh database of one test.

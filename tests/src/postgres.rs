@@ -23,7 +23,7 @@ use std::{
     time::{SystemTime, UNIX_EPOCH},
 };
 
-use plugorm::{config::PluginsConfig, Db, Registry};
+use plugorm::{Db, Registry};
 use plugorm_dialect_tests::url::with_query;
 use tokio::sync::OnceCell;
 
@@ -78,15 +78,7 @@ pub fn config_text_with(extra: &str) -> String {
 /// assert!(registry.dialect_for_scheme("postgresql").is_some());
 /// ```
 pub fn registry_with(extra: &str) -> Registry {
-    let text = config_text_with(extra);
-    let config = match PluginsConfig::parse(&text, &plugin_dir().join("plugins.toml")) {
-        Ok(c) => c,
-        Err(e) => panic!("test configuration does not parse: {e}\n{text}"),
-    };
-    match Registry::load(&config) {
-        Ok(r) => r,
-        Err(e) => panic!("cannot load the PostgreSQL plugin: {e}"),
-    }
+    crate::registry_from_text(&config_text_with(extra), "PostgreSQL")
 }
 
 /// A fresh schema and a database session whose `search_path` is it.

@@ -144,6 +144,10 @@ async fn golden_ddl_g125_to_g134(backend: Backend) {
             ok(altered, "G128").statements,
             ["ALTER TABLE `pets` MODIFY COLUMN `name` varchar(100) NOT NULL"]
         ),
+        Backend::SqlServer => assert_eq!(
+            ok(altered, "G128").statements,
+            [r#"ALTER TABLE "pets" ALTER COLUMN "name" nvarchar(100) NOT NULL"#]
+        ),
     }
     assert!(!describe(&db, "pets").await.column("name").unwrap().nullable);
 

@@ -14,27 +14,28 @@ plugorm_tests::matrix!(
     the_flat_or_rule_selects_the_rows_sql_precedence_gives,
 );
 
-/// SQLite's spelling of a statement turned into the backend's: PostgreSQL numbers its placeholders `$1…` and quotes with `"`,
-/// MySQL writes what SQLite writes for these statements.
+/// SQLite's spelling of a statement turned into the backend's: PostgreSQL numbers its
+/// placeholders `$1…` and SQL Server `@p1…`, both quote with `"`; MySQL writes what
+/// SQLite writes for these statements.
 fn expected(backend: Backend, sqlite: &str) -> String {
-    match backend {
-        Backend::Sqlite | Backend::Mysql => sqlite.to_string(),
-        Backend::Postgres => {
-            let mut out = String::new();
-            let mut n = 0;
-            for c in sqlite.chars() {
-                match c {
-                    '?' => {
-                        n += 1;
-                        out.push_str(&format!("${n}"));
-                    }
-                    '`' => out.push('"'),
-                    c => out.push(c),
-                }
+    let placeholder = match backend {
+        Backend::Sqlite | Backend::Mysql => return sqlite.to_string(),
+        Backend::Postgres => "$",
+        Backend::SqlServer => "@p",
+    };
+    let mut out = String::new();
+    let mut n = 0;
+    for c in sqlite.chars() {
+        match c {
+            '?' => {
+                n += 1;
+                out.push_str(&format!("{placeholder}{n}"));
             }
-            out
+            '`' => out.push('"'),
+            c => out.push(c),
         }
     }
+    out
 }
 
 /// The WHERE of the SELECT `q.find()` renders (a dry run: nothing is run).
@@ -50,7 +51,7 @@ async fn where_of(q: plugorm::Query<Product>) -> String {
 }
 
 async fn or_joins_only_the_condition_before_it(backend: Backend) {
-    let Some(db) = backend.products().await else {
+    let Some(db) = backend.golden_products().await else {
         return;
     };
     let q = || db.model::<Product>().unscoped();
@@ -101,7 +102,7 @@ async fn or_joins_only_the_condition_before_it(backend: Backend) {
 }
 
 async fn groups_exist_only_where_the_caller_made_them(backend: Backend) {
-    let Some(db) = backend.products().await else {
+    let Some(db) = backend.golden_products().await else {
         return;
     };
     let q = || db.model::<Product>().unscoped();
@@ -147,7 +148,7 @@ async fn groups_exist_only_where_the_caller_made_them(backend: Backend) {
 }
 
 async fn soft_delete_narrows_the_whole_or_list(backend: Backend) {
-    let Some(db) = backend.products().await else {
+    let Some(db) = backend.golden_products().await else {
         return;
     };
     let q = || db.model::<Product>();
@@ -228,7 +229,7 @@ async fn the_flat_or_rule_selects_the_rows_sql_precedence_gives(backend: Backend
 }
 
 async fn struct_and_map_conditions_as_gorm_writes_them(backend: Backend) {
-    let Some(db) = backend.products().await else {
+    let Some(db) = backend.golden_products().await else {
         return;
     };
     let q = || db.model::<Product>();
