@@ -113,3 +113,5 @@ use plugorm_postgres as _;
 use plugorm_soft_delete as _;
 #[cfg(feature = "sqlite")]
 use plugorm_sqlite as _;
+#[cfg(feature = "sqlserver")]
+use plugorm_sqlserver as _;

@@ -44,7 +44,15 @@ fn sqlite_plugin_loads_with_manifest() {
 fn expected_schemes() -> Vec<String> {
     let mut s = vec!["sqlite"];
     if plugorm_tests::STATIC {
-        s = vec!["mariadb", "mysql", "postgres", "postgresql", "sqlite"];
+        s = vec![
+            "mariadb",
+            "mssql",
+            "mysql",
+            "postgres",
+            "postgresql",
+            "sqlite",
+            "sqlserver",
+        ];
     }
     s.into_iter().map(String::from).collect()
 }
