@@ -172,7 +172,7 @@ async fn golden_queries_updates_deletes_and_locks(backend: Backend) {
 }
 
 async fn golden_creates_and_upserts(backend: Backend) {
-    let Some(db) = backend.products().await else {
+    let Some(db) = backend.golden_products().await else {
         return;
     };
     let fixed = chrono::DateTime::from_timestamp(0, 0).unwrap_or_default();
@@ -195,7 +195,7 @@ async fn golden_creates_and_upserts(backend: Backend) {
     );
     let all = OnConflict::update_all();
     ok(dry.on_conflict(all).create(&mut product("x")).await, "G85");
-    let expected = backend.pick(
+    let expected = backend.pick4(
         [
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) RETURNING `id`",
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?),(?,?,?,?,?) RETURNING `id`",
@@ -220,6 +220,15 @@ async fn golden_creates_and_upserts(backend: Backend) {
             // MySQL has no DO NOTHING: a no-op assignment.
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE `code`=`code`",
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE `updated_at`=?,`code`=VALUES(`code`),`price`=VALUES(`price`),`deleted_at`=VALUES(`deleted_at`)",
+        ],
+        [
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") OUTPUT INSERTED."id" VALUES (@p1,@p2,@p3,@p4,@p5);"#,
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") OUTPUT INSERTED."id" VALUES (@p1,@p2,@p3,@p4,@p5),(@p6,@p7,@p8,@p9,@p10);"#,
+            // Upserts are MERGE, keyed on the conflict columns, the key read back.
+            r#"MERGE INTO "products" USING (VALUES(@p1,@p2,@p3,@p4,@p5)) AS excluded ("code","price","created_at","updated_at","deleted_at") ON "products"."code" = "excluded"."code" WHEN MATCHED THEN UPDATE SET "price"="excluded"."price" WHEN NOT MATCHED THEN INSERT ("code","price","created_at","updated_at","deleted_at") VALUES ("excluded"."code","excluded"."price","excluded"."created_at","excluded"."updated_at","excluded"."deleted_at") OUTPUT INSERTED."id";"#,
+            r#"MERGE INTO "products" USING (VALUES(@p1,@p2,@p3,@p4,@p5)) AS excluded ("code","price","created_at","updated_at","deleted_at") ON "products"."code" = "excluded"."code" WHEN NOT MATCHED THEN INSERT ("code","price","created_at","updated_at","deleted_at") VALUES ("excluded"."code","excluded"."price","excluded"."created_at","excluded"."updated_at","excluded"."deleted_at") OUTPUT INSERTED."id";"#,
+            // G85: MERGE only when every key column is inserted; a new row is a plain INSERT.
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") OUTPUT INSERTED."id" VALUES (@p1,@p2,@p3,@p4,@p5);"#,
         ],
     );
     assert_eq!(texts(&dry.dry_run_statements()), expected);
