@@ -20,7 +20,7 @@ fn linked_plugins_are_exactly_those_the_build_links() {
         .map(|p| p.manifest.name.to_string())
         .collect();
     let expected: &[&str] = if STATIC {
-        &["mysql", "postgres", "soft-delete", "sqlite"]
+        &["mysql", "postgres", "soft-delete", "sqlite", "sqlserver"]
     } else {
         &[]
     };
