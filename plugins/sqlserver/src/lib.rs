@@ -20,7 +20,13 @@
 // Rendering and schema (what SQL Server's text looks like).
 mod dialect;
 // The connection (tiberius on the driver kit).
+mod bind;
+mod calendar;
+mod decode;
 mod driver;
+mod error;
+mod tls;
+mod url;
 
 pub use dialect::SqlServerDialect;
 
