@@ -32,7 +32,7 @@ use crate::{
     url::{self, Settings},
 };
 
-pub(crate) use conn::SqlServerConnection;
+use conn::SqlServerConnection;
 
 /// A tiberius client over tokio's TCP stream.
 pub(crate) type TdsClient = Client<Compat<TcpStream>>;
