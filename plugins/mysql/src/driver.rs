@@ -87,6 +87,10 @@ fn prepared(sql: &Sql) -> DbResult<Query<'_, MySql, MySqlArguments>> {
 /// [`LockSupport`]).
 pub(crate) async fn open(url_text: &str, options: PoolOptions) -> DbResult<Arc<dyn Pool>> {
     let parsed = url::parse(url_text)?;
+    // A build with the SQL Server plugin has rustls with two crypto providers
+    // (tiberius pulls aws-lc-rs), and sqlx's `VERIFY_CA` verifier asks for the
+    // process default, which rustls cannot then pick: ring, as sqlx uses.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let server = Arc::new(OnceLock::new());
     let driver = MysqlDriver {
         options: parsed.connect,

@@ -168,6 +168,10 @@ impl Dialect for PostgresDialect {
         let url = url.to_string();
         Box::pin(in_runtime(async move {
             let target = options::parse(&url)?;
+            // A build with the SQL Server plugin has rustls with two crypto providers
+            // (tiberius pulls aws-lc-rs), and sqlx's `verify-ca` verifier asks for the
+            // process default, which rustls cannot then pick: ring, as sqlx uses.
+            let _ = rustls::crypto::ring::default_provider().install_default();
             let timeout_ms = options.connect_timeout_ms;
             // The kit connects once right away: a refused connection, a bad password, an
             // unknown setting or a TLS failure comes back here with the driver's message.

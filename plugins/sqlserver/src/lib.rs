@@ -30,7 +30,13 @@ mod savepoint;
 mod select;
 mod write;
 // The connection (tiberius on the driver kit).
+mod bind;
+mod calendar;
+mod decode;
 mod driver;
+mod error;
+mod tls;
+mod url;
 
 pub use dialect::SqlServerDialect;
 
