@@ -24,9 +24,6 @@ mod introspect;
 mod lock;
 mod merge;
 mod paging;
-// Transaction control text for the driver (`driver.rs` calls it).
-#[allow(dead_code)]
-mod savepoint;
 mod select;
 mod write;
 // The connection (tiberius on the driver kit).
