@@ -46,15 +46,7 @@ pub fn write_select<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, s: &Selec
     if s.distinct {
         w.push_str("DISTINCT ");
     }
-    if s.columns.is_empty() {
-        w.push('*');
-    }
-    for (i, item) in s.columns.iter().enumerate() {
-        if i > 0 {
-            w.push(',');
-        }
-        r.write_expr(w, &item.expr)?;
-    }
+    write_select_columns(r, w, s)?;
     if !matches!(s.from, FromItem::Nothing) {
         w.push_str(" FROM ");
         r.write_from(w, &s.from)?;
@@ -79,6 +71,66 @@ pub fn write_select<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, s: &Selec
             r.write_expr(w, on)?;
         }
     }
+    write_select_tail(r, w, s)?;
+    if let crate::types::Optional::Some(lock) = &s.lock {
+        // A dialect without row locks renders no locking clause (GORM's sqlite driver
+        // drops it); the host refuses such reads outside a transaction.
+        if w.row_locks() {
+            r.write_lock(w, lock)?;
+        }
+    }
+    Ok(())
+}
+
+/// The select list of [`write_select`]: `*`, or the columns separated by commas. For a
+/// dialect that writes its own SELECT head (SQL Server's `TOP`).
+///
+/// ```
+/// use plugorm_plugin_api::render::{defaults, SqlRenderer, SqlWriter};
+/// use plugorm_plugin_api::statement::*;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let mut w = SqlWriter::default();
+/// defaults::write_select_columns(&Ansi, &mut w, &Select::from_table(TableRef::new("t"))).unwrap();
+/// assert_eq!(w.text(), "*");
+/// ```
+pub fn write_select_columns<R: SqlRenderer + ?Sized>(
+    r: &R,
+    w: &mut SqlWriter,
+    s: &Select,
+) -> DbResult<()> {
+    if s.columns.is_empty() {
+        w.push('*');
+    }
+    for (i, item) in s.columns.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        r.write_expr(w, &item.expr)?;
+    }
+    Ok(())
+}
+
+/// Everything of [`write_select`] after FROM and the joins: WHERE, GROUP BY, HAVING,
+/// ORDER BY and the paging clause (not the row lock). For a dialect that writes its own
+/// FROM (SQL Server's table hints).
+///
+/// ```
+/// use plugorm_plugin_api::render::{defaults, SqlRenderer, SqlWriter};
+/// use plugorm_plugin_api::statement::*;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let mut q = Select::from_table(TableRef::new("t"));
+/// q.group_by.push(Expr::bare_col("a"));
+/// let mut w = SqlWriter::default();
+/// defaults::write_select_tail(&Ansi, &mut w, &q).unwrap();
+/// assert_eq!(w.text(), r#" GROUP BY "a""#);
+/// ```
+pub fn write_select_tail<R: SqlRenderer + ?Sized>(
+    r: &R,
+    w: &mut SqlWriter,
+    s: &Select,
+) -> DbResult<()> {
     r.write_where(w, &s.conditions)?;
     if !s.group_by.is_empty() {
         w.push_str(" GROUP BY ");
@@ -89,15 +141,7 @@ pub fn write_select<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, s: &Selec
         super::expr::write_condition_list(r, w, &s.having)?;
     }
     r.write_order_by(w, &s.order_by)?;
-    r.write_limit_offset(w, s.limit.into_option(), s.offset.into_option(), s)?;
-    if let crate::types::Optional::Some(lock) = &s.lock {
-        // A dialect without row locks renders no locking clause (GORM's sqlite driver
-        // drops it); the host refuses such reads outside a transaction.
-        if w.row_locks() {
-            r.write_lock(w, lock)?;
-        }
-    }
-    Ok(())
+    r.write_limit_offset(w, s.limit.into_option(), s.offset.into_option(), s)
 }
 
 /// The `LIMIT` written for an offset without a limit: the largest signed 64-bit number,

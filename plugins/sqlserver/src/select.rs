@@ -7,8 +7,8 @@
 //!   other limits and offsets are the paging clause after ORDER BY (see `paging`).
 
 use plugorm_plugin_api::{
-    render::{SqlRenderer, SqlWriter},
-    statement::{Expr, FromItem, Join, JoinKind, Select},
+    render::{defaults, SqlRenderer, SqlWriter},
+    statement::{FromItem, Join, JoinKind, Select},
     DbResult,
 };
 
@@ -31,15 +31,7 @@ pub(crate) fn write_select<R: SqlRenderer + ?Sized>(
     if paging::zero_rows(s) {
         w.push_str("TOP (0) ");
     }
-    if s.columns.is_empty() {
-        w.push('*');
-    }
-    for (i, item) in s.columns.iter().enumerate() {
-        if i > 0 {
-            w.push(',');
-        }
-        r.write_expr(w, &item.expr)?;
-    }
+    defaults::write_select_columns(r, w, s)?;
     if !matches!(s.from, FromItem::Nothing) {
         w.push_str(" FROM ");
         write_hinted(r, w, &s.from, hint.as_mut())?;
@@ -47,18 +39,7 @@ pub(crate) fn write_select<R: SqlRenderer + ?Sized>(
     for join in s.joins.iter() {
         write_join(r, w, join, hint.as_mut())?;
     }
-    r.write_where(w, &s.conditions)?;
-    if !s.group_by.is_empty() {
-        w.push_str(" GROUP BY ");
-        r.write_expr_list(w, &s.group_by)?;
-    }
-    if !s.having.is_empty() {
-        // An AND group renders exactly as the WHERE list does (parentheses and all).
-        w.push_str(" HAVING ");
-        r.write_expr(w, &Expr::And(s.having.clone()))?;
-    }
-    r.write_order_by(w, &s.order_by)?;
-    r.write_limit_offset(w, s.limit.into_option(), s.offset.into_option(), s)?;
+    defaults::write_select_tail(r, w, s)?;
     hint.map_or(Ok(()), TableHint::finish)
 }
 
