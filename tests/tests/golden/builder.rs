@@ -1,4 +1,5 @@
-//! docs/golden-sql.md through the query builder on every backend: conditions, paging, columns,
+//! docs/golden-sql.md through the query builder on every backend (SQL Server on its
+//! dry-run database): conditions, paging, columns,
 //! locks, updates, joins, groups and sub-queries as `to_sql` renders them on a dry-run
 //! session, each dialect's text written out; what a dialect cannot express is refused
 //! before anything runs (MySQL: RETURNING, `FOR SHARE OF`).
@@ -25,7 +26,7 @@ where
 }
 
 async fn golden_model_queries_through_the_host(backend: Backend) {
-    let Some(db) = backend.products().await else {
+    let Some(db) = backend.golden_products().await else {
         return;
     };
 
@@ -41,15 +42,16 @@ async fn golden_model_queries_through_the_host(backend: Backend) {
     .await;
     assert_eq!(
         text,
-        backend.pick(
+        backend.pick4(
             "SELECT * FROM `products` WHERE (code = ? OR code = ?) AND `products`.`deleted_at` IS NULL LIMIT 10 OFFSET 5",
             r#"SELECT * FROM "products" WHERE (code = $1 OR code = $2) AND "products"."deleted_at" IS NULL LIMIT $3 OFFSET $4"#,
             "SELECT * FROM `products` WHERE (code = ? OR code = ?) AND `products`.`deleted_at` IS NULL LIMIT ? OFFSET ?",
-        )
+            r#"SELECT * FROM "products" WHERE (code = @p1 OR code = @p2) AND "products"."deleted_at" IS NULL ORDER BY "id" OFFSET 5 ROWS FETCH NEXT 10 ROWS ONLY"#,
+)
     );
-    // SQLite writes LIMIT and OFFSET as literals.
+    // SQLite and SQL Server write LIMIT and OFFSET as literals.
     let mut bound = vec![Value::from("a"), Value::from("b")];
-    if backend != Backend::Sqlite {
+    if !matches!(backend, Backend::Sqlite | Backend::SqlServer) {
         bound.extend([Value::I64(10), Value::I64(5)]);
     }
     assert_eq!(params, bound);
@@ -60,14 +62,16 @@ async fn golden_model_queries_through_the_host(backend: Backend) {
     // G56: a plucked field is written bare, as GORM writes it.
     assert_eq!(
         text,
-        backend.pick(
+        backend.pick4(
             "SELECT `price` FROM `products` WHERE `products`.`deleted_at` IS NULL",
             r#"SELECT "price" FROM "products" WHERE "products"."deleted_at" IS NULL"#,
             "SELECT `price` FROM `products` WHERE `products`.`deleted_at` IS NULL",
+            r#"SELECT "price" FROM "products" WHERE "products"."deleted_at" IS NULL"#,
         )
     );
     // A shared lock of one table passing over locked rows: SQLite renders no lock; the
-    // MySQL dialect refuses MySQL 8's `OF` while a MariaDB server is connected.
+    // MySQL dialect refuses MySQL 8's `OF` while a MariaDB server is connected; SQL
+    // Server hints the table with REPEATABLEREAD (it refuses READPAST with HOLDLOCK).
     let (text, _) = sql_of(&db, |tx| async move {
         tx.model::<Product>()
             .for_share()
@@ -79,11 +83,12 @@ async fn golden_model_queries_through_the_host(backend: Backend) {
     .await;
     assert_eq!(
         text,
-        backend.pick(
+        backend.pick4(
             "SELECT * FROM `products` WHERE `products`.`deleted_at` IS NULL",
             r#"SELECT * FROM "products" WHERE "products"."deleted_at" IS NULL FOR SHARE OF "products" SKIP LOCKED"#,
             "refused: not supported: a shared lock limited to some tables (`FOR SHARE OF t`, MySQL 8 only) is not understood by every MySQL / MariaDB server this process is connected to",
-        )
+            r#"SELECT * FROM "products" WITH (REPEATABLEREAD, ROWLOCK, READPAST) WHERE "products"."deleted_at" IS NULL"#,
+)
     );
     let (text, _) = sql_of(&db, |tx| async move {
         tx.model::<Product>()
@@ -96,27 +101,29 @@ async fn golden_model_queries_through_the_host(backend: Backend) {
     // G112.
     assert_eq!(
         text,
-        backend.pick(
+        backend.pick4(
             "DELETE FROM `products` WHERE code LIKE ?",
             r#"DELETE FROM "products" WHERE code LIKE $1"#,
             "DELETE FROM `products` WHERE code LIKE ?",
+            r#"DELETE FROM "products" WHERE code LIKE @p1"#,
         )
     );
     assert_eq!(Product::schema().table.as_str(), "products");
 }
 
 async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Backend) {
-    let Some(db) = backend.products().await else {
+    let Some(db) = backend.golden_products().await else {
         return;
     };
     let db = db.with_now(|| chrono::DateTime::from_timestamp(0, 0).unwrap_or_default());
     let cases: Vec<(&str, String)> = vec![
         (
             // G91
-            backend.pick(
+            backend.pick4(
                 "UPDATE `products` SET `code`=?,`updated_at`=? WHERE `products`.`deleted_at` IS NULL AND `id` = ?",
                 r#"UPDATE "products" SET "code"=$1,"updated_at"=$2 WHERE "products"."deleted_at" IS NULL AND "id" = $3"#,
                 "UPDATE `products` SET `code`=?,`updated_at`=? WHERE `products`.`deleted_at` IS NULL AND `id` = ?",
+            r#"UPDATE "products" SET "code"=@p1,"updated_at"=@p2 WHERE "products"."deleted_at" IS NULL AND "id" = @p3"#,
 ),
             sql_of(&db, |tx| async move {
                 let mut p = Product {
@@ -130,10 +137,11 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
         ),
         (
             // G92
-            backend.pick(
+            backend.pick4(
                 "UPDATE `products` SET `code`=?,`updated_at`=? WHERE price > ? AND `products`.`deleted_at` IS NULL",
                 r#"UPDATE "products" SET "code"=$1,"updated_at"=$2 WHERE price > $3 AND "products"."deleted_at" IS NULL"#,
                 "UPDATE `products` SET `code`=?,`updated_at`=? WHERE price > ? AND `products`.`deleted_at` IS NULL",
+            r#"UPDATE "products" SET "code"=@p1,"updated_at"=@p2 WHERE price > @p3 AND "products"."deleted_at" IS NULL"#,
 ),
             sql_of(&db, |tx| async move {
                 tx.model::<Product>()
@@ -146,10 +154,11 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
         ),
         (
             // G97
-            backend.pick(
+            backend.pick4(
                 "UPDATE `products` SET `code`=? WHERE `products`.`deleted_at` IS NULL AND `id` = ?",
                 r#"UPDATE "products" SET "code"=$1 WHERE "products"."deleted_at" IS NULL AND "id" = $2"#,
                 "UPDATE `products` SET `code`=? WHERE `products`.`deleted_at` IS NULL AND `id` = ?",
+            r#"UPDATE "products" SET "code"=@p1 WHERE "products"."deleted_at" IS NULL AND "id" = @p2"#,
 ),
             sql_of(&db, |tx| async move {
                 let mut p = Product {
@@ -163,10 +172,11 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
         ),
         (
             // G102
-            backend.pick(
+            backend.pick4(
                 "UPDATE `products` SET `code`=?,`price`=?,`created_at`=?,`updated_at`=?,`deleted_at`=? WHERE `products`.`deleted_at` IS NULL AND `id` = ?",
                 r#"UPDATE "products" SET "code"=$1,"price"=$2,"created_at"=$3,"updated_at"=$4,"deleted_at"=$5 WHERE "products"."deleted_at" IS NULL AND "id" = $6"#,
                 "UPDATE `products` SET `code`=?,`price`=?,`created_at`=?,`updated_at`=?,`deleted_at`=? WHERE `products`.`deleted_at` IS NULL AND `id` = ?",
+            r#"UPDATE "products" SET "code"=@p1,"price"=@p2,"created_at"=@p3,"updated_at"=@p4,"deleted_at"=@p5 WHERE "products"."deleted_at" IS NULL AND "id" = @p6"#,
 ),
             sql_of(&db, |tx| async move {
                 let mut p = Product {
@@ -181,10 +191,11 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
         ),
         (
             // G104
-            backend.pick(
+            backend.pick4(
                 "UPDATE `products` SET `price`=?,`updated_at`=? WHERE price > ? AND `products`.`deleted_at` IS NULL RETURNING *",
                 r#"UPDATE "products" SET "price"=$1,"updated_at"=$2 WHERE price > $3 AND "products"."deleted_at" IS NULL RETURNING *"#,
                 "refused: not supported: the mysql dialect cannot return modified rows (RETURNING)",
+            r#"UPDATE "products" SET "price"=@p1,"updated_at"=@p2 OUTPUT INSERTED.* WHERE price > @p3 AND "products"."deleted_at" IS NULL"#,
 ),
             sql_of(&db, |tx| async move {
                 tx.model::<Product>()
@@ -197,11 +208,12 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
         ),
         (
             // G61: with a join, the model's own columns are listed, not `*`.
-            backend.pick(
+            backend.pick4(
                 "SELECT `products`.`id`,`products`.`code`,`products`.`price`,`products`.`created_at`,`products`.`updated_at`,`products`.`deleted_at` FROM `products` JOIN emails ON emails.user_id = products.id AND emails.email = ? WHERE `products`.`deleted_at` IS NULL",
                 r#"SELECT "products"."id","products"."code","products"."price","products"."created_at","products"."updated_at","products"."deleted_at" FROM "products" JOIN emails ON emails.user_id = products.id AND emails.email = $1 WHERE "products"."deleted_at" IS NULL"#,
                 "SELECT `products`.`id`,`products`.`code`,`products`.`price`,`products`.`created_at`,`products`.`updated_at`,`products`.`deleted_at` FROM `products` JOIN emails ON emails.user_id = products.id AND emails.email = ? WHERE `products`.`deleted_at` IS NULL",
-            ),
+            r#"SELECT "products"."id","products"."code","products"."price","products"."created_at","products"."updated_at","products"."deleted_at" FROM "products" JOIN emails ON emails.user_id = products.id AND emails.email = @p1 WHERE "products"."deleted_at" IS NULL"#,
+),
             sql_of(&db, |tx| async move {
                 tx.model::<Product>()
                     .joins(
@@ -216,10 +228,11 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
         ),
         (
             // G49
-            backend.pick(
+            backend.pick4(
                 "SELECT code, sum(price) as total FROM `products` WHERE `products`.`deleted_at` IS NULL GROUP BY `code` HAVING sum(price) > ?",
                 r#"SELECT code, sum(price) as total FROM "products" WHERE "products"."deleted_at" IS NULL GROUP BY "code" HAVING sum(price) > $1"#,
                 "SELECT code, sum(price) as total FROM `products` WHERE `products`.`deleted_at` IS NULL GROUP BY `code` HAVING sum(price) > ?",
+            r#"SELECT code, sum(price) as total FROM "products" WHERE "products"."deleted_at" IS NULL GROUP BY "code" HAVING sum(price) > @p1"#,
 ),
             sql_of(&db, |tx| async move {
                 tx.model::<Product>()
@@ -234,10 +247,11 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
         ),
         (
             // G38
-            backend.pick(
+            backend.pick4(
                 "SELECT `code`,`price` FROM `products` WHERE `products`.`deleted_at` IS NULL",
                 r#"SELECT "code","price" FROM "products" WHERE "products"."deleted_at" IS NULL"#,
                 "SELECT `code`,`price` FROM `products` WHERE `products`.`deleted_at` IS NULL",
+            r#"SELECT "code","price" FROM "products" WHERE "products"."deleted_at" IS NULL"#,
 ),
             sql_of(&db, |tx| async move {
                 tx.model::<Product>()
@@ -250,10 +264,11 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
         ),
         (
             // G42
-            backend.pick(
+            backend.pick4(
                 "SELECT DISTINCT `code`,`price` FROM `products` WHERE `products`.`deleted_at` IS NULL ORDER BY code, price desc",
                 r#"SELECT DISTINCT "code","price" FROM "products" WHERE "products"."deleted_at" IS NULL ORDER BY code, price desc"#,
                 "SELECT DISTINCT `code`,`price` FROM `products` WHERE `products`.`deleted_at` IS NULL ORDER BY code, price desc",
+            r#"SELECT DISTINCT "code","price" FROM "products" WHERE "products"."deleted_at" IS NULL ORDER BY code, price desc"#,
 ),
             sql_of(&db, |tx| async move {
                 tx.model::<Product>()
@@ -287,11 +302,12 @@ async fn golden_updates_joins_groups_and_subqueries_through_the_host(backend: Ba
     .await;
     assert_eq!(
         text,
-        backend.pick(
+        backend.pick4(
             "SELECT * FROM `products` WHERE id IN (SELECT `id` FROM `products` WHERE price > ? AND `products`.`deleted_at` IS NULL) AND code <> ? AND `products`.`deleted_at` IS NULL",
             r#"SELECT * FROM "products" WHERE id IN (SELECT "id" FROM "products" WHERE price > $1 AND "products"."deleted_at" IS NULL) AND code <> $2 AND "products"."deleted_at" IS NULL"#,
             "SELECT * FROM `products` WHERE id IN (SELECT `id` FROM `products` WHERE price > ? AND `products`.`deleted_at` IS NULL) AND code <> ? AND `products`.`deleted_at` IS NULL",
-        )
+            r#"SELECT * FROM "products" WHERE id IN (SELECT "id" FROM "products" WHERE price > @p1 AND "products"."deleted_at" IS NULL) AND code <> @p2 AND "products"."deleted_at" IS NULL"#,
+)
     );
     assert_eq!(params, [Value::I64(18), Value::from("z")]);
 }
