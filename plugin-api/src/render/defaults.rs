@@ -470,7 +470,14 @@ pub fn write_delete<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, d: &Delet
 
 /// The default renderer writes no ORDER BY / LIMIT on UPDATE and DELETE (standard SQL
 /// has none): a write that asks for them is refused, never run on more rows than asked.
-fn refuse_limited(
+/// A dialect that writes its own UPDATE / DELETE without them calls this too.
+///
+/// ```
+/// use plugorm_plugin_api::render::defaults;
+/// assert!(defaults::refuse_limited("UPDATE", &[], None).is_ok());
+/// assert!(defaults::refuse_limited("DELETE", &[], Some(10)).is_err());
+/// ```
+pub fn refuse_limited(
     verb: &str,
     order_by: &[crate::statement::OrderBy],
     limit: Option<u64>,

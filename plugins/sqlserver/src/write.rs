@@ -193,6 +193,7 @@ pub(crate) fn write_update<R: SqlRenderer + ?Sized>(
     if u.set.is_empty() {
         return Err(DbError::Render("UPDATE without any column to set".into()));
     }
+    defaults::refuse_limited("UPDATE", &u.order_by, u.limit.into_option())?;
     w.push_str("UPDATE ");
     write_target(r, w, &u.table);
     w.push_str(" SET ");
@@ -209,6 +210,7 @@ pub(crate) fn write_delete<R: SqlRenderer + ?Sized>(
     w: &mut SqlWriter,
     d: &Delete,
 ) -> DbResult<()> {
+    defaults::refuse_limited("DELETE", &d.order_by, d.limit.into_option())?;
     w.push_str("DELETE ");
     if d.table.alias.is_none() {
         w.push_str("FROM ");

@@ -185,7 +185,7 @@ fn g91_to_g98_updates() {
 }
 
 #[test]
-fn g100_to_g103_sub_query_values_tables_and_dropped_limits() {
+fn g100_to_g102_sub_query_values_and_tables() {
     let mut company = Select::from_table(TableRef::new("companies"));
     company.column(Expr::bare_col("name"));
     company.filter(raw("companies.id = users.company_id", []));
@@ -207,17 +207,6 @@ fn g100_to_g103_sub_query_values_tables_and_dropped_limits() {
     assert_eq!(
         text(Statement::Update(u)),
         r#"UPDATE "users" SET "age"=@p1,"name"=@p2 WHERE id IN (@p3,@p4)"#
-    );
-    let mut u = update(
-        &[("active", v(false)), ("updated_at", v(0i64))],
-        vec![raw("age > ?", [10i64.into()]), alive("users")],
-    );
-    u.order_by
-        .push(plugorm_plugin_api::statement::OrderBy::asc(raw("id", [])));
-    u.limit = Some(10).into();
-    assert_eq!(
-        text(Statement::Update(u)),
-        r#"UPDATE "users" SET "active"=@p1,"updated_at"=@p2 WHERE age > @p3 AND "users"."deleted_at" IS NULL"#
     );
 }
 
@@ -306,4 +295,37 @@ fn aliased_tables_are_written_through_from() {
         text(Statement::Delete(d)),
         r#"DELETE "u" FROM "users" "u" WHERE "u"."id" = @p1"#
     );
+}
+
+/// G103's ORDER BY / LIMIT on a write: T-SQL's UPDATE and DELETE have neither, so the
+/// write is refused (GORM's driver drops them, and the write then touches every
+/// matching row).
+#[test]
+fn a_limited_update_or_delete_is_refused_never_widened() {
+    let dialect = plugorm_sqlserver::SqlServerDialect::new();
+    let mut up = Update::new(TableRef::new("users"));
+    up.set.push(Assignment {
+        column: "active".into(),
+        value: Expr::value(false),
+    });
+    up.order_by
+        .push(plugorm_plugin_api::statement::OrderBy::asc(Expr::raw(
+            "id",
+            [],
+        )));
+    up.limit = Some(10).into();
+    let mut del = Delete::new(TableRef::new("users"));
+    del.order_by
+        .push(plugorm_plugin_api::statement::OrderBy::asc(Expr::raw(
+            "id",
+            [],
+        )));
+    for stmt in [Statement::Update(up), Statement::Delete(del)] {
+        match plugorm_plugin_api::Dialect::render(&dialect, &stmt) {
+            Err(plugorm_plugin_api::DbError::Unsupported(m)) => {
+                assert!(m.contains("ORDER BY or LIMIT"), "{m}")
+            }
+            other => panic!("a limited write rendered: {other:?}"),
+        }
+    }
 }
