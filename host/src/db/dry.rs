@@ -9,8 +9,7 @@ use plugorm_plugin_api::{
     BoxFuture, Connection, DbError, ExecResult, Executor, Pool, PoolStats, Rows, Sql, Transaction,
 };
 
-use super::open::url_scheme;
-use crate::{callbacks::Callbacks, error::redact_url, Db, Error, Registry, Result};
+use crate::{Db, Registry, Result};
 
 impl Registry {
     /// A dry-run [`Db`] for the dialect that serves `url`'s scheme, with no connection:
@@ -27,20 +26,15 @@ impl Registry {
     /// # Ok(()) }
     /// ```
     pub fn open_dry_run(&self, url: &str) -> Result<Db> {
-        let scheme = url_scheme(url)?;
-        let (_, dialect) =
-            self.dialect_plugin_for_scheme(scheme)
-                .ok_or_else(|| Error::UnknownScheme {
-                    url: redact_url(url),
-                    scheme: scheme.to_string(),
-                    available: self.schemes(),
-                })?;
-        let callbacks = Callbacks::with_defaults();
-        for spec in self.callbacks() {
-            callbacks.register_spec(spec)?;
-        }
-        let label = format!("{scheme}: (dry run, no connection)");
-        Ok(Db::new(dialect, Arc::new(NoServer), callbacks, label).dry_run())
+        let (_, dialect) = self.dialect_for_url(url)?;
+        let label = format!("{}: (dry run, no connection)", dialect.name());
+        Ok(Db::new(
+            dialect,
+            Arc::new(NoServer),
+            self.session_callbacks()?,
+            label,
+        )
+        .dry_run())
     }
 }
 

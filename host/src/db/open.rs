@@ -2,9 +2,12 @@
 //! settings and registers the plugins' callbacks; [`open`] does it through the
 //! process-wide [`default_registry`].
 
-use std::{path::Path, sync::OnceLock};
+use std::{
+    path::Path,
+    sync::{Arc, OnceLock},
+};
 
-use plugorm_plugin_api::PoolOptions;
+use plugorm_plugin_api::{Dialect, PoolOptions};
 
 use super::Db;
 use crate::{
@@ -47,14 +50,7 @@ impl Registry {
     /// # Ok(()) }
     /// ```
     pub async fn open_with(&self, url: &str, options: PoolOptions) -> Result<Db> {
-        let scheme = url_scheme(url)?;
-        let (plugin, dialect) =
-            self.dialect_plugin_for_scheme(scheme)
-                .ok_or_else(|| Error::UnknownScheme {
-                    url: redact_url(url),
-                    scheme: scheme.to_string(),
-                    available: self.schemes(),
-                })?;
+        let (plugin, dialect) = self.dialect_for_url(url)?;
         let bad_pool = |reason: String| Error::InvalidUrl {
             url: redact_url(url),
             reason,
@@ -63,16 +59,40 @@ impl Registry {
         let options = from_url.apply(plugin.pool.apply(options));
         pool_settings::check(&options).map_err(bad_pool)?;
         let url = driver_url.as_str();
-        let callbacks = Callbacks::with_defaults();
-        for spec in self.callbacks() {
-            callbacks.register_spec(spec)?;
-        }
+        let callbacks = self.session_callbacks()?;
         let pool = dialect.connect(url, options).await?;
         Ok(Db::new(dialect, pool, callbacks, redact_url(url)))
     }
 }
 
-pub(super) fn url_scheme(url: &str) -> Result<&str> {
+impl Registry {
+    /// The loaded dialect plugin serving `url`'s scheme ([`Error::UnknownScheme`] listing
+    /// the loaded schemes when none does).
+    pub(super) fn dialect_for_url(
+        &self,
+        url: &str,
+    ) -> Result<(&crate::LoadedPlugin, Arc<dyn Dialect>)> {
+        let scheme = url_scheme(url)?;
+        self.dialect_plugin_for_scheme(scheme)
+            .ok_or_else(|| Error::UnknownScheme {
+                url: redact_url(url),
+                scheme: scheme.to_string(),
+                available: self.schemes(),
+            })
+    }
+
+    /// The default callbacks plus those the loaded feature plugins register: what every
+    /// database this registry opens starts with.
+    pub(super) fn session_callbacks(&self) -> Result<Callbacks> {
+        let callbacks = Callbacks::with_defaults();
+        for spec in self.callbacks() {
+            callbacks.register_spec(spec)?;
+        }
+        Ok(callbacks)
+    }
+}
+
+fn url_scheme(url: &str) -> Result<&str> {
     let bad = |reason: &str| Error::InvalidUrl {
         url: redact_url(url),
         reason: reason.into(),

@@ -14,24 +14,12 @@ use crate::{
 
 impl<T: Model> Query<T> {
     /// Runs a SELECT through the query processor, then `after_find` on every row.
-    async fn run_select(
-        &self,
-        mut select: plugorm_plugin_api::statement::Select,
-    ) -> Result<Vec<T>> {
-        // Checked before the joins are built: a builder error is the one to report.
-        self.check_read()?;
-        crate::query::preload::joins::apply::<T>(
-            &self.db,
-            &self.extras.preloads,
-            &mut select,
-            &self.qualifier(),
-            true,
-        )?;
+    async fn run_select(&self, select: plugorm_plugin_api::statement::Select) -> Result<Vec<T>> {
         let mut op = FindModels {
             preloads: &self.extras.preloads,
             found: Vec::new(),
         };
-        self.read_chain(select)?.drive(&mut op).await?;
+        self.read_chain(select, Some(true))?.drive(&mut op).await?;
         Ok(op.found)
     }
 

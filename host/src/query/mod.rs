@@ -290,10 +290,20 @@ impl<T: QuerySource> Query<T> {
     }
 
     /// The query processor's chain for a read of `select`, after the checks every read
-    /// makes: [`Query::check_read`] and the soft-delete guard.
-    pub(crate) fn read_chain(&self, select: Select) -> Result<crate::chain::ChainRun> {
+    /// makes ([`Query::check_read`], the soft-delete guard) and, when `join_columns` is
+    /// given, the joins of the relations `join_relation` asked for (listing the model's
+    /// own columns too when it is `true`, to decode models; a stream takes none).
+    pub(crate) fn read_chain(
+        &self,
+        mut select: Select,
+        join_columns: Option<bool>,
+    ) -> Result<crate::chain::ChainRun> {
         self.check_read()?;
         crate::chain::soft_delete::guard(&self.db, T::source_schema(), self.extras.unscoped)?;
+        if let Some(columns) = join_columns {
+            let q = self.qualifier();
+            T::join_preloads(&self.db, &self.extras.preloads, &mut select, &q, columns)?;
+        }
         Ok(crate::chain::ChainRun::start(
             &self.db,
             plugorm_plugin_api::Processor::Query,

@@ -91,13 +91,10 @@ impl<T: QuerySource> Query<T> {
     /// Runs a SELECT through the query processor and returns its raw rows.
     pub(super) async fn run_rows(
         &self,
-        mut select: plugorm_plugin_api::statement::Select,
+        select: plugorm_plugin_api::statement::Select,
     ) -> Result<plugorm_plugin_api::Rows> {
-        self.check_read()?;
-        let q = self.qualifier();
-        T::join_preloads(&self.db, &self.extras.preloads, &mut select, &q, false)?;
         let mut op = Fetch::default();
-        self.read_chain(select)?.drive(&mut op).await?;
+        self.read_chain(select, Some(false))?.drive(&mut op).await?;
         Ok(op.rows)
     }
 

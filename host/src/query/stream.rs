@@ -181,7 +181,7 @@ impl<T: QuerySource> Query<T> {
         select: plugorm_plugin_api::statement::Select,
     ) -> Result<(Box<dyn RowStream>, crate::Db)> {
         let mut op = OpenStream { stream: None };
-        let db = self.read_chain(select)?.drive(&mut op).await?;
+        let db = self.read_chain(select, None)?.drive(&mut op).await?;
         let inner = op.stream.ok_or_else(|| {
             Error::Callback("the query step was removed; nothing to stream".into())
         })?;

@@ -87,6 +87,54 @@ pub fn explicit_type(field: &FieldSchema) -> Option<&str> {
     }
 }
 
+/// `schema` with every unsized string field that an index covers (as `covers` says of an
+/// index and one of its columns) sized `size`: for a dialect whose unbounded string type
+/// cannot be indexed (MySQL's `longtext`, SQL Server's `nvarchar(MAX)`). A field with an
+/// explicit SQL type is left as given.
+///
+/// ```
+/// use plugorm_plugin_api::render::ddl::with_keyed_strings;
+/// use plugorm_plugin_api::schema::{DataType, FieldSchema, IndexColumn, IndexSchema, ModelSchema};
+/// let schema = ModelSchema {
+///     name: "User".into(),
+///     table: "users".into(),
+///     fields: vec![
+///         FieldSchema::new("code", "code", DataType::String),
+///         FieldSchema::new("note", "note", DataType::String),
+///     ]
+///     .into(),
+///     indexes: vec![IndexSchema {
+///         name: "idx_users_code".into(),
+///         unique: false,
+///         columns: vec![IndexColumn { column: "code".into(), sort: "".into(), length: 0 }].into(),
+///         kind: "".into(),
+///         condition: "".into(),
+///         comment: "".into(),
+///     }]
+///     .into(),
+/// };
+/// let keyed = with_keyed_strings(&schema, 191, |_, _| true);
+/// assert_eq!((keyed.fields[0].size, keyed.fields[1].size), (191, 0));
+/// ```
+pub fn with_keyed_strings(
+    schema: &ModelSchema,
+    size: u32,
+    covers: impl Fn(&IndexSchema, &IndexColumn) -> bool,
+) -> ModelSchema {
+    let mut keyed = schema.clone();
+    for f in keyed.fields.iter_mut() {
+        let indexed = schema.indexes.iter().any(|i| {
+            i.columns
+                .iter()
+                .any(|c| c.column == f.column && covers(i, c))
+        });
+        if f.data_type == DataType::String && f.size == 0 && indexed && explicit_type(f).is_none() {
+            f.size = size;
+        }
+    }
+    keyed
+}
+
 /// The portable column type of a field: standard SQL (ISO/IEC 9075) spelled in lower
 /// case as GORM writes types, for a dialect that does not override
 /// [`SqlRenderer::column_type`]. Nothing here is one database's dialect:

@@ -138,18 +138,11 @@ pub(crate) fn create_table<R: SqlRenderer + ?Sized>(
     schema: &ModelSchema,
     foreign_keys: &[ForeignKeySchema],
 ) -> DbResult<Vec<Sql>> {
-    let mut keyed = schema.clone();
-    for f in keyed.fields.iter_mut() {
-        let indexed = schema.indexes.iter().any(|i| {
-            !is_index_class(i.kind.trim())
-                && i.columns
-                    .iter()
-                    .any(|c| c.column == f.column && c.length == 0)
-        });
-        if f.data_type == DataType::String && f.size == 0 && indexed && explicit_type(f).is_none() {
-            f.size = KEYED_STRING_SIZE;
-        }
-    }
+    // An index with a prefix length, or of a class (FULLTEXT, SPATIAL), indexes a
+    // `longtext` as it is.
+    let keyed = ddl::with_keyed_strings(schema, KEYED_STRING_SIZE, |i, c| {
+        !is_index_class(i.kind.trim()) && c.length == 0
+    });
     ddl::create_table_with_foreign_keys(r, table, &keyed, foreign_keys)
 }
 

@@ -135,18 +135,7 @@ pub(crate) fn create_table<R: SqlRenderer + ?Sized>(
     schema: &ModelSchema,
     foreign_keys: &[ForeignKeySchema],
 ) -> DbResult<Vec<Sql>> {
-    let indexed: Vec<&str> = schema
-        .indexes
-        .iter()
-        .flat_map(|i| i.columns.iter().map(|c| c.column.as_str()))
-        .collect();
-    let mut keyed = schema.clone();
-    keyed
-        .fields
-        .iter_mut()
-        .filter(|f| f.data_type == DataType::String && f.size == 0 && explicit_type(f).is_none())
-        .filter(|f| indexed.contains(&f.column.as_str()))
-        .for_each(|f| f.size = KEYED_STRING_SIZE);
+    let keyed = ddl::with_keyed_strings(schema, KEYED_STRING_SIZE, |_, _| true);
     ddl::create_table_with_foreign_keys(r, table, &keyed, foreign_keys)
 }
 

@@ -165,7 +165,6 @@ impl Dialect for SqlServerDialect {
         c.upsert = UpsertStyle::Merge;
         c.row_locks = true;
         c.max_params = MAX_PARAMS;
-        c.insert_id_exact = false;
         c
     }
 
