@@ -195,6 +195,11 @@ async fn golden_creates_and_upserts(backend: Backend) {
     );
     let all = OnConflict::update_all();
     ok(dry.on_conflict(all).create(&mut product("x")).await, "G85");
+    let mut keyed = Product {
+        id: 7,
+        ..product("k")
+    };
+    ok(dry.create(&mut keyed).await, "G73");
     let expected = backend.pick4(
         [
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) RETURNING `id`",
@@ -202,6 +207,8 @@ async fn golden_creates_and_upserts(backend: Backend) {
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON CONFLICT (`code`) DO UPDATE SET `price`=`excluded`.`price` RETURNING `id`",
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING `id`",
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON CONFLICT (`id`) DO UPDATE SET `updated_at`=?,`code`=`excluded`.`code`,`price`=`excluded`.`price`,`deleted_at`=`excluded`.`deleted_at` RETURNING `id`",
+            // G73: a key set by the caller comes last, and is still read back.
+            "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`,`id`) VALUES (?,?,?,?,?,?) RETURNING `id`",
         ],
         [
             r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) RETURNING "id""#,
@@ -212,6 +219,7 @@ async fn golden_creates_and_upserts(backend: Backend) {
             // G85's shape: the key is the target, created_at is kept, updated_at bound
             // to now and set first.
             r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") VALUES ($1,$2,$3,$4,$5) ON CONFLICT ("id") DO UPDATE SET "updated_at"=$6,"code"="excluded"."code","price"="excluded"."price","deleted_at"="excluded"."deleted_at" RETURNING "id""#,
+            r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at","id") VALUES ($1,$2,$3,$4,$5,$6) RETURNING "id""#,
         ],
         [
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?)",
@@ -220,6 +228,7 @@ async fn golden_creates_and_upserts(backend: Backend) {
             // MySQL has no DO NOTHING: a no-op assignment.
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE `code`=`code`",
             "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`) VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE `updated_at`=?,`code`=VALUES(`code`),`price`=VALUES(`price`),`deleted_at`=VALUES(`deleted_at`)",
+            "INSERT INTO `products` (`code`,`price`,`created_at`,`updated_at`,`deleted_at`,`id`) VALUES (?,?,?,?,?,?)",
         ],
         [
             r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") OUTPUT INSERTED."id" VALUES (@p1,@p2,@p3,@p4,@p5);"#,
@@ -229,6 +238,8 @@ async fn golden_creates_and_upserts(backend: Backend) {
             r#"MERGE INTO "products" USING (VALUES(@p1,@p2,@p3,@p4,@p5)) AS excluded ("code","price","created_at","updated_at","deleted_at") ON "products"."code" = "excluded"."code" WHEN NOT MATCHED THEN INSERT ("code","price","created_at","updated_at","deleted_at") VALUES ("excluded"."code","excluded"."price","excluded"."created_at","excluded"."updated_at","excluded"."deleted_at") OUTPUT INSERTED."id";"#,
             // G85: MERGE only when every key column is inserted; a new row is a plain INSERT.
             r#"INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at") OUTPUT INSERTED."id" VALUES (@p1,@p2,@p3,@p4,@p5);"#,
+            // G73: IDENTITY_INSERT is on for the one INSERT that sets the key.
+            r#"SET IDENTITY_INSERT "products" ON;INSERT INTO "products" ("code","price","created_at","updated_at","deleted_at","id") OUTPUT INSERTED."id" VALUES (@p1,@p2,@p3,@p4,@p5,@p6);SET IDENTITY_INSERT "products" OFF;"#,
         ],
     );
     assert_eq!(texts(&dry.dry_run_statements()), expected);

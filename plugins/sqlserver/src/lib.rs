@@ -20,6 +20,7 @@
 // Rendering and schema (what SQL Server's text looks like).
 mod ddl;
 mod dialect;
+mod identity;
 mod introspect;
 mod lock;
 mod merge;

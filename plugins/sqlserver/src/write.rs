@@ -6,7 +6,9 @@
 //! * `UPDATE "t" SET "a"=@p1 OUTPUT INSERTED.* WHERE …` (G104) and
 //!   `DELETE FROM "t" OUTPUT DELETED.* WHERE …` (G113), columns as
 //!   `"DELETED"."code","DELETED"."price"` (G114);
-//! * an upsert is a MERGE (see `merge`).
+//! * an upsert is a MERGE (see `merge`);
+//! * a key the caller sets in an IDENTITY column is written inside
+//!   `SET IDENTITY_INSERT "t" ON;…;SET IDENTITY_INSERT "t" OFF;` (G73, see `identity`).
 //!
 //! Where T-SQL needs another form than GORM writes:
 //!
@@ -27,7 +29,7 @@ use plugorm_plugin_api::{
     DbError, DbResult,
 };
 
-use crate::merge;
+use crate::{identity, merge};
 
 /// The most rows an `INSERT … VALUES` list may hold in SQL Server.
 const MAX_VALUES_ROWS: usize = 1000;
@@ -126,8 +128,23 @@ pub(crate) fn write_rows<R: SqlRenderer + ?Sized>(
     Ok(())
 }
 
-/// The dialect's INSERT (see the module documentation).
+/// The dialect's INSERT (see the module documentation); a key set by the caller in an
+/// IDENTITY column is written inside `SET IDENTITY_INSERT … ON; … OFF;` (see `identity`).
 pub(crate) fn write_insert<R: SqlRenderer + ?Sized>(
+    r: &R,
+    w: &mut SqlWriter,
+    ins: &Insert,
+) -> DbResult<()> {
+    match identity::explicit_column(ins) {
+        Some(column) => {
+            identity::write_enveloped(r, w, ins, column, |w| write_statement(r, w, ins))
+        }
+        None => write_statement(r, w, ins),
+    }
+}
+
+/// The INSERT (or MERGE) itself.
+fn write_statement<R: SqlRenderer + ?Sized>(
     r: &R,
     w: &mut SqlWriter,
     ins: &Insert,

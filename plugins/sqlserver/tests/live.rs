@@ -431,3 +431,50 @@ async fn bad_urls_and_unreachable_servers_are_typed() {
         other => panic!("expected a connect error, got {:?}", other.err()),
     }
 }
+
+/// A key the caller sets goes into the IDENTITY column (the dialect's identity-insert
+/// envelope), comes back through OUTPUT, and leaves the session's IDENTITY_INSERT off:
+/// a generated key works next, also after the explicit insert failed.
+#[tokio::test]
+async fn explicit_identity_keys_leave_identity_insert_off() {
+    use plugorm_plugin_api::statement::{Expr, Insert, Statement, TableRef};
+    let Some(pool) = pool().await else { return };
+    let t = table("identity");
+    drop_table(&pool, &t).await;
+    exec(
+        &pool,
+        &format!("CREATE TABLE [{t}] (id bigint IDENTITY(1,1) PRIMARY KEY, name nvarchar(20))"),
+        vec![],
+    )
+    .await;
+    let dialect = SqlServerDialect::new();
+    let insert = |name: &str, id: Option<i64>| {
+        let mut columns = vec!["name".into()];
+        let mut row = vec![Expr::value(name)];
+        if let Some(id) = id {
+            columns.push("id".into());
+            row.push(Expr::value(id));
+        }
+        let mut ins = Insert::new(TableRef::new(t.as_str()), columns);
+        ins.rows.push(row.into_iter().collect());
+        ins.returning.push("id".into());
+        dialect.render(&Statement::Insert(ins)).unwrap()
+    };
+    let key =
+        |rows: plugorm_plugin_api::Rows| rows.iter().next().unwrap().get_at::<i64>(0).unwrap();
+    assert_eq!(
+        key(pool.query(insert("given", Some(40))).await.unwrap()),
+        40
+    );
+    assert_eq!(
+        key(pool.query(insert("generated", None)).await.unwrap()),
+        41
+    );
+    let again = pool.query(insert("duplicate", Some(40))).await;
+    assert!(
+        matches!(again, Err(DbError::UniqueViolation { .. })),
+        "{again:?}"
+    );
+    assert_eq!(key(pool.query(insert("after", None)).await.unwrap()), 42);
+    drop_table(&pool, &t).await;
+}

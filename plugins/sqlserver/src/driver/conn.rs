@@ -2,6 +2,8 @@
 //!
 //! * One statement per call: SQL Server runs every statement of a batch, so text with a
 //!   second statement after a `;` is refused first (the kit's lexer, SQL Server's quotes).
+//!   The one exception is the dialect's identity-insert envelope around one INSERT or
+//!   MERGE (`SET IDENTITY_INSERT "t" ON;…;SET IDENTITY_INSERT "t" OFF;`, see `identity`).
 //! * A statement with parameters runs through `sp_executesql` (tiberius' RPC), its
 //!   parameters typed as `bind` says. One without parameters runs as a plain batch, so
 //!   `SET` and `USE` keep their effect on the session, as they would in a script; only a
@@ -33,6 +35,7 @@ use crate::{
     bind::{self, NullAs, LEXICON},
     decode,
     error::{ends_connection, refuses_text_null, translate},
+    identity,
 };
 
 /// Why one attempt failed: a driver error (maybe worth a retry, maybe fatal to the
@@ -117,13 +120,19 @@ pub(super) async fn kill(client: &mut TdsClient, session: i64) -> Result<(), Tds
     run_batch(client, &format!("KILL {session}")).await
 }
 
+/// Refuses text with more than one statement, except the identity-insert envelope around
+/// one INSERT or MERGE that the dialect writes for a key set by the caller (`identity`).
+fn one_statement_or_envelope(text: &str) -> DbResult<()> {
+    one_statement(identity::split_envelope(text).unwrap_or(text), &LEXICON)
+}
+
 /// Starts `sql`: a batch without parameters, `sp_executesql` with them.
 async fn start<'a>(
     client: &'a mut TdsClient,
     sql: &Sql,
     nulls: NullAs,
 ) -> Result<QueryStream<'a>, Failure> {
-    one_statement(&sql.text, &LEXICON)?;
+    one_statement_or_envelope(&sql.text)?;
     if sql.params.is_empty() {
         return Ok(client.simple_query(sql.text.to_string()).await?);
     }
@@ -152,7 +161,7 @@ async fn execute_once(
         drain(start(client, sql, nulls).await?).await?;
         return Ok(0);
     }
-    one_statement(&sql.text, &LEXICON)?;
+    one_statement_or_envelope(&sql.text)?;
     Ok(bind::query(sql, nulls)?.execute(client).await?.total())
 }
 
@@ -251,7 +260,8 @@ pub(crate) fn control_text(command: &str) -> Option<String> {
 
 impl DriverConnection for SqlServerConnection {
     async fn execute(&mut self, sql: &Sql) -> DbResult<ExecResult> {
-        let kind = statement_kind(&sql.text, &LEXICON);
+        let inner = identity::split_envelope(&sql.text).unwrap_or(&sql.text);
+        let kind = statement_kind(inner, &LEXICON);
         let mut nulls = NullAs::Text;
         let reported = loop {
             match execute_once(&mut self.client, sql, kind, nulls).await {

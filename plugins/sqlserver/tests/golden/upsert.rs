@@ -142,6 +142,8 @@ fn merge_reads_keys_back_and_keeps_conditions_and_keys_out_of_the_update() {
     ins.on_conflict = Some(c).into();
     assert_eq!(
         text(Statement::Insert(ins)),
-        r#"MERGE INTO "products" USING (VALUES(@p1,@p2,@p3)) AS excluded ("id","code","price") ON "products"."id" = "excluded"."id" WHEN MATCHED AND "products"."price" < @p4 THEN UPDATE SET "price"="excluded"."price" WHEN NOT MATCHED THEN INSERT ("id","code","price") VALUES ("excluded"."id","excluded"."code","excluded"."price") OUTPUT INSERTED."id";"#
+        // The key is given and read back, so it is an IDENTITY key set by the caller:
+        // the MERGE runs with IDENTITY_INSERT on, as a plain INSERT would (G73).
+        r#"SET IDENTITY_INSERT "products" ON;MERGE INTO "products" USING (VALUES(@p1,@p2,@p3)) AS excluded ("id","code","price") ON "products"."id" = "excluded"."id" WHEN MATCHED AND "products"."price" < @p4 THEN UPDATE SET "price"="excluded"."price" WHEN NOT MATCHED THEN INSERT ("id","code","price") VALUES ("excluded"."id","excluded"."code","excluded"."price") OUTPUT INSERTED."id";SET IDENTITY_INSERT "products" OFF;"#
     );
 }

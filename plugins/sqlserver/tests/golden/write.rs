@@ -4,7 +4,7 @@
 use plugorm_plugin_api::{
     statement::{Assignment, Delete, Expr, Insert, Select, Statement, TableRef, Update},
     types::Boxed,
-    Value,
+    Dialect, Value,
 };
 
 use crate::common::{alive, raw, render, text, USER_COLUMNS};
@@ -33,19 +33,31 @@ fn g72_create_one_reads_the_key_back_with_output() {
     assert_eq!(params, 7);
 }
 
-/// G73 differs (not yet): GORM wraps an INSERT that sets an IDENTITY key in
-/// `SET IDENTITY_INSERT "users" ON; … OFF;`; the plugin API's INSERT does not say which
-/// column is the identity one, so the dialect writes the plain INSERT.
+/// G73: a key set by the caller in the IDENTITY column (the host still asks for it
+/// back) is written inside `SET IDENTITY_INSERT … ON; … OFF;`.
 #[test]
-fn g73_explicit_identity_key_is_a_plain_insert() {
+fn g73_explicit_identity_key_turns_identity_insert_on() {
     let mut columns = USER_COLUMNS.to_vec();
     columns.push("id");
-    let mut ins = insert("users", &columns, 1);
-    ins.returning.clear();
+    let ins = insert("users", &columns, 1);
     assert_eq!(
         text(Statement::Insert(ins)),
-        r#"INSERT INTO "users" ("created_at","updated_at","deleted_at","name","age","active","company_id","id") VALUES (@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8);"#
+        r#"SET IDENTITY_INSERT "users" ON;INSERT INTO "users" ("created_at","updated_at","deleted_at","name","age","active","company_id","id") OUTPUT INSERTED."id" VALUES (@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8);SET IDENTITY_INSERT "users" OFF;"#
     );
+}
+
+/// SQL Server refuses DEFAULT for an identity column while IDENTITY_INSERT is on, so a
+/// batch mixing given and generated keys is refused before it is sent, naming the rows.
+#[test]
+fn a_batch_mixing_given_and_generated_identity_keys_is_refused() {
+    let mut ins = insert("products", &["code", "id"], 3);
+    ins.rows[1][1] = Expr::raw("DEFAULT", []);
+    let err = plugorm_sqlserver::SqlServerDialect::new()
+        .render(&Statement::Insert(ins))
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("identity column `id` of `products`"), "{msg}");
+    assert!(msg.contains("(rows 1)"), "{msg}");
 }
 
 #[test]
