@@ -29,6 +29,7 @@ mod pool_settings;
 mod query;
 mod registry;
 mod routed;
+mod services;
 mod session;
 mod write;
 

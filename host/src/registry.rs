@@ -60,6 +60,9 @@ impl fmt::Debug for LoadedPlugin {
 #[derive(Default, Clone)]
 pub struct Registry {
     pub(crate) plugins: Vec<LoadedPlugin>,
+    /// What the feature plugins were initialized with; every database it opens is
+    /// attached to it.
+    pub(crate) services: Arc<crate::services::Services>,
 }
 
 impl Registry {

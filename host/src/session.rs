@@ -39,6 +39,8 @@ pub struct Session {
     pub(crate) full_save: bool,
     /// The statement cache of prepared-statement mode ([`crate::Db::prepare_stmt`]).
     pub(crate) prepared: Option<Arc<crate::exec::StatementCache>>,
+    /// Settings for feature plugins' callbacks ([`crate::Db::plugin_setting`]).
+    pub(crate) plugin_settings: Vec<(String, String)>,
 }
 
 impl Default for Session {
@@ -54,6 +56,7 @@ impl Default for Session {
             now: None,
             on_conflict: None,
             changed: None,
+            plugin_settings: Vec::new(),
             captured: None,
             associations: None,
             full_save: false,

@@ -121,6 +121,17 @@ pub struct PoolStats {
     pub max_connections: u32,
 }
 
+/// How often and how long callers waited for a free connection (plugin API 0.2.2; a
+/// pool that does not count reports zeros).
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolWaits {
+    /// Acquisitions that found every connection in use and waited.
+    pub count: u64,
+    /// Their total wait, in nanoseconds.
+    pub nanos: u64,
+}
+
 /// A pool of connections to one database.
 pub trait Pool: Executor {
     /// Takes one connection out of the pool until it is dropped.
@@ -131,6 +142,11 @@ pub trait Pool: Executor {
     fn ping(&self) -> BoxFuture<()>;
     /// Current counters.
     fn stats(&self) -> PoolStats;
+    /// Waits for a free connection so far (zeros unless the pool counts them; the
+    /// driver kit's pool does).
+    fn waits(&self) -> PoolWaits {
+        PoolWaits::default()
+    }
     /// Closes every connection; later calls fail with [`crate::DbError::Pool`].
     fn close(&self) -> BoxFuture<()>;
 }

@@ -81,6 +81,15 @@ pub mod setting {
     pub const NOW_MICROS: &str = "orm:now_micros";
     /// `"true"` when global updates / deletes are allowed.
     pub const ALLOW_GLOBAL_UPDATE: &str = "orm:allow_global_update";
+    /// Where the statement runs, set by a routing callback (plugin API 0.2.2): a
+    /// [`crate::host::PoolId`] the host opened, or several separated by commas, tried in
+    /// order while the one before fails to connect (reads only, outside a transaction).
+    /// Ignored inside a transaction: everything there runs on the transaction's
+    /// connection.
+    pub const POOL: &str = "orm:pool";
+    /// `"true"` on the Raw chain's run that asks where a transaction should begin
+    /// (`Db::begin`): a router answers with [`POOL`] as for a statement.
+    pub const BEGIN: &str = "orm:begin";
 }
 
 /// The callback a feature plugin must register on the delete processor to serve models
@@ -221,8 +230,37 @@ impl std::fmt::Debug for CallbackSpec {
 }
 
 /// A feature plugin (soft delete, read/write splitting, metrics…).
+///
+/// Implement [`FeaturePlugin::initialize`], or [`FeaturePlugin::initialize_with_host`]
+/// when the plugin needs the host's services (pools, observers; plugin API 0.2.2).
 pub trait FeaturePlugin: Send + Sync + 'static {
     /// Reads its `[plugin.config]` (as JSON text) and returns the callbacks to register.
     /// A bad configuration is a [`crate::DbError::Config`] naming the key.
-    fn initialize(&self, config_json: &str) -> DbResult<Vec<CallbackSpec>>;
+    fn initialize(&self, config_json: &str) -> DbResult<Vec<CallbackSpec>> {
+        let _ = config_json;
+        Ok(Vec::new())
+    }
+
+    /// As [`FeaturePlugin::initialize`], with the host's services to keep: the host
+    /// calls this one (since plugin API 0.2.2); by default it forwards to `initialize`.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::{host::Host, CallbackSpec, DbResult, FeaturePlugin};
+    /// struct Metrics;
+    /// impl FeaturePlugin for Metrics {
+    ///     fn initialize_with_host(&self, host: &Host, _config: &str) -> DbResult<Vec<CallbackSpec>> {
+    ///         let _pools = host.pools(); // keep `host.clone()` to ask again later
+    ///         Ok(Vec::new())
+    ///     }
+    /// }
+    /// assert!(Metrics.initialize_with_host(&Host::detached(), "{}").unwrap().is_empty());
+    /// ```
+    fn initialize_with_host(
+        &self,
+        host: &crate::host::Host,
+        config_json: &str,
+    ) -> DbResult<Vec<CallbackSpec>> {
+        let _ = host;
+        self.initialize(config_json)
+    }
 }

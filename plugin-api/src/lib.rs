@@ -12,6 +12,7 @@ pub mod connection;
 pub mod dialect;
 pub mod feature;
 pub mod ffi;
+pub mod host;
 pub mod kit;
 pub mod manifest;
 pub mod migrate;
@@ -22,7 +23,8 @@ pub mod sql;
 pub mod steps;
 
 pub use connection::{
-    BoxFuture, BufferedStream, Connection, Executor, Pool, PoolStats, RowStream, Transaction,
+    BoxFuture, BufferedStream, Connection, Executor, Pool, PoolStats, PoolWaits, RowStream,
+    Transaction,
 };
 pub use dialect::{Capabilities, Dialect, PoolOptions};
 pub use feature::{

@@ -188,6 +188,17 @@ impl Callbacks {
         self.chain(p).iter().map(|s| s.name.clone()).collect()
     }
 
+    /// Whether any chain holds a callback named `namespace:…` (a plugin's).
+    pub(crate) fn has_namespace(&self, namespace: &str) -> bool {
+        Processor::ALL.iter().any(|&p| {
+            self.chain(p).iter().any(|s| {
+                s.name
+                    .split_once(':')
+                    .is_some_and(|(ns, _)| ns == namespace)
+            })
+        })
+    }
+
     /// Whether a callback of this name is in a processor's chain.
     pub fn contains(&self, p: Processor, name: &str) -> bool {
         self.chain(p).iter().any(|s| s.name == name)

@@ -17,6 +17,11 @@ pub(crate) struct Stage<'a> {
 /// operation has nothing to do at returns `Ok(())`.
 pub(crate) trait Operation {
     async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()>;
+
+    /// The rows the operation wrote or read, for observers (0 when it does not count).
+    fn rows(&self) -> u64 {
+        0
+    }
 }
 
 /// Runs the statement at its step (INSERT, UPDATE, DELETE) and counts the rows affected.
@@ -36,6 +41,10 @@ impl Operation for Execute {
         }
         Ok(())
     }
+
+    fn rows(&self) -> u64 {
+        self.affected
+    }
 }
 
 /// Runs the statement at its step and keeps the rows it returned.
@@ -50,5 +59,9 @@ impl Operation for Fetch {
             self.rows = stage.db.query_statement(stage.statement).await?;
         }
         Ok(())
+    }
+
+    fn rows(&self) -> u64 {
+        self.rows.len() as u64
     }
 }

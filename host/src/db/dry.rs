@@ -28,13 +28,13 @@ impl Registry {
     pub fn open_dry_run(&self, url: &str) -> Result<Db> {
         let (_, dialect) = self.dialect_for_url(url)?;
         let label = format!("{}: (dry run, no connection)", dialect.name());
-        Ok(Db::new(
+        let db = Db::new(
             dialect,
             Arc::new(NoServer),
             self.session_callbacks()?,
             label,
-        )
-        .dry_run())
+        );
+        Ok(self.services.attach(db).dry_run())
     }
 }
 

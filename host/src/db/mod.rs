@@ -9,6 +9,7 @@ mod retry;
 mod session;
 mod transaction;
 
+pub(crate) use open::layered_options;
 pub use open::{default_registry, open};
 pub use retry::RetryPolicy;
 pub use transaction::Tx;
@@ -16,12 +17,16 @@ pub(crate) use transaction::TxState;
 
 use std::sync::Arc;
 
-use plugorm_plugin_api::{Dialect, Executor, Pool, PoolStats};
+use plugorm_plugin_api::{
+    host::{Observer, PoolId},
+    Dialect, Executor, Pool, PoolStats,
+};
 
 use crate::{
     callbacks::{CallbackApi, Callbacks},
     exec::Runner,
     log::ExplainStyle,
+    services::{route::Route, Services},
     session::Session,
     Result,
 };
@@ -71,12 +76,20 @@ pub(crate) struct Shared {
     pub(crate) url: String,
     /// How the SQL log inlines this dialect's parameters (read once, at open).
     pub(crate) explain: ExplainStyle,
+    /// The registry's services: the pools a callback may route to.
+    pub(crate) services: Arc<Services>,
+    /// This database's own pool's id among them.
+    pub(crate) pool_id: PoolId,
+    /// Who sees each operation (empty: nothing is measured).
+    pub(crate) observers: Vec<Arc<dyn Observer>>,
 }
 
 /// Where statements run.
 #[derive(Clone)]
 pub(crate) enum Conn {
     Pool,
+    /// Pools a routing callback chose (see `services::route`).
+    Routed(Route),
     Tx(Arc<TxState>),
 }
 
@@ -106,9 +119,58 @@ impl Db {
                 pool,
                 callbacks: Arc::new(callbacks),
                 url,
+                services: Arc::default(),
+                pool_id: 0,
+                observers: Vec::new(),
             }),
             conn: Conn::Pool,
             session: Arc::new(Session::default()),
+        }
+    }
+
+    /// This database attached to its registry's services (see [`Services::attach`]).
+    pub(crate) fn attached(
+        self,
+        services: Arc<Services>,
+        pool_id: PoolId,
+        observers: Vec<Arc<dyn Observer>>,
+    ) -> Db {
+        let s = &self.shared;
+        Db {
+            shared: Arc::new(Shared {
+                dialect: Arc::clone(&s.dialect),
+                pool: Arc::clone(&s.pool),
+                callbacks: Arc::clone(&s.callbacks),
+                url: s.url.clone(),
+                explain: s.explain.clone(),
+                services,
+                pool_id,
+                observers,
+            }),
+            conn: self.conn,
+            session: self.session,
+        }
+    }
+
+    /// This handle with its statements sent where a routing callback chose; inside a
+    /// transaction everything stays on the transaction's connection.
+    pub(crate) fn routed(&self, route: Route) -> Db {
+        match self.conn {
+            Conn::Tx(_) => self.clone(),
+            Conn::Pool | Conn::Routed(_) => Db {
+                shared: Arc::clone(&self.shared),
+                conn: Conn::Routed(route),
+                session: Arc::clone(&self.session),
+            },
+        }
+    }
+
+    /// The id of the pool this handle's statements run on.
+    pub(crate) fn pool_id(&self) -> PoolId {
+        match &self.conn {
+            Conn::Pool => self.shared.pool_id,
+            Conn::Routed(r) => r.first().0,
+            Conn::Tx(t) => t.pool_id,
         }
     }
 
@@ -140,6 +202,7 @@ impl Db {
     pub(crate) fn executor(&self) -> &dyn Executor {
         match &self.conn {
             Conn::Pool => &*self.shared.pool,
+            Conn::Routed(r) => r,
             Conn::Tx(t) => &*t.tx,
         }
     }

@@ -51,24 +51,36 @@ impl Registry {
     /// ```
     pub async fn open_with(&self, url: &str, options: PoolOptions) -> Result<Db> {
         let (plugin, dialect) = self.dialect_for_url(url)?;
-        let bad_pool = |reason: String| Error::InvalidUrl {
-            url: redact_url(url),
-            reason,
-        };
-        let (driver_url, from_url) = config::split_pool_keys(url).map_err(bad_pool)?;
-        let options = from_url.apply(plugin.pool.apply(options));
-        pool_settings::check(&options).map_err(bad_pool)?;
+        let (driver_url, options) = layered_options(plugin, url, options)?;
         let url = driver_url.as_str();
         let callbacks = self.session_callbacks()?;
         let pool = dialect.connect(url, options).await?;
-        Ok(Db::new(dialect, pool, callbacks, redact_url(url)))
+        let db = Db::new(dialect, pool, callbacks, redact_url(url));
+        Ok(self.services.attach(db))
     }
+}
+
+/// The URL the driver gets and the pool options: `options`, then the dialect's
+/// `[plugin.pool]`, then the pool keys of the URL, each layer overriding what it sets.
+pub(crate) fn layered_options(
+    plugin: &crate::LoadedPlugin,
+    url: &str,
+    options: PoolOptions,
+) -> Result<(String, PoolOptions)> {
+    let bad_pool = |reason: String| Error::InvalidUrl {
+        url: redact_url(url),
+        reason,
+    };
+    let (driver_url, from_url) = config::split_pool_keys(url).map_err(bad_pool)?;
+    let options = from_url.apply(plugin.pool.apply(options));
+    pool_settings::check(&options).map_err(bad_pool)?;
+    Ok((driver_url, options))
 }
 
 impl Registry {
     /// The loaded dialect plugin serving `url`'s scheme ([`Error::UnknownScheme`] listing
     /// the loaded schemes when none does).
-    pub(super) fn dialect_for_url(
+    pub(crate) fn dialect_for_url(
         &self,
         url: &str,
     ) -> Result<(&crate::LoadedPlugin, Arc<dyn Dialect>)> {

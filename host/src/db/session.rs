@@ -43,6 +43,26 @@ impl Db {
             .unwrap_or_default()
     }
 
+    /// A session whose statements carry a setting for a feature plugin's callbacks, as
+    /// GORM's plugin clauses do (`db.Clauses(dbresolver.Write)`): the key is namespaced
+    /// by the plugin (`dbresolver:use`), and the plugin documents what it reads. A key
+    /// whose plugin has no callback on this database is refused when a statement runs
+    /// ([`crate::Error::Callback`], naming it), never ignored.
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+    /// // Read from the sources, not a replica (with the dbresolver plugin loaded).
+    /// let rows = db.plugin_setting("dbresolver:use", "write").raw("SELECT 1", ()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn plugin_setting(&self, key: &str, value: &str) -> Db {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.with_session(move |s| {
+            s.plugin_settings.retain(|(k, _)| *k != key);
+            s.plugin_settings.push((key, value));
+        })
+    }
+
     /// A session whose model hooks do not run.
     pub fn skip_hooks(&self) -> Db {
         self.with_session(|s| s.skip_hooks = true)

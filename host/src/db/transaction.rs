@@ -9,7 +9,7 @@ use std::{
 };
 
 use futures_util::FutureExt;
-use plugorm_plugin_api::{DbResult, Transaction};
+use plugorm_plugin_api::{host::PoolId, DbResult, Transaction};
 
 use super::{
     retry::{jitter, RetryPolicy},
@@ -21,6 +21,8 @@ use crate::{Error, Result};
 pub(crate) struct TxState {
     pub(crate) tx: Arc<dyn Transaction>,
     savepoints: AtomicU64,
+    /// The pool the transaction began on.
+    pub(crate) pool_id: PoolId,
 }
 
 impl Db {
@@ -45,10 +47,15 @@ impl Db {
                 "already in a transaction: use `transaction` (a savepoint) or `savepoint`".into(),
             ));
         }
-        let tx = self.logged("BEGIN", self.shared.pool.begin()).await?;
-        Ok(Tx {
-            db: self.bind_tx(tx),
-        })
+        // A router may choose where the transaction begins (dbresolver: the sources,
+        // unless the session asks for a replica or a named resolver).
+        let db = crate::chain::route_begin(self)?;
+        let begun = match &db.conn {
+            Conn::Routed(r) => r.first().1.begin(),
+            _ => self.shared.pool.begin(),
+        };
+        let tx = self.logged("BEGIN", begun).await?;
+        Ok(Tx { db: db.bind_tx(tx) })
     }
 
     pub(crate) fn bind_tx(&self, tx: Arc<dyn Transaction>) -> Db {
@@ -57,6 +64,7 @@ impl Db {
             conn: Conn::Tx(Arc::new(TxState {
                 tx,
                 savepoints: AtomicU64::new(0),
+                pool_id: self.pool_id(),
             })),
             session: self.session.clone(),
         }
@@ -158,7 +166,9 @@ impl Db {
     fn tx_state(&self) -> Result<&TxState> {
         match &self.conn {
             Conn::Tx(t) => Ok(t),
-            Conn::Pool => Err(Error::InvalidTransaction("not in a transaction".into())),
+            Conn::Pool | Conn::Routed(_) => {
+                Err(Error::InvalidTransaction("not in a transaction".into()))
+            }
         }
     }
 

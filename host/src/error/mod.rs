@@ -118,6 +118,54 @@ impl Error {
     pub fn msg(message: impl Into<String>) -> Error {
         Error::Custom(message.into())
     }
+
+    /// A short, stable name of the error's kind, in `snake_case`: what metrics label an
+    /// error with (`unique_violation`, `timeout`, `record_not_found`…).
+    ///
+    /// ```
+    /// assert_eq!(plugorm::Error::RecordNotFound.kind(), "record_not_found");
+    /// let e = plugorm::Error::Db(plugorm::plugin_api::DbError::Timeout("slow".into()));
+    /// assert_eq!(e.kind(), "timeout");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Db(e) => match e {
+                DbError::InvalidUrl { .. } => "invalid_url",
+                DbError::Connect { .. } => "connect",
+                DbError::UniqueViolation { .. } => "unique_violation",
+                DbError::ForeignKeyViolation { .. } => "foreign_key_violation",
+                DbError::NotNullViolation { .. } => "not_null_violation",
+                DbError::CheckViolation { .. } => "check_violation",
+                DbError::Database { .. } => "database",
+                DbError::Render(_) => "render",
+                DbError::Decode { .. } => "decode",
+                DbError::UnsupportedValue { .. } => "unsupported_value",
+                DbError::Unsupported(_) => "unsupported",
+                DbError::Pool(_) => "pool",
+                DbError::Timeout(_) => "timeout",
+                DbError::TransactionFinished => "transaction_finished",
+                DbError::Config { .. } => "config",
+                DbError::Panicked(_) => "panicked",
+                DbError::LockNotAvailable { .. } => "lock_not_available",
+                DbError::InvalidSql(_) => "invalid_sql",
+                DbError::ConnectionLost { .. } => "connection_lost",
+                DbError::SerializationFailure { .. } => "serialization_failure",
+                DbError::Deadlock { .. } => "deadlock",
+                DbError::Busy { .. } => "busy",
+                DbError::TransactionAlreadyOpen => "transaction_already_open",
+                _ => "other",
+            },
+            Error::Config(_) => "config",
+            Error::Load(_) => "load",
+            Error::UnknownScheme { .. } | Error::InvalidUrl { .. } => "invalid_url",
+            Error::RecordNotFound => "record_not_found",
+            Error::MissingWhereClause(_) => "missing_where_clause",
+            Error::Callback(_) => "callback",
+            Error::Relation(_) => "relation",
+            Error::Custom(_) => "custom",
+            _ => "invalid_use",
+        }
+    }
 }
 
 /// Result alias of the host API.

@@ -62,8 +62,9 @@ pub(crate) fn load_library(
     })?;
     let instance = match ffi.into_enum() {
         Ok(FfiPluginInstance::Dialect { info, dialect }) => {
-            let dialect =
-                ImportedDialect::new(info, dialect).map_err(|e| LoadError::ApiMismatch {
+            let dialect = ImportedDialect::new(info, dialect)
+                .map(|d| d.built_against(&manifest.api_version))
+                .map_err(|e| LoadError::ApiMismatch {
                     plugin: entry.name.clone(),
                     path: path.clone(),
                     plugin_api: manifest.api_version.clone(),
@@ -72,7 +73,9 @@ pub(crate) fn load_library(
                 })?;
             PluginInstance::Dialect(Arc::new(dialect))
         }
-        Ok(FfiPluginInstance::Feature(f)) => PluginInstance::Feature(super::imported_feature(f)),
+        Ok(FfiPluginInstance::Feature(f)) => {
+            PluginInstance::Feature(super::imported_feature(f, &manifest.api_version))
+        }
         Err(unknown) => {
             return Err(LoadError::ApiMismatch {
                 plugin: entry.name.clone(),

@@ -13,13 +13,14 @@ pub use linked::{linked_plugins, LinkedPlugin};
 use std::{path::PathBuf, sync::Arc};
 
 use plugorm_plugin_api::{
-    ffi::import::ImportedFeature, manifest::static_plugins, DbError, FeaturePlugin, Manifest,
-    PluginInstance,
+    ffi::import::ImportedFeature, host::Host, manifest::static_plugins, DbError, FeaturePlugin,
+    Manifest, PluginInstance,
 };
 
 use crate::{
     config::{PluginEntry, PluginsConfig},
     registry::{LoadedPlugin, Origin, Registry},
+    services::Services,
 };
 
 /// The version of this host, checked against a plugin's `min_host`.
@@ -59,6 +60,7 @@ pub fn load(config: &PluginsConfig) -> Result<Registry, LoadError> {
         check_versions(&manifest, Some(entry), &origin)?;
         registry.add(start(manifest, origin, instance, Some(entry), config)?)?;
     }
+    initialize_features(&mut registry, config)?;
     Ok(registry)
 }
 
@@ -127,7 +129,7 @@ fn check_versions(
     Ok(())
 }
 
-/// Initializes a feature plugin with its configuration; records a dialect.
+/// Records a loaded plugin (features are initialized once all are loaded).
 fn start(
     manifest: Manifest,
     origin: Origin,
@@ -136,7 +138,6 @@ fn start(
     config: &PluginsConfig,
 ) -> Result<LoadedPlugin, LoadError> {
     let name = manifest.name.to_string();
-    let mut callbacks = Vec::new();
     let pool = entry.map(|e| e.pool).unwrap_or_default();
     if let (PluginInstance::Feature(_), Some(entry)) = (&instance, entry) {
         if !entry.pool.is_empty() {
@@ -150,12 +151,31 @@ fn start(
             });
         }
     }
-    if let PluginInstance::Feature(feature) = &instance {
+    Ok(LoadedPlugin {
+        manifest,
+        origin,
+        instance,
+        callbacks: Vec::new(),
+        pool,
+    })
+}
+
+/// Initializes every feature plugin with its configuration and the registry's services,
+/// once every plugin is loaded (so a feature may open pools of any loaded dialect).
+fn initialize_features(registry: &mut Registry, config: &PluginsConfig) -> Result<(), LoadError> {
+    let services = Arc::new(Services::new(registry.clone()));
+    let host = Host::new(services.clone());
+    for plugin in registry.plugins.iter_mut() {
+        let PluginInstance::Feature(feature) = &plugin.instance else {
+            continue;
+        };
+        let name = plugin.manifest.name.to_string();
+        let entry = config.plugins.iter().find(|e| e.name == name);
         let json = entry.map_or("{}", |e| e.config_json.as_str());
-        let result = contain(&name, &origin.to_string(), "initialize", || {
-            feature.initialize(json)
+        let result = contain(&name, &plugin.origin.to_string(), "initialize", || {
+            feature.initialize_with_host(&host, json)
         });
-        callbacks = match result {
+        plugin.callbacks = match result {
             Err(LoadError::Start {
                 error: DbError::Config { key, message },
                 ..
@@ -173,20 +193,16 @@ fn start(
             other => other?,
         };
     }
-    Ok(LoadedPlugin {
-        manifest,
-        origin,
-        instance,
-        callbacks,
-        pool,
-    })
+    registry.services = services;
+    Ok(())
 }
 
 /// Wraps a feature plugin object from a library.
 pub(crate) fn imported_feature(
     f: plugorm_plugin_api::ffi::FfiFeatureBox,
+    api_version: &str,
 ) -> Arc<dyn FeaturePlugin> {
-    Arc::new(ImportedFeature(f))
+    Arc::new(ImportedFeature::new(f, api_version))
 }
 
 /// The file name a plugin's library has on this platform (`libplugorm_soft_delete.so`).

@@ -90,7 +90,7 @@ fn calls_polls_drops_and_wakes_across_the_boundary_are_counted() {
         .enable_all()
         .build()
         .unwrap();
-    let pool = import_pool(export_pool(Arc::new(OncePendingPool)));
+    let pool = import_pool(export_pool(Arc::new(OncePendingPool)), true);
 
     // A ready future: the call, one poll, the future's drop.
     let (r, c) = spent(|| rt.block_on(pool.ping()));

@@ -21,10 +21,10 @@ use super::{
     runtime::{self, RuntimeBound},
     FfiCallback, FfiCallbackBox, FfiCallbackSpec, FfiCallback_TO, FfiConnection, FfiConnectionBox,
     FfiConnection_TO, FfiDdl, FfiDialect, FfiDialectBox, FfiDialectInfo, FfiDialect_TO, FfiFeature,
-    FfiFeatureBox, FfiFeature_TO, FfiFut, FfiManifest, FfiManifestRef, FfiPluginInstance,
-    FfiPluginInstanceNe, FfiPool, FfiPoolBox, FfiPool_TO, FfiResult, FfiRowStream, FfiRowStreamBox,
-    FfiRowStream_TO, FfiTransaction, FfiTransactionBox, FfiTransaction_TO, HostServicesRef,
-    PluginModule, PluginModuleRef,
+    FfiFeatureBox, FfiFeature_TO, FfiFut, FfiHostBox, FfiManifest, FfiManifestRef,
+    FfiPluginInstance, FfiPluginInstanceNe, FfiPool, FfiPoolBox, FfiPool_TO, FfiResult,
+    FfiRowStream, FfiRowStreamBox, FfiRowStream_TO, FfiTransaction, FfiTransactionBox,
+    FfiTransaction_TO, HostServicesRef, PluginModule, PluginModuleRef,
 };
 use crate::{
     connection::{BoxFuture, Connection, Pool, PoolStats, RowStream, Transaction},
@@ -156,6 +156,9 @@ impl FfiPool for ExportedPool {
     fn close(&self) -> FfiFut<()> {
         ffi_future(|| self.0.close(), same)
     }
+    fn waits(&self) -> crate::PoolWaits {
+        catch_unwind(AssertUnwindSafe(|| self.0.waits())).unwrap_or_default()
+    }
 }
 
 fn export_connection(c: Arc<dyn Connection>) -> FfiConnectionBox {
@@ -238,19 +241,33 @@ struct ExportedFeature(Arc<dyn FeaturePlugin>);
 
 impl FfiFeature for ExportedFeature {
     fn initialize(&self, config_json: RString) -> FfiResult<RVec<FfiCallbackSpec>> {
+        guard_sync(|| self.0.initialize(&config_json).map(export_specs))
+    }
+    fn initialize_with_host(
+        &self,
+        host: FfiHostBox,
+        config_json: RString,
+    ) -> FfiResult<RVec<FfiCallbackSpec>> {
         guard_sync(|| {
-            let specs = self.0.initialize(&config_json)?;
-            Ok(specs
-                .into_iter()
-                .map(|s| FfiCallbackSpec {
-                    processor: s.processor,
-                    name: s.name.into(),
-                    placement: s.placement,
-                    callback: export_callback(s.callback),
-                })
-                .collect())
+            let host = super::host::import_host(host);
+            let _guard = runtime::to_enter().map(|h| h.enter());
+            self.0
+                .initialize_with_host(&host, &config_json)
+                .map(export_specs)
         })
     }
+}
+
+fn export_specs(specs: Vec<crate::feature::CallbackSpec>) -> RVec<FfiCallbackSpec> {
+    specs
+        .into_iter()
+        .map(|s| FfiCallbackSpec {
+            processor: s.processor,
+            name: s.name.into(),
+            placement: s.placement,
+            callback: export_callback(s.callback),
+        })
+        .collect()
 }
 
 fn export_callback(cb: Arc<dyn Callback>) -> FfiCallbackBox {

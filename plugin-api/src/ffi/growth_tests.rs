@@ -205,6 +205,13 @@ fn an_unknown_plugin_kind_is_an_error_not_undefined_behaviour() {
         ) -> super::FfiResult<abi_stable::std_types::RVec<super::FfiCallbackSpec>> {
             abi_stable::std_types::ROk(abi_stable::std_types::RVec::new())
         }
+        fn initialize_with_host(
+            &self,
+            _host: super::FfiHostBox,
+            config_json: abi_stable::std_types::RString,
+        ) -> super::FfiResult<abi_stable::std_types::RVec<super::FfiCallbackSpec>> {
+            self.initialize(config_json)
+        }
     }
     let feature: FfiFeatureBox = super::FfiFeature_TO::from_value(NoFeature, TD_Opaque);
     let newer = later_instance::FfiPluginInstance_NE::new(
@@ -220,4 +227,30 @@ fn an_unknown_plugin_kind_is_an_error_not_undefined_behaviour() {
         .err()
         .map(|e| e.non_exhaustive.get_discriminant());
     assert_eq!(err, Some(2));
+}
+
+/// `FfiFeature` as 0.2.1 defined it: `initialize` only, before 0.2.2 appended
+/// `initialize_with_host`.
+mod earlier_feature {
+    use abi_stable::{
+        sabi_trait,
+        std_types::{RBox, RString, RVec},
+    };
+
+    use super::super::{FfiCallbackSpec, FfiResult};
+
+    #[sabi_trait]
+    pub trait FfiFeature: Send + Sync {
+        #[sabi(last_prefix_field)]
+        fn initialize(&self, config_json: RString) -> FfiResult<RVec<FfiCallbackSpec>>;
+    }
+
+    pub type FfiFeatureBox = FfiFeature_TO<'static, RBox<()>>;
+}
+
+#[test]
+fn a_feature_built_before_host_services_loads_beside_one_built_after() {
+    let earlier = <earlier_feature::FfiFeatureBox as StableAbi>::LAYOUT;
+    let now = <FfiFeatureBox as StableAbi>::LAYOUT;
+    assert_grows(earlier, now);
 }

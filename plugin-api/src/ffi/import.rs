@@ -55,6 +55,8 @@ pub struct ImportedDialect {
     schemes: Vec<String>,
     capabilities: Capabilities,
     inner: FfiDialectBox,
+    /// Its pools answer `waits` (built against 0.2.2 or later).
+    pool_waits: bool,
 }
 
 impl ImportedDialect {
@@ -66,8 +68,22 @@ impl ImportedDialect {
             schemes,
             capabilities: info.capabilities()?,
             inner,
+            pool_waits: false,
         })
     }
+
+    /// Records the plugin-API version the plugin was built against (its manifest's), so
+    /// that methods appended later are called only where they exist.
+    pub fn built_against(mut self, api_version: &str) -> ImportedDialect {
+        self.pool_waits = at_least_0_2_2(api_version);
+        self
+    }
+}
+
+/// True for a plugin built against plugin API 0.2.2 or later (host services, pool waits).
+fn at_least_0_2_2(api_version: &str) -> bool {
+    super::compat::ApiVersion::parse(api_version)
+        .is_some_and(|v| (v.major, v.minor, v.patch) >= (0, 2, 2))
 }
 
 impl Dialect for ImportedDialect {
@@ -84,7 +100,10 @@ impl Dialect for ImportedDialect {
         sync(self.inner.render(stmt))
     }
     fn connect(&self, url: &str, options: PoolOptions) -> BoxFuture<Arc<dyn Pool>> {
-        fut(self.inner.connect(RString::from(url), options), import_pool)
+        let waits = self.pool_waits;
+        fut(self.inner.connect(RString::from(url), options), move |p| {
+            import_pool(p, waits)
+        })
     }
     fn render_ddl(&self, ddl: &Ddl) -> DbResult<Vec<Sql>> {
         sync(self.inner.render_ddl(&FfiDdl::new(ddl.clone()))).map(RVec::into_vec)
@@ -98,11 +117,13 @@ impl Dialect for ImportedDialect {
 }
 
 /// Wraps a pool from a loaded library in the [`Pool`] trait.
-pub(crate) fn import_pool(pool: FfiPoolBox) -> Arc<dyn Pool> {
-    Arc::new(ImportedPool(Foreign(pool)))
+/// Wraps a pool from across the boundary; `waits` says whether its side was built
+/// against 0.2.2 or later (older pools have no `waits` method and report zeros).
+pub(crate) fn import_pool(pool: FfiPoolBox, waits: bool) -> Arc<dyn Pool> {
+    Arc::new(ImportedPool(Foreign(pool), waits))
 }
 
-struct ImportedPool(Foreign<FfiPoolBox>);
+struct ImportedPool(Foreign<FfiPoolBox>, bool);
 
 impl Executor for ImportedPool {
     fn execute(&self, sql: Sql) -> BoxFuture<ExecResult> {
@@ -136,6 +157,13 @@ impl Pool for ImportedPool {
     }
     fn close(&self) -> BoxFuture<()> {
         fut(self.0.close(), same)
+    }
+    fn waits(&self) -> crate::PoolWaits {
+        if !self.1 {
+            return crate::PoolWaits::default();
+        }
+        crossings::into_plugin();
+        self.0.waits()
     }
 }
 
@@ -215,20 +243,48 @@ impl RowStream for ImportedStream {
 }
 
 /// A feature plugin from a loaded library.
-pub struct ImportedFeature(pub FfiFeatureBox);
+pub struct ImportedFeature {
+    inner: FfiFeatureBox,
+    /// Built against 0.2.2 or later: it takes the host's services.
+    takes_host: bool,
+}
+
+impl ImportedFeature {
+    /// Wraps a loaded feature plugin built against `api_version` (its manifest's).
+    pub fn new(inner: FfiFeatureBox, api_version: &str) -> ImportedFeature {
+        ImportedFeature {
+            inner,
+            takes_host: at_least_0_2_2(api_version),
+        }
+    }
+}
+
+fn import_specs(specs: RVec<super::FfiCallbackSpec>) -> Vec<CallbackSpec> {
+    specs
+        .into_iter()
+        .map(|s| CallbackSpec {
+            processor: s.processor,
+            name: s.name.into(),
+            placement: s.placement,
+            callback: Arc::new(ImportedCallback(Foreign(s.callback))) as Arc<dyn Callback>,
+        })
+        .collect()
+}
 
 impl FeaturePlugin for ImportedFeature {
     fn initialize(&self, config_json: &str) -> DbResult<Vec<CallbackSpec>> {
-        let specs = sync(self.0.initialize(config_json.into()))?;
-        Ok(specs
-            .into_iter()
-            .map(|s| CallbackSpec {
-                processor: s.processor,
-                name: s.name.into(),
-                placement: s.placement,
-                callback: Arc::new(ImportedCallback(Foreign(s.callback))) as Arc<dyn Callback>,
-            })
-            .collect())
+        sync(self.inner.initialize(config_json.into())).map(import_specs)
+    }
+    fn initialize_with_host(
+        &self,
+        host: &crate::host::Host,
+        config_json: &str,
+    ) -> DbResult<Vec<CallbackSpec>> {
+        if !self.takes_host {
+            return self.initialize(config_json);
+        }
+        let host = super::host::export_host(host.clone());
+        sync(self.inner.initialize_with_host(host, config_json.into())).map(import_specs)
     }
 }
 

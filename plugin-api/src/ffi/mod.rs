@@ -17,6 +17,7 @@
 pub mod compat;
 pub mod crossings;
 pub mod export;
+pub mod host;
 pub mod import;
 pub mod log;
 pub mod metadata;
@@ -38,9 +39,10 @@ use abi_stable::{
 use async_ffi::FfiFuture;
 
 use crate::{
-    connection::PoolStats,
+    connection::{PoolStats, PoolWaits},
     dialect::PoolOptions,
     feature::{CallbackContext, Placement, Processor},
+    host::OperationEvent,
     migrate::TableInfo,
     row::{RowBatch, Rows},
     sql::ExecResult,
@@ -79,6 +81,8 @@ pub trait FfiPool: Send + Sync {
     fn stats(&self) -> PoolStats;
     #[sabi(last_prefix_field)]
     fn close(&self) -> FfiFut<()>;
+    /// Appended in 0.2.2: call only on a pool of a plugin built against 0.2.2 or later.
+    fn waits(&self) -> PoolWaits;
 }
 
 /// A connection across the boundary.
@@ -119,6 +123,50 @@ pub trait FfiRowStream: Send + Sync {
 pub trait FfiFeature: Send + Sync {
     #[sabi(last_prefix_field)]
     fn initialize(&self, config_json: RString) -> FfiResult<RVec<FfiCallbackSpec>>;
+    /// Appended in 0.2.2: call only on a plugin built against 0.2.2 or later.
+    fn initialize_with_host(
+        &self,
+        host: FfiHostBox,
+        config_json: RString,
+    ) -> FfiResult<RVec<FfiCallbackSpec>>;
+}
+
+/// The host's services, handed to a feature plugin at initialization (0.2.2).
+#[sabi_trait]
+pub trait FfiHost: Send + Sync {
+    fn open_pool(&self, url: RString, options: PoolOptions) -> FfiResult<FfiHostPool>;
+    fn pools(&self) -> RVec<FfiHostPool>;
+    fn plugins(&self) -> RVec<FfiPluginInfo>;
+    #[sabi(last_prefix_field)]
+    fn add_observer(&self, observer: FfiObserverBox);
+}
+
+/// An observer of operations, handed by a plugin to the host (0.2.2).
+#[sabi_trait]
+pub trait FfiObserver: Send + Sync {
+    #[sabi(last_prefix_field)]
+    fn observe(&self, event: &OperationEvent);
+}
+
+/// A [`crate::host::HostPool`] across the boundary.
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct FfiHostPool {
+    pub id: u64,
+    pub label: RString,
+    pub dialect: RString,
+    pub pool: FfiPoolBox,
+}
+
+/// A [`crate::host::PluginInfo`] across the boundary.
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct FfiPluginInfo {
+    pub name: RString,
+    pub version: RString,
+    pub kind: RString,
+    pub api_version: RString,
+    pub linked: bool,
 }
 
 /// A callback across the boundary.
@@ -135,6 +183,8 @@ pub type FfiTransactionBox = FfiTransaction_TO<'static, RBox<()>>;
 pub type FfiRowStreamBox = FfiRowStream_TO<'static, RBox<()>>;
 pub type FfiFeatureBox = FfiFeature_TO<'static, RBox<()>>;
 pub type FfiCallbackBox = FfiCallback_TO<'static, RBox<()>>;
+pub type FfiHostBox = FfiHost_TO<'static, RBox<()>>;
+pub type FfiObserverBox = FfiObserver_TO<'static, RBox<()>>;
 
 /// A callback registration across the boundary.
 #[repr(C)]

@@ -285,6 +285,10 @@ impl Pool for KitPool {
         self.shared.stats()
     }
 
+    fn waits(&self) -> crate::PoolWaits {
+        self.shared.waits()
+    }
+
     fn close(&self) -> BoxFuture<()> {
         let shared = self.shared.clone();
         Box::pin(async move {

@@ -10,7 +10,7 @@
 use std::{
     collections::VecDeque,
     sync::{
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
         Arc, Mutex, Weak,
     },
     time::{Duration, Instant},
@@ -66,6 +66,9 @@ pub(crate) struct Shared {
     idle: Mutex<VecDeque<WorkerHandle>>,
     in_use: Arc<Semaphore>,
     closed: AtomicBool,
+    /// Acquisitions that waited for a permit, and their total wait in nanoseconds.
+    waited: AtomicU64,
+    waited_nanos: AtomicU64,
     /// Open connections.
     size: watch::Sender<u32>,
     /// Opens a connection (type-erased so leases need not name the driver).
@@ -80,6 +83,8 @@ impl Shared {
             idle: Mutex::new(VecDeque::new()),
             in_use: Arc::new(Semaphore::new(limits.max as usize)),
             closed: AtomicBool::new(false),
+            waited: AtomicU64::new(0),
+            waited_nanos: AtomicU64::new(0),
             size: watch::Sender::new(0),
             opener: Box::new(move |shared| {
                 let driver = driver.clone();
@@ -150,6 +155,13 @@ impl Shared {
         }
     }
 
+    pub(crate) fn waits(&self) -> crate::PoolWaits {
+        crate::PoolWaits {
+            count: self.waited.load(Ordering::Relaxed),
+            nanos: self.waited_nanos.load(Ordering::Relaxed),
+        }
+    }
+
     fn closed_error() -> DbError {
         DbError::Pool("the pool is closed".into())
     }
@@ -161,7 +173,12 @@ impl Shared {
             Err(tokio::sync::TryAcquireError::Closed) => Err(Self::closed_error()),
             Err(tokio::sync::TryAcquireError::NoPermits) => {
                 let wait = self.in_use.clone().acquire_owned();
-                match tokio::time::timeout(self.limits.acquire_timeout, wait).await {
+                let started = Instant::now();
+                let waited = tokio::time::timeout(self.limits.acquire_timeout, wait).await;
+                let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                self.waited.fetch_add(1, Ordering::Relaxed);
+                self.waited_nanos.fetch_add(nanos, Ordering::Relaxed);
+                match waited {
                     Ok(Ok(p)) => Ok(p),
                     Ok(Err(_)) => Err(Self::closed_error()),
                     Err(_) => Err(DbError::Timeout(format!(
