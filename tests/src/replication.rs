@@ -163,6 +163,18 @@ impl ReplicaSet {
         self.server(role).url()
     }
 
+    /// The loopback port of either server.
+    ///
+    /// ```no_run
+    /// # async fn t(set: plugorm_tests::replication::ReplicaSet) {
+    /// use plugorm_tests::replication::Role;
+    /// assert!(set.primary_url().contains(&set.port(Role::Primary).to_string()));
+    /// # }
+    /// ```
+    pub fn port(&self, role: Role) -> u16 {
+        self.server(role).port
+    }
+
     /// The temporary folder holding both data folders, logs and sockets.
     ///
     /// ```no_run
