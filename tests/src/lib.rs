@@ -4,14 +4,23 @@
 //! The same tests run with plugins loaded from their `.so` files (default) and with the
 //! plugin crates linked statically (`--features static`). Tests that hold on every
 //! database run through [`matrix!`] on SQLite, PostgreSQL and MariaDB alike.
+//!
+//! Servers a test needs beyond the shared ones are launched per test on free loopback
+//! ports in temporary folders: a PostgreSQL primary with a hot standby
+//! ([`replication`]) and a Prometheus scraping one target ([`prometheus_server`]), with
+//! what they share in [`launch`].
 
 pub mod golden_models;
 pub mod hand_schema;
+pub mod http;
+pub mod launch;
 pub mod matrix;
 pub mod mssql;
 pub mod mysql;
 pub mod postgres;
 pub mod product;
+pub mod prometheus_server;
+pub mod replication;
 
 use std::path::PathBuf;
 
