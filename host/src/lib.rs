@@ -106,6 +106,8 @@ pub use write::{Record, Tracked};
 
 // Each plugin feature names its plugin crate so the linker keeps its `inventory`
 // registration (an unnamed crate is dropped silently).
+#[cfg(feature = "dbresolver")]
+use plugorm_dbresolver as _;
 #[cfg(feature = "mysql")]
 use plugorm_mysql as _;
 #[cfg(feature = "postgres")]

@@ -87,6 +87,11 @@ pub mod setting {
     /// Ignored inside a transaction: everything there runs on the transaction's
     /// connection.
     pub const POOL: &str = "orm:pool";
+    /// The [`crate::host::PoolId`] of the database's own pool (0.2.2): where a router
+    /// sends what it does not route elsewhere, or a read's last fallback.
+    pub const DATABASE_POOL: &str = "orm:database_pool";
+    /// `"true"` inside a transaction (0.2.2): a routing choice is ignored there.
+    pub const IN_TRANSACTION: &str = "orm:in_transaction";
     /// `"true"` on the Raw chain's run that asks where a transaction should begin
     /// (`Db::begin`): a router answers with [`POOL`] as for a statement.
     pub const BEGIN: &str = "orm:begin";

@@ -44,17 +44,20 @@ pub fn plugin_dir() -> PathBuf {
     dir
 }
 
+/// The feature plugins the single-binary build links.
+const FEATURE_PLUGINS: [&str; 3] = ["soft-delete", "dbresolver", "prometheus"];
+
 /// A `plugins.toml` text loading the SQLite plugin from [`plugin_dir`], followed by `extra`.
 ///
 /// A linked feature plugin runs unless the configuration disables it, so in the
-/// single-binary build the text disables the soft-delete plugin when `extra` does not name
-/// it: a test gets that plugin only by asking for it, in both builds.
+/// single-binary build the text disables each feature plugin `extra` does not name: a
+/// test gets a feature plugin only by asking for it, in both builds.
 pub fn config_text(extra: &str) -> String {
-    let unless_named = if STATIC && !extra.contains("\"soft-delete\"") {
-        "\n[[plugin]]\nname = \"soft-delete\"\nenabled = false\n"
-    } else {
-        ""
-    };
+    let unless_named: String = FEATURE_PLUGINS
+        .iter()
+        .filter(|name| STATIC && !extra.contains(&format!("\"{name}\"")))
+        .map(|name| format!("\n[[plugin]]\nname = \"{name}\"\nenabled = false\n"))
+        .collect();
     format!(
         "search_paths = [{:?}]\n\n[[plugin]]\nname = \"sqlite\"\nversion = \"^0.1\"\n{extra}{unless_named}",
         plugin_dir().display().to_string()

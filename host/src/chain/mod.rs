@@ -170,7 +170,13 @@ impl ChainRun {
         if s.skip_default_transaction || s.dry_run || self.db.in_transaction() {
             return;
         }
-        match self.db.begin().await {
+        // The callbacks before this step may have routed the operation: its default
+        // transaction begins there.
+        if let Err(e) = self.route() {
+            self.error = Some(e);
+            return;
+        }
+        match self.db.begin_here().await {
             Ok(tx) => {
                 self.db = tx.db().clone();
                 self.started = Some(tx);
@@ -271,10 +277,22 @@ fn check_plugin_settings(db: &Db) -> Result<()> {
 /// What the callbacks of one run may read: the session's now, the unscoped and
 /// global-update switches when on, and the session's plugin settings.
 fn settings(db: &Db, unscoped: bool) -> Result<Vec<Setting>> {
-    let mut settings = vec![Setting {
-        key: setting::NOW_MICROS.into(),
-        value: db.session.now().timestamp_micros().to_string().into(),
-    }];
+    let mut settings = vec![
+        Setting {
+            key: setting::NOW_MICROS.into(),
+            value: db.session.now().timestamp_micros().to_string().into(),
+        },
+        Setting {
+            key: setting::DATABASE_POOL.into(),
+            value: db.shared.pool_id.to_string().into(),
+        },
+    ];
+    if db.in_transaction() {
+        settings.push(Setting {
+            key: setting::IN_TRANSACTION.into(),
+            value: "true".into(),
+        });
+    }
     if unscoped {
         settings.push(Setting {
             key: setting::UNSCOPED.into(),

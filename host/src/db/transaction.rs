@@ -49,13 +49,19 @@ impl Db {
         }
         // A router may choose where the transaction begins (dbresolver: the sources,
         // unless the session asks for a replica or a named resolver).
-        let db = crate::chain::route_begin(self)?;
-        let begun = match &db.conn {
+        crate::chain::route_begin(self)?.begin_here().await
+    }
+
+    /// Begins on the pool this handle runs on now (its own, or where it was routed).
+    pub(crate) async fn begin_here(&self) -> Result<Tx> {
+        let begun = match &self.conn {
             Conn::Routed(r) => r.first().1.begin(),
             _ => self.shared.pool.begin(),
         };
         let tx = self.logged("BEGIN", begun).await?;
-        Ok(Tx { db: db.bind_tx(tx) })
+        Ok(Tx {
+            db: self.bind_tx(tx),
+        })
     }
 
     pub(crate) fn bind_tx(&self, tx: Arc<dyn Transaction>) -> Db {
