@@ -217,6 +217,41 @@ fn parse_duration(value: &str) -> Option<Option<Duration>> {
     Some(Some(d))
 }
 
+/// The scheme of a URL (`postgres` of `postgres://…`), checked: a letter, then letters,
+/// digits, `+`, `-`, `.`; the reason otherwise.
+pub(crate) fn url_scheme(url: &str) -> Result<&str, &'static str> {
+    let (scheme, _) = url
+        .split_once(':')
+        .ok_or("no scheme (expected `scheme:…`, e.g. `sqlite::memory:`)")?;
+    let valid = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !valid {
+        return Err(
+            "the scheme must start with a letter and hold only letters, digits, `+`, `-`, `.`",
+        );
+    }
+    Ok(scheme)
+}
+
+/// The URL the driver gets and the pool options: `options`, then the dialect's
+/// `[plugin.pool]` settings, then the pool keys of the URL, each layer overriding what
+/// it sets; the reason when a key or the result is invalid.
+pub(crate) fn layered_options(
+    dialect_pool: &PoolSettings,
+    url: &str,
+    options: PoolOptions,
+) -> Result<(String, PoolOptions), String> {
+    let (driver_url, from_url) = split_pool_keys(url)?;
+    let options = from_url.apply(dialect_pool.apply(options));
+    check(&options)?;
+    Ok((driver_url, options))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ plugorm_tests::matrix!(
     default_chains_match_gorm,
     before_after_star_replace_remove,
     a_user_callback_rewrites_the_statement,
+    raw_sql_runs_through_the_raw_and_row_chains,
 );
 
 struct Named(&'static str, Arc<Mutex<Vec<&'static str>>>);
@@ -159,4 +160,62 @@ async fn a_user_callback_rewrites_the_statement(backend: Backend) {
     plugorm_tests::product::take_events();
     db.model::<Product>().find().await.unwrap();
     assert!(plugorm_tests::product::take_events().is_empty());
+}
+
+/// Records the raw statements a chain sees, by processor.
+struct SeenRaw(&'static str, Arc<Mutex<Vec<String>>>);
+
+impl Callback for SeenRaw {
+    fn call(&self, ctx: &mut CallbackContext<'_>) -> DbResult<()> {
+        if let Statement::Raw(raw) = &ctx.statement {
+            self.1
+                .lock()
+                .unwrap()
+                .push(format!("{}: {}", self.0, raw.sql.as_str()));
+        }
+        Ok(())
+    }
+}
+
+/// GORM runs `Exec` through the raw processor and `Raw(…).Rows()` through the row
+/// processor, so plugins (a read/write router, metrics) see raw SQL too.
+async fn raw_sql_runs_through_the_raw_and_row_chains(backend: Backend) {
+    let Some(db) = backend.products().await else {
+        return;
+    };
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    db.callbacks()
+        .raw()
+        .before(steps::RAW)
+        .register("test:raw", Arc::new(SeenRaw("raw", seen.clone())))
+        .unwrap();
+    db.callbacks()
+        .row()
+        .before(steps::ROW)
+        .register("test:row", Arc::new(SeenRaw("row", seen.clone())))
+        .unwrap();
+    db.exec("UPDATE products SET price = price WHERE id = ?", (0,))
+        .await
+        .unwrap();
+    db.raw("SELECT count(*) AS n FROM products", ())
+        .await
+        .unwrap();
+    let named = [("id", plugorm::plugin_api::Value::I64(0))];
+    db.raw_named("SELECT id FROM products WHERE id = @id", &named)
+        .await
+        .unwrap();
+    db.exec_named("DELETE FROM products WHERE id = @id", &named)
+        .await
+        .unwrap();
+    drop(db.raw_stream("SELECT id FROM products", ()).await.unwrap());
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "raw: UPDATE products SET price = price WHERE id = ?",
+            "row: SELECT count(*) AS n FROM products",
+            "row: SELECT id FROM products WHERE id = ?",
+            "raw: DELETE FROM products WHERE id = ?",
+            "row: SELECT id FROM products",
+        ]
+    );
 }

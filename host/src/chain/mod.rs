@@ -8,6 +8,7 @@
 //! steps are skipped, except the one that commits or rolls back, and the first error is
 //! the one reported.
 
+mod observe;
 mod operation;
 pub(crate) mod soft_delete;
 
@@ -16,17 +17,13 @@ pub(crate) use operation::{Execute, Fetch, Operation, Stage};
 use std::{sync::Arc, time::Instant};
 
 use plugorm_plugin_api::{
-    feature::setting,
-    schema::ModelSchema,
-    statement::{RawSql, Statement},
-    steps::BuiltinStep,
-    Callback, CallbackContext, Processor, Setting,
+    feature::setting, schema::ModelSchema, statement::Statement, steps::BuiltinStep, Callback,
+    CallbackContext, Processor,
 };
 
 use crate::{
     callbacks::{Handler, Step},
     db::Db,
-    services::{observe, route::Route},
     Error, Result, Tx,
 };
 
@@ -71,7 +68,7 @@ impl ChainRun {
     fn call(&mut self, cb: &Arc<dyn Callback>) -> Result<()> {
         // Built settings always hold the session's now, so empty means not built yet.
         if self.ctx.settings.is_empty() {
-            self.ctx.settings = settings(&self.db, self.unscoped)?.into();
+            self.ctx.settings = self.db.callback_settings(self.unscoped).into();
         }
         cb.call(&mut self.ctx).map_err(Error::from)
     }
@@ -82,11 +79,7 @@ impl ChainRun {
         let Some(value) = self.ctx.setting(setting::POOL) else {
             return Ok(());
         };
-        if self.db.in_transaction() {
-            return Ok(());
-        }
-        let route = Route::parse(&self.db.shared.services, value)?;
-        self.db = self.db.routed(route);
+        self.db = self.db.route_to(value)?;
         Ok(())
     }
 
@@ -95,7 +88,7 @@ impl ChainRun {
     pub async fn drive<O: Operation>(mut self, op: &mut O) -> Result<Db> {
         let started = (!self.db.shared.observers.is_empty()).then(Instant::now);
         if !self.db.session.plugin_settings.is_empty() {
-            let r = check_plugin_settings(&self.db);
+            let r = self.db.check_plugin_settings();
             self.record(r);
         }
         self.run_steps(op).await;
@@ -225,91 +218,4 @@ pub(crate) fn apply_callbacks(
         }
     }
     Ok(run.ctx.statement)
-}
-
-/// Runs only the plugin and user callbacks of `processor` on `statement`, then routes:
-/// the handle the statement should run on, and the statement as the callbacks left it.
-/// For what runs outside a chain of its own (a stream of raw rows, `BEGIN`).
-pub(crate) fn route_only(
-    db: &Db,
-    processor: Processor,
-    statement: Statement,
-    extra: Option<(&str, &str)>,
-) -> Result<(Db, Statement)> {
-    let mut run = ChainRun::start(db, processor, None, statement, false);
-    let steps = Arc::clone(&run.steps);
-    for step in steps.iter() {
-        if let Handler::Callback(cb) = &step.handler {
-            if let (true, Some((key, value))) = (run.ctx.settings.is_empty(), extra) {
-                run.ctx.settings = settings(&run.db, false)?.into();
-                run.ctx.set(key, value);
-            }
-            run.call(cb)?;
-        }
-    }
-    check_plugin_settings(db)?;
-    run.route()?;
-    Ok((run.db, run.ctx.statement))
-}
-
-/// The handle a transaction begins on: where the Raw chain's routers send a `BEGIN`
-/// ([`setting::BEGIN`]), or the database's own pool.
-pub(crate) fn route_begin(db: &Db) -> Result<Db> {
-    let begin = Statement::Raw(RawSql::new("BEGIN", []));
-    Ok(route_only(db, Processor::Raw, begin, Some((setting::BEGIN, "true")))?.0)
-}
-
-/// Refuses a [`Db::plugin_setting`] no loaded plugin can read: its namespace (the text
-/// before `:`) names no callback of this database.
-fn check_plugin_settings(db: &Db) -> Result<()> {
-    for (key, _) in &db.session.plugin_settings {
-        let namespace = key.split_once(':').map_or(key.as_str(), |(ns, _)| ns);
-        if !db.shared.callbacks.has_namespace(namespace) {
-            return Err(Error::Callback(format!(
-                "the setting `{key}` is for plugin `{namespace}`, which has no callback on \
-                 this database: load and enable it in plugins.toml, or drop the setting"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// What the callbacks of one run may read: the session's now, the unscoped and
-/// global-update switches when on, and the session's plugin settings.
-fn settings(db: &Db, unscoped: bool) -> Result<Vec<Setting>> {
-    let mut settings = vec![
-        Setting {
-            key: setting::NOW_MICROS.into(),
-            value: db.session.now().timestamp_micros().to_string().into(),
-        },
-        Setting {
-            key: setting::DATABASE_POOL.into(),
-            value: db.shared.pool_id.to_string().into(),
-        },
-    ];
-    if db.in_transaction() {
-        settings.push(Setting {
-            key: setting::IN_TRANSACTION.into(),
-            value: "true".into(),
-        });
-    }
-    if unscoped {
-        settings.push(Setting {
-            key: setting::UNSCOPED.into(),
-            value: "true".into(),
-        });
-    }
-    if db.session.allow_global_update {
-        settings.push(Setting {
-            key: setting::ALLOW_GLOBAL_UPDATE.into(),
-            value: "true".into(),
-        });
-    }
-    for (key, value) in &db.session.plugin_settings {
-        settings.push(Setting {
-            key: key.as_str().into(),
-            value: value.as_str().into(),
-        });
-    }
-    Ok(settings)
 }

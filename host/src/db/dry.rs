@@ -34,7 +34,7 @@ impl Registry {
             self.session_callbacks()?,
             label,
         );
-        Ok(self.services.attach(db).dry_run())
+        Ok(db.attach(&self.services).dry_run())
     }
 }
 

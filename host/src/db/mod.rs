@@ -6,10 +6,10 @@ mod dry;
 mod open;
 mod raw;
 mod retry;
+mod route;
 mod session;
 mod transaction;
 
-pub(crate) use open::layered_options;
 pub use open::{default_registry, open};
 pub use retry::RetryPolicy;
 pub use transaction::Tx;
@@ -39,10 +39,11 @@ use crate::{
 /// | opening | `db/open.rs` | [`crate::open`], [`Registry::open`](crate::Registry::open), [`Registry::open_with`](crate::Registry::open_with) |
 /// | the handle | `db/mod.rs` | [`Db::dialect`], [`Db::pool`], [`Db::callbacks`], [`Db::in_transaction`], [`Db::ping`], [`Db::pool_stats`], [`Db::close`] |
 /// | session settings | `db/session.rs` | [`Db::dry_run`], [`Db::skip_hooks`], [`Db::with_timeout`], [`Db::on_conflict`], [`Db::prepare_stmt`], [`Db::omit_associations`], … |
-/// | raw SQL and statement trees | `db/raw.rs` | [`Db::exec`], [`Db::raw`], [`Db::raw_stream`], [`Db::execute_statement`], [`Db::query_statement`], [`Db::render`], [`Db::to_sql`], [`Db::explain`] |
+/// | statement trees and rendered SQL | `db/raw.rs` | [`Db::execute_statement`], [`Db::query_statement`], [`Db::render`], [`Db::to_sql`], [`Db::explain`] |
+/// | where statements run | `db/route.rs` | the callbacks' settings, routing to plugin pools |
 /// | transactions | `db/transaction.rs` | [`Db::begin`], [`Db::transaction`], [`Db::transaction_with_retry`], [`Db::savepoint`] |
 /// | queries | `query/mod.rs` (see [`Query`](crate::Query)) | [`Db::model`] |
-/// | raw SQL into models | `query/raw.rs` | [`Db::raw_as`], [`Db::raw_scalar`], [`Db::raw_maps`], [`Db::raw_named`] |
+/// | raw SQL (through the raw and row processors) | `query/raw.rs` | [`Db::exec`], [`Db::raw`], [`Db::raw_stream`], [`Db::raw_as`], [`Db::raw_scalar`], [`Db::raw_maps`], [`Db::raw_named`] |
 /// | preloading records in hand | `query/preload/api.rs` | [`Db::preload`] |
 /// | writes | `write/mod.rs` | [`Db::create`], [`Db::create_many`], [`Db::save`], [`Db::delete`], [`Db::record`], [`Db::save_changes`] |
 /// | association mode | `association/mode.rs` | [`Db::association`] |
@@ -128,13 +129,16 @@ impl Db {
         }
     }
 
-    /// This database attached to its registry's services (see [`Services::attach`]).
-    pub(crate) fn attached(
-        self,
-        services: Arc<Services>,
-        pool_id: PoolId,
-        observers: Vec<Arc<dyn Observer>>,
-    ) -> Db {
+    /// This newly opened database attached to its registry's services: its pool gets an
+    /// id among theirs, statements may be routed to their pools, and the observers
+    /// registered so far see its operations.
+    pub(crate) fn attach(self, services: &Arc<Services>) -> Db {
+        let (pool_id, observers) = services.add_database(
+            &self.shared.url,
+            self.shared.dialect.name(),
+            &self.shared.pool,
+        );
+        let services = Arc::clone(services);
         let s = &self.shared;
         Db {
             shared: Arc::new(Shared {

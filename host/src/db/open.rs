@@ -51,30 +51,17 @@ impl Registry {
     /// ```
     pub async fn open_with(&self, url: &str, options: PoolOptions) -> Result<Db> {
         let (plugin, dialect) = self.dialect_for_url(url)?;
-        let (driver_url, options) = layered_options(plugin, url, options)?;
+        let (driver_url, options) = pool_settings::layered_options(&plugin.pool, url, options)
+            .map_err(|reason| Error::InvalidUrl {
+                url: redact_url(url),
+                reason,
+            })?;
         let url = driver_url.as_str();
         let callbacks = self.session_callbacks()?;
         let pool = dialect.connect(url, options).await?;
         let db = Db::new(dialect, pool, callbacks, redact_url(url));
-        Ok(self.services.attach(db))
+        Ok(db.attach(&self.services))
     }
-}
-
-/// The URL the driver gets and the pool options: `options`, then the dialect's
-/// `[plugin.pool]`, then the pool keys of the URL, each layer overriding what it sets.
-pub(crate) fn layered_options(
-    plugin: &crate::LoadedPlugin,
-    url: &str,
-    options: PoolOptions,
-) -> Result<(String, PoolOptions)> {
-    let bad_pool = |reason: String| Error::InvalidUrl {
-        url: redact_url(url),
-        reason,
-    };
-    let (driver_url, from_url) = config::split_pool_keys(url).map_err(bad_pool)?;
-    let options = from_url.apply(plugin.pool.apply(options));
-    pool_settings::check(&options).map_err(bad_pool)?;
-    Ok((driver_url, options))
 }
 
 impl Registry {
@@ -105,26 +92,10 @@ impl Registry {
 }
 
 fn url_scheme(url: &str) -> Result<&str> {
-    let bad = |reason: &str| Error::InvalidUrl {
+    pool_settings::url_scheme(url).map_err(|reason| Error::InvalidUrl {
         url: redact_url(url),
         reason: reason.into(),
-    };
-    let (scheme, _) = url
-        .split_once(':')
-        .ok_or_else(|| bad("no scheme (expected `scheme:…`, e.g. `sqlite::memory:`)"))?;
-    let valid = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    if !valid {
-        return Err(bad(
-            "the scheme must start with a letter and hold only letters, digits, `+`, `-`, `.`",
-        ));
-    }
-    Ok(scheme)
+    })
 }
 
 static DEFAULT_REGISTRY: OnceLock<Registry> = OnceLock::new();

@@ -1,25 +1,14 @@
-//! Raw SQL and statement trees on a [`Db`]: run, render, stream. Every statement of the
+//! Statement trees and rendered SQL on a [`Db`]: run, render, stream. Every statement of the
 //! crate — a query's SELECT, a write, a migration — reaches the database through
 //! [`Db::execute_statement`] / [`Db::query_statement`] here, which hand it to
 //! [`crate::exec`].
 
 use std::future::Future;
 
-use plugorm_plugin_api::{
-    statement::{RawSql, Statement},
-    steps::BuiltinStep,
-    ExecResult, Processor, RowStream, Rows, Sql,
-};
+use plugorm_plugin_api::{statement::Statement, ExecResult, RowStream, Rows, Sql};
 
 use super::Db;
-use crate::{
-    args::IntoArgs,
-    chain::{self, ChainRun, Fetch, Operation, Stage},
-    Error, Result,
-};
-
-/// Rows per batch [`Db::raw_stream`] asks the plugin for.
-const STREAM_BATCH: u32 = 512;
+use crate::{args::IntoArgs, Error, Result};
 
 impl Db {
     /// Runs a rendered statement that returns no rows (the one path every write takes).
@@ -47,35 +36,6 @@ impl Db {
     /// Streams the rows of a rendered query (dry run: an empty stream).
     pub async fn query_stream_sql(&self, sql: Sql, batch_rows: u32) -> Result<Box<dyn RowStream>> {
         self.runner().query_stream(sql, batch_rows).await
-    }
-
-    /// Streams the rows of raw SQL in batches. The row processor's callbacks see the
-    /// statement first (a router may send it to a replica).
-    pub async fn raw_stream(&self, sql: &str, args: impl IntoArgs) -> Result<Box<dyn RowStream>> {
-        let (db, stmt) = chain::route_only(self, Processor::Row, raw_statement(sql, args), None)?;
-        let sql = db.render(&stmt)?;
-        db.query_stream_sql(sql, STREAM_BATCH).await
-    }
-
-    /// Runs a statement that returns no rows; `?` placeholders take `args` (a `Vec` or
-    /// slice argument expands to a list). It runs through the raw processor, so feature
-    /// plugins see it (GORM's `Exec`).
-    pub async fn exec(&self, sql: &str, args: impl IntoArgs) -> Result<ExecResult> {
-        let mut op = RunRaw::default();
-        ChainRun::start(self, Processor::Raw, None, raw_statement(sql, args), false)
-            .drive(&mut op)
-            .await?;
-        Ok(op.result)
-    }
-
-    /// Runs a query and returns its rows; `?` placeholders take `args`. It runs through
-    /// the row processor, so feature plugins see it (GORM's `Raw(…).Rows()`).
-    pub async fn raw(&self, sql: &str, args: impl IntoArgs) -> Result<Rows> {
-        let mut op = Fetch::default();
-        ChainRun::start(self, Processor::Row, None, raw_statement(sql, args), false)
-            .drive(&mut op)
-            .await?;
-        Ok(op.rows)
     }
 
     /// Renders a statement tree without running it.
@@ -131,32 +91,5 @@ impl Db {
         dry.dry_run_statements()
             .pop()
             .ok_or_else(|| Error::DryRunUnsupported("the closure rendered no statement".into()))
-    }
-}
-
-/// Raw SQL as a statement the callbacks can read.
-fn raw_statement(sql: &str, args: impl IntoArgs) -> Statement {
-    Statement::Raw(RawSql {
-        sql: sql.into(),
-        args: args.into_args().into(),
-    })
-}
-
-/// Runs raw SQL that returns no rows at its step, keeping the driver's answer.
-#[derive(Default)]
-struct RunRaw {
-    result: ExecResult,
-}
-
-impl Operation for RunRaw {
-    async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
-        if step.runs_statement() {
-            self.result = stage.db.execute_statement(stage.statement).await?;
-        }
-        Ok(())
-    }
-
-    fn rows(&self) -> u64 {
-        self.result.rows_affected
     }
 }

@@ -52,7 +52,7 @@ impl Db {
     /// ```no_run
     /// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
     /// // Read from the sources, not a replica (with the dbresolver plugin loaded).
-    /// let rows = db.plugin_setting("dbresolver:use", "write").raw("SELECT 1", ()).await?;
+    /// let rows = db.plugin_setting("dbresolver:operation", "write").raw("SELECT 1", ()).await?;
     /// # Ok(()) }
     /// ```
     pub fn plugin_setting(&self, key: &str, value: &str) -> Db {

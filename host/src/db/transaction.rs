@@ -49,7 +49,7 @@ impl Db {
         }
         // A router may choose where the transaction begins (dbresolver: the sources,
         // unless the session asks for a replica or a named resolver).
-        crate::chain::route_begin(self)?.begin_here().await
+        self.route_begin()?.begin_here().await
     }
 
     /// Begins on the pool this handle runs on now (its own, or where it was routed).

@@ -13,14 +13,16 @@ pub use linked::{linked_plugins, LinkedPlugin};
 use std::{path::PathBuf, sync::Arc};
 
 use plugorm_plugin_api::{
-    ffi::import::ImportedFeature, host::Host, manifest::static_plugins, DbError, FeaturePlugin,
-    Manifest, PluginInstance,
+    ffi::import::ImportedFeature,
+    host::{Host, PluginInfo},
+    manifest::static_plugins,
+    DbError, FeaturePlugin, Manifest, PluginInstance,
 };
 
 use crate::{
     config::{PluginEntry, PluginsConfig},
     registry::{LoadedPlugin, Origin, Registry},
-    services::Services,
+    services::{LoadedDialect, Services},
 };
 
 /// The version of this host, checked against a plugin's `min_host`.
@@ -163,7 +165,29 @@ fn start(
 /// Initializes every feature plugin with its configuration and the registry's services,
 /// once every plugin is loaded (so a feature may open pools of any loaded dialect).
 fn initialize_features(registry: &mut Registry, config: &PluginsConfig) -> Result<(), LoadError> {
-    let services = Arc::new(Services::new(registry.clone()));
+    let dialects = registry
+        .plugins
+        .iter()
+        .filter_map(|p| match &p.instance {
+            PluginInstance::Dialect(d) => Some(LoadedDialect {
+                dialect: Arc::clone(d),
+                pool: p.pool,
+            }),
+            PluginInstance::Feature(_) => None,
+        })
+        .collect();
+    let plugins = registry
+        .plugins
+        .iter()
+        .map(|p| PluginInfo {
+            name: p.manifest.name.to_string(),
+            version: p.manifest.version.to_string(),
+            kind: p.manifest.kind.to_string(),
+            api_version: p.manifest.api_version.to_string(),
+            linked: p.origin == Origin::Static,
+        })
+        .collect();
+    let services = Arc::new(Services::new(dialects, plugins));
     let host = Host::new(services.clone());
     for plugin in registry.plugins.iter_mut() {
         let PluginInstance::Feature(feature) = &plugin.instance else {

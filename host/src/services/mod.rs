@@ -2,14 +2,16 @@
 //! loaded dialects, the pools every database of the registry runs, the loaded plugins,
 //! and observers of every operation.
 //!
-//! One [`Services`] belongs to a [`Registry`]: its feature plugins are initialized with
-//! it (after every plugin is loaded, so a feature may open a pool of any loaded dialect),
-//! and each database the registry opens is attached to it ([`Services::attach`]): the
-//! database's pool gets a [`PoolId`], statements may be routed to the plugins' pools by
-//! id, and the observers registered so far see its operations.
+//! One [`Services`] belongs to a registry: its feature plugins are initialized with it
+//! (after every plugin is loaded, so a feature may open a pool of any loaded dialect),
+//! and each database the registry opens is attached to it ([`Services::add_database`]):
+//! the database's pool gets a [`PoolId`], statements may be routed to the plugins' pools
+//! by id, and the observers registered so far see its operations.
+//!
+//! This module sits below the handle and the registry: it knows the loaded dialects as
+//! the loader hands them over ([`LoadedDialect`]), not the registry itself.
 
 mod lazy_pool;
-pub(crate) mod observe;
 pub(crate) mod route;
 
 use std::sync::{
@@ -19,16 +21,19 @@ use std::sync::{
 
 use plugorm_plugin_api::{
     host::{redact, HostApi, HostPool, Observer, PluginInfo, PoolId},
-    DbError, DbResult, Pool, PoolOptions,
+    DbError, DbResult, Dialect, Pool, PoolOptions,
 };
 
-use crate::{
-    db::{layered_options, Db},
-    registry::Origin,
-    Error, Registry,
-};
+use crate::pool_settings::{layered_options, url_scheme, PoolSettings};
 
 use lazy_pool::LazyPool;
+
+/// A loaded dialect plugin, as pools are opened through it.
+pub(crate) struct LoadedDialect {
+    pub dialect: Arc<dyn Dialect>,
+    /// Its `[plugin.pool]` settings from plugins.toml.
+    pub pool: PoolSettings,
+}
 
 /// Pool ids are unique in the process, so an id from one registry never names another's
 /// pool by accident.
@@ -49,9 +54,9 @@ struct DatabasePool {
 /// The services of one registry (see the module documentation).
 #[derive(Default)]
 pub(crate) struct Services {
-    /// The registry as loaded (its dialects), before the feature plugins were initialized
-    /// (none for a registry built empty).
-    loaded: Option<Registry>,
+    /// The loaded dialects, in load order.
+    dialects: Vec<LoadedDialect>,
+    plugins: Vec<PluginInfo>,
     /// Pools opened for plugins: kept for the registry's life.
     opened: Mutex<Vec<HostPool>>,
     databases: Mutex<Vec<DatabasePool>>,
@@ -65,31 +70,37 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Services {
     /// The services of a registry whose plugins are all loaded.
-    pub(crate) fn new(loaded: Registry) -> Services {
+    pub(crate) fn new(dialects: Vec<LoadedDialect>, plugins: Vec<PluginInfo>) -> Services {
         Services {
-            loaded: Some(loaded),
+            dialects,
+            plugins,
             ..Services::default()
         }
     }
 
-    /// Gives a newly opened database its pool id, the pools it may be routed to and the
-    /// observers registered so far.
-    pub(crate) fn attach(self: &Arc<Services>, db: Db) -> Db {
+    /// Records a newly opened database's own pool: its id, and the observers registered
+    /// so far (what the database keeps).
+    pub(crate) fn add_database(
+        &self,
+        label: &str,
+        dialect: &str,
+        pool: &Arc<dyn Pool>,
+    ) -> (PoolId, Vec<Arc<dyn Observer>>) {
         let id = next_pool_id();
         let mut databases = lock(&self.databases);
         databases.retain(|d| d.pool.strong_count() > 0);
         databases.push(DatabasePool {
             id,
-            label: db.shared.url.clone(),
-            dialect: db.shared.dialect.name().to_string(),
-            pool: Arc::downgrade(&db.shared.pool),
+            label: label.to_string(),
+            dialect: dialect.to_string(),
+            pool: Arc::downgrade(pool),
         });
         drop(databases);
         let observers = match self.observers.read() {
             Ok(o) => o.clone(),
             Err(p) => p.into_inner().clone(),
         };
-        db.attached(Arc::clone(self), id, observers)
+        (id, observers)
     }
 
     /// The pool with this id: one opened for a plugin, or a database's own that is still
@@ -107,16 +118,33 @@ impl Services {
 
 impl HostApi for Services {
     fn open_pool(&self, url: &str, options: PoolOptions) -> DbResult<HostPool> {
-        let invalid = |e: Error| DbError::InvalidUrl {
+        let invalid = |reason: String| DbError::InvalidUrl {
             url: redact(url),
-            reason: e.to_string(),
+            reason,
         };
-        let loaded = self.loaded.as_ref().ok_or_else(|| DbError::InvalidUrl {
-            url: redact(url),
-            reason: "this registry has no plugins loaded".into(),
-        })?;
-        let (plugin, dialect) = loaded.dialect_for_url(url).map_err(invalid)?;
-        let (driver_url, options) = layered_options(plugin, url, options).map_err(invalid)?;
+        let scheme = url_scheme(url).map_err(|r| invalid(r.into()))?;
+        let loaded = self
+            .dialects
+            .iter()
+            .find(|d| d.dialect.url_schemes().iter().any(|s| s == scheme))
+            .ok_or_else(|| {
+                let mut served: Vec<String> = self
+                    .dialects
+                    .iter()
+                    .flat_map(|d| d.dialect.url_schemes())
+                    .collect();
+                served.sort();
+                invalid(format!(
+                    "no loaded dialect serves `{scheme}:` URLs; loaded dialects serve: {}",
+                    if served.is_empty() {
+                        "none".into()
+                    } else {
+                        served.join(", ")
+                    }
+                ))
+            })?;
+        let (driver_url, options) = layered_options(&loaded.pool, url, options).map_err(invalid)?;
+        let dialect = Arc::clone(&loaded.dialect);
         let opened = HostPool {
             id: next_pool_id(),
             label: redact(&driver_url),
@@ -144,17 +172,7 @@ impl HostApi for Services {
     }
 
     fn plugins(&self) -> Vec<PluginInfo> {
-        self.loaded
-            .iter()
-            .flat_map(|r| r.plugins())
-            .map(|p| PluginInfo {
-                name: p.manifest.name.to_string(),
-                version: p.manifest.version.to_string(),
-                kind: p.manifest.kind.to_string(),
-                api_version: p.manifest.api_version.to_string(),
-                linked: p.origin == Origin::Static,
-            })
-            .collect()
+        self.plugins.clone()
     }
 
     fn add_observer(&self, observer: Arc<dyn Observer>) {

@@ -1,5 +1,6 @@
 //! Where a routing callback sent a statement: the pools named in the
-//! [`setting::POOL`](plugorm_plugin_api::setting::POOL) setting, as an [`Executor`].
+//! [`setting::POOL`](plugorm_plugin_api::setting::POOL) setting (read by the chain), as
+//! an [`Executor`].
 //!
 //! The first pool runs the statement. A read (`query`, `query_stream`) moves on to the
 //! next pool only while the one before could not be reached ([`DbError::Connect`],
@@ -12,9 +13,6 @@ use plugorm_plugin_api::{
     host::PoolId, BoxFuture, DbError, ExecResult, Executor, Pool, RowStream, Rows, Sql,
 };
 
-use super::Services;
-use crate::{Error, Result};
-
 /// The pools a statement was routed to, in order of preference.
 #[derive(Clone)]
 pub(crate) struct Route {
@@ -22,33 +20,9 @@ pub(crate) struct Route {
 }
 
 impl Route {
-    /// The route a setting value names (`"7"` or `"7,3"`); an id no pool has, or text
-    /// that is no list of ids, is the callback's error, named.
-    pub(crate) fn parse(services: &Services, value: &str) -> Result<Route> {
-        let pools = value
-            .split(',')
-            .map(|part| {
-                let id: PoolId = part.trim().parse().map_err(|_| {
-                    Error::Callback(format!(
-                        "a callback routed the statement to `{value}`, which is no list of \
-                         pool ids (`orm:pool` takes ids the host returned, as `7` or `7,3`)"
-                    ))
-                })?;
-                let pool = services.pool(id).ok_or_else(|| {
-                    Error::Callback(format!(
-                        "a callback routed the statement to pool {id}, which this database's \
-                         registry does not run (closed, or opened by another registry)"
-                    ))
-                })?;
-                Ok((id, pool))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        if pools.is_empty() {
-            return Err(Error::Callback(
-                "a callback routed the statement nowhere".into(),
-            ));
-        }
-        Ok(Route {
+    /// The route through `pools`, in order of preference; `None` for no pool.
+    pub(crate) fn new(pools: Vec<(PoolId, Arc<dyn Pool>)>) -> Option<Route> {
+        (!pools.is_empty()).then(|| Route {
             pools: pools.into(),
         })
     }

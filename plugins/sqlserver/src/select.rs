@@ -4,7 +4,10 @@
 //! * row locks are table hints written right after each locked table of FROM and JOIN
 //!   (`FROM "users" WITH (UPDLOCK, ROWLOCK)`), not a trailing `FOR UPDATE` (see `lock`);
 //! * a limit of 0 is `SELECT TOP (0)`, because SQL Server refuses `FETCH NEXT 0 ROWS`;
-//!   other limits and offsets are the paging clause after ORDER BY (see `paging`).
+//!   other limits and offsets are the paging clause after ORDER BY (see `paging`);
+//! * a sub-query with an ORDER BY but no paging gets ` OFFSET 0 ROWS`: T-SQL refuses
+//!   ORDER BY in a sub-query or derived table without TOP or OFFSET (GORM writes it
+//!   bare, which the server rejects). The order itself means nothing to the outer query.
 
 use plugorm_plugin_api::{
     render::{defaults, SqlRenderer, SqlWriter},
@@ -24,6 +27,8 @@ pub(crate) fn write_select<R: SqlRenderer + ?Sized>(
         Some(lock) if w.row_locks() => Some(TableHint::new(lock)),
         _ => None,
     };
+    // A statement starts with its SELECT; anything written before makes this a sub-query.
+    let nested = !w.text().is_empty();
     w.push_str("SELECT ");
     if s.distinct {
         w.push_str("DISTINCT ");
@@ -40,6 +45,10 @@ pub(crate) fn write_select<R: SqlRenderer + ?Sized>(
         write_join(r, w, join, hint.as_mut())?;
     }
     defaults::write_select_tail(r, w, s)?;
+    let paged = s.limit.is_some() || s.offset.into_option().is_some_and(|o| o > 0);
+    if nested && !s.order_by.is_empty() && !paged {
+        w.push_str(" OFFSET 0 ROWS");
+    }
     hint.map_or(Ok(()), TableHint::finish)
 }
 
@@ -185,6 +194,27 @@ mod tests {
         assert_eq!(
             text(q).unwrap(),
             r#"SELECT * FROM "pets" WHERE name = @p1 AND "user_id" IN (SELECT "id" FROM "users" WHERE age > @p2 ORDER BY (SELECT NULL) OFFSET 0 ROW FETCH NEXT 5 ROWS ONLY) GROUP BY "name" HAVING (a = @p3 OR b = @p4) AND c = @p5"#
+        );
+    }
+
+    #[test]
+    fn an_ordered_sub_query_without_paging_gets_offset_zero() {
+        let mut inner = Select::from_table(TableRef::new("users"));
+        inner.column(Expr::bare_col("name"));
+        inner
+            .order_by
+            .push(plugorm_plugin_api::statement::OrderBy::asc(Expr::bare_col(
+                "name",
+            )));
+        let mut outer = inner.clone();
+        outer.from = FromItem::Subquery {
+            query: Boxed::new(inner.clone()),
+            alias: "u".into(),
+        };
+        assert_eq!(
+            text(outer).unwrap(),
+            r#"SELECT "name" FROM (SELECT "name" FROM "users" ORDER BY "name" OFFSET 0 ROWS) AS "u" ORDER BY "name""#,
+            "the outer statement keeps its plain ORDER BY"
         );
     }
 }

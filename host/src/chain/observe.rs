@@ -8,7 +8,7 @@ use plugorm_plugin_api::{
     Processor,
 };
 
-use crate::{Db, Error};
+use crate::{db::Db, Error};
 
 /// The table a statement is about (empty for raw SQL).
 fn table_of(statement: &Statement) -> &str {
