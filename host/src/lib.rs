@@ -110,6 +110,8 @@ pub use write::{Record, Tracked};
 use plugorm_mysql as _;
 #[cfg(feature = "postgres")]
 use plugorm_postgres as _;
+#[cfg(feature = "prometheus")]
+use plugorm_prometheus as _;
 #[cfg(feature = "soft-delete")]
 use plugorm_soft_delete as _;
 #[cfg(feature = "sqlite")]
