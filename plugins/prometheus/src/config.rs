@@ -9,9 +9,6 @@ use plugorm_plugin_api::{DbError, DbResult};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::{Map, Value};
 
-/// Where `/metrics` is served when `listen` is not set (loopback only: exposing metrics
-/// beyond the machine is the operator's choice).
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
 /// The path served when `path` is not set.
 pub const DEFAULT_PATH: &str = "/metrics";
 /// How often the database collectors run when `refresh_interval_ms` is not set.
@@ -40,8 +37,10 @@ const KEYS: &[&str] = &[
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The address `/metrics` is served on (`127.0.0.1:9464`; port 0 picks a free one).
-    pub listen: SocketAddr,
+    /// The address the metrics page is served on (`127.0.0.1:9464`; port 0 picks a free
+    /// one). Unset: nothing listens (a plugin linked into a binary opens no port unless
+    /// its configuration asks).
+    pub listen: Option<SocketAddr>,
     /// The path served (`/metrics`); every other path is answered 404.
     pub path: String,
     /// The upper bounds of the duration histogram's buckets, in seconds, increasing.
@@ -154,7 +153,7 @@ impl Config {
     ///
     /// ```
     /// let c = plugorm_prometheus::config::Config::parse("{}").unwrap();
-    /// assert_eq!(c.listen.to_string(), "127.0.0.1:9464");
+    /// assert_eq!(c.listen, None); // nothing listens unless asked
     /// assert_eq!(c.refresh_interval, std::time::Duration::from_secs(15));
     /// ```
     pub fn parse(json: &str) -> DbResult<Config> {
@@ -182,14 +181,16 @@ impl Config {
                 ),
             ));
         }
-        let listen_text: String =
-            field(map, "listen")?.unwrap_or_else(|| DEFAULT_LISTEN.to_string());
-        let listen = listen_text.parse().map_err(|e| {
-            refused(
-                "listen",
-                format!("`{listen_text}` is not an address to listen on ({e}); write IP:PORT such as \"127.0.0.1:9464\""),
-            )
-        })?;
+        let listen = field::<String>(map, "listen")?
+            .map(|text| {
+                text.parse().map_err(|e| {
+                    refused(
+                        "listen",
+                        format!("`{text}` is not an address to listen on ({e}); write IP:PORT such as \"127.0.0.1:9464\""),
+                    )
+                })
+            })
+            .transpose()?;
         let path: String = field(map, "path")?.unwrap_or_else(|| DEFAULT_PATH.to_string());
         if !path.starts_with('/') || path.contains(char::is_whitespace) {
             return Err(refused(

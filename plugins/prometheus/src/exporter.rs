@@ -40,26 +40,17 @@ impl Scraper {
 /// The threads of one plugin instance; dropping it stops them.
 pub(crate) struct Exporter {
     stop: Arc<AtomicBool>,
-    /// Where the server listens, as a client reaches it (to wake its accept).
-    wake: SocketAddr,
+    /// Where the server listens, as a client reaches it (to wake its accept); `None`
+    /// when nothing listens.
+    wake: Option<SocketAddr>,
     /// Dropped with the exporter: the background thread's wait ends at once.
     _background: mpsc::Sender<()>,
 }
 
 impl Exporter {
-    /// Binds the listen address (a failure names the `listen` key) and starts the threads.
+    /// Binds the listen address, if any (a failure names the `listen` key), and starts
+    /// the threads.
     pub(crate) fn start(host: Host, config: Config, metrics: Arc<Metrics>) -> DbResult<Exporter> {
-        let listener = TcpListener::bind(config.listen).map_err(|e| DbError::Config {
-            key: Some("listen".into()),
-            message: format!(
-                "cannot listen on {}: {e} (choose a free address, or port 0 for any)",
-                config.listen
-            ),
-        })?;
-        let bound = listener.local_addr().map_err(|e| DbError::Config {
-            key: Some("listen".into()),
-            message: format!("cannot read the address bound for {}: {e}", config.listen),
-        })?;
         let scraper = Arc::new(Scraper {
             host,
             metrics,
@@ -67,17 +58,23 @@ impl Exporter {
         });
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
-        let (serving, path) = (Arc::clone(&scraper), config.path.clone());
-        let server_stop = Arc::clone(&stop);
-        spawn("plugorm-prometheus-http", move || {
-            server::serve(listener, path, server_stop, || serving.page())
-        })?;
-        let exporter = Exporter {
-            stop,
-            wake: reachable(bound),
+        let mut exporter = Exporter {
+            stop: Arc::clone(&stop),
+            wake: None,
             _background: tx,
         };
-        tracing::info!(address = %bound, path = %config.path, "serving Prometheus metrics");
+        if let Some(listen) = config.listen {
+            let listener = bind(listen)?;
+            let bound = listener
+                .local_addr()
+                .map_err(|e| listen_error(listen, &e))?;
+            let (serving, path) = (Arc::clone(&scraper), config.path.clone());
+            spawn("plugorm-prometheus-http", move || {
+                server::serve(listener, path, stop, || serving.page())
+            })?;
+            exporter.wake = Some(reachable(bound));
+            tracing::info!(address = %bound, path = %config.path, "serving Prometheus metrics");
+        }
         spawn("plugorm-prometheus-refresh", move || {
             background(&scraper, &config, &rx)
         })?;
@@ -85,12 +82,27 @@ impl Exporter {
     }
 }
 
+fn listen_error(listen: SocketAddr, e: &std::io::Error) -> DbError {
+    DbError::Config {
+        key: Some("listen".into()),
+        message: format!(
+            "cannot listen on {listen}: {e} (choose a free address, or port 0 for any)"
+        ),
+    }
+}
+
+fn bind(listen: SocketAddr) -> DbResult<TcpListener> {
+    TcpListener::bind(listen).map_err(|e| listen_error(listen, &e))
+}
+
 impl Drop for Exporter {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Release);
         // The server blocks in accept: one connection lets it see the flag. A failure
         // means it is gone already.
-        let _ = TcpStream::connect_timeout(&self.wake, Duration::from_secs(1));
+        if let Some(wake) = self.wake {
+            let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        }
     }
 }
 

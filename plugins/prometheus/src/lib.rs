@@ -9,7 +9,7 @@
 //! [[plugin]]
 //! name = "prometheus"
 //! [plugin.config]
-//! listen = "127.0.0.1:9464"          # default; port 0 picks a free port
+//! listen = "127.0.0.1:9464"          # unset: nothing listens; port 0 picks a free port
 //! path = "/metrics"                  # default
 //! buckets = [0.001, 0.01, 0.1, 1.0]  # seconds; default: 5 ms … 10 s
 //! refresh_interval_ms = 15000        # database collectors; default 15 s
@@ -36,7 +36,9 @@
 //! collector's gauge; `plugorm_collector_errors_total`.
 //!
 //! Each plugin instance (one per host registry) has a [`prometheus::Registry`] of its
-//! own and serves until the registry and every database it opened are dropped.
+//! own and serves until the registry and every database it opened are dropped. With
+//! neither `listen` nor `push` configured it does nothing at all: a binary that links
+//! the plugin opens no port unless its `plugins.toml` asks.
 //!
 //! ```
 //! let m = (plugorm_prometheus::PLUGIN.manifest)();
@@ -91,6 +93,11 @@ impl FeaturePlugin for Prometheus {
 
     fn initialize_with_host(&self, host: &Host, config_json: &str) -> DbResult<Vec<CallbackSpec>> {
         let config = Config::parse(config_json)?;
+        if config.listen.is_none() && config.push.is_none() {
+            // Linked into a binary and not configured: export nothing, cost nothing.
+            tracing::info!("the prometheus plugin has neither `listen` nor `push` configured: nothing is exported");
+            return Ok(Vec::new());
+        }
         let user: Vec<(&str, &str)> = config
             .collectors
             .iter()
