@@ -174,30 +174,23 @@ mod tests {
         assert_eq!((a.status, head_only), ("200 OK", true));
     }
 
+    /// The status a request head gets at `/metrics`.
+    fn status(head: &[u8]) -> &'static str {
+        route(head, "/metrics", &page).0.status
+    }
+
     #[test]
     fn refuses_other_paths_methods_and_garbage() {
-        assert_eq!(
-            route(b"GET / HTTP/1.1\r\n\r\n", "/metrics", &page).0.status,
-            "404 Not Found"
-        );
-        assert_eq!(
-            route(b"GET /metricsx HTTP/1.1\r\n\r\n", "/metrics", &page)
-                .0
-                .status,
-            "404 Not Found"
-        );
+        for (head, expected) in [
+            (&b"GET / HTTP/1.1\r\n\r\n"[..], "404 Not Found"),
+            (b"GET /metricsx HTTP/1.1\r\n\r\n", "404 Not Found"),
+            (b"hello\r\n\r\n", "400 Bad Request"),
+            (b"GET /metrics SPDY/3\r\n\r\n", "400 Bad Request"),
+        ] {
+            assert_eq!(status(head), expected, "{}", String::from_utf8_lossy(head));
+        }
         let (a, _) = route(b"POST /metrics HTTP/1.1\r\n\r\n", "/metrics", &page);
         assert_eq!((a.status, a.allow), ("405 Method Not Allowed", true));
-        assert_eq!(
-            route(b"hello\r\n\r\n", "/metrics", &page).0.status,
-            "400 Bad Request"
-        );
-        assert_eq!(
-            route(b"GET /metrics SPDY/3\r\n\r\n", "/metrics", &page)
-                .0
-                .status,
-            "400 Bad Request"
-        );
     }
 
     #[test]
