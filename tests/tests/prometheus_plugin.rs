@@ -447,3 +447,58 @@ async fn prometheus_scrapes_the_counts() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].value, 1.0);
 }
+
+/// Reads one HTTP request (head and `Content-Length` body) and answers 200.
+fn accept_one_request(listener: std::net::TcpListener) -> String {
+    use std::io::{Read, Write};
+    let (mut stream, _) = listener.accept().unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).unwrap();
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got).to_string();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Length: "))
+                .unwrap()
+                .parse()
+                .unwrap();
+            if body.len() >= length || n == 0 {
+                stream
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                    .unwrap();
+                return text;
+            }
+        }
+        assert!(n > 0, "the request ended early: {text}");
+    }
+}
+
+/// With `push` and no `listen`, the page is PUT to the gateway under the job.
+#[tokio::test]
+async fn pushes_to_a_pushgateway() {
+    let gateway = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", gateway.local_addr().unwrap());
+    let received = std::thread::spawn(move || accept_one_request(gateway));
+    let text = config_text(&format!(
+        "[[plugin]]\nname = \"prometheus\"\n[plugin.config.push]\nurl = \"{url}\"\n\
+         job = \"plugorm_test\"\ninterval_ms = 100\n"
+    ));
+    let registry = registry_from_text(&text, "prometheus");
+    let _db = registry.open("sqlite::memory:").await.unwrap();
+    let request = tokio::task::spawn_blocking(move || received.join().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        request.starts_with("PUT /metrics/job/plugorm_test HTTP/1.1\r\n"),
+        "{request}"
+    );
+    let body = request.split_once("\r\n\r\n").unwrap().1;
+    let page = parse(body);
+    assert_eq!(
+        value(&page, "plugorm_plugin_info", &[("name", "prometheus")]),
+        1.0
+    );
+}
