@@ -502,3 +502,20 @@ async fn pushes_to_a_pushgateway() {
         1.0
     );
 }
+
+/// Linked into the binary and not configured, the plugin is loaded but does nothing: no
+/// port, no callback (the single-binary build links it into every registry).
+#[tokio::test]
+async fn a_linked_plugin_without_configuration_does_nothing() {
+    if !STATIC {
+        return; // nothing is linked: the dynamic build loads only what plugins.toml names
+    }
+    let registry = Registry::load(&PluginsConfig::default()).unwrap();
+    assert_eq!(
+        registry.get("prometheus").map(|p| p.origin.clone()),
+        Some(plugorm::Origin::Static)
+    );
+    let db = registry.open("sqlite::memory:").await.unwrap();
+    let raw = db.callbacks().raw().names();
+    assert!(!raw.iter().any(|n| n.starts_with("prometheus:")), "{raw:?}");
+}
