@@ -20,6 +20,8 @@ use std::{
 const CLIENT_LIMIT: Duration = Duration::from_secs(5);
 /// The longest request head read (a scrape's is a few hundred bytes).
 const HEAD_LIMIT: usize = 8 * 1024;
+/// How long to pause after a failed accept.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// The exposition format's content type.
 const TEXT_FORMAT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -55,9 +57,13 @@ pub(crate) fn serve(
         if stop.load(Ordering::Acquire) {
             return;
         }
-        // A client that fails (reset, timeout) affects only its own request.
-        if let Ok(stream) = stream {
-            let _ = answer_one(stream, &path, &page);
+        match stream {
+            // A client that fails (reset, timeout) affects only its own request.
+            Ok(stream) => {
+                let _ = answer_one(stream, &path, &page);
+            }
+            // Out of file descriptors and the like: pause rather than spin.
+            Err(_) => std::thread::sleep(ACCEPT_PAUSE),
         }
     }
 }
