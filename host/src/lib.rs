@@ -112,6 +112,8 @@ use plugorm_dbresolver as _;
 use plugorm_mysql as _;
 #[cfg(feature = "postgres")]
 use plugorm_postgres as _;
+#[cfg(feature = "prometheus")]
+use plugorm_prometheus as _;
 #[cfg(feature = "soft-delete")]
 use plugorm_soft_delete as _;
 #[cfg(feature = "sqlite")]

@@ -1,6 +1,7 @@
-//! Plugins linked into the binary (the host's `sqlite`, `postgres`, `mysql`, `soft-delete`
-//! features; `--features static` links all four): listed by `linked_plugins`, and each —
-//! a feature plugin too — enabled unless `plugins.toml` disables it. Without the features
+//! Plugins linked into the binary (the host's `sqlite`, `postgres`, `mysql`, `sqlserver`,
+//! `soft-delete`, `prometheus` features; `--features static` links them all): listed by
+//! `linked_plugins`, and each — a feature plugin too — enabled unless `plugins.toml`
+//! disables it. Without the features
 //! nothing is linked and an empty configuration loads nothing.
 
 use std::path::Path;
@@ -20,7 +21,14 @@ fn linked_plugins_are_exactly_those_the_build_links() {
         .map(|p| p.manifest.name.to_string())
         .collect();
     let expected: &[&str] = if STATIC {
-        &["mysql", "postgres", "soft-delete", "sqlite", "sqlserver"]
+        &[
+            "mysql",
+            "postgres",
+            "prometheus",
+            "soft-delete",
+            "sqlite",
+            "sqlserver",
+        ]
     } else {
         &[]
     };

@@ -67,7 +67,11 @@ impl<T: QuerySource> Query<T> {
         let mut ins = Insert::new(self.table_ref(), pairs.iter().map(|p| p.0.clone()));
         ins.rows = vec![pairs.into_iter().map(|p| p.1).collect::<List<_>>()].into();
         let pk = T::source_schema().primary_keys().next();
-        let mut op = CreateMap { pk, id: None };
+        let mut op = CreateMap {
+            pk,
+            id: None,
+            affected: 0,
+        };
         ChainRun::start(
             &self.db,
             Processor::Create,
@@ -85,6 +89,8 @@ impl<T: QuerySource> Query<T> {
 struct CreateMap {
     pk: Option<&'static plugorm_plugin_api::schema::FieldSchema>,
     id: Option<Value>,
+    /// Rows the INSERT wrote (for observers).
+    affected: u64,
 }
 
 impl Operation for CreateMap {
@@ -99,11 +105,13 @@ impl Operation for CreateMap {
             Some(pk) if stage.db.dialect().capabilities().returning => {
                 ins.returning = vec![pk.column.clone()].into();
                 let rows = stage.db.query_statement(stage.statement).await?;
+                self.affected = rows.len() as u64;
                 let first = rows.iter().next().map(|r| r.get_at::<Value>(0));
                 self.id = first.transpose()?;
             }
             _ => {
                 let r = stage.db.execute_statement(stage.statement).await?;
+                self.affected = r.rows_affected;
                 self.id = r
                     .last_insert_id
                     .into_option()
@@ -112,5 +120,9 @@ impl Operation for CreateMap {
             }
         }
         Ok(())
+    }
+
+    fn rows(&self) -> u64 {
+        self.affected
     }
 }

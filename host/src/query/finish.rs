@@ -144,4 +144,8 @@ impl<T: Model> Operation for FindModels<'_, T> {
             _ => Ok(()),
         }
     }
+
+    fn rows(&self) -> u64 {
+        self.found.len() as u64
+    }
 }

@@ -217,4 +217,8 @@ impl<T: Model> Operation for Returning<T> {
         }
         Ok(())
     }
+
+    fn rows(&self) -> u64 {
+        self.rows.len() as u64
+    }
 }

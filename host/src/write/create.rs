@@ -105,6 +105,10 @@ impl<T: Model> Operation for CreateRecords<'_, T> {
             _ => Ok(()),
         }
     }
+
+    fn rows(&self) -> u64 {
+        self.affected
+    }
 }
 
 async fn insert<T: Model>(

@@ -447,6 +447,10 @@ impl<T: Model> Operation for UpdateRecord<'_, T> {
             _ => Ok(()),
         }
     }
+
+    fn rows(&self) -> u64 {
+        self.affected.unwrap_or(0)
+    }
 }
 
 /// The built-in steps of a record's delete: hooks, associations, the DELETE.
@@ -472,6 +476,10 @@ impl<T: Model> Operation for DeleteRecord<'_, T> {
             BuiltinStep::AfterDelete => each_hook!(db, items, after_delete),
             _ => Ok(()),
         }
+    }
+
+    fn rows(&self) -> u64 {
+        self.affected
     }
 }
 

@@ -163,4 +163,8 @@ impl<T: Model> Operation for ReadRecord<'_, T> {
             _ => Ok(()),
         }
     }
+
+    fn rows(&self) -> u64 {
+        u64::from(self.found)
+    }
 }
