@@ -22,6 +22,7 @@ fn linked_plugins_are_exactly_those_the_build_links() {
         .collect();
     let expected: &[&str] = if STATIC {
         &[
+            "dbresolver",
             "mysql",
             "postgres",
             "prometheus",

@@ -54,6 +54,13 @@ struct DbResolver;
 impl FeaturePlugin for DbResolver {
     fn initialize_with_host(&self, host: &Host, config_json: &str) -> DbResult<Vec<CallbackSpec>> {
         let config = Config::parse(config_json)?;
+        if config.sources.is_empty() && config.replicas.is_empty() && config.resolvers.is_empty() {
+            // Linked into a binary and not configured: route nothing, cost nothing.
+            tracing::info!(
+                "the dbresolver plugin has no sources, replicas or resolvers: it routes nothing"
+            );
+            return Ok(Vec::new());
+        }
         let resolvers = Arc::new(Resolvers::open(host, &config)?);
         health::spawn_checker(
             Arc::downgrade(&resolvers),
@@ -104,3 +111,22 @@ pub static PLUGIN: PluginDescriptor = PluginDescriptor {
 };
 
 plugorm_plugin_api::register_static_plugin!(PLUGIN);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unconfigured_it_registers_nothing_and_configured_it_needs_the_host() {
+        let none = DbResolver.initialize_with_host(&Host::detached(), "{}");
+        assert!(none.unwrap().is_empty());
+        // A host without services cannot open the pools: refused, naming the key.
+        let e = DbResolver
+            .initialize_with_host(&Host::detached(), r#"{"replicas":["postgres://r/app"]}"#)
+            .unwrap_err();
+        assert!(
+            matches!(&e, plugorm_plugin_api::DbError::Config { key: Some(k), .. } if k == "replicas"),
+            "{e}"
+        );
+    }
+}
