@@ -108,6 +108,8 @@ pub use write::{Record, Tracked};
 // registration (an unnamed crate is dropped silently).
 #[cfg(feature = "dbresolver")]
 use plugorm_dbresolver as _;
+#[cfg(feature = "hints")]
+use plugorm_hints as _;
 #[cfg(feature = "mysql")]
 use plugorm_mysql as _;
 #[cfg(feature = "postgres")]
