@@ -27,6 +27,8 @@ pub mod runtime;
 mod crossings_tests;
 #[cfg(test)]
 mod growth_tests;
+#[cfg(test)]
+mod rewriter_tests;
 
 use abi_stable::{
     declare_root_module_statics,
