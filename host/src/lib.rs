@@ -21,6 +21,7 @@ mod decode;
 mod error;
 mod exec;
 mod from_row;
+pub mod hints;
 pub mod loader;
 pub mod log;
 pub mod migrator;

@@ -360,3 +360,22 @@ async fn a_hinted_query_runs_on_postgresql() {
     );
     assert_eq!(q.find().await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn typed_hints_accumulate_in_their_settings() {
+    use plugorm::hints::{comment, force_index, ignore_index, optimizer};
+    let (backend, db) = dry_databases().remove(2);
+    assert_eq!(backend, Backend::Mysql);
+    let hinted = db
+        .hint(optimizer("MAX_EXECUTION_TIME(100)"))
+        .hint(optimizer("USE_INDEX(t1, idx1)"))
+        .hint(force_index("users", ["user_name", "user_id"]).for_join())
+        .hint(ignore_index("users", ["user_name"]).for_group_by())
+        .hint(comment("select", "hint"));
+    let sql = text(hinted.model::<User>().find_sql().await, "typed");
+    assert_eq!(
+        sql,
+        "SELECT /*+ MAX_EXECUTION_TIME(100) USE_INDEX(t1, idx1) */ /* hint */ * FROM `users` \
+         FORCE INDEX FOR JOIN (`user_name`,`user_id`) IGNORE INDEX FOR GROUP BY (`user_name`)"
+    );
+}

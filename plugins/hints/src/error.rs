@@ -4,6 +4,14 @@
 use plugorm_plugin_api::DbError;
 
 /// A hint that cannot be written into a statement.
+///
+/// ```
+/// use plugorm_hints::{rewrite, HintError};
+/// let e = rewrite("sqlite", [("hints:index", "users use a,b")], "SELECT * FROM t").map(|_| ());
+/// assert_eq!(e, Ok(()), "another table's statement: nothing to write");
+/// let e = rewrite("sqlite", [("hints:index", "users use a,b")], "SELECT * FROM users").unwrap_err();
+/// assert!(matches!(e, HintError::Unsupported { ref dialect, .. } if dialect == "sqlite"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HintError {
     /// A `hints:` setting whose value does not parse.

@@ -7,7 +7,7 @@
 //! comment, or inside parentheses, is never taken for one.
 //!
 //! Hints are session settings (`db.plugin_setting(key, value)`), one hint per line of the
-//! value (see [`settings`] for each key's form):
+//! value:
 //!
 //! | key | value | MySQL / MariaDB |
 //! |---|---|---|
@@ -31,7 +31,7 @@
 mod error;
 mod place;
 mod scan;
-pub mod settings;
+mod settings;
 
 pub use error::HintError;
 
