@@ -1,5 +1,5 @@
 //! Plugins linked into the binary (the host's `sqlite`, `postgres`, `mysql`, `sqlserver`,
-//! `soft-delete`, `prometheus` features; `--features static` links them all): listed by
+//! `soft-delete`, `dbresolver`, `prometheus`, `hints` features; `--features static` links them all): listed by
 //! `linked_plugins`, and each — a feature plugin too — enabled unless `plugins.toml`
 //! disables it. Without the features
 //! nothing is linked and an empty configuration loads nothing.
@@ -22,6 +22,8 @@ fn linked_plugins_are_exactly_those_the_build_links() {
         .collect();
     let expected: &[&str] = if STATIC {
         &[
+            "dbresolver",
+            "hints",
             "mysql",
             "postgres",
             "prometheus",
