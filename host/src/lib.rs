@@ -21,6 +21,7 @@ mod decode;
 mod error;
 mod exec;
 mod from_row;
+pub mod hints;
 pub mod loader;
 pub mod log;
 pub mod migrator;
@@ -108,6 +109,8 @@ pub use write::{Record, Tracked};
 // registration (an unnamed crate is dropped silently).
 #[cfg(feature = "dbresolver")]
 use plugorm_dbresolver as _;
+#[cfg(feature = "hints")]
+use plugorm_hints as _;
 #[cfg(feature = "mysql")]
 use plugorm_mysql as _;
 #[cfg(feature = "postgres")]

@@ -1,6 +1,6 @@
 //! What the host offers feature plugins (plugin API 0.2.2): pools opened through the
-//! loaded dialects, the pools the host runs, the loaded plugins, and a view of every
-//! operation the host completes.
+//! loaded dialects, the pools the host runs, the loaded plugins, a view of every
+//! operation the host completes, and (0.2.3) rewriters of the SQL text the host renders.
 //!
 //! A feature plugin never links a dialect. Where it needs a database (read/write
 //! splitting, sharding across databases, metrics collectors) it asks the [`Host`] it was
@@ -36,7 +36,7 @@ use crate::{
     dialect::PoolOptions,
     feature::{Processor, Setting},
     types::{List, Optional, Text},
-    DbError, DbResult, Pool,
+    DbError, DbResult, Pool, Sql,
 };
 
 /// The host's number for a pool, unique within the process; what a callback writes into
@@ -106,6 +106,71 @@ pub trait Observer: Send + Sync + 'static {
     fn observe(&self, event: &OperationEvent);
 }
 
+/// What a [`SqlRewriter`] is told about the statement it rewrites (plugin API 0.2.3).
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, PartialEq, Eq, Default)]
+pub struct RewriteContext {
+    /// The dialect's name (`postgres`, `mysql`, `sqlite`, `sqlserver`).
+    pub dialect: Text,
+    /// The session's plugin settings ([`crate::feature::Setting`]s set with the host's
+    /// `Db::plugin_setting`), in the order they were set.
+    pub settings: List<Setting>,
+    /// Room to grow without changing this layout.
+    pub extra: List<Setting>,
+}
+
+impl RewriteContext {
+    /// The value of the session setting `key`, if set.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::{host::RewriteContext, Setting};
+    /// let ctx = RewriteContext {
+    ///     dialect: "mysql".into(),
+    ///     settings: vec![Setting { key: "hints:optimizer".into(), value: "NO_ICP(t)".into() }].into(),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(ctx.setting("hints:optimizer"), Some("NO_ICP(t)"));
+    /// assert_eq!(ctx.setting("hints:comment"), None);
+    /// ```
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .find(|s| s.key.as_str() == key)
+            .map(|s| s.value.as_str())
+    }
+}
+
+/// Rewrites the text of every statement the host renders for a session that has plugin
+/// settings (plugin API 0.2.3): optimizer hints and comments that must sit at textual
+/// positions the statement tree has no place for. Runs after rendering (and after the
+/// prepared-statement cache), before the statement runs or a dry run records it; its
+/// error is the statement's error. It must keep the parameters and their placeholders
+/// as they are.
+///
+/// ```
+/// use plugorm_plugin_api::{host::{RewriteContext, SqlRewriter}, DbResult, Sql};
+///
+/// struct Tag;
+/// impl SqlRewriter for Tag {
+///     fn rewrite(&self, ctx: &RewriteContext, sql: &mut Sql) -> DbResult<()> {
+///         if let Some(tag) = ctx.setting("tag:name") {
+///             sql.text = format!("/* {tag} */ {}", sql.text).into();
+///         }
+///         Ok(())
+///     }
+/// }
+/// let mut sql = Sql::new("SELECT 1", []);
+/// let ctx = RewriteContext {
+///     settings: vec![plugorm_plugin_api::Setting { key: "tag:name".into(), value: "report".into() }].into(),
+///     ..Default::default()
+/// };
+/// Tag.rewrite(&ctx, &mut sql).unwrap();
+/// assert_eq!(sql.text.as_str(), "/* report */ SELECT 1");
+/// ```
+pub trait SqlRewriter: Send + Sync + 'static {
+    fn rewrite(&self, ctx: &RewriteContext, sql: &mut Sql) -> DbResult<()>;
+}
+
 /// The services behind a [`Host`]: implemented by the host (and by the boundary's
 /// proxy in a plugin loaded from a library). Plugins use [`Host`].
 pub trait HostApi: Send + Sync + 'static {
@@ -121,6 +186,8 @@ pub trait HostApi: Send + Sync + 'static {
     fn plugins(&self) -> Vec<PluginInfo>;
     /// Adds an observer of every operation of every database opened from now on.
     fn add_observer(&self, observer: Arc<dyn Observer>);
+    /// Adds a rewriter of the SQL text of every database opened from now on (0.2.3).
+    fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>);
 }
 
 /// What the host offers a feature plugin; cheap to clone and to keep (a plugin may call
@@ -135,7 +202,7 @@ impl Host {
     }
 
     /// A host that offers nothing: opening a pool fails, no pools, no plugins, observers
-    /// are dropped. What a plugin sees when initialized through the older
+    /// and rewriters are dropped. What a plugin sees when initialized through the older
     /// [`crate::FeaturePlugin::initialize`] path, and handy in unit tests.
     pub fn detached() -> Host {
         Host(Arc::new(Detached))
@@ -167,6 +234,21 @@ impl Host {
     pub fn add_observer(&self, observer: Arc<dyn Observer>) {
         self.0.add_observer(observer)
     }
+
+    /// See [`HostApi::add_rewriter`]; a detached host drops it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use plugorm_plugin_api::{host::{Host, RewriteContext, SqlRewriter}, DbResult, Sql};
+    /// struct Nothing;
+    /// impl SqlRewriter for Nothing {
+    ///     fn rewrite(&self, _: &RewriteContext, _: &mut Sql) -> DbResult<()> { Ok(()) }
+    /// }
+    /// Host::detached().add_rewriter(Arc::new(Nothing));
+    /// ```
+    pub fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>) {
+        self.0.add_rewriter(rewriter)
+    }
 }
 
 impl std::fmt::Debug for Host {
@@ -192,6 +274,7 @@ impl HostApi for Detached {
         Vec::new()
     }
     fn add_observer(&self, _: Arc<dyn Observer>) {}
+    fn add_rewriter(&self, _: Arc<dyn SqlRewriter>) {}
 }
 
 /// `url` without the password of its user part (`postgres://app:***@db/app`), for logs,

@@ -45,7 +45,7 @@ pub fn plugin_dir() -> PathBuf {
 }
 
 /// The feature plugins the single-binary build links.
-const FEATURE_PLUGINS: [&str; 3] = ["soft-delete", "dbresolver", "prometheus"];
+const FEATURE_PLUGINS: [&str; 4] = ["soft-delete", "dbresolver", "prometheus", "hints"];
 
 /// A `plugins.toml` text loading the SQLite plugin from [`plugin_dir`], followed by `extra`.
 ///

@@ -1,7 +1,7 @@
 //! Plugins linked into the binary (the host's `sqlite`, `postgres`, `mysql`, `sqlserver`,
-//! `soft-delete`, `prometheus` features; `--features static` links them all): listed by
-//! `linked_plugins`, and each — a feature plugin too — enabled unless `plugins.toml`
-//! disables it. Without the features
+//! `soft-delete`, `dbresolver`, `prometheus`, `hints` features; `--features static` links
+//! them all): listed by `linked_plugins`, and each — a feature plugin too — enabled
+//! unless `plugins.toml` disables it. Without the features
 //! nothing is linked and an empty configuration loads nothing.
 
 use std::path::Path;
@@ -23,6 +23,7 @@ fn linked_plugins_are_exactly_those_the_build_links() {
     let expected: &[&str] = if STATIC {
         &[
             "dbresolver",
+            "hints",
             "mysql",
             "postgres",
             "prometheus",

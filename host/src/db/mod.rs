@@ -18,13 +18,13 @@ pub(crate) use transaction::TxState;
 use std::sync::Arc;
 
 use plugorm_plugin_api::{
-    host::{Observer, PoolId},
+    host::{Observer, PoolId, SqlRewriter},
     Dialect, Executor, Pool, PoolStats,
 };
 
 use crate::{
     callbacks::{CallbackApi, Callbacks},
-    exec::Runner,
+    exec::{Rewrite, Runner},
     log::ExplainStyle,
     services::{route::Route, Services},
     session::Session,
@@ -83,6 +83,9 @@ pub(crate) struct Shared {
     pub(crate) pool_id: PoolId,
     /// Who sees each operation (empty: nothing is measured).
     pub(crate) observers: Vec<Arc<dyn Observer>>,
+    /// What rewrites each rendered statement of a session with plugin settings (empty:
+    /// the rendered text runs as it is).
+    pub(crate) rewriters: Vec<Arc<dyn SqlRewriter>>,
 }
 
 /// Where statements run.
@@ -123,6 +126,7 @@ impl Db {
                 services: Arc::default(),
                 pool_id: 0,
                 observers: Vec::new(),
+                rewriters: Vec::new(),
             }),
             conn: Conn::Pool,
             session: Arc::new(Session::default()),
@@ -130,10 +134,10 @@ impl Db {
     }
 
     /// This newly opened database attached to its registry's services: its pool gets an
-    /// id among theirs, statements may be routed to their pools, and the observers
-    /// registered so far see its operations.
+    /// id among theirs, statements may be routed to their pools, and the observers and
+    /// rewriters registered so far see its operations and statements.
     pub(crate) fn attach(self, services: &Arc<Services>) -> Db {
-        let (pool_id, observers) = services.add_database(
+        let attached = services.add_database(
             &self.shared.url,
             self.shared.dialect.name(),
             &self.shared.pool,
@@ -148,8 +152,9 @@ impl Db {
                 url: s.url.clone(),
                 explain: s.explain.clone(),
                 services,
-                pool_id,
-                observers,
+                pool_id: attached.pool_id,
+                observers: attached.observers,
+                rewriters: attached.rewriters,
             }),
             conn: self.conn,
             session: self.session,
@@ -223,6 +228,11 @@ impl Db {
             timeout: s.timeout,
             slow_threshold: s.slow_threshold,
             explain: &self.shared.explain,
+            rewrite: Rewrite {
+                rewriters: &self.shared.rewriters,
+                dialect: self.shared.dialect.name(),
+                settings: &s.plugin_settings,
+            },
         }
     }
 

@@ -43,9 +43,10 @@ impl Db {
         self.runner().render(stmt)
     }
 
-    /// Renders a raw template with its arguments without running it.
+    /// Renders a raw template with its arguments without running it (rewritten by the
+    /// plugins' rewriters, as a statement that runs is).
     pub fn render_raw(&self, sql: &str, args: impl IntoArgs) -> Result<Sql> {
-        crate::exec::render_raw(&*self.shared.dialect, sql, args)
+        self.runner().render_raw(sql, args)
     }
 
     /// The statement's text with each placeholder replaced by its value, written as a

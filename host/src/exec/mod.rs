@@ -7,9 +7,11 @@
 //! knows nothing of handles, sessions or models: it sits below all of them).
 
 mod prepared;
+mod rewrite;
 
 pub use prepared::PreparedStats;
 pub(crate) use prepared::StatementCache;
+pub(crate) use rewrite::Rewrite;
 
 use std::{
     future::Future,
@@ -43,12 +45,22 @@ pub(crate) struct Runner<'a> {
     pub slow_threshold: Duration,
     /// How the SQL log inlines this dialect's parameters.
     pub explain: &'a ExplainStyle,
+    /// The plugins' rewriters and what they read.
+    pub rewrite: Rewrite<'a>,
 }
 
 impl Runner<'_> {
-    /// Renders a statement tree (through the cache in prepared mode).
+    /// Renders a statement tree (through the cache in prepared mode), then rewrites the
+    /// text with the plugins' rewriters (the cache keeps the text as rendered).
     pub fn render(&self, stmt: &Statement) -> Result<Sql> {
-        prepared::render(self.dialect, self.cache, stmt)
+        self.rewrite
+            .apply(prepared::render(self.dialect, self.cache, stmt)?)
+    }
+
+    /// Renders a raw template with its arguments (see [`render_raw`]), rewritten as
+    /// [`Runner::render`] does.
+    pub fn render_raw(&self, sql: &str, args: impl IntoArgs) -> Result<Sql> {
+        self.rewrite.apply(render_raw(self.dialect, sql, args)?)
     }
 
     /// Runs a rendered statement that returns no rows (the one path every write takes).

@@ -1,6 +1,6 @@
 //! The host's services to feature plugins (plugin API 0.2.2): pools opened through the
 //! loaded dialects, the pools every database of the registry runs, the loaded plugins,
-//! and observers of every operation.
+//! observers of every operation, and (0.2.3) rewriters of the SQL text of every statement.
 //!
 //! One [`Services`] belongs to a registry: its feature plugins are initialized with it
 //! (after every plugin is loaded, so a feature may open a pool of any loaded dialect),
@@ -20,7 +20,7 @@ use std::sync::{
 };
 
 use plugorm_plugin_api::{
-    host::{redact, HostApi, HostPool, Observer, PluginInfo, PoolId},
+    host::{redact, HostApi, HostPool, Observer, PluginInfo, PoolId, SqlRewriter},
     DbError, DbResult, Dialect, Pool, PoolOptions,
 };
 
@@ -61,6 +61,29 @@ pub(crate) struct Services {
     opened: Mutex<Vec<HostPool>>,
     databases: Mutex<Vec<DatabasePool>>,
     observers: RwLock<Vec<Arc<dyn Observer>>>,
+    rewriters: RwLock<Vec<Arc<dyn SqlRewriter>>>,
+}
+
+/// What a newly opened database keeps of its registry's services.
+pub(crate) struct Attached {
+    pub pool_id: PoolId,
+    pub observers: Vec<Arc<dyn Observer>>,
+    pub rewriters: Vec<Arc<dyn SqlRewriter>>,
+}
+
+/// A copy of a list plugins add to (recovering from poison: pushes cannot panic).
+fn snapshot<T: Clone>(list: &RwLock<Vec<T>>) -> Vec<T> {
+    match list.read() {
+        Ok(v) => v.clone(),
+        Err(p) => p.into_inner().clone(),
+    }
+}
+
+fn push<T>(list: &RwLock<Vec<T>>, item: T) {
+    match list.write() {
+        Ok(mut v) => v.push(item),
+        Err(p) => p.into_inner().push(item),
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -78,14 +101,14 @@ impl Services {
         }
     }
 
-    /// Records a newly opened database's own pool: its id, and the observers registered
-    /// so far (what the database keeps).
+    /// Records a newly opened database's own pool: its id, and the observers and
+    /// rewriters registered so far (what the database keeps).
     pub(crate) fn add_database(
         &self,
         label: &str,
         dialect: &str,
         pool: &Arc<dyn Pool>,
-    ) -> (PoolId, Vec<Arc<dyn Observer>>) {
+    ) -> Attached {
         let id = next_pool_id();
         let mut databases = lock(&self.databases);
         databases.retain(|d| d.pool.strong_count() > 0);
@@ -96,11 +119,11 @@ impl Services {
             pool: Arc::downgrade(pool),
         });
         drop(databases);
-        let observers = match self.observers.read() {
-            Ok(o) => o.clone(),
-            Err(p) => p.into_inner().clone(),
-        };
-        (id, observers)
+        Attached {
+            pool_id: id,
+            observers: snapshot(&self.observers),
+            rewriters: snapshot(&self.rewriters),
+        }
     }
 
     /// The pool with this id: one opened for a plugin, or a database's own that is still
@@ -176,9 +199,10 @@ impl HostApi for Services {
     }
 
     fn add_observer(&self, observer: Arc<dyn Observer>) {
-        match self.observers.write() {
-            Ok(mut o) => o.push(observer),
-            Err(p) => p.into_inner().push(observer),
-        }
+        push(&self.observers, observer);
+    }
+
+    fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>) {
+        push(&self.rewriters, rewriter);
     }
 }

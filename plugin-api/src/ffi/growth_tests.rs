@@ -16,7 +16,7 @@ use abi_stable::{
 
 use super::{
     compat::{check_layouts, ApiVersion, LayoutVerdict},
-    FfiDialectBox, FfiFeatureBox,
+    FfiDialectBox, FfiFeatureBox, FfiHostBox,
 };
 
 const V0_2_0: ApiVersion = ApiVersion {
@@ -252,5 +252,34 @@ mod earlier_feature {
 fn a_feature_built_before_host_services_loads_beside_one_built_after() {
     let earlier = <earlier_feature::FfiFeatureBox as StableAbi>::LAYOUT;
     let now = <FfiFeatureBox as StableAbi>::LAYOUT;
+    assert_grows(earlier, now);
+}
+
+/// `FfiHost` as 0.2.2 defined it, before 0.2.3 appended `add_rewriter`.
+mod earlier_host {
+    use abi_stable::{
+        sabi_trait,
+        std_types::{RBox, RString, RVec},
+    };
+
+    use super::super::{FfiHostPool, FfiObserverBox, FfiPluginInfo, FfiResult};
+    use crate::dialect::PoolOptions;
+
+    #[sabi_trait]
+    pub trait FfiHost: Send + Sync {
+        fn open_pool(&self, url: RString, options: PoolOptions) -> FfiResult<FfiHostPool>;
+        fn pools(&self) -> RVec<FfiHostPool>;
+        fn plugins(&self) -> RVec<FfiPluginInfo>;
+        #[sabi(last_prefix_field)]
+        fn add_observer(&self, observer: FfiObserverBox);
+    }
+
+    pub type FfiHostBox = FfiHost_TO<'static, RBox<()>>;
+}
+
+#[test]
+fn a_feature_built_before_rewriters_loads_beside_one_built_after() {
+    let earlier = <earlier_host::FfiHostBox as StableAbi>::LAYOUT;
+    let now = <FfiHostBox as StableAbi>::LAYOUT;
     assert_grows(earlier, now);
 }

@@ -1,6 +1,7 @@
 //! The host's services ([`crate::host`]) across the boundary, both ways: the host exports
 //! its [`Host`] as an [`FfiHostBox`] when it initializes a plugin from a library, and the
-//! plugin imports it back into a [`Host`]; an [`Observer`] crosses the other way.
+//! plugin imports it back into a [`Host`]; an [`Observer`] and a [`SqlRewriter`] cross
+//! the other way.
 //!
 //! Pools cross as the dialects' pools do ([`super::export::export_pool`]): the host's
 //! futures run inside its own plugin-API runtime when a plugin polls them.
@@ -20,12 +21,14 @@ use super::{
     export::{export_pool, guard_sync},
     import::import_pool,
     FfiHost, FfiHostBox, FfiHostPool, FfiHost_TO, FfiObserver, FfiObserverBox, FfiObserver_TO,
-    FfiPluginInfo, FfiResult,
+    FfiPluginInfo, FfiResult, FfiRewriterBox, FfiSqlRewriter, FfiSqlRewriter_TO,
 };
 use crate::{
     dialect::PoolOptions,
-    host::{Host, HostApi, HostPool, Observer, OperationEvent, PluginInfo},
-    DbResult,
+    host::{
+        Host, HostApi, HostPool, Observer, OperationEvent, PluginInfo, RewriteContext, SqlRewriter,
+    },
+    DbResult, Sql,
 };
 
 /// Host side: the host's services as the boundary object handed to a plugin.
@@ -81,6 +84,11 @@ impl FfiHost for ExportedHost {
         let observer: Arc<dyn Observer> = Arc::new(ImportedObserver(Foreign(observer)));
         let _ = catch_unwind(AssertUnwindSafe(|| self.0.add_observer(observer)));
     }
+    fn add_rewriter(&self, rewriter: FfiRewriterBox) {
+        crossings::into_host();
+        let rewriter = import_rewriter(rewriter);
+        let _ = catch_unwind(AssertUnwindSafe(|| self.0.add_rewriter(rewriter)));
+    }
 }
 
 struct ImportedHost(FfiHostBox);
@@ -124,6 +132,19 @@ impl HostApi for ImportedHost {
             TD_Opaque,
         ));
     }
+    fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>) {
+        self.0.add_rewriter(export_rewriter(rewriter));
+    }
+}
+
+/// Plugin side: a rewriter as the boundary object the host keeps.
+pub fn export_rewriter(rewriter: Arc<dyn SqlRewriter>) -> FfiRewriterBox {
+    FfiSqlRewriter_TO::from_value(ExportedRewriter(rewriter), TD_Opaque)
+}
+
+/// Host side: a plugin's rewriter from the boundary object.
+pub fn import_rewriter(rewriter: FfiRewriterBox) -> Arc<dyn SqlRewriter> {
+    Arc::new(ImportedRewriter(Foreign(rewriter)))
 }
 
 /// Plugin side: an observer the host calls.
@@ -143,5 +164,25 @@ impl Observer for ImportedObserver {
     fn observe(&self, event: &OperationEvent) {
         crossings::into_plugin();
         self.0.observe(event);
+    }
+}
+
+/// Plugin side: a rewriter the host calls.
+struct ExportedRewriter(Arc<dyn SqlRewriter>);
+
+impl FfiSqlRewriter for ExportedRewriter {
+    fn rewrite(&self, ctx: &RewriteContext, sql: &mut Sql) -> FfiResult<()> {
+        // A panic becomes the statement's error instead of unwinding into the host.
+        guard_sync(|| self.0.rewrite(ctx, sql))
+    }
+}
+
+/// Host side: a plugin's rewriter.
+struct ImportedRewriter(Foreign<FfiRewriterBox>);
+
+impl SqlRewriter for ImportedRewriter {
+    fn rewrite(&self, ctx: &RewriteContext, sql: &mut Sql) -> DbResult<()> {
+        crossings::into_plugin();
+        self.0.rewrite(ctx, sql).into_result().map_err(Into::into)
     }
 }

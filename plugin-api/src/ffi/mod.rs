@@ -27,6 +27,8 @@ pub mod runtime;
 mod crossings_tests;
 #[cfg(test)]
 mod growth_tests;
+#[cfg(test)]
+mod rewriter_tests;
 
 use abi_stable::{
     declare_root_module_statics,
@@ -42,7 +44,7 @@ use crate::{
     connection::{PoolStats, PoolWaits},
     dialect::PoolOptions,
     feature::{CallbackContext, Placement, Processor},
-    host::OperationEvent,
+    host::{OperationEvent, RewriteContext},
     migrate::TableInfo,
     row::{RowBatch, Rows},
     sql::ExecResult,
@@ -139,6 +141,16 @@ pub trait FfiHost: Send + Sync {
     fn plugins(&self) -> RVec<FfiPluginInfo>;
     #[sabi(last_prefix_field)]
     fn add_observer(&self, observer: FfiObserverBox);
+    /// Appended in 0.2.3: only a plugin built against 0.2.3 or later calls it, and the
+    /// loader refuses such a plugin in an older host.
+    fn add_rewriter(&self, rewriter: FfiRewriterBox);
+}
+
+/// A rewriter of rendered SQL, handed by a plugin to the host (0.2.3).
+#[sabi_trait]
+pub trait FfiSqlRewriter: Send + Sync {
+    #[sabi(last_prefix_field)]
+    fn rewrite(&self, ctx: &RewriteContext, sql: &mut Sql) -> FfiResult<()>;
 }
 
 /// An observer of operations, handed by a plugin to the host (0.2.2).
@@ -185,6 +197,7 @@ pub type FfiFeatureBox = FfiFeature_TO<'static, RBox<()>>;
 pub type FfiCallbackBox = FfiCallback_TO<'static, RBox<()>>;
 pub type FfiHostBox = FfiHost_TO<'static, RBox<()>>;
 pub type FfiObserverBox = FfiObserver_TO<'static, RBox<()>>;
+pub type FfiRewriterBox = FfiSqlRewriter_TO<'static, RBox<()>>;
 
 /// A callback registration across the boundary.
 #[repr(C)]
