@@ -44,7 +44,10 @@ pub struct Insert {
     /// One inner vector per row, in `columns` order.
     pub rows: List<List<Expr>>,
     pub on_conflict: Optional<Conflict>,
-    /// Columns to read back (generated keys, defaults), where the dialect can.
+    /// Columns to read back (generated keys, defaults), where the dialect can. A column
+    /// that is also in `columns` is the model's auto-increment key, set by the caller on
+    /// some rows: dialects that guard such columns (SQL Server's `IDENTITY_INSERT`) open
+    /// them for this statement.
     pub returning: List<Text>,
 }
 
