@@ -117,6 +117,8 @@ use plugorm_mysql as _;
 use plugorm_postgres as _;
 #[cfg(feature = "prometheus")]
 use plugorm_prometheus as _;
+#[cfg(feature = "sharding")]
+use plugorm_sharding as _;
 #[cfg(feature = "soft-delete")]
 use plugorm_soft_delete as _;
 #[cfg(feature = "sqlite")]

@@ -21,6 +21,7 @@ pub mod row;
 pub mod schema;
 pub mod sql;
 pub mod steps;
+pub mod target;
 
 pub use connection::{
     BoxFuture, BufferedStream, Connection, Executor, Pool, PoolStats, PoolWaits, RowStream,
