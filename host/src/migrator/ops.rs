@@ -61,8 +61,22 @@ impl Migrator {
     /// db.migrator().drop_table::<User>().await?;
     /// # Ok(()) }
     /// ```
+    ///
+    /// A table a plugin spreads over several (the sharding plugin's shards) is dropped
+    /// everywhere it lives: one report, every statement in it.
     pub async fn drop_table<T: Model>(&self) -> Result<MigrationReport> {
-        self.drop_ref(model_table::<T>()).await
+        let table = model_table::<T>();
+        let Some(targets) = self.db.migrate_targets(&T::schema().table)? else {
+            return self.drop_ref(table).await;
+        };
+        let mut report = MigrationReport::for_table(&table);
+        for t in targets {
+            let what = format!("shard table `{}`", t.table.name);
+            let db = self.db.on_pool(t.pool, &what)?;
+            let dropped = Box::pin(db.migrator().drop_ref(t.table)).await?;
+            report.statements.extend(dropped.statements);
+        }
+        Ok(report)
     }
 
     /// Drops a table by name (`table` or `schema.table`) if it exists.

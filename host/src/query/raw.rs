@@ -25,6 +25,10 @@ impl Db {
     /// statement first (a router may send it to a replica).
     pub async fn raw_stream(&self, sql: &str, args: impl IntoArgs) -> Result<Box<dyn RowStream>> {
         let (db, stmt) = self.route_only(Processor::Row, raw_statement(sql, args), None)?;
+        let (db, stmt) = match db.statement_pass(&stmt, true)? {
+            Some(passed) => passed,
+            None => (db, stmt),
+        };
         let sql = db.render(&stmt)?;
         db.query_stream_sql(sql, STREAM_BATCH).await
     }

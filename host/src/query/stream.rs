@@ -93,8 +93,15 @@ struct OpenStream {
 impl Operation for OpenStream {
     async fn step(&mut self, step: BuiltinStep, stage: Stage<'_>) -> Result<()> {
         if step == BuiltinStep::Query {
-            let sql = stage.db.render(stage.statement)?;
-            self.stream = Some(stage.db.query_stream_sql(sql, STREAM_BATCH).await?);
+            // The statement pass, as for any read: a stream runs on one table only (a
+            // fanned-out handle refuses SQL text).
+            let passed = stage.db.statement_pass(stage.statement, true)?;
+            let (db, stmt) = match &passed {
+                Some((db, stmt)) => (db, stmt),
+                None => (stage.db, &*stage.statement),
+            };
+            let sql = db.render(stmt)?;
+            self.stream = Some(db.query_stream_sql(sql, STREAM_BATCH).await?);
         }
         Ok(())
     }

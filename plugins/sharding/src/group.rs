@@ -28,8 +28,9 @@ pub(crate) struct Group {
     suffix: Suffix,
     /// One generator per shard (snowflake ids), or none.
     ids: Option<Vec<Snowflake>>,
-    /// The pool of each shard; empty: the database's own.
-    pools: Vec<PoolId>,
+    /// The pool of each database `databases` names, with its URL without the password;
+    /// empty: every shard is in the database's own.
+    pools: Vec<(PoolId, String)>,
 }
 
 /// Where one shard is.
@@ -38,6 +39,8 @@ pub(crate) struct Shard {
     pub table: String,
     /// `None`: the database's own pool.
     pub pool: Option<PoolId>,
+    /// The pool's URL without the password (a database named twice is one database).
+    pub label: Option<String>,
 }
 
 impl Group {
@@ -89,7 +92,7 @@ impl Group {
             .iter()
             .map(|url| {
                 host.open_pool(url, Default::default())
-                    .map(|p| p.id)
+                    .map(|p| (p.id, p.label))
                     .map_err(|e| bad("databases", format!("cannot open `{url}`: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -113,12 +116,13 @@ impl Group {
     pub(crate) fn shard(&self, table: &str, index: u32) -> Shard {
         let pool = (!self.pools.is_empty()).then(|| {
             let at = index as usize * self.pools.len() / self.shards as usize;
-            self.pools[at.min(self.pools.len() - 1)]
+            &self.pools[at.min(self.pools.len() - 1)]
         });
         Shard {
             index,
             table: format!("{table}{}", self.suffix.of(index)),
-            pool,
+            pool: pool.map(|p| p.0),
+            label: pool.map(|p| p.1.clone()),
         }
     }
 
@@ -141,9 +145,12 @@ impl Group {
         (node < self.shards).then(|| self.shard(table, node))
     }
 
-    /// True when the shards are in databases of their own (`databases` given).
-    pub(crate) fn spans_databases(&self) -> bool {
-        !self.pools.is_empty()
+    /// True when a shard is in a database other than the one labelled `own` (the
+    /// database's own URL without its password).
+    pub(crate) fn spans_databases(&self, own: Option<&str>) -> bool {
+        self.pools
+            .iter()
+            .any(|(_, label)| Some(label.as_str()) != own)
     }
 
     /// True when the group generates snowflake ids.
@@ -157,12 +164,24 @@ impl Group {
     }
 
     /// Every shard of `table`, as targets (`own`: the database's own pool).
-    pub(crate) fn targets(&self, table: &TableRef, own: PoolId) -> Vec<TableTarget> {
-        (0..self.shards)
-            .map(|i| {
+    pub(crate) fn targets(&self, table: &TableRef, own: &OwnPool) -> Vec<TableTarget> {
+        let all: Vec<u32> = (0..self.shards).collect();
+        self.targets_of(table, &all, own)
+    }
+
+    /// The shards `indexes` of `table`, as targets.
+    pub(crate) fn targets_of(
+        &self,
+        table: &TableRef,
+        indexes: &[u32],
+        own: &OwnPool,
+    ) -> Vec<TableTarget> {
+        indexes
+            .iter()
+            .map(|&i| {
                 let shard = self.shard(table.name.as_str(), i);
                 TableTarget {
-                    pool: shard.pool.unwrap_or(own),
+                    pool: own.pool_of(&shard),
                     table: TableRef {
                         name: shard.table.into(),
                         ..table.clone()
@@ -170,6 +189,30 @@ impl Group {
                 }
             })
             .collect()
+    }
+}
+
+/// The database's own pool, as a statement's settings name it, and its label.
+pub(crate) struct OwnPool {
+    pub id: PoolId,
+    pub label: Option<String>,
+}
+
+impl OwnPool {
+    /// True when `shard` is in the database itself: no pool of its own, or the same URL.
+    pub(crate) fn holds(&self, shard: &Shard) -> bool {
+        shard.pool.is_none()
+            || shard.pool == Some(self.id)
+            || (shard.label.is_some() && shard.label == self.label)
+    }
+
+    /// The pool a statement on `shard` runs on.
+    pub(crate) fn pool_of(&self, shard: &Shard) -> PoolId {
+        if self.holds(shard) {
+            self.id
+        } else {
+            shard.pool.unwrap_or(self.id)
+        }
     }
 }
 

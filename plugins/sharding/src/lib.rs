@@ -42,6 +42,7 @@ mod algorithm;
 mod config;
 mod error;
 mod group;
+mod own;
 mod parse;
 mod router;
 mod snowflake;
@@ -68,6 +69,7 @@ use plugorm_plugin_api::{
 
 use config::Config;
 use group::{Group, Groups};
+use own::OwnPools;
 use router::Router;
 
 struct Sharding;
@@ -85,8 +87,10 @@ impl FeaturePlugin for Sharding {
             .map(|g| Group::compile(host, g).map(Arc::new))
             .collect::<DbResult<Vec<_>>>()?;
         let groups = Arc::new(Groups(groups));
+        let own = OwnPools::new(host);
         let router: Arc<Router> = Arc::new(Router {
             groups: Arc::clone(&groups),
+            own: Arc::clone(&own),
         });
         let mut specs: Vec<CallbackSpec> = Processor::ALL
             .iter()
@@ -99,6 +103,7 @@ impl FeaturePlugin for Sharding {
             .collect();
         let spread = Arc::new(SpreadWrites {
             groups: Arc::clone(&groups),
+            own: Arc::clone(&own),
         });
         for processor in [Processor::Create, Processor::Update, Processor::Delete] {
             specs.push(CallbackSpec {
@@ -112,7 +117,7 @@ impl FeaturePlugin for Sharding {
             processor: Processor::Raw,
             name: "sharding:migrate".into(),
             placement: Placement::Before("*".into()),
-            callback: Arc::new(Migrate { groups }),
+            callback: Arc::new(Migrate { groups, own }),
         });
         Ok(specs)
     }
@@ -124,6 +129,7 @@ impl FeaturePlugin for Sharding {
 /// own transaction on its shard's database.
 struct SpreadWrites {
     groups: Arc<Groups>,
+    own: Arc<OwnPools>,
 }
 
 impl Callback for SpreadWrites {
@@ -135,11 +141,10 @@ impl Callback for SpreadWrites {
             Some(schema) => TableRef::parse(schema.table.as_str()),
             None => return Ok(()),
         };
-        if self
-            .groups
-            .for_table(table.name.as_str())
-            .is_some_and(|g| g.spans_databases())
-        {
+        let Some(group) = self.groups.for_table(table.name.as_str()) else {
+            return Ok(());
+        };
+        if group.spans_databases(self.own.of(ctx).label.as_deref()) {
             ctx.set(setting::SKIP_DEFAULT_TRANSACTION, "true");
         }
         Ok(())
@@ -150,6 +155,7 @@ impl Callback for SpreadWrites {
 /// every shard of a sharded table.
 struct Migrate {
     groups: Arc<Groups>,
+    own: Arc<OwnPools>,
 }
 
 impl Callback for Migrate {
@@ -164,11 +170,8 @@ impl Callback for Migrate {
         let Some(group) = self.groups.for_table(table.name.as_str()) else {
             return Ok(());
         };
-        let own = ctx
-            .setting(setting::DATABASE_POOL)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_default();
-        let targets = format_targets(&group.targets(&table, own));
+        let own = self.own.of(ctx);
+        let targets = format_targets(&group.targets(&table, &own));
         ctx.set(setting::MIGRATE_TARGETS, &targets);
         Ok(())
     }

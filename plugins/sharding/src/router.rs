@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use plugorm_plugin_api::{
     setting,
-    statement::{BinOp, Expr, FromItem, Insert, RawSql, Statement, TableRef},
+    statement::{BinOp, ColumnRef, Expr, FromItem, Insert, RawSql, Statement, TableRef},
     target::format_targets,
     value::from_ffi,
     Callback, CallbackContext, DbError, DbResult, Value,
@@ -29,6 +29,7 @@ use crate::{
         SHARD_OUTSIDE_TRANSACTION, UNSUPPORTED_SQL,
     },
     group::{Group, Groups, Shard},
+    own::OwnPools,
     parse::{self, RawKind},
 };
 
@@ -40,11 +41,14 @@ pub const FAN_OUT: &str = "sharding:fan_out";
 /// The statement callback.
 pub(crate) struct Router {
     pub groups: Arc<Groups>,
+    pub own: Arc<OwnPools>,
 }
 
-/// What the WHERE of a statement pins: the key's value, else an id's.
+/// What the WHERE of a statement pins: the key's values (one with `=`, several with
+/// `IN`), else an id's.
+#[derive(Default)]
 struct Pinned {
-    key: Option<Value>,
+    keys: Vec<Value>,
     id: Option<Value>,
 }
 
@@ -81,9 +85,15 @@ impl Callback for Router {
                 };
                 let group = Arc::clone(group);
                 let pinned = pin_tree(&group, &table, conditions);
-                match choose(&group, &table, &pinned)? {
-                    Some(shard) => self.place(ctx, &group, &table, shard),
-                    None => self.fan_out(ctx, &group, &table),
+                let mut shards = choose(&group, &table, &pinned)?;
+                match shards.len() {
+                    0 => self.fan_out(ctx, &group, &table, None),
+                    1 => {
+                        let shard = shards.remove(0);
+                        self.place(ctx, &group, &table, shard)
+                    }
+                    // Keys of several shards (`user_id IN (…)`): a read runs on those.
+                    _ => self.fan_out(ctx, &group, &table, Some(&shards)),
                 }
             }
         }
@@ -136,19 +146,29 @@ impl Router {
         Ok(())
     }
 
-    /// A read without the key: on every shard, when allowed.
-    fn fan_out(&self, ctx: &mut CallbackContext<'_>, group: &Group, table: &str) -> DbResult<()> {
+    /// A read on several shards: those its keys name (`some`), or without the key every
+    /// shard, when allowed.
+    fn fan_out(
+        &self,
+        ctx: &mut CallbackContext<'_>,
+        group: &Group,
+        table: &str,
+        some: Option<&[Shard]>,
+    ) -> DbResult<()> {
         let reads = matches!(ctx.statement, Statement::Select(_));
         if !reads {
-            return Err(missing(group, table, false));
+            return Err(match some {
+                Some(shards) => {
+                    let named: Vec<(usize, &Shard)> = shards.iter().enumerate().collect();
+                    different_in_where(table, &named)
+                }
+                None => missing(group, table, false),
+            });
         }
-        if !(group.fan_out || ctx.flag(FAN_OUT)) {
+        if some.is_none() && !(group.fan_out || ctx.flag(FAN_OUT)) {
             return Err(missing(group, table, true));
         }
-        let own = ctx
-            .setting(setting::DATABASE_POOL)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_default();
+        let own = self.own.of(ctx);
         let base = match &ctx.statement {
             Statement::Select(s) => match &s.from {
                 FromItem::Table(t) => t.clone(),
@@ -156,7 +176,13 @@ impl Router {
             },
             _ => TableRef::new(table),
         };
-        let targets = group.targets(&base, own);
+        let targets = match some {
+            Some(shards) => {
+                let indexes: Vec<u32> = shards.iter().map(|s| s.index).collect();
+                group.targets_of(&base, &indexes, &own)
+            }
+            None => group.targets(&base, &own),
+        };
         ctx.set(setting::FAN_OUT, &format_targets(&targets));
         Ok(())
     }
@@ -171,19 +197,20 @@ impl Router {
                 let Some(group) = self.groups.for_table(table) else {
                     return Ok(());
                 };
-                let mut pinned = Pinned {
-                    key: None,
-                    id: None,
-                };
+                let mut pinned = Pinned::default();
                 if let Some(selection) = selection {
                     let mut keys = Vec::new();
                     parse::equalities(selection, &group.key, &mut keys);
-                    pinned.key = keys.iter().find_map(|e| parsed.value(e, &raw.args));
+                    pinned.keys = keys
+                        .iter()
+                        .filter_map(|e| parsed.value(e, &raw.args))
+                        .take(1)
+                        .collect();
                     let mut ids = Vec::new();
                     parse::equalities(selection, &group.id_column, &mut ids);
                     pinned.id = ids.iter().find_map(|e| parsed.value(e, &raw.args));
                 }
-                match choose(group, table, &pinned)? {
+                match choose(group, table, &pinned)?.into_iter().next() {
                     Some(shard) => (table.clone(), shard),
                     None => return Err(missing(group, table, false)),
                 }
@@ -252,47 +279,59 @@ fn filtered(stmt: &Statement) -> Option<(String, &[Expr])> {
     }
 }
 
-/// The shard a pinned key or id names; `None` when neither is pinned.
-fn choose(group: &Group, table: &str, pinned: &Pinned) -> DbResult<Option<Shard>> {
-    if let Some(key) = &pinned.key {
-        return group
-            .shard_of_key(table, key)
-            .map(Some)
-            .map_err(|why| refuse(BAD_SHARDING_KEY, format!("`{table}`: {why}")));
+/// The shards the pinned keys (else the id) name, each once, in shard order; none when
+/// nothing is pinned.
+fn choose(group: &Group, table: &str, pinned: &Pinned) -> DbResult<Vec<Shard>> {
+    if !pinned.keys.is_empty() {
+        let mut shards = pinned
+            .keys
+            .iter()
+            .map(|key| group.shard_of_key(table, key))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|why| refuse(BAD_SHARDING_KEY, format!("`{table}`: {why}")))?;
+        shards.sort_by_key(|s| s.index);
+        shards.dedup_by_key(|s| s.index);
+        return Ok(shards);
     }
     Ok(pinned
         .id
         .as_ref()
-        .and_then(|id| group.shard_of_id(table, id)))
+        .and_then(|id| group.shard_of_id(table, id))
+        .into_iter()
+        .collect())
 }
 
 /// What the conditions of a built statement pin.
 fn pin_tree(group: &Group, table: &str, conditions: &[Expr]) -> Pinned {
-    let mut pinned = Pinned {
-        key: None,
-        id: None,
-    };
+    let mut pinned = Pinned::default();
     for c in conditions {
         pin_expr(group, table, c, &mut pinned);
     }
     pinned
 }
 
-fn pin_expr(group: &Group, table: &str, e: &Expr, pinned: &mut Pinned) {
-    let is = |col: &plugorm_plugin_api::statement::ColumnRef, name: &str| {
-        col.name.as_str().eq_ignore_ascii_case(name)
-            && col
-                .table
-                .as_ref()
-                .is_none_or(|t| t.as_str().eq_ignore_ascii_case(table))
-    };
-    let mut record = |col: &plugorm_plugin_api::statement::ColumnRef, v: &Value| {
-        if is(col, &group.key) {
-            pinned.key.get_or_insert_with(|| v.clone());
-        } else if is(col, &group.id_column) {
-            pinned.id.get_or_insert_with(|| v.clone());
+/// True when `col` is column `name` of `table` (bare or qualified by it).
+fn is_column(col: &ColumnRef, table: &str, name: &str) -> bool {
+    col.name.as_str().eq_ignore_ascii_case(name)
+        && col
+            .table
+            .as_ref()
+            .is_none_or(|t| t.as_str().eq_ignore_ascii_case(table))
+}
+
+/// Records values given to `col`: the first condition on the key decides; an id counts
+/// when it is one value.
+fn record(group: &Group, table: &str, col: &ColumnRef, values: Vec<Value>, pinned: &mut Pinned) {
+    if is_column(col, table, &group.key) {
+        if pinned.keys.is_empty() {
+            pinned.keys = values;
         }
-    };
+    } else if is_column(col, table, &group.id_column) && values.len() == 1 {
+        pinned.id.get_or_insert_with(|| values[0].clone());
+    }
+}
+
+fn pin_expr(group: &Group, table: &str, e: &Expr, pinned: &mut Pinned) {
     match e {
         Expr::And(list) => {
             for c in list.iter() {
@@ -306,19 +345,26 @@ fn pin_expr(group: &Group, table: &str, e: &Expr, pinned: &mut Pinned) {
         } => {
             if let (Expr::Column(col), Expr::Value(v)) = (&**left, &**right) {
                 if let Ok(v) = from_ffi(v) {
-                    record(col, v);
+                    record(group, table, col, vec![v.clone()], pinned);
                 }
             }
         }
-        // One value in an IN list pins as `=` does.
+        // An IN list of values pins the shards of its values.
         Expr::In {
             expr,
             list,
             negated: false,
         } => {
-            if let (Expr::Column(col), [Expr::Value(v)]) = (&**expr, list.as_slice()) {
-                if let Ok(v) = from_ffi(v) {
-                    record(col, v);
+            if let Expr::Column(col) = &**expr {
+                let values: Option<Vec<Value>> = list
+                    .iter()
+                    .map(|e| match e {
+                        Expr::Value(v) => from_ffi(v).ok().cloned(),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(values) = values.filter(|v| !v.is_empty()) {
+                    record(group, table, col, values, pinned);
                 }
             }
         }
@@ -326,16 +372,19 @@ fn pin_expr(group: &Group, table: &str, e: &Expr, pinned: &mut Pinned) {
             let Some((parsed, places)) = parse::parse_condition(raw.sql.as_str()) else {
                 return;
             };
-            for (column, slot) in [
-                (&group.key, &mut pinned.key),
-                (&group.id_column, &mut pinned.id),
-            ] {
-                if slot.is_some() {
-                    continue;
-                }
+            if pinned.keys.is_empty() {
                 let mut found = Vec::new();
-                parse::equalities(&parsed, column, &mut found);
-                *slot = found
+                parse::equalities(&parsed, &group.key, &mut found);
+                pinned.keys = found
+                    .iter()
+                    .filter_map(|x| parse::value_of(x, &places, &raw.args))
+                    .take(1)
+                    .collect();
+            }
+            if pinned.id.is_none() {
+                let mut found = Vec::new();
+                parse::equalities(&parsed, &group.id_column, &mut found);
+                pinned.id = found
                     .iter()
                     .find_map(|x| parse::value_of(x, &places, &raw.args));
             }
@@ -430,6 +479,18 @@ fn missing(group: &Group, table: &str, read: bool) -> DbError {
             } else {
                 String::new()
             }
+        ),
+    )
+}
+
+fn different_in_where(table: &str, shards: &[(usize, &Shard)]) -> DbError {
+    let names: Vec<&str> = shards.iter().map(|(_, s)| s.table.as_str()).collect();
+    refuse(
+        DIFFERENT_SHARDS,
+        format!(
+            "a write on `{table}` names keys of several shards ({}): only a read runs on \
+             several shards; write each shard's rows apart",
+            names.join(", ")
         ),
     )
 }
