@@ -1,4 +1,4 @@
-//! The command line: `plugorm [--config FILE] <plugins list|plugins check|sql|demo>`.
+//! The command line: `plugorm [--config FILE] <plugins list|plugins check|sql|demo|migrate>`.
 
 use std::path::PathBuf;
 
@@ -32,6 +32,17 @@ pub enum Command {
         /// The statement.
         statement: String,
     },
+    /// Run versioned migrations: a folder of `<version>_<name>.up.sql` / `.down.sql` files.
+    Migrate {
+        /// Database URL (default: $DATABASE_URL).
+        #[arg(long, global = true)]
+        url: Option<String>,
+        /// The folder of migration files.
+        #[arg(long, global = true, default_value = "migrations")]
+        dir: PathBuf,
+        #[command(subcommand)]
+        command: MigrateCommand,
+    },
     /// Walk through plugorm on an embedded SQLite file, printing each step and its SQL.
     Demo {
         /// Database URL (default: a fresh SQLite file in the temporary directory).
@@ -46,4 +57,29 @@ pub enum PluginsCommand {
     List,
     /// Load every configured plugin and report problems (exit code 1 on any).
     Check,
+}
+
+#[derive(Subcommand)]
+pub enum MigrateCommand {
+    /// Apply every pending migration.
+    Up {
+        /// Run although the database has applied migrations that no file defines.
+        #[arg(long)]
+        allow_missing: bool,
+    },
+    /// Roll back the latest applied migrations.
+    Down {
+        /// How many to roll back.
+        #[arg(short = 'n', long, default_value_t = 1)]
+        count: usize,
+    },
+    /// List every migration: applied, pending, changed or missing.
+    Status,
+    /// Roll back the latest applied migration and apply it again.
+    Redo,
+    /// Apply or roll back migrations until VERSION is the latest applied (0: roll back all).
+    To {
+        /// The version to end at.
+        version: i64,
+    },
 }

@@ -1,6 +1,6 @@
 //! # plugorm-cli
 //!
-//! The `plugorm` command: inspect plugins, run SQL, run the demo. It lives apart from the
+//! The `plugorm` command: inspect plugins, run SQL, run versioned migrations, run the demo. It lives apart from the
 //! `plugorm` library so an application depending on the ORM pulls in no command-line
 //! crates.
 //!
@@ -24,6 +24,7 @@ mod args;
 mod demo;
 mod echo;
 mod logging;
+mod migrate;
 mod plugins;
 mod table;
 
@@ -32,6 +33,9 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 use args::{Cli, Command, PluginsCommand};
+
+/// Any command's error: the ORM's, or a migration run's.
+type CliError = Box<dyn std::error::Error>;
 
 /// Parses the process arguments, runs the command, prints its error to stderr; exit code
 /// 1 on failure.
@@ -64,7 +68,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), plugorm::Error> {
+async fn run(cli: Cli) -> Result<(), CliError> {
     let config = plugins::config(cli.config)?;
     let registry = plugorm::Registry::load(&config)?;
     match cli.command {
@@ -76,6 +80,9 @@ async fn run(cli: Cli) -> Result<(), plugorm::Error> {
         } => println!("ok: {} plugin(s) loaded", registry.plugins().len()),
         Command::Sql { url, statement } => sql(&registry, &url, &statement).await?,
         Command::Demo { database } => demo::run(&registry, database).await?,
+        Command::Migrate { url, dir, command } => {
+            migrate::run(&registry, url, &dir, command).await?
+        }
     }
     Ok(())
 }

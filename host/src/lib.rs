@@ -24,6 +24,7 @@ mod from_row;
 pub mod hints;
 pub mod loader;
 pub mod log;
+pub mod migrations;
 pub mod migrator;
 pub mod model;
 mod pool_settings;

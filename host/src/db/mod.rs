@@ -50,6 +50,7 @@ use crate::{
 /// | writes | `write/mod.rs` | [`Db::create`], [`Db::create_many`], [`Db::save`], [`Db::delete`], [`Db::record`], [`Db::save_changes`] |
 /// | association mode | `association/mode.rs` | [`Db::association`] |
 /// | migrations | `migrator/mod.rs` | [`Db::auto_migrate`], [`Db::auto_migrate_all`], [`Db::migrator`] |
+/// | versioned migrations | `migrations/mod.rs` | [`Db::migrations`] |
 ///
 /// Every statement reaches the database the same way: built by `query/` or `write/`, run
 /// through its processor's chain (`chain/`: callbacks, plugins, the built-in steps), then
