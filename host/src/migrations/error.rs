@@ -63,18 +63,24 @@ pub enum MigrationError {
         sql: String,
         /// The migration ran in a transaction that was rolled back.
         rolled_back: bool,
-        source: crate::Error,
+        source: Box<crate::Error>,
     },
     /// The migrations lock could not be taken.
     #[error("cannot take the migrations lock: {0}")]
     Lock(String),
     /// The database refused a bookkeeping statement (the migrations table, the lock).
     #[error(transparent)]
-    Db(#[from] crate::Error),
+    Db(Box<crate::Error>),
+}
+
+impl From<crate::Error> for MigrationError {
+    fn from(e: crate::Error) -> MigrationError {
+        MigrationError::Db(Box::new(e))
+    }
 }
 
 impl From<plugorm_plugin_api::DbError> for MigrationError {
     fn from(e: plugorm_plugin_api::DbError) -> MigrationError {
-        MigrationError::Db(crate::Error::Db(e))
+        MigrationError::from(crate::Error::Db(e))
     }
 }

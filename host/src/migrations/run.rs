@@ -340,7 +340,7 @@ impl MigrationRunner {
                 statements,
                 sql,
                 rolled_back,
-                source,
+                source: Box::new(source),
             });
         }
         let duration = started.elapsed();
