@@ -247,3 +247,110 @@ fn demo_walks_through_crud_soft_delete_and_transactions_printing_its_sql_as_gorm
     // The second migration of an unchanged model runs no DDL.
     assert!(stdout.contains("0 DDL statement(s)"), "{stdout}");
 }
+
+/// `plugorm migrate` against a SQLite file: up, status, down, to, and a changed file
+/// refused with exit code 1; no progress bar drawn when stderr is not a terminal.
+#[test]
+fn migrate_up_status_down_and_to_on_a_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sqlite_config(dir.path());
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    let files = [
+        ("1_users.up.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO users (name) VALUES ('a;b');"),
+        ("1_users.down.sql", "DROP TABLE users;"),
+        ("2_email.up.sql", "ALTER TABLE users ADD COLUMN email TEXT;"),
+        ("2_email.down.sql", "ALTER TABLE users DROP COLUMN email;"),
+    ];
+    for (name, sql) in files {
+        std::fs::write(migrations.join(name), sql).unwrap();
+    }
+    let url = format!("sqlite://{}", dir.path().join("app.db").display());
+    let migrate = |args: &[&str]| {
+        let mut all = vec![
+            "migrate",
+            "--config",
+            config.to_str().unwrap(),
+            "--url",
+            &url,
+            "--dir",
+            migrations.to_str().unwrap(),
+        ];
+        all.extend_from_slice(args);
+        run(&all)
+    };
+
+    let out = migrate(&["status"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("1 ") && l.contains("users") && l.contains("pending")),
+        "{stdout}"
+    );
+
+    let out = migrate(&["up"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("applied 1 users") && stdout.contains("applied 2 email"),
+        "{stdout}"
+    );
+    assert_eq!(text(&out.stderr), "", "no progress bar off a terminal");
+
+    let out = migrate(&["status"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains(" applied ")).count(),
+        2,
+        "{stdout}"
+    );
+
+    let rows = run(&[
+        "sql",
+        "--config",
+        config.to_str().unwrap(),
+        &url,
+        "SELECT name FROM users",
+    ]);
+    assert!(text(&rows.stdout).contains("a;b"), "{}", text(&rows.stdout));
+
+    let out = migrate(&["down"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("rolled back 2 email"),
+        "{}",
+        text(&out.stdout)
+    );
+    let stdout = text(&migrate(&["status"]).stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("2 ") && l.contains("pending")),
+        "{stdout}"
+    );
+
+    let out = migrate(&["to", "0"]);
+    assert!(
+        text(&out.stdout).contains("rolled back 1 users"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(migrate(&["up"]).status.success());
+
+    // An applied file edited afterwards: refused, naming the version and the file.
+    std::fs::write(
+        migrations.join("1_users.up.sql"),
+        "CREATE TABLE users (id INTEGER)",
+    )
+    .unwrap();
+    let out = migrate(&["up"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("version 1") && stderr.contains("1_users.up.sql"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
