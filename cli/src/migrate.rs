@@ -4,7 +4,7 @@
 use std::{io::IsTerminal as _, path::Path, time::Duration};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use plugorm::migrations::{Direction, MigrationRunner, Migrations, Progress, RunReport};
+use plugorm::migrations::{Direction, MigrationRunner, Migrations, Progress, Ran, RunReport};
 
 use crate::{args::MigrateCommand, table};
 
@@ -76,23 +76,20 @@ fn show(bar: &ProgressBar, p: &Progress) {
 }
 
 fn summary(report: &RunReport) -> String {
-    let mut out = String::new();
-    for m in &report.rolled_back {
-        out.push_str(&format!(
-            "rolled back {} {} ({} ms)\n",
+    let line = |verb: &str, m: &Ran| {
+        format!(
+            "{verb} {} {} ({} ms)\n",
             m.version,
             m.name,
             m.duration.as_millis()
-        ));
-    }
-    for m in &report.applied {
-        out.push_str(&format!(
-            "applied {} {} ({} ms)\n",
-            m.version,
-            m.name,
-            m.duration.as_millis()
-        ));
-    }
+        )
+    };
+    let mut out: String = report
+        .rolled_back
+        .iter()
+        .map(|m| line("rolled back", m))
+        .collect();
+    out.extend(report.applied.iter().map(|m| line("applied", m)));
     if report.is_empty() {
         out.push_str("nothing to do\n");
     }

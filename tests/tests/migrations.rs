@@ -28,6 +28,15 @@ fn from_dir(dir: &Path) -> Migrations {
     Migrations::from_dir(dir).unwrap()
 }
 
+/// A set of irreversible SQL migrations: (version, name, up text).
+fn sql_set(migrations: &[(i64, &str, &str)]) -> Migrations {
+    let mut set = Migrations::new();
+    for &(version, name, up) in migrations {
+        set.add(Migration::sql(version, name, up, None)).unwrap();
+    }
+    set
+}
+
 async fn has_table(db: &Db, table: &str) -> bool {
     db.migrator().has_table_named(table).await.unwrap()
 }
@@ -84,14 +93,7 @@ async fn applies_rolls_back_redoes_and_goes_to_a_version(backend: Backend) {
     let dir = folder(THREE);
     let runner = db.migrations(from_dir(dir.path()));
     let before = runner.status().await.unwrap();
-    assert_eq!(
-        states(&before),
-        [
-            (1, State::Pending),
-            (2, State::Pending),
-            (3, State::Pending)
-        ]
-    );
+    assert_eq!(states(&before), [1, 2, 3].map(|v| (v, State::Pending)));
     assert!(before.iter().all(|s| s.applied_at.is_none()));
 
     let report = runner.up().await.unwrap();
@@ -106,14 +108,7 @@ async fn applies_rolls_back_redoes_and_goes_to_a_version(backend: Backend) {
         .unwrap();
     assert_eq!(note, "x;y");
     let status = runner.status().await.unwrap();
-    assert_eq!(
-        states(&status),
-        [
-            (1, State::Applied),
-            (2, State::Applied),
-            (3, State::Applied)
-        ]
-    );
+    assert_eq!(states(&status), [1, 2, 3].map(|v| (v, State::Applied)));
     assert!(status.iter().all(|s| s.applied_at.is_some()));
     assert!(
         runner.up().await.unwrap().is_empty(),
@@ -262,39 +257,10 @@ async fn missing_source_is_reported_and_refused(backend: Backend) {
     let Some(db) = backend.open("").await else {
         return;
     };
-    let mut both = Migrations::new();
-    both.add(Migration::sql(
-        1,
-        "one",
-        "CREATE TABLE mig_one (id INT)",
-        None,
-    ))
-    .unwrap();
-    both.add(Migration::sql(
-        2,
-        "two",
-        "CREATE TABLE mig_two (id INT)",
-        None,
-    ))
-    .unwrap();
+    let one = (1, "one", "CREATE TABLE mig_one (id INT)");
+    let both = sql_set(&[one, (2, "two", "CREATE TABLE mig_two (id INT)")]);
     db.migrations(both).up().await.unwrap();
-    let mut first = Migrations::new();
-    first
-        .add(Migration::sql(
-            1,
-            "one",
-            "CREATE TABLE mig_one (id INT)",
-            None,
-        ))
-        .unwrap();
-    first
-        .add(Migration::sql(
-            3,
-            "three",
-            "CREATE TABLE mig_three (id INT)",
-            None,
-        ))
-        .unwrap();
+    let first = sql_set(&[one, (3, "three", "CREATE TABLE mig_three (id INT)")]);
     let runner = db.migrations(first);
     assert_eq!(
         states(&runner.status().await.unwrap()),
@@ -329,14 +295,8 @@ async fn cancelled_run_leaves_no_lock(backend: Backend) {
     let Some(db) = backend.open("").await else {
         return;
     };
-    let mut slow = Migrations::new();
-    slow.add(Migration::sql(
-        1,
-        "one",
-        "CREATE TABLE mig_one (id INT)",
-        None,
-    ))
-    .unwrap();
+    let one = (1, "one", "CREATE TABLE mig_one (id INT)");
+    let mut slow = sql_set(&[one]);
     let sleep = match backend {
         Backend::Postgres => Some("SELECT pg_sleep(30)"),
         Backend::Mysql => Some("SELECT SLEEP(30)"),
@@ -356,23 +316,7 @@ async fn cancelled_run_leaves_no_lock(backend: Backend) {
     );
     assert_eq!(recorded(&db).await, [1]);
 
-    let mut quick = Migrations::new();
-    quick
-        .add(Migration::sql(
-            1,
-            "one",
-            "CREATE TABLE mig_one (id INT)",
-            None,
-        ))
-        .unwrap();
-    quick
-        .add(Migration::sql(
-            2,
-            "quick",
-            "CREATE TABLE mig_two (id INT)",
-            None,
-        ))
-        .unwrap();
+    let quick = sql_set(&[one, (2, "quick", "CREATE TABLE mig_two (id INT)")]);
     let again = tokio::time::timeout(Duration::from_secs(10), db.migrations(quick).up()).await;
     let again = again
         .expect("the lock of the dropped run is still held")

@@ -63,39 +63,43 @@ fn field(column: &str, data_type: DataType, bits: u8, size: u32) -> FieldSchema 
     f
 }
 
-fn schema(table: &str, fields: Vec<FieldSchema>) -> ModelSchema {
+/// A table keyed by the 64-bit integer column `key`, then the `(column, type, size)`
+/// of the others (64-bit integers, sized strings, timestamps; all NOT NULL).
+fn keyed(table: &str, key: &str, rest: &[(&str, DataType, u32)]) -> ModelSchema {
+    let mut id = field(key, DataType::Int, 64, 0);
+    id.primary_key = true;
+    let others = rest.iter().map(|&(column, data_type, size)| {
+        let bits = if data_type == DataType::Int { 64 } else { 0 };
+        field(column, data_type, bits, size)
+    });
     ModelSchema {
         name: table.into(),
         table: table.into(),
-        fields: fields.into_iter().collect(),
+        fields: std::iter::once(id).chain(others).collect(),
         indexes: Default::default(),
     }
 }
 
 fn migrations_schema() -> ModelSchema {
-    let mut version = field("version", DataType::Int, 64, 0);
-    version.primary_key = true;
-    schema(
+    keyed(
         TABLE,
-        vec![
-            version,
-            field("name", DataType::String, 0, 255),
-            field("checksum", DataType::String, 0, 64),
-            field("applied_at", DataType::Timestamp, 0, 0),
-            field("execution_ms", DataType::Int, 64, 0),
+        "version",
+        &[
+            ("name", DataType::String, 255),
+            ("checksum", DataType::String, 64),
+            ("applied_at", DataType::Timestamp, 0),
+            ("execution_ms", DataType::Int, 0),
         ],
     )
 }
 
 fn lock_schema() -> ModelSchema {
-    let mut id = field("id", DataType::Int, 64, 0);
-    id.primary_key = true;
-    schema(
+    keyed(
         LOCK_TABLE,
-        vec![
-            id,
-            field("owner", DataType::String, 0, 64),
-            field("locked_at", DataType::Timestamp, 0, 0),
+        "id",
+        &[
+            ("owner", DataType::String, 64),
+            ("locked_at", DataType::Timestamp, 0),
         ],
     )
 }
