@@ -260,7 +260,10 @@ async fn missing_source_is_reported_and_refused(backend: Backend) {
     let one = (1, "one", "CREATE TABLE mig_one (id INT)");
     let both = sql_set(&[one, (2, "two", "CREATE TABLE mig_two (id INT)")]);
     db.migrations(both).up().await.unwrap();
-    let first = sql_set(&[one, (3, "three", "CREATE TABLE mig_three (id INT)")]);
+    let mut first = sql_set(&[one]);
+    let three = "CREATE TABLE mig_three (id INT)";
+    let undo = Some("DROP TABLE mig_three");
+    first.add(Migration::sql(3, "three", three, undo)).unwrap();
     let runner = db.migrations(first);
     assert_eq!(
         states(&runner.status().await.unwrap()),
@@ -276,8 +279,16 @@ async fn missing_source_is_reported_and_refused(backend: Backend) {
         "{err}"
     );
     assert!(!has_table(&db, "mig_three").await);
-    let report = runner.allow_missing(true).up().await.unwrap();
+    let runner = runner.allow_missing(true);
+    let report = runner.up().await.unwrap();
     assert_eq!(report.applied.len(), 1);
+    assert!(has_table(&db, "mig_three").await);
+    // Rolling back reaches version 2, which has no source: refused before anything runs.
+    let err = runner.down(2).await.unwrap_err();
+    assert!(
+        matches!(err, MigrationError::NoSource { version: 2 }),
+        "{err}"
+    );
     assert!(has_table(&db, "mig_three").await);
 }
 

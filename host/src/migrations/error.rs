@@ -45,6 +45,9 @@ pub enum MigrationError {
     /// The database holds applied migrations that no source defines.
     #[error("the database has applied migration(s) {versions:?} that are not among the sources (restore them, or allow missing migrations with `allow_missing(true)`)")]
     MissingSources { versions: Vec<i64> },
+    /// A rollback reached an applied migration that no source defines.
+    #[error("migration version {version} is applied but no source defines it, so it cannot be rolled back (restore its files)")]
+    NoSource { version: i64 },
     /// A rollback reached a migration without a down part.
     #[error("migration version {version} (`{name}`) is irreversible: it has no down migration (add `{version}_{name}.down.sql`)")]
     Irreversible { version: i64, name: String },

@@ -8,7 +8,9 @@ use chrono::NaiveDateTime;
 /// One migration a run applied or rolled back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ran {
+    /// Its version.
     pub version: i64,
+    /// Its name.
     pub name: String,
     /// How long its statements took.
     pub duration: Duration,
@@ -62,8 +64,11 @@ impl std::fmt::Display for State {
 /// One line of [`status`](super::MigrationRunner::status).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationStatus {
+    /// The version.
     pub version: i64,
+    /// The name (from the sources, or as recorded for a missing one).
     pub name: String,
+    /// Applied, pending, changed or missing.
     pub state: State,
     /// When it was applied (UTC), for all but pending ones.
     pub applied_at: Option<NaiveDateTime>,
@@ -72,19 +77,25 @@ pub struct MigrationStatus {
 /// Which way a migration runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
+    /// Applying.
     Up,
+    /// Rolling back.
     Down,
 }
 
 /// A progress event: a migration starts (`done == false`) or has finished.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
+    /// Applying or rolling back.
     pub direction: Direction,
+    /// The migration's version.
     pub version: i64,
+    /// The migration's name.
     pub name: String,
     /// 0-based position in this run.
     pub index: usize,
     /// How many migrations this run will run.
     pub total: usize,
+    /// False as it starts, true once it has finished.
     pub done: bool,
 }

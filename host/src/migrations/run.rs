@@ -268,12 +268,10 @@ impl MigrationRunner {
         let rollback = |rows: Vec<&AppliedRow>| -> Result<Vec<_>, MigrationError> {
             rows.into_iter()
                 .map(|r| {
-                    let m =
-                        self.set
-                            .get(r.version)
-                            .ok_or_else(|| MigrationError::MissingSources {
-                                versions: vec![r.version],
-                            })?;
+                    let m = self
+                        .set
+                        .get(r.version)
+                        .ok_or(MigrationError::NoSource { version: r.version })?;
                     if !m.is_reversible() {
                         return Err(MigrationError::Irreversible {
                             version: m.version(),
@@ -392,10 +390,10 @@ impl MigrationRunner {
     }
 }
 
-/// PostgreSQL and SQLite roll DDL back with its transaction; MySQL and MariaDB commit
-/// each DDL statement at once.
-pub(super) fn transactional_ddl(dialect: &str) -> bool {
-    matches!(dialect, "postgres" | "sqlite")
+/// PostgreSQL, SQLite and SQL Server roll DDL back with its transaction; MySQL and
+/// MariaDB commit each DDL statement at once.
+fn transactional_ddl(dialect: &str) -> bool {
+    matches!(dialect, "postgres" | "sqlite" | "sqlserver")
 }
 
 /// A statement's first line, cut to 120 characters, for an error message.

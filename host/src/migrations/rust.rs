@@ -14,8 +14,7 @@ pub type MigrationFn = for<'a> fn(&'a Db) -> BoxFuture<'a, Result<()>>;
 /// its version and name (code cannot be hashed), so editing its body is not detected.
 ///
 /// ```
-/// use plugorm::{migrations::{inventory, Migrations, RustMigration}, Db};
-/// use futures_util::future::BoxFuture;
+/// use plugorm::{migrations::{inventory, BoxFuture, Migrations, RustMigration}, Db};
 ///
 /// fn seed_roles(db: &Db) -> BoxFuture<'_, plugorm::Result<()>> {
 ///     Box::pin(async move {

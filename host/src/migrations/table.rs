@@ -24,12 +24,12 @@ pub const LOCK_TABLE: &str = "plugorm_migrations_lock";
 
 /// A row of the migrations table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedRow {
-    pub version: i64,
-    pub name: String,
-    pub checksum: String,
-    pub applied_at: NaiveDateTime,
-    pub execution_ms: i64,
+pub(super) struct AppliedRow {
+    pub(super) version: i64,
+    pub(super) name: String,
+    pub(super) checksum: String,
+    pub(super) applied_at: NaiveDateTime,
+    pub(super) execution_ms: i64,
 }
 
 /// `name` quoted for `db`'s dialect (the names here are fixed and need no escaping):
