@@ -31,14 +31,15 @@ pub async fn run(
         .ok_or(MigrateError::NoUrl)?;
     let set = Migrations::from_dir(dir)?;
     let db = registry.open(&url).await?;
+    if let MigrateCommand::Status = command {
+        print!("{}", status(&db.migrations(set)).await?);
+        return Ok(());
+    }
     let bar = progress_bar();
     let feed = bar.clone();
     let runner = db.migrations(set).on_progress(move |p| show(&feed, p));
     let report = match command {
-        MigrateCommand::Status => {
-            print!("{}", status(&runner).await?);
-            return Ok(());
-        }
+        MigrateCommand::Status => return Ok(()),
         MigrateCommand::Up { allow_missing } => runner.allow_missing(allow_missing).up().await,
         MigrateCommand::Down { count } => runner.down(count).await,
         MigrateCommand::Redo => runner.redo().await,
