@@ -376,7 +376,43 @@ async fn registered_rust_migrations_run(backend: Backend) {
     assert_eq!(recorded(&db).await, Vec::<i64>::new());
 }
 
+/// Each dialect's own quoting inside a file: a PostgreSQL function's dollar-quoted body,
+/// a SQLite trigger's `BEGIN … END` body, a MySQL string with a backslash-escaped quote;
+/// their inner `;`s split nothing.
+async fn files_split_by_each_dialects_quoting(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    let table = "CREATE TABLE mig_log (id INT, note VARCHAR(40));\n";
+    let body = match backend {
+        Backend::Postgres => {
+            "CREATE FUNCTION mig_note() RETURNS text AS $$ SELECT 'a;b'; $$ LANGUAGE sql;\n\
+             INSERT INTO mig_log (id, note) VALUES (1, mig_note());"
+        }
+        Backend::Mysql => "INSERT INTO mig_log (id, note) VALUES (1, 'a\\';b');",
+        _ => {
+            "CREATE TRIGGER mig_trg AFTER INSERT ON mig_log BEGIN \
+               UPDATE mig_log SET note = note || ';b' WHERE id = NEW.id; END;\n\
+             INSERT INTO mig_log (id, note) VALUES (1, 'a');"
+        }
+    };
+    let up = format!("{table}{body}\nINSERT INTO mig_log (id, note) VALUES (2, 'c');");
+    let dir = folder(&[("1_log.up.sql", up.as_str())]);
+    db.migrations(from_dir(dir.path())).up().await.unwrap();
+    let notes: Vec<String> = db
+        .raw("SELECT note FROM mig_log ORDER BY id", ())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String>("note").unwrap())
+        .collect();
+    // SQLite's trigger fires for both rows.
+    let expected = backend.pick(["a;b", "c;b"], ["a;b", "c"], ["a';b", "c"]);
+    assert_eq!(notes, expected);
+}
+
 plugorm_tests::matrix!(
+    files_split_by_each_dialects_quoting,
     applies_rolls_back_redoes_and_goes_to_a_version,
     #[runtime(flavor = "multi_thread", worker_threads = 2)]
     concurrent_runs_apply_each_migration_once,
