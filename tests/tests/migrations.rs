@@ -300,8 +300,9 @@ fn sleep_long(_db: &Db) -> BoxFuture<'_, plugorm::Result<()>> {
     })
 }
 
-/// A run dropped mid-migration (a timeout) leaves no lock behind: the next run takes
-/// the lock at once and applies everything; the dropped migration left nothing.
+/// A run dropped mid-migration (a timeout), and one dropped while it waits for the
+/// lock, leave no lock behind: the next run takes the lock at once and applies
+/// everything; the dropped migration left nothing.
 async fn cancelled_run_leaves_no_lock(backend: Backend) {
     let Some(db) = backend.open("").await else {
         return;
@@ -320,10 +321,22 @@ async fn cancelled_run_leaves_no_lock(backend: Backend) {
         ))),
     }
     .unwrap();
-    let cut = tokio::time::timeout(Duration::from_millis(1500), db.migrations(slow).up()).await;
+    // A second run waits for the lock meanwhile, and is cut off while it waits.
+    let (sleeping, waiting) = (db.migrations(slow.clone()), db.migrations(slow));
+    let (cut, cut_waiting) = tokio::join!(
+        tokio::time::timeout(Duration::from_millis(1500), sleeping.up()),
+        tokio::time::timeout(Duration::from_millis(700), async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            waiting.up().await
+        })
+    );
     assert!(
         cut.is_err(),
         "the sleeping run should have been cut: {cut:?}"
+    );
+    assert!(
+        cut_waiting.is_err(),
+        "the waiting run should have been cut: {cut_waiting:?}"
     );
     assert_eq!(recorded(&db).await, [1]);
 

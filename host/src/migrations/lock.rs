@@ -42,21 +42,42 @@ impl LockGuard {
         db: &Db,
         conn: Arc<dyn Connection>,
     ) -> Result<LockGuard, MigrationError> {
-        let release = match db.dialect().name() {
+        let (take, release) = match db.dialect().name() {
             "postgres" => {
                 let key = "? , hashtext(current_schema())";
-                let take =
-                    db.render_raw(&format!("SELECT pg_advisory_lock({key})"), (PG_LOCK_KEY,))?;
-                conn.query(take).await?;
-                db.render_raw(&format!("SELECT pg_advisory_unlock({key})"), (PG_LOCK_KEY,))?
+                let take = format!("SELECT pg_advisory_lock({key})");
+                let release = format!("SELECT pg_advisory_unlock({key})");
+                (
+                    Take::Advisory(db.render_raw(&take, (PG_LOCK_KEY,))?),
+                    db.render_raw(&release, (PG_LOCK_KEY,))?,
+                )
             }
             "mysql" => {
                 let name = "LEFT(CONCAT('plugorm_migrations:', DATABASE()), 64)";
-                let take = db.render_raw(
-                    &format!("SELECT GET_LOCK({name}, ?) AS got"),
-                    (MYSQL_WAIT_SECS,),
-                )?;
-                let rows = conn.query(take).await?;
+                let take = format!("SELECT GET_LOCK({name}, ?) AS got");
+                (
+                    Take::GetLock(db.render_raw(&take, (MYSQL_WAIT_SECS,))?),
+                    db.render_raw(&format!("SELECT RELEASE_LOCK({name})"), ())?,
+                )
+            }
+            _ => {
+                table::ensure_lock_table(db, &conn).await?;
+                let (take, release) = lock_row(db)?;
+                (Take::Row(take), release)
+            }
+        };
+        // Armed before the lock is asked for: a run dropped just as the database grants
+        // it still releases it (releasing a lock not held changes nothing anywhere).
+        let guard = LockGuard {
+            conn,
+            release: Some(release),
+        };
+        match take {
+            Take::Advisory(sql) => {
+                guard.conn.query(sql).await?;
+            }
+            Take::GetLock(sql) => {
+                let rows = guard.conn.query(sql).await?;
                 let got = rows
                     .iter()
                     .next()
@@ -66,14 +87,14 @@ impl LockGuard {
                         "another run held `GET_LOCK` on this database for {MYSQL_WAIT_SECS} s"
                     )));
                 }
-                db.render_raw(&format!("SELECT RELEASE_LOCK({name})"), ())?
             }
-            _ => sqlite_row(db, &conn).await?,
-        };
-        Ok(LockGuard {
-            conn,
-            release: Some(release),
-        })
+            Take::Row(sql) => {
+                while guard.conn.execute(sql.clone()).await?.rows_affected != 1 {
+                    tokio::time::sleep(SQLITE_POLL).await;
+                }
+            }
+        }
+        Ok(guard)
     }
 
     /// The connection the lock is held on.
@@ -136,10 +157,20 @@ async fn release_after_rollback(conn: Arc<dyn Connection>, sql: Sql) {
     }
 }
 
+/// How a dialect takes the lock.
+enum Take {
+    /// A statement that waits until the lock is granted.
+    Advisory(Sql),
+    /// `GET_LOCK`, answering 1 when granted within its timeout.
+    GetLock(Sql),
+    /// An insert that writes one row when the lock is free; polled until it does.
+    Row(Sql),
+}
+
 /// SQLite's lock: insert the one row of `plugorm_migrations_lock` when it is not there
-/// (one statement, so two runs cannot both insert it), polling while another run holds it.
-async fn sqlite_row(db: &Db, conn: &Arc<dyn Connection>) -> Result<Sql, MigrationError> {
-    table::ensure_lock_table(db, conn).await?;
+/// (one statement, so two runs cannot both insert it); release deletes it if it is
+/// still this run's.
+fn lock_row(db: &Db) -> Result<(Sql, Sql), MigrationError> {
     let lock = table::quoted(db, table::LOCK_TABLE);
     // Who holds it: this process and the moment it asked (two runs of one process ask at
     // different instants).
@@ -155,14 +186,9 @@ async fn sqlite_row(db: &Db, conn: &Arc<dyn Connection>) -> Result<Sql, Migratio
         ),
         (owner.as_str(), chrono::Utc::now().naive_utc()),
     )?;
-    loop {
-        if conn.execute(take.clone()).await?.rows_affected == 1 {
-            break;
-        }
-        tokio::time::sleep(SQLITE_POLL).await;
-    }
-    Ok(db.render_raw(
+    let release = db.render_raw(
         &format!("DELETE FROM {lock} WHERE id = 1 AND owner = ?"),
         (owner.as_str(),),
-    )?)
+    )?;
+    Ok((take, release))
 }
