@@ -27,6 +27,7 @@ fn linked_plugins_are_exactly_those_the_build_links() {
             "mysql",
             "postgres",
             "prometheus",
+            "sharding",
             "soft-delete",
             "sqlite",
             "sqlserver",
