@@ -29,12 +29,13 @@ impl Registry {
         let (_, dialect) = self.dialect_for_url(url)?;
         let label = format!("{}: (dry run, no connection)", dialect.name());
         let db = Db::new(
+            &self.services,
             dialect,
             Arc::new(NoServer),
             self.session_callbacks()?,
             label,
         );
-        Ok(db.attach(&self.services).dry_run())
+        Ok(db.dry_run())
     }
 }
 

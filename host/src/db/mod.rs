@@ -114,55 +114,31 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
+    /// A newly opened database, attached to its registry's `services`: its pool gets an
+    /// id among theirs, statements may be routed to their pools, and the observers and
+    /// rewriters registered so far see its operations and statements.
     pub(crate) fn new(
+        services: &Arc<Services>,
         dialect: Arc<dyn Dialect>,
         pool: Arc<dyn Pool>,
         callbacks: Callbacks,
         url: String,
     ) -> Db {
-        let explain = ExplainStyle::of(&*dialect);
+        let attached = services.add_database(&url, dialect.name(), &pool);
         Db {
             shared: Arc::new(Shared {
-                explain,
+                explain: ExplainStyle::of(&*dialect),
                 dialect,
                 pool,
                 callbacks: Arc::new(callbacks),
                 url,
-                services: Arc::default(),
-                pool_id: 0,
-                observers: Vec::new(),
-                rewriters: Vec::new(),
-            }),
-            conn: Conn::Pool,
-            session: Arc::new(Session::default()),
-        }
-    }
-
-    /// This newly opened database attached to its registry's services: its pool gets an
-    /// id among theirs, statements may be routed to their pools, and the observers and
-    /// rewriters registered so far see its operations and statements.
-    pub(crate) fn attach(self, services: &Arc<Services>) -> Db {
-        let attached = services.add_database(
-            &self.shared.url,
-            self.shared.dialect.name(),
-            &self.shared.pool,
-        );
-        let services = Arc::clone(services);
-        let s = &self.shared;
-        Db {
-            shared: Arc::new(Shared {
-                dialect: Arc::clone(&s.dialect),
-                pool: Arc::clone(&s.pool),
-                callbacks: Arc::clone(&s.callbacks),
-                url: s.url.clone(),
-                explain: s.explain.clone(),
-                services,
+                services: Arc::clone(services),
                 pool_id: attached.pool_id,
                 observers: attached.observers,
                 rewriters: attached.rewriters,
             }),
-            conn: self.conn,
-            session: self.session,
+            conn: Conn::Pool,
+            session: Arc::new(Session::default()),
         }
     }
 

@@ -59,8 +59,13 @@ impl Registry {
         let url = driver_url.as_str();
         let callbacks = self.session_callbacks()?;
         let pool = dialect.connect(url, options).await?;
-        let db = Db::new(dialect, pool, callbacks, redact_url(url));
-        Ok(db.attach(&self.services))
+        Ok(Db::new(
+            &self.services,
+            dialect,
+            pool,
+            callbacks,
+            redact_url(url),
+        ))
     }
 }
 

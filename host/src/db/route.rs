@@ -14,7 +14,7 @@ use plugorm_plugin_api::{
 };
 
 use super::Db;
-use crate::{callbacks::Handler, services::route::Route, Error, Result};
+use crate::{callbacks::Handler, exec::as_settings, services::route::Route, Error, Result};
 
 impl Db {
     /// What the callbacks of one run may read: the session's now, the database's own
@@ -44,12 +44,7 @@ impl Db {
         if self.session.allow_global_update {
             settings.push(flag(setting::ALLOW_GLOBAL_UPDATE));
         }
-        for (key, value) in &self.session.plugin_settings {
-            settings.push(Setting {
-                key: key.as_str().into(),
-                value: value.as_str().into(),
-            });
-        }
+        settings.extend(as_settings(&self.session.plugin_settings));
         settings
     }
 

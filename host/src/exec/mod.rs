@@ -13,7 +13,7 @@ mod rewrite;
 pub(crate) use merge::MergePlan;
 pub use prepared::PreparedStats;
 pub(crate) use prepared::StatementCache;
-pub(crate) use rewrite::Rewrite;
+pub(crate) use rewrite::{as_settings, Rewrite};
 
 use std::{
     future::Future,

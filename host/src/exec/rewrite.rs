@@ -23,6 +23,15 @@ pub(crate) struct Rewrite<'a> {
     pub settings: &'a [(String, String)],
 }
 
+/// A session's plugin settings as the [`Setting`]s plugins read (rewriters here, and
+/// callbacks: `db::route`).
+pub(crate) fn as_settings(pairs: &[(String, String)]) -> impl Iterator<Item = Setting> + '_ {
+    pairs.iter().map(|(key, value)| Setting {
+        key: key.as_str().into(),
+        value: value.as_str().into(),
+    })
+}
+
 impl Rewrite<'_> {
     /// `sql` through every rewriter in turn; the first error is the statement's.
     pub fn apply(&self, mut sql: Sql) -> Result<Sql> {
@@ -31,14 +40,7 @@ impl Rewrite<'_> {
         }
         let ctx = RewriteContext {
             dialect: self.dialect.into(),
-            settings: self
-                .settings
-                .iter()
-                .map(|(key, value)| Setting {
-                    key: key.as_str().into(),
-                    value: value.as_str().into(),
-                })
-                .collect(),
+            settings: as_settings(self.settings).collect(),
             extra: Default::default(),
         };
         for rewriter in self.rewriters {

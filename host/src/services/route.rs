@@ -69,9 +69,16 @@ impl Executor for Route {
         self.first().1.execute(sql)
     }
     fn query(&self, sql: Sql) -> BoxFuture<Rows> {
+        // One choice (a shard, a source): no fall-over, so the statement is not copied.
+        if self.pools.len() == 1 {
+            return self.first().1.query(sql);
+        }
         first_reachable(Arc::clone(&self.pools), move |p| p.query(sql.clone()))
     }
     fn query_stream(&self, sql: Sql, batch_rows: u32) -> BoxFuture<Box<dyn RowStream>> {
+        if self.pools.len() == 1 {
+            return self.first().1.query_stream(sql, batch_rows);
+        }
         first_reachable(Arc::clone(&self.pools), move |p| {
             p.query_stream(sql.clone(), batch_rows)
         })
