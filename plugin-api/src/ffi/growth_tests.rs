@@ -283,3 +283,33 @@ fn a_feature_built_before_rewriters_loads_beside_one_built_after() {
     let now = <FfiHostBox as StableAbi>::LAYOUT;
     assert_grows(earlier, now);
 }
+
+/// `FfiHost` as 0.2.3 defined it, before 0.2.4 appended `add_serializer`.
+mod host_0_2_3 {
+    use abi_stable::{
+        sabi_trait,
+        std_types::{RBox, RString, RVec},
+    };
+
+    use super::super::{FfiHostPool, FfiObserverBox, FfiPluginInfo, FfiResult, FfiRewriterBox};
+    use crate::dialect::PoolOptions;
+
+    #[sabi_trait]
+    pub trait FfiHost: Send + Sync {
+        fn open_pool(&self, url: RString, options: PoolOptions) -> FfiResult<FfiHostPool>;
+        fn pools(&self) -> RVec<FfiHostPool>;
+        fn plugins(&self) -> RVec<FfiPluginInfo>;
+        #[sabi(last_prefix_field)]
+        fn add_observer(&self, observer: FfiObserverBox);
+        fn add_rewriter(&self, rewriter: FfiRewriterBox);
+    }
+
+    pub type FfiHostBox = FfiHost_TO<'static, RBox<()>>;
+}
+
+#[test]
+fn a_feature_built_before_serializers_loads_beside_one_built_after() {
+    let earlier = <host_0_2_3::FfiHostBox as StableAbi>::LAYOUT;
+    let now = <FfiHostBox as StableAbi>::LAYOUT;
+    assert_grows(earlier, now);
+}
