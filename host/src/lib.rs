@@ -30,6 +30,7 @@ mod pool_settings;
 mod query;
 mod registry;
 mod routed;
+pub mod serializer;
 mod services;
 mod session;
 mod write;
@@ -117,6 +118,8 @@ use plugorm_mysql as _;
 use plugorm_postgres as _;
 #[cfg(feature = "prometheus")]
 use plugorm_prometheus as _;
+#[cfg(feature = "serializer")]
+use plugorm_serializer as _;
 #[cfg(feature = "soft-delete")]
 use plugorm_soft_delete as _;
 #[cfg(feature = "sqlite")]

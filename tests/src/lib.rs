@@ -45,7 +45,13 @@ pub fn plugin_dir() -> PathBuf {
 }
 
 /// The feature plugins the single-binary build links.
-const FEATURE_PLUGINS: [&str; 4] = ["soft-delete", "dbresolver", "prometheus", "hints"];
+const FEATURE_PLUGINS: [&str; 5] = [
+    "soft-delete",
+    "dbresolver",
+    "prometheus",
+    "hints",
+    "serializer",
+];
 
 /// A `plugins.toml` text loading the SQLite plugin from [`plugin_dir`], followed by `extra`.
 ///

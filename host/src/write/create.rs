@@ -175,7 +175,7 @@ async fn insert<T: Model>(
         ins.rows = order
             .iter()
             .map(|&n| row_values(&chunk[n], &plan))
-            .collect();
+            .collect::<Result<_>>()?;
         ins.on_conflict = conflict_clause.clone().into();
         let stmt = Statement::Insert(ins);
         if !read_back {
