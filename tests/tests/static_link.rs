@@ -1,5 +1,5 @@
 //! Plugins linked into the binary (the host's `sqlite`, `postgres`, `mysql`, `sqlserver`,
-//! `soft-delete`, `dbresolver`, `prometheus`, `hints` features; `--features static` links
+//! `soft-delete`, `dbresolver`, `prometheus`, `hints`, `serializer` features; `--features static` links
 //! them all): listed by `linked_plugins`, and each — a feature plugin too — enabled
 //! unless `plugins.toml` disables it. Without the features
 //! nothing is linked and an empty configuration loads nothing.
@@ -27,6 +27,7 @@ fn linked_plugins_are_exactly_those_the_build_links() {
             "mysql",
             "postgres",
             "prometheus",
+            "serializer",
             "soft-delete",
             "sqlite",
             "sqlserver",
