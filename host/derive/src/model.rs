@@ -241,6 +241,12 @@ impl Serialized<'_> {
         })
     }
 
+    /// `encode…::<T>(&FieldSpec { … }, &self.field)`: the field's column value.
+    pub fn encode_field(&self, f: &FieldDef) -> proc_macro2::TokenStream {
+        let (spec, encode, ident) = (self.spec(f), self.encoder(), &f.ident);
+        quote::quote!(#encode(#spec, &self.#ident))
+    }
+
     /// The encoding function (`encode::<T>` or `encode_option::<T>`).
     pub fn encoder(&self) -> proc_macro2::TokenStream {
         let inner = self.inner;

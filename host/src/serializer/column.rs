@@ -3,7 +3,7 @@
 
 use std::marker::PhantomData;
 
-use plugorm_plugin_api::statement::{Expr, OrderBy};
+use plugorm_plugin_api::statement::Expr;
 
 use super::field::FieldSpec;
 use crate::{Error, Model};
@@ -11,6 +11,8 @@ use crate::{Error, Model};
 /// Column `name` of model `M` holding a field of type `V` stored through a serializer.
 /// Building a condition encodes the value, which can fail, so the conditions return a
 /// `Result` (`db.model::<User>().filter_expr(User::ROLES.eq(&roles)?)`).
+///
+/// Order by it with `OrderBy::asc(User::ROLES.expr())` (the stored form's order).
 ///
 /// Equality compares stored forms: with the `json` serializer both sides are the same
 /// canonical JSON text (object keys sorted), so `eq` finds the rows whose value is
@@ -101,15 +103,5 @@ impl<M: Model, V> SerializedColumn<M, V> {
     /// `IS NOT NULL`.
     pub fn is_not_null(&self) -> Expr {
         self.expr().is_not_null()
-    }
-
-    /// `ORDER BY column ASC` (the stored form's order).
-    pub fn asc(&self) -> OrderBy {
-        OrderBy::asc(self.expr())
-    }
-
-    /// `ORDER BY column DESC`.
-    pub fn desc(&self) -> OrderBy {
-        OrderBy::desc(self.expr())
     }
 }

@@ -2,13 +2,13 @@
 //! host through the exported host, called by the host with the field's serde form and a
 //! column value, its errors and panics brought back naming the field.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::host::{export_host, import_host};
+use super::rewriter_tests::Keeps;
 use super::serializer::{export_serializer, import_serializer};
 use crate::{
-    dialect::PoolOptions,
-    host::{Host, HostApi, HostPool, Observer, PluginInfo, SqlRewriter},
+    host::Host,
     serializer::{SerializeContext, Serializer},
     DbError, DbResult, Value,
 };
@@ -73,35 +73,12 @@ fn a_serializer_crosses_with_its_context_values_errors_and_panics() {
     );
 }
 
-/// A host that keeps the serializers it is given.
-#[derive(Default)]
-struct Keeps(Mutex<Vec<(String, Arc<dyn Serializer>)>>);
-
-impl HostApi for Keeps {
-    fn open_pool(&self, _: &str, _: PoolOptions) -> DbResult<HostPool> {
-        Err(DbError::Unsupported("not in this test".into()))
-    }
-    fn pools(&self) -> Vec<HostPool> {
-        Vec::new()
-    }
-    fn plugins(&self) -> Vec<PluginInfo> {
-        Vec::new()
-    }
-    fn add_observer(&self, _: Arc<dyn Observer>) {}
-    fn add_rewriter(&self, _: Arc<dyn SqlRewriter>) {}
-    fn add_serializer(&self, name: &str, serializer: Arc<dyn Serializer>) {
-        if let Ok(mut v) = self.0.lock() {
-            v.push((name.to_string(), serializer));
-        }
-    }
-}
-
 #[test]
 fn a_plugin_adds_a_serializer_through_the_exported_host() {
     let keeps = Arc::new(Keeps::default());
     let plugin_side = import_host(export_host(Host::new(keeps.clone())));
     plugin_side.add_serializer("reverse", Arc::new(Reverse));
-    let kept = keeps.0.lock().unwrap();
+    let kept = keeps.serializers.lock().unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].0, "reverse");
     let encoded = kept[0].1.encode(&ctx(), serde_json::json!([1])).unwrap();

@@ -113,22 +113,29 @@ fn body(model: &ModelDef, acc: &Accessor) -> TokenStream {
     }
 }
 
+/// A column field's value: through its serializer, or its `FieldType`; wrapped in `Ok`
+/// for the fallible accessor, an encoding failure read as NULL for the infallible one.
+fn column_value(f: &FieldDef, fallible: bool) -> TokenStream {
+    let ident = &f.ident;
+    match (f.serialized(), fallible) {
+        (Some(s), true) => s.encode_field(f),
+        (Some(s), false) => {
+            let encoded = s.encode_field(f);
+            quote!(::plugorm::serializer::value_or_null(#encoded))
+        }
+        (None, true) => quote_spanned!(f.ty.span()=>
+            ::core::result::Result::Ok(::plugorm::FieldType::to_value(&self.#ident))),
+        (None, false) => {
+            quote_spanned!(f.ty.span()=> ::plugorm::FieldType::to_value(&self.#ident))
+        }
+    }
+}
+
 pub(crate) fn value_at(model: &ModelDef) -> TokenStream {
     body(
         model,
         &Accessor {
-            column: |f| {
-                let ident = &f.ident;
-                match f.serialized() {
-                    Some(s) => {
-                        let (spec, encode) = (s.spec(f), s.encoder());
-                        quote!(::plugorm::serializer::value_or_null(#encode(#spec, &self.#ident)))
-                    }
-                    None => {
-                        quote_spanned!(f.ty.span()=> ::plugorm::FieldType::to_value(&self.#ident))
-                    }
-                }
-            },
+            column: |f| column_value(f, false),
             embedded: |f| {
                 let (ident, ty) = (&f.ident, &f.ty);
                 quote!(<#ty as ::plugorm::model::Embedded>::value_at(&self.#ident, index))
@@ -143,17 +150,7 @@ pub(crate) fn try_value_at(model: &ModelDef) -> TokenStream {
     body(
         model,
         &Accessor {
-            column: |f| {
-                let ident = &f.ident;
-                match f.serialized() {
-                    Some(s) => {
-                        let (spec, encode) = (s.spec(f), s.encoder());
-                        quote!(#encode(#spec, &self.#ident))
-                    }
-                    None => quote_spanned!(f.ty.span()=>
-                        ::core::result::Result::Ok(::plugorm::FieldType::to_value(&self.#ident))),
-                }
-            },
+            column: |f| column_value(f, true),
             embedded: |f| {
                 let (ident, ty) = (&f.ident, &f.ty);
                 quote!(<#ty as ::plugorm::model::Embedded>::try_value_at(&self.#ident, index))
