@@ -52,6 +52,15 @@ struct Thing {
     seconds: i64,
     #[orm(serializer = "prefixed")]
     secret: String,
+    #[orm(embedded_prefix = "meta_")]
+    meta: Meta,
+}
+
+/// Embedded: its serializer field is a column `meta_labels` of the outer table.
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+struct Meta {
+    #[orm(serializer = "json")]
+    labels: Vec<String>,
 }
 
 /// The application's serializer: stores a string behind a prefix (GORM's
@@ -99,6 +108,9 @@ fn full() -> Thing {
         naive_at: Some(at.naive_utc()),
         seconds: 1_600_000_000,
         secret: "s3cret".into(),
+        meta: Meta {
+            labels: vec!["embedded".into()],
+        },
     }
 }
 
@@ -157,6 +169,11 @@ async fn round_trips(backend: Backend) {
     assert_eq!(attrs, r#"{"a":-2,"z":1}"#);
     assert_eq!(at, 1_704_164_645);
     assert_eq!(secret, "hello:s3cret");
+    let labels: Option<String> = db
+        .raw_scalar("SELECT meta_labels FROM things WHERE id = ?", (full.id,))
+        .await
+        .unwrap();
+    assert_eq!(labels.as_deref(), Some(r#"["embedded"]"#));
     let packed: Option<Vec<u8>> = db
         .raw_scalar("SELECT packed FROM things WHERE id = ?", (full.id,))
         .await
@@ -294,6 +311,20 @@ struct Odd {
     body: Vec<String>,
 }
 
+#[derive(Model, Debug, Default, Clone)]
+#[orm(table = "wrappers")]
+struct Wrapper {
+    id: i64,
+    #[orm(embedded)]
+    inner: Inner,
+}
+
+#[derive(Model, Debug, Default, Clone)]
+struct Inner {
+    #[orm(serializer = "toml")]
+    body: String,
+}
+
 async fn an_unknown_serializer_is_refused_naming_the_field(backend: Backend) {
     let Some(db) = backend.open(SERIALIZER).await else {
         return;
@@ -323,6 +354,12 @@ async fn an_unknown_serializer_is_refused_naming_the_field(backend: Backend) {
     assert!(
         matches!(e, Error::Serializer(SerializerError::Unknown { .. })),
         "{e:?}"
+    );
+    let e = db.model::<Wrapper>().find().await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Serializer(SerializerError::Unknown { field, name, .. })
+            if field == "inner.body" && name == "toml"),
+        "an embedded struct's serializer field is checked too: {e:?}"
     );
 }
 
