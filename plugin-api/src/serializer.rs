@@ -81,7 +81,7 @@ impl SerializeContext {
     ///
     /// ```
     /// let ctx = plugorm_plugin_api::serializer::SerializeContext::new("User", "roles");
-    /// assert_eq!(ctx.error("bad").to_string(), "decode error: field `User.roles`: bad");
+    /// assert_eq!(ctx.error("bad").to_string(), "cannot decode field `User.roles`: bad");
     /// ```
     pub fn error(&self, reason: impl std::fmt::Display) -> DbError {
         DbError::Decode {
