@@ -303,6 +303,99 @@ async fn updates_write_the_serialized_form(backend: Backend) {
     assert_eq!(stored.as_deref(), Some("hello:new"));
 }
 
+async fn upserts_and_record_writes_are_serialized(backend: Backend) {
+    let Some(db) = things(backend).await else {
+        return;
+    };
+    let mut thing = full();
+    db.create(&mut thing).await.unwrap();
+    // An upsert on the key updates every column with the serialized new values.
+    let mut again = Thing {
+        roles: vec!["upserted".into()],
+        packed_list: None,
+        ..thing.clone()
+    };
+    db.on_conflict(plugorm::OnConflict::update_all())
+        .create(&mut again)
+        .await
+        .unwrap();
+    assert_eq!(db.model::<Thing>().count().await.unwrap(), 1);
+    assert_eq!(
+        db.model::<Thing>().id(thing.id).first().await.unwrap(),
+        again
+    );
+    // A record write takes the column's stored form, decoded into the field first.
+    db.record(&mut again)
+        .update("roles", r#"["from","record"]"#)
+        .await
+        .unwrap();
+    assert_eq!(again.roles, ["from", "record"]);
+    assert_eq!(
+        db.model::<Thing>().id(thing.id).first().await.unwrap(),
+        again
+    );
+    let e = db
+        .record(&mut again)
+        .update("roles", "{not json")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("Thing.roles"), "{e}");
+    assert_eq!(
+        db.model::<Thing>()
+            .id(thing.id)
+            .first()
+            .await
+            .unwrap()
+            .roles,
+        ["from", "record"],
+        "a refused value is not written"
+    );
+}
+
+/// An owner whose has-many children hold a serializer field (read by the preload).
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+#[orm(table = "shelves")]
+struct Shelf {
+    id: i64,
+    books: Vec<Book>,
+}
+
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+#[orm(table = "books")]
+struct Book {
+    id: i64,
+    shelf_id: i64,
+    #[orm(serializer = "json")]
+    authors: Vec<String>,
+    #[orm(serializer = "binary")]
+    pages: Option<Vec<u16>>,
+}
+
+async fn preloads_decode_serialized_fields(backend: Backend) {
+    let Some(db) = backend.open(SERIALIZER).await else {
+        return;
+    };
+    db.auto_migrate::<Shelf>().await.unwrap();
+    db.auto_migrate::<Book>().await.unwrap();
+    let mut shelf = Shelf::default();
+    db.create(&mut shelf).await.unwrap();
+    let mut books = vec![
+        Book {
+            shelf_id: shelf.id,
+            authors: vec!["Ann".into(), "Bo".into()],
+            pages: Some(vec![1, 65535]),
+            ..Book::default()
+        },
+        Book {
+            shelf_id: shelf.id,
+            ..Book::default()
+        },
+    ];
+    db.create_many(&mut books).await.unwrap();
+    let found = db.model::<Shelf>().preload("Books").first().await.unwrap();
+    assert_eq!(found.books, books, "{}", backend.name());
+}
+
 #[derive(Model, Debug, Default, Clone)]
 #[orm(table = "oddities")]
 struct Odd {
@@ -420,6 +513,8 @@ plugorm_tests::matrix!(
     round_trips,
     json_equality_finds_the_row,
     updates_write_the_serialized_form,
+    upserts_and_record_writes_are_serialized,
+    preloads_decode_serialized_fields,
     an_unknown_serializer_is_refused_naming_the_field,
     the_builtin_names_need_the_plugin,
     undecodable_values_are_errors_naming_the_field,
