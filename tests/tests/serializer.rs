@@ -519,3 +519,41 @@ plugorm_tests::matrix!(
     the_builtin_names_need_the_plugin,
     undecodable_values_are_errors_naming_the_field,
 );
+
+/// On PostgreSQL a json field may ask for a `jsonb` column: the text parameter takes the
+/// column's type, so writes, reads and equality (jsonb's own) work as on text.
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+#[orm(table = "documents")]
+struct Document {
+    id: i64,
+    #[orm(serializer = "json", type = "jsonb")]
+    body: BTreeMap<String, Vec<i64>>,
+    #[orm(serializer = "json", type = "jsonb")]
+    note: Option<Profile>,
+}
+
+#[tokio::test]
+async fn a_postgres_jsonb_column_round_trips_and_compares() {
+    let Some(db) = Backend::Postgres.open(SERIALIZER).await else {
+        return;
+    };
+    db.auto_migrate::<Document>().await.unwrap();
+    let mut doc = Document {
+        body: BTreeMap::from([("zz".into(), vec![1, 2]), ("a".into(), vec![])]),
+        note: None,
+        ..Document::default()
+    };
+    db.create(&mut doc).await.unwrap();
+    let kind: Option<String> = db
+        .raw_scalar("SELECT pg_typeof(body)::text FROM documents", ())
+        .await
+        .unwrap();
+    assert_eq!(kind.as_deref(), Some("jsonb"));
+    let found = db
+        .model::<Document>()
+        .filter_expr(Document::BODY.eq(&doc.body).unwrap())
+        .find()
+        .await
+        .unwrap();
+    assert_eq!(found, vec![doc]);
+}
