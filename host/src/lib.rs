@@ -120,6 +120,8 @@ use plugorm_postgres as _;
 use plugorm_prometheus as _;
 #[cfg(feature = "serializer")]
 use plugorm_serializer as _;
+#[cfg(feature = "sharding")]
+use plugorm_sharding as _;
 #[cfg(feature = "soft-delete")]
 use plugorm_soft_delete as _;
 #[cfg(feature = "sqlite")]

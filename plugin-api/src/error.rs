@@ -123,6 +123,21 @@ pub enum DbError {
     /// ```
     #[error("a transaction is already open on this connection: commit or roll it back before beginning another, or nest with a savepoint")]
     TransactionAlreadyOpen,
+    /// A feature plugin refused the statement for a reason of its own (plugin API
+    /// 0.2.4): `code` is `plugin:reason`, stable text an application matches on (the
+    /// sharding plugin's `sharding:missing_sharding_key`, say); `message` says what to
+    /// change.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::DbError;
+    /// let e = DbError::Plugin {
+    ///     code: "sharding:missing_sharding_key".into(),
+    ///     message: "`orders` needs `user_id = …`".into(),
+    /// };
+    /// assert_eq!(e.to_string(), "sharding:missing_sharding_key: `orders` needs `user_id = …`");
+    /// ```
+    #[error("{code}: {message}")]
+    Plugin { code: String, message: String },
 }
 
 impl DbError {
@@ -192,6 +207,7 @@ mod kind {
     pub const DEADLOCK: u32 = 21;
     pub const BUSY: u32 = 22;
     pub const TX_ALREADY_OPEN: u32 = 23;
+    pub const PLUGIN: u32 = 24;
 }
 
 fn opt(s: &Text) -> Option<String> {
@@ -290,6 +306,7 @@ impl From<DbError> for FfiError {
                 String::new(),
                 String::new(),
             ),
+            DbError::Plugin { code, message } => (kind::PLUGIN, message, code, String::new()),
         };
         FfiError {
             kind,
@@ -348,6 +365,10 @@ impl From<FfiError> for DbError {
             kind::DEADLOCK => DbError::Deadlock { message },
             kind::BUSY => DbError::Busy { message },
             kind::TX_ALREADY_OPEN => DbError::TransactionAlreadyOpen,
+            kind::PLUGIN => DbError::Plugin {
+                code: e.name.to_string(),
+                message,
+            },
             _ => DbError::Other(message),
         }
     }
@@ -444,6 +465,13 @@ mod tests {
             (DbError::Deadlock { message: m() }, kind::DEADLOCK),
             (DbError::Busy { message: m() }, kind::BUSY),
             (DbError::TransactionAlreadyOpen, kind::TX_ALREADY_OPEN),
+            (
+                DbError::Plugin {
+                    code: "sharding:missing_sharding_key".into(),
+                    message: m(),
+                },
+                kind::PLUGIN,
+            ),
         ];
         for (e, k) in all {
             let ffi = FfiError::from(e.clone());
@@ -451,7 +479,8 @@ mod tests {
             assert_eq!(DbError::from(ffi), e);
         }
         assert_eq!(kind::BUSY, 22);
-        assert_eq!(kind::TX_ALREADY_OPEN, 23, "appended after the last kind");
+        assert_eq!(kind::TX_ALREADY_OPEN, 23);
+        assert_eq!(kind::PLUGIN, 24, "appended after the last kind");
     }
 
     #[test]

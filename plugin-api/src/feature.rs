@@ -95,6 +95,29 @@ pub mod setting {
     /// `"true"` on the Raw chain's run that asks where a transaction should begin
     /// (`Db::begin`): a router answers with [`POOL`] as for a statement.
     pub const BEGIN: &str = "orm:begin";
+    /// A read that runs on several tables of several pools and is merged by the host
+    /// (plugin API 0.2.4), set by a callback of the query or row processor: targets
+    /// `POOL/TABLE` separated by commas (`3/orders_0,4/orders_1`), each a pool id the
+    /// host opened and the table the statement's own table is replaced with there (see
+    /// [`crate::statement::Statement::retarget`]). The host runs a `SELECT` of model
+    /// rows on every target and merges the rows: ORDER BY, LIMIT and OFFSET apply to the
+    /// merged rows, and a bare `count(*)` is summed; a grouping, DISTINCT or another
+    /// aggregate is refused, as is a fan-out inside a transaction on pools other than the
+    /// transaction's.
+    pub const FAN_OUT: &str = "orm:fan_out";
+    /// `"true"`, set by a callback before the operation's `orm:begin_transaction` step
+    /// (0.2.4): the operation runs without its default transaction, each statement on its
+    /// own, because its statements may go to different databases (a sharder spreading a
+    /// table over several) where one transaction cannot follow.
+    pub const SKIP_DEFAULT_TRANSACTION: &str = "orm:skip_default_transaction";
+    /// `"TABLE"` on the Raw chain's run that asks where AutoMigrate should create a
+    /// model's table (0.2.4): a callback that spreads the table answers with
+    /// [`MIGRATE_TARGETS`].
+    pub const MIGRATE_TABLE: &str = "orm:migrate_table";
+    /// The answer to [`MIGRATE_TABLE`] (0.2.4): `POOL/TABLE` targets separated by commas,
+    /// as for [`FAN_OUT`]; AutoMigrate creates the model's table under each name on each
+    /// pool instead of the table itself.
+    pub const MIGRATE_TARGETS: &str = "orm:migrate_targets";
 }
 
 /// The callback a feature plugin must register on the delete processor to serve models

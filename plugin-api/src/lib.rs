@@ -22,6 +22,7 @@ pub mod schema;
 pub mod serializer;
 pub mod sql;
 pub mod steps;
+pub mod target;
 
 pub use connection::{
     BoxFuture, BufferedStream, Connection, Executor, Pool, PoolStats, PoolWaits, RowStream,

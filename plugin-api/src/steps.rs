@@ -51,6 +51,23 @@ pub const ROW: &str = "orm:row";
 /// Runs a raw statement (`exec`).
 pub const RAW: &str = "orm:raw";
 
+/// Not a step of any chain but the point where each statement tree runs (plugin API
+/// 0.2.4). A callback placed `Before(STATEMENT)` on a processor runs on every statement of
+/// that kind — an INSERT on [`crate::Processor::Create`], a SELECT on `Query`, an UPDATE
+/// on `Update`, a DELETE on `Delete`, raw SQL on `Raw` (run) or `Row` (read) — right
+/// before it is rendered, complete: an INSERT with its rows, a preload's SELECT, a
+/// record's UPDATE. It may rewrite the statement (another table) and route it
+/// ([`crate::setting::POOL`], or [`crate::setting::FAN_OUT`] for a SELECT). It runs for
+/// statements built by the host; SQL the host renders itself (DDL, introspection) does
+/// not pass here. A table sharder lives here.
+///
+/// ```
+/// use plugorm_plugin_api::{steps, Placement};
+/// let p = Placement::Before(steps::STATEMENT.into());
+/// assert!(!steps::ALL.contains(&steps::STATEMENT));
+/// ```
+pub const STATEMENT: &str = "orm:statement";
+
 /// Every built-in step name.
 pub const ALL: [&str; 20] = [
     BEGIN_TRANSACTION,

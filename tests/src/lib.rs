@@ -45,12 +45,13 @@ pub fn plugin_dir() -> PathBuf {
 }
 
 /// The feature plugins the single-binary build links.
-const FEATURE_PLUGINS: [&str; 5] = [
+const FEATURE_PLUGINS: [&str; 6] = [
     "soft-delete",
     "dbresolver",
     "prometheus",
     "hints",
     "serializer",
+    "sharding",
 ];
 
 /// A `plugins.toml` text loading the SQLite plugin from [`plugin_dir`], followed by `extra`.

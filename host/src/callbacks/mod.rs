@@ -16,6 +16,7 @@
 //! ```
 
 mod sort;
+pub(crate) mod statement;
 
 pub use sort::SortError;
 
@@ -95,6 +96,8 @@ impl Chain {
 /// The six processors of one database handle (shared by its sessions).
 pub struct Callbacks {
     chains: RwLock<[Chain; 6]>,
+    /// What runs before each statement ([`names::STATEMENT`]).
+    statements: statement::StatementCallbacks,
 }
 
 fn slot(p: Processor) -> usize {
@@ -114,6 +117,7 @@ impl Callbacks {
         use names::*;
         let cb = Callbacks {
             chains: RwLock::new(Default::default()),
+            statements: Default::default(),
         };
         let defaults: [(Processor, &[&str]); 6] = [
             (
@@ -188,8 +192,18 @@ impl Callbacks {
         self.chain(p).iter().map(|s| s.name.clone()).collect()
     }
 
+    /// The callbacks that run before each statement `p` stands for (see
+    /// [`names::STATEMENT`]); `None` when there are none.
+    pub(crate) fn statement_steps(&self, p: Processor) -> Option<statement::StatementSteps> {
+        self.statements.get(slot(p))
+    }
+
     /// Whether any chain holds a callback named `namespace:…` (a plugin's).
     pub(crate) fn has_namespace(&self, namespace: &str) -> bool {
+        let in_namespace = |name: &str| name.split_once(':').is_some_and(|(ns, _)| ns == namespace);
+        if self.statements.names().iter().any(|n| in_namespace(n)) {
+            return true;
+        }
         Processor::ALL.iter().any(|&p| {
             self.chain(p).iter().any(|s| {
                 s.name
@@ -205,6 +219,19 @@ impl Callbacks {
     }
 
     fn add(&self, p: Processor, mut entry: Entry) -> Result<()> {
+        if entry.before.as_deref() == Some(names::STATEMENT) {
+            let Handler::Callback(cb) = entry.handler else {
+                return Err(Error::Callback(format!(
+                    "`{}` names no callback to run before each statement",
+                    entry.name
+                )));
+            };
+            self.statements.add(slot(p), entry.name, cb);
+            return Ok(());
+        }
+        if entry.remove && self.statements.remove(slot(p), &entry.name) {
+            return Ok(());
+        }
         let mut chains = self
             .chains
             .write()

@@ -76,6 +76,18 @@ impl ChainRun {
     /// Sends the statements of the steps to come where a routing callback chose
     /// ([`setting::POOL`]); nothing changes inside a transaction.
     fn route(&mut self) -> Result<()> {
+        if let Some(value) = self.ctx.setting(setting::FAN_OUT) {
+            if !matches!(self.ctx.processor, Processor::Query | Processor::Row) {
+                return Err(Error::Callback(format!(
+                    "a callback fanned a {} statement out to several tables (`{}`): only \
+                     reads fan out",
+                    self.ctx.processor.name(),
+                    setting::FAN_OUT
+                )));
+            }
+            self.db = self.db.fan_out_to(value)?;
+            return Ok(());
+        }
         let Some(value) = self.ctx.setting(setting::POOL) else {
             return Ok(());
         };
@@ -160,7 +172,11 @@ impl ChainRun {
 
     async fn begin(&mut self) {
         let s = &self.db.session;
-        if s.skip_default_transaction || s.dry_run || self.db.in_transaction() {
+        if s.skip_default_transaction
+            || s.dry_run
+            || self.db.in_transaction()
+            || self.ctx.flag(setting::SKIP_DEFAULT_TRANSACTION)
+        {
             return;
         }
         // The callbacks before this step may have routed the operation: its default

@@ -3,11 +3,13 @@
 //! returns a new handle.
 
 mod dry;
+mod fan_out;
 mod open;
 mod raw;
 mod retry;
 mod route;
 mod session;
+mod statement_pass;
 mod transaction;
 
 pub use open::{default_registry, open};
@@ -94,6 +96,8 @@ pub(crate) enum Conn {
     Pool,
     /// Pools a routing callback chose (see `services::route`).
     Routed(Route),
+    /// Tables on pools a read is spread over (see `db::fan_out`).
+    FanOut(fan_out::FanOut),
     Tx(Arc<TxState>),
 }
 
@@ -166,7 +170,7 @@ impl Db {
     pub(crate) fn routed(&self, route: Route) -> Db {
         match self.conn {
             Conn::Tx(_) => self.clone(),
-            Conn::Pool | Conn::Routed(_) => Db {
+            Conn::Pool | Conn::Routed(_) | Conn::FanOut(_) => Db {
                 shared: Arc::clone(&self.shared),
                 conn: Conn::Routed(route),
                 session: Arc::clone(&self.session),
@@ -179,6 +183,7 @@ impl Db {
         match &self.conn {
             Conn::Pool => self.shared.pool_id,
             Conn::Routed(r) => r.first().0,
+            Conn::FanOut(f) => f.first_pool(),
             Conn::Tx(t) => t.pool_id,
         }
     }
@@ -212,6 +217,7 @@ impl Db {
         match &self.conn {
             Conn::Pool => &*self.shared.pool,
             Conn::Routed(r) => r,
+            Conn::FanOut(f) => f,
             Conn::Tx(t) => &*t.tx,
         }
     }

@@ -21,14 +21,36 @@ impl Db {
         self.runner().query(sql).await
     }
 
-    /// Renders and runs a statement tree that returns no rows.
+    /// Renders and runs a statement tree that returns no rows (after the statement
+    /// pass: plugins may rewrite and route it).
     pub async fn execute_statement(&self, stmt: &Statement) -> Result<ExecResult> {
+        match self.statement_pass(stmt, false)? {
+            Some((db, stmt)) => db.execute_here(&stmt).await,
+            None => self.execute_here(stmt).await,
+        }
+    }
+
+    /// Renders and runs a statement tree that returns rows (after the statement pass:
+    /// plugins may rewrite, route or fan it out).
+    pub async fn query_statement(&self, stmt: &Statement) -> Result<Rows> {
+        match self.statement_pass(stmt, true)? {
+            Some((db, stmt)) => db.query_here(&stmt).await,
+            None => self.query_here(stmt).await,
+        }
+    }
+
+    /// Renders and runs a statement tree that returns no rows, as it is, on this handle.
+    pub(crate) async fn execute_here(&self, stmt: &Statement) -> Result<ExecResult> {
         let runner = self.runner();
         runner.execute(runner.render(stmt)?).await
     }
 
-    /// Renders and runs a statement tree that returns rows.
-    pub async fn query_statement(&self, stmt: &Statement) -> Result<Rows> {
+    /// Renders and runs a statement tree that returns rows, as it is, on this handle (on
+    /// each of its tables when it is fanned out).
+    pub(crate) async fn query_here(&self, stmt: &Statement) -> Result<Rows> {
+        if let super::Conn::FanOut(targets) = &self.conn {
+            return targets.query(stmt).await;
+        }
         let runner = self.runner();
         runner.query(runner.render(stmt)?).await
     }

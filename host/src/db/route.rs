@@ -7,7 +7,9 @@
 
 use plugorm_plugin_api::{
     feature::setting,
+    host::PoolId,
     statement::{RawSql, Statement},
+    target::{parse_targets, TableTarget},
     CallbackContext, Processor, Setting,
 };
 
@@ -98,6 +100,23 @@ impl Db {
         Ok(self.routed(route))
     }
 
+    /// This handle on pool `pool`: routed there, or inside a transaction this handle
+    /// when the transaction is on that pool (and the callback's error otherwise: `what`
+    /// says what needed it).
+    pub(crate) fn on_pool(&self, pool: PoolId, what: &str) -> Result<Db> {
+        if !self.in_transaction() {
+            return self.route_to(&pool.to_string());
+        }
+        let own = self.pool_id();
+        if pool != own {
+            return Err(Error::Callback(format!(
+                "{what} is on pool {pool}, which the transaction (on pool {own}) cannot \
+                 reach: run it outside the transaction"
+            )));
+        }
+        Ok(self.clone())
+    }
+
     /// Runs only the plugin and user callbacks of `processor` on `statement` (with
     /// `extra` among the settings), then routes: the handle the statement should run
     /// on, and the statement as the callbacks left it.
@@ -107,6 +126,40 @@ impl Db {
         statement: Statement,
         extra: Option<(&str, &str)>,
     ) -> Result<(Db, Statement)> {
+        let ctx = self.callbacks_only(processor, statement, extra)?;
+        let db = match ctx.setting(setting::POOL) {
+            Some(value) => self.route_to(value)?,
+            None => self.clone(),
+        };
+        Ok((db, ctx.statement))
+    }
+
+    /// Where AutoMigrate creates `table`: the targets the Raw chain's callbacks answer
+    /// to [`setting::MIGRATE_TABLE`] with, or `None` when none spreads it.
+    pub(crate) fn migrate_targets(&self, table: &str) -> Result<Option<Vec<TableTarget>>> {
+        let ask = Statement::Raw(RawSql::new("-- AutoMigrate", []));
+        let ctx =
+            self.callbacks_only(Processor::Raw, ask, Some((setting::MIGRATE_TABLE, table)))?;
+        let Some(value) = ctx.setting(setting::MIGRATE_TARGETS) else {
+            return Ok(None);
+        };
+        let targets = parse_targets(value).map_err(|e| {
+            Error::Callback(format!(
+                "a callback answered where table `{table}` lives with `{value}` (`{}`): {e}",
+                setting::MIGRATE_TARGETS
+            ))
+        })?;
+        Ok(Some(targets))
+    }
+
+    /// Runs only the plugin and user callbacks of `processor` on `statement`, with
+    /// `extra` among the settings; what they left.
+    fn callbacks_only(
+        &self,
+        processor: Processor,
+        statement: Statement,
+        extra: Option<(&str, &str)>,
+    ) -> Result<CallbackContext<'static>> {
         self.check_plugin_settings()?;
         let steps = self.shared.callbacks.chain(processor);
         let mut ctx = CallbackContext {
@@ -127,11 +180,7 @@ impl Db {
             }
             cb.call(&mut ctx)?;
         }
-        let db = match ctx.setting(setting::POOL) {
-            Some(value) => self.route_to(value)?,
-            None => self.clone(),
-        };
-        Ok((db, ctx.statement))
+        Ok(ctx)
     }
 
     /// The handle a transaction begins on: where the Raw chain's routers send a `BEGIN`

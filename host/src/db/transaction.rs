@@ -172,7 +172,7 @@ impl Db {
     fn tx_state(&self) -> Result<&TxState> {
         match &self.conn {
             Conn::Tx(t) => Ok(t),
-            Conn::Pool | Conn::Routed(_) => {
+            Conn::Pool | Conn::Routed(_) | Conn::FanOut(_) => {
                 Err(Error::InvalidTransaction("not in a transaction".into()))
             }
         }

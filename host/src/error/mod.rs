@@ -157,6 +157,7 @@ impl Error {
                 DbError::Deadlock { .. } => "deadlock",
                 DbError::Busy { .. } => "busy",
                 DbError::TransactionAlreadyOpen => "transaction_already_open",
+                DbError::Plugin { .. } => "plugin",
                 _ => "other",
             },
             Error::Config(_) => "config",

@@ -6,9 +6,11 @@
 //! [`Runner`] is what running needs of a handle, handed over by `Db` (so this module
 //! knows nothing of handles, sessions or models: it sits below all of them).
 
+mod merge;
 mod prepared;
 mod rewrite;
 
+pub(crate) use merge::MergePlan;
 pub use prepared::PreparedStats;
 pub(crate) use prepared::StatementCache;
 pub(crate) use rewrite::Rewrite;

@@ -37,6 +37,7 @@ mod describe;
 mod ops;
 mod order;
 mod set;
+mod spread;
 
 use plugorm_plugin_api::{migrate::Ddl, statement::TableRef, Sql};
 

@@ -132,6 +132,17 @@ impl Migrator {
         &self,
         models: Vec<ModelTables>,
     ) -> Result<Vec<MigrationReport>> {
+        let spread = self.spread(models)?;
+        let mut reports = self.migrate_plain(spread.plain).await?;
+        reports.extend(self.migrate_shards(spread.shards).await?);
+        Ok(reports)
+    }
+
+    /// Migrates `models` on this migrator's database (see [`Migrator::auto_migrate_all`]).
+    pub(super) async fn migrate_plain(
+        &self,
+        models: Vec<ModelTables>,
+    ) -> Result<Vec<MigrationReport>> {
         let mut tables: Vec<ModelSchema> = Vec::new();
         let mut all = Vec::new();
         for m in models {

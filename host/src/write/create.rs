@@ -12,7 +12,9 @@ use plugorm_plugin_api::{
 
 use super::conflict::conflict_clause;
 use super::insert_plan::{fill_times, plan, row_order, row_values, Plan};
-use super::read_back::{assign_returned, backfill_last_id, read_back_defaults};
+use super::read_back::{
+    assign_returned, backfill_from_statement, backfill_last_id, read_back_defaults,
+};
 use crate::model::each_hook;
 use crate::{
     chain::{ChainRun, Operation, Stage},
@@ -178,8 +180,23 @@ async fn insert<T: Model>(
             .collect::<Result<_>>()?;
         ins.on_conflict = conflict_clause.clone().into();
         let stmt = Statement::Insert(ins);
+        // The statement pass runs here, not inside `execute_statement`, so that a key a
+        // plugin wrote into the rows (a sharder's generated id) reaches the records.
+        let passed = db.statement_pass(&stmt, read_back)?;
+        let (db, stmt) = match &passed {
+            Some((db, stmt)) => {
+                backfill_from_statement(chunk, &order, &plan, stmt)?;
+                (db, stmt)
+            }
+            None => (db, &stmt),
+        };
+        let Statement::Insert(sent) = stmt else {
+            return Err(Error::Callback(
+                "a statement callback replaced the INSERT statement".into(),
+            ));
+        };
         if !read_back {
-            let r = db.execute_statement(&stmt).await?;
+            let r = db.execute_here(stmt).await?;
             affected += r.rows_affected;
             // An upsert that updated (or kept) some rows generated fewer keys than rows:
             // which row got which key is unknown, so none is assigned.
@@ -188,10 +205,10 @@ async fn insert<T: Model>(
                 let first = caps.insert_id_row == InsertIdRow::First;
                 let reported = r.last_insert_id.into_option();
                 backfill_last_id(chunk, &order, &plan, reported, first)?;
-                read_back_defaults(db, &template.table, chunk, &plan).await?;
+                read_back_defaults(db, &sent.table, chunk, &plan).await?;
             }
         } else {
-            let rows = db.query_statement(&stmt).await?;
+            let rows = db.query_here(stmt).await?;
             affected += if db.session.dry_run {
                 0
             } else {

@@ -110,6 +110,45 @@ pub(super) async fn read_back_defaults<T: Model>(
     Ok(())
 }
 
+/// A key a statement callback wrote into the INSERT's rows (a sharder's generated id)
+/// into the records whose key is zero, row `j` into record `order[j]`: the database
+/// generates nothing for them, so neither RETURNING nor the insert id would tell.
+pub(super) fn backfill_from_statement<T: Model>(
+    chunk: &mut [T],
+    order: &[usize],
+    plan: &Plan,
+    sent: &Statement,
+) -> Result<()> {
+    let Statement::Insert(ins) = sent else {
+        return Ok(());
+    };
+    let schema = T::schema();
+    for &i in &plan.returning {
+        let field = &schema.fields[i];
+        let Some(col) = ins.columns.iter().position(|c| *c == field.column) else {
+            continue;
+        };
+        for (j, &n) in order.iter().enumerate() {
+            let Some(Expr::Value(v)) = ins.rows.get(j).and_then(|row| row.get(col)) else {
+                continue;
+            };
+            let Some(item) = chunk.get_mut(n).filter(|it| it.is_zero_at(i)) else {
+                continue;
+            };
+            let value = plugorm_plugin_api::value::from_ffi(v)?;
+            let cell = plugorm_plugin_api::Cell::of(value);
+            item.set_at(i, cell)
+                .map_err(|e| plugorm_plugin_api::DbError::Decode {
+                    detail: format!(
+                        "`{}` of {} written by a statement callback: expected {}, found {}",
+                        field.column, schema.name, e.expected, e.found
+                    ),
+                })?;
+        }
+    }
+    Ok(())
+}
+
 /// Without RETURNING: the driver's insert id is the *last* generated key on SQLite (the
 /// ones before it count down from it) and the *first* on MySQL-family servers, where the
 /// ones after it count up (`auto_increment_increment` = 1; one INSERT gets consecutive

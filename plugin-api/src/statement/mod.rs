@@ -13,6 +13,7 @@
 //! ```
 
 mod expr;
+mod retarget;
 mod select;
 mod write;
 
