@@ -31,6 +31,7 @@ mod query;
 mod registry;
 mod routed;
 pub mod serializer;
+mod serializer_table;
 mod services;
 mod session;
 mod write;

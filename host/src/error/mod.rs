@@ -1,8 +1,10 @@
 //! [`Error`]: everything the host API can report.
 
 mod relation;
+mod serializer;
 
 pub use relation::RelationError;
+pub use serializer::SerializerError;
 
 use plugorm_plugin_api::DbError;
 
@@ -100,7 +102,7 @@ pub enum Error {
     /// A field marked `#[orm(serializer = "…")]` names an unknown serializer or could
     /// not be encoded.
     #[error(transparent)]
-    Serializer(#[from] crate::serializer::SerializerError),
+    Serializer(#[from] SerializerError),
     /// A callback registration could not be ordered.
     #[error("callback: {0}")]
     Callback(String),

@@ -61,7 +61,7 @@ pub trait Embedded: Send + Sync + Sized + 'static {
     }
     /// The fields encoded by a serializer (the derive lists them; none by default).
     #[doc(hidden)]
-    fn serialized_fields() -> Vec<crate::serializer::Mark> {
+    fn serialized_fields() -> Vec<crate::serializer_table::Mark> {
         Vec::new()
     }
     /// Whether embedded field `index` is zero.

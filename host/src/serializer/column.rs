@@ -17,6 +17,26 @@ use crate::{Error, Model};
 /// Equality compares stored forms: with the `json` serializer both sides are the same
 /// canonical JSON text (object keys sorted), so `eq` finds the rows whose value is
 /// equal, on every database.
+///
+/// ```no_run
+/// use plugorm::Model;
+///
+/// #[derive(Model, Debug, Default, Clone)]
+/// struct User {
+///     id: i64,
+///     #[orm(serializer = "json")]
+///     roles: Vec<String>,
+/// }
+///
+/// # async fn run(db: plugorm::Db) -> Result<(), plugorm::Error> {
+/// let admins = db
+///     .model::<User>()
+///     .filter_expr(User::ROLES.eq(&vec!["admin".to_string()])?)
+///     .find()
+///     .await?;
+/// assert_eq!(User::ROLES.serializer(), "json");
+/// # Ok(()) }
+/// ```
 pub struct SerializedColumn<M, V> {
     name: &'static str,
     spec: FieldSpec,

@@ -8,7 +8,8 @@ use plugorm_plugin_api::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{registry, SerializerError};
+use crate::error::SerializerError;
+use crate::serializer_table::registry;
 use crate::Error;
 
 /// A serializer field as the derive describes it.

@@ -43,26 +43,24 @@
 //! }
 //! ```
 
+mod check;
 mod column;
-mod error;
 mod field;
-mod marks;
-mod registry;
 
 use std::sync::Arc;
 
+pub use crate::error::SerializerError;
+use crate::serializer_table::registry;
+#[doc(hidden)]
+pub use crate::serializer_table::{mark_schema, Mark};
 pub use column::SerializedColumn;
-pub use error::SerializerError;
 #[doc(hidden)]
 pub use field::{
     decode, decode_option, encode, encode_option, is_zero, is_zero_option, value_or_null, FieldSpec,
 };
-#[doc(hidden)]
-pub use marks::{mark_schema, Mark};
 pub use plugorm_plugin_api::serializer::{SerializeContext, Serializer};
 
-pub(crate) use marks::check;
-pub(crate) use registry::Offered;
+pub(crate) use check::check;
 
 /// Registers an application serializer under `name` (case-insensitive), for every
 /// database of the process; it replaces an earlier one of the same name, and a plugin's

@@ -63,7 +63,7 @@ pub(crate) struct Services {
     observers: RwLock<Vec<Arc<dyn Observer>>>,
     rewriters: RwLock<Vec<Arc<dyn SqlRewriter>>>,
     /// The field serializers the plugins offered (0.2.4).
-    pub(crate) serializers: crate::serializer::Offered,
+    pub(crate) serializers: crate::serializer_table::Offered,
 }
 
 /// What a newly opened database keeps of its registry's services.

@@ -1,7 +1,8 @@
 //! Which fields of a model's schema are serialized, and by what: the host-side marker
 //! (the plugin API's `FieldSchema` has no room for it), recorded by the derived
-//! `Model::schema` the first time it runs and checked before every statement about the
-//! model, so an unknown serializer is refused when the model is first used.
+//! `Model::schema` the first time it runs (`crate::serializer` checks it before every
+//! statement about the model, so an unknown serializer is refused when the model is
+//! first used).
 
 use std::{
     collections::HashMap,
@@ -12,8 +13,6 @@ use std::{
 };
 
 use plugorm_plugin_api::schema::ModelSchema;
-
-use super::{registry, SerializerError};
 
 /// One serializer field, as the derive lists it.
 #[doc(hidden)]
@@ -57,29 +56,4 @@ pub(crate) fn marks_of(schema: &ModelSchema) -> Vec<Mark> {
         .and_then(|m| m.get(&address(schema)))
         .cloned()
         .unwrap_or_default()
-}
-
-/// Refuses a schema naming a serializer that neither a plugin of this database's registry
-/// offered nor the application registered.
-pub(crate) fn check(
-    offered: &registry::Offered,
-    schema: &ModelSchema,
-) -> Result<(), SerializerError> {
-    for mark in marks_of(schema) {
-        let name = registry::key(mark.serializer);
-        if offered.contains(&name) || registry::is_application(&name) {
-            continue;
-        }
-        let mut registered = offered.names();
-        registered.extend(registry::application_names());
-        registered.sort();
-        registered.dedup();
-        return Err(SerializerError::Unknown {
-            model: schema.name.to_string(),
-            field: mark.field,
-            name,
-            registered,
-        });
-    }
-    Ok(())
 }
