@@ -31,6 +31,8 @@ mod pool_settings;
 mod query;
 mod registry;
 mod routed;
+pub mod serializer;
+mod serializer_table;
 mod services;
 mod session;
 mod write;
@@ -118,6 +120,8 @@ use plugorm_mysql as _;
 use plugorm_postgres as _;
 #[cfg(feature = "prometheus")]
 use plugorm_prometheus as _;
+#[cfg(feature = "serializer")]
+use plugorm_serializer as _;
 #[cfg(feature = "sharding")]
 use plugorm_sharding as _;
 #[cfg(feature = "soft-delete")]

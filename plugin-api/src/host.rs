@@ -1,6 +1,7 @@
 //! What the host offers feature plugins (plugin API 0.2.2): pools opened through the
 //! loaded dialects, the pools the host runs, the loaded plugins, a view of every
-//! operation the host completes, and (0.2.3) rewriters of the SQL text the host renders.
+//! operation the host completes, (0.2.3) rewriters of the SQL text the host renders, and
+//! (0.2.4) named field serializers ([`crate::serializer`]).
 //!
 //! A feature plugin never links a dialect. Where it needs a database (read/write
 //! splitting, sharding across databases, metrics collectors) it asks the [`Host`] it was
@@ -38,6 +39,8 @@ use crate::{
     types::{List, Optional, Text},
     DbError, DbResult, Pool, Sql,
 };
+
+pub use crate::serializer::{SerializeContext, Serializer};
 
 /// The host's number for a pool, unique within the process; what a callback writes into
 /// [`crate::setting::POOL`] to run a statement there.
@@ -188,6 +191,12 @@ pub trait HostApi: Send + Sync + 'static {
     fn add_observer(&self, observer: Arc<dyn Observer>);
     /// Adds a rewriter of the SQL text of every database opened from now on (0.2.3).
     fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>);
+    /// Offers the field serializer `name` (case-insensitive) to the models of every
+    /// database of this host (0.2.4). A host without serializer support drops it, and a
+    /// model naming it is then refused as naming an unknown serializer.
+    fn add_serializer(&self, name: &str, serializer: Arc<dyn Serializer>) {
+        let _ = (name, serializer);
+    }
 }
 
 /// What the host offers a feature plugin; cheap to clone and to keep (a plugin may call
@@ -248,6 +257,27 @@ impl Host {
     /// ```
     pub fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>) {
         self.0.add_rewriter(rewriter)
+    }
+
+    /// See [`HostApi::add_serializer`]; a detached host drops it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use plugorm_plugin_api::{host::{Host, SerializeContext, Serializer}, DbResult, Value};
+    /// struct AsText;
+    /// impl Serializer for AsText {
+    ///     fn encode(&self, _: &SerializeContext, v: serde_json::Value) -> DbResult<Value> {
+    ///         Ok(Value::Text(v.to_string().into()))
+    ///     }
+    ///     fn decode(&self, ctx: &SerializeContext, v: Value) -> DbResult<serde_json::Value> {
+    ///         let text = v.text_form().ok_or_else(|| ctx.error("not text"))?;
+    ///         serde_json::from_str(&text).map_err(|e| ctx.error(e))
+    ///     }
+    /// }
+    /// Host::detached().add_serializer("as_text", Arc::new(AsText));
+    /// ```
+    pub fn add_serializer(&self, name: &str, serializer: Arc<dyn Serializer>) {
+        self.0.add_serializer(name, serializer)
     }
 }
 

@@ -19,6 +19,7 @@ pub mod migrate;
 pub mod render;
 pub mod row;
 pub mod schema;
+pub mod serializer;
 pub mod sql;
 pub mod steps;
 pub mod target;

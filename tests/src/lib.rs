@@ -45,11 +45,12 @@ pub fn plugin_dir() -> PathBuf {
 }
 
 /// The feature plugins the single-binary build links.
-const FEATURE_PLUGINS: [&str; 5] = [
+const FEATURE_PLUGINS: [&str; 6] = [
     "soft-delete",
     "dbresolver",
     "prometheus",
     "hints",
+    "serializer",
     "sharding",
 ];
 

@@ -1,8 +1,8 @@
 //! Plugins linked into the binary (the host's `sqlite`, `postgres`, `mysql`, `sqlserver`,
-//! `soft-delete`, `dbresolver`, `prometheus`, `hints` features; `--features static` links
-//! them all): listed by `linked_plugins`, and each — a feature plugin too — enabled
-//! unless `plugins.toml` disables it. Without the features
-//! nothing is linked and an empty configuration loads nothing.
+//! `soft-delete`, `dbresolver`, `prometheus`, `hints`, `serializer`, `sharding` features;
+//! `--features static` links them all): listed by `linked_plugins`, and each — a feature
+//! plugin too — enabled unless `plugins.toml` disables it. Without the features nothing is
+//! linked and an empty configuration loads nothing.
 
 use std::path::Path;
 
@@ -27,6 +27,7 @@ fn linked_plugins_are_exactly_those_the_build_links() {
             "mysql",
             "postgres",
             "prometheus",
+            "serializer",
             "sharding",
             "soft-delete",
             "sqlite",

@@ -11,6 +11,10 @@ struct Account {
     email: String,
     #[orm(column = "mail")]
     backup_email: String,
+    #[orm(serializer = "json", auto_update_time)]
+    touched: Vec<String>,
+    #[orm(serializer = "json", embedded)]
+    nested: Vec<String>,
 }
 
 fn main() {}

@@ -111,6 +111,7 @@ use proc_macro::TokenStream;
 /// | `auto_update_time`, `= "second"` / `"milli"` / `"nano"`, `= false` | `autoUpdateTime` | set to now on create and on every update |
 /// | `soft_delete`, `= "timestamp"` / `"second"` / `"milli"` / `"nano"` / `"flag"` | `softDelete` | the soft-delete field (needs the soft-delete plugin): bare means `"timestamp"` for an `Option` of a date-time, `"second"` for an integer |
 /// | `soft_delete_at = "field"` | `DeletedAtField` | with `soft_delete = "flag"`: the field that receives the deletion time (mixed mode) |
+/// | `serializer = "json"` / `"binary"` / `"unixtime"` / a registered name | `serializer` | any serde type (`Serialize + DeserializeOwned + Default`), encoded and decoded by that serializer (see `plugorm::serializer`); `Option<T>` is nullable; the column is text unless `type` says otherwise (bytes for `binary`; for `unixtime` an integer, or a timestamp when the field is an integer) |
 ///
 /// Indexes, like GORM's `index` tag options:
 ///

@@ -55,6 +55,8 @@ pub(crate) struct FieldDef {
     pub kind: FieldKind,
     /// The column receiving the deletion time of a flag (`soft_delete_at`).
     pub soft_delete_at_column: Option<String>,
+    /// The struct's name (what a serializer's errors call the model).
+    pub owner: String,
 }
 
 /// One member of an index.
@@ -142,7 +144,8 @@ impl ModelDef {
             };
             let name = ident.unraw().to_string();
             let attrs = FieldAttrs::parse(&f.attrs, &mut errors);
-            let relation = if attrs.ignore.is_some() {
+            // A serializer field is a column whatever its type (`Vec<Role>` included).
+            let relation = if attrs.ignore.is_some() || attrs.serializer.is_some() {
                 None
             } else {
                 relation_shape(&name, &f.ty, &attrs, &named.named, &mut errors)
@@ -178,6 +181,7 @@ impl ModelDef {
                 attrs,
                 kind,
                 soft_delete_at_column: None,
+                owner: struct_name.clone(),
             });
         }
         check_columns(&fields, &mut errors);
@@ -200,6 +204,66 @@ impl FieldDef {
             FieldKind::Column { column } => Some(column),
             _ => None,
         }
+    }
+
+    /// A column stored through a serializer: its name, and whether the field is an
+    /// `Option` (NULL for `None`) with the type the serializer sees.
+    pub fn serialized(&self) -> Option<Serialized<'_>> {
+        let name = &self.attrs.serializer.as_ref()?.value;
+        self.column()?;
+        let (optional, inner) = match unwrap_type(&self.ty, "Option") {
+            Some(inner) => (true, inner),
+            None => (false, &self.ty),
+        };
+        Some(Serialized {
+            name,
+            optional,
+            inner,
+        })
+    }
+}
+
+/// See [`FieldDef::serialized`].
+pub(crate) struct Serialized<'a> {
+    pub name: &'a str,
+    pub optional: bool,
+    pub inner: &'a Type,
+}
+
+impl Serialized<'_> {
+    /// `&FieldSpec { … }` for the generated calls.
+    pub fn spec(&self, f: &FieldDef) -> proc_macro2::TokenStream {
+        let (model, field, name) = (&f.owner, &f.name, self.name);
+        quote::quote!(&::plugorm::serializer::FieldSpec {
+            model: #model,
+            field: #field,
+            serializer: #name,
+        })
+    }
+
+    /// `encode…::<T>(&FieldSpec { … }, &self.field)`: the field's column value.
+    pub fn encode_field(&self, f: &FieldDef) -> proc_macro2::TokenStream {
+        let (spec, encode, ident) = (self.spec(f), self.encoder(), &f.ident);
+        quote::quote!(#encode(#spec, &self.#ident))
+    }
+
+    /// The encoding function (`encode::<T>` or `encode_option::<T>`).
+    pub fn encoder(&self) -> proc_macro2::TokenStream {
+        let inner = self.inner;
+        if self.optional {
+            quote::quote!(::plugorm::serializer::encode_option::<#inner>)
+        } else {
+            quote::quote!(::plugorm::serializer::encode::<#inner>)
+        }
+    }
+
+    /// Whether the type the serializer sees is a primitive integer (unixtime then stores
+    /// it as a timestamp, GORM's direction).
+    pub fn inner_is_integer(&self) -> bool {
+        const INTEGERS: &[&str] = &[
+            "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize",
+        ];
+        matches!(self.inner, Type::Path(p) if p.path.get_ident().is_some_and(|i| INTEGERS.contains(&i.to_string().as_str())))
     }
 }
 

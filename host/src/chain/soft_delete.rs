@@ -8,7 +8,11 @@ use crate::{db::Db, Error, Result};
 /// Refuses a schema with a soft-delete field when no plugin serves soft delete, unless
 /// the statement is `unscoped`: a silent hard delete, or a query returning deleted rows,
 /// would be worse than an error.
+///
+/// It also refuses a schema whose serializer fields name a serializer this database does
+/// not know (the model's first use reports it, naming the field).
 pub(crate) fn guard(db: &Db, schema: &ModelSchema, unscoped: bool) -> Result<()> {
+    crate::serializer::check(&db.shared.services.serializers, schema)?;
     if unscoped {
         return Ok(());
     }

@@ -1,8 +1,10 @@
 //! [`Error`]: everything the host API can report.
 
 mod relation;
+mod serializer;
 
 pub use relation::RelationError;
+pub use serializer::SerializerError;
 
 use plugorm_plugin_api::DbError;
 
@@ -97,6 +99,10 @@ pub enum Error {
     /// would silently destroy rows, so the operation is refused.
     #[error("model `{model}` has the soft-delete field `{field}`, but no soft-delete plugin is loaded (enable the `soft-delete` plugin in plugins.toml, or call `unscoped()` to delete rows for real)")]
     SoftDeleteUnavailable { model: String, field: String },
+    /// A field marked `#[orm(serializer = "…")]` names an unknown serializer or could
+    /// not be encoded.
+    #[error(transparent)]
+    Serializer(#[from] SerializerError),
     /// A callback registration could not be ordered.
     #[error("callback: {0}")]
     Callback(String),
@@ -163,6 +169,7 @@ impl Error {
             Error::MissingWhereClause(_) => "missing_where_clause",
             Error::Callback(_) => "callback",
             Error::Relation(_) => "relation",
+            Error::Serializer(_) => "serializer",
             Error::Custom(_) => "custom",
             _ => "invalid_use",
         }

@@ -28,6 +28,12 @@ pub trait Model: Hooks + Send + Sync + Sized + 'static {
     fn new_default() -> Self;
     /// The value of field `index` (schema order).
     fn value_at(&self, index: usize) -> Value;
+    /// The value of field `index` to write: as [`Model::value_at`], except that a field
+    /// encoded by a serializer (`#[orm(serializer = "…")]`) reports why it cannot be
+    /// encoded instead of reading as NULL.
+    fn try_value_at(&self, index: usize) -> crate::Result<Value> {
+        Ok(self.value_at(index))
+    }
     /// Whether field `index` holds its zero value (GORM's "blank" test for updates and
     /// for deciding whether a primary key is set).
     fn is_zero_at(&self, index: usize) -> bool;
@@ -49,6 +55,15 @@ pub trait Embedded: Send + Sync + Sized + 'static {
     fn new_default() -> Self;
     /// The value of embedded field `index`.
     fn value_at(&self, index: usize) -> Value;
+    /// The value of embedded field `index` to write (see [`Model::try_value_at`]).
+    fn try_value_at(&self, index: usize) -> crate::Result<Value> {
+        Ok(self.value_at(index))
+    }
+    /// The fields encoded by a serializer (the derive lists them; none by default).
+    #[doc(hidden)]
+    fn serialized_fields() -> Vec<crate::serializer_table::Mark> {
+        Vec::new()
+    }
     /// Whether embedded field `index` is zero.
     fn is_zero_at(&self, index: usize) -> bool;
     /// Sets embedded field `index`.

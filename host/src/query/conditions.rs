@@ -310,6 +310,19 @@ impl<T: Model> Query<T> {
         })
     }
 
+    /// Field `i` of `example` as a condition compares it: a serializer field in its
+    /// stored form. An encoding error is kept for the query to report (the value is then
+    /// NULL, never run).
+    fn written_value(&mut self, example: &T, i: usize) -> Value {
+        match example.try_value_at(i) {
+            Ok(v) => v,
+            Err(e) => {
+                self.defer(e);
+                Value::Null
+            }
+        }
+    }
+
     /// `table.column = value` for each readable field `include` picks, as one AND group;
     /// the values are also kept for the records `first_or_*` builds.
     fn struct_condition(
@@ -321,7 +334,7 @@ impl<T: Model> Query<T> {
         let mut group = Vec::new();
         for (i, f) in T::schema().fields.iter().enumerate() {
             if f.readable && include(i, f) {
-                let v = example.value_at(i);
+                let v = self.written_value(example, i);
                 self.extras.equalities.push((i, v.clone()));
                 group.push(Expr::col(q.clone(), f.column.as_str()).eq(v));
             }
@@ -344,13 +357,13 @@ impl<T: Model> Query<T> {
     /// ```
     pub fn not_struct(mut self, example: &T) -> Self {
         let q = self.qualifier();
-        let group: Vec<Expr> = T::source_schema()
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(i, f)| f.readable && !example.is_zero_at(*i))
-            .map(|(i, f)| Expr::col(q.clone(), f.column.as_str()).ne(example.value_at(i)))
-            .collect();
+        let mut group: Vec<Expr> = Vec::new();
+        for (i, f) in T::source_schema().fields.iter().enumerate() {
+            if f.readable && !example.is_zero_at(i) {
+                let v = self.written_value(example, i);
+                group.push(Expr::col(q.clone(), f.column.as_str()).ne(v));
+            }
+        }
         if !group.is_empty() {
             self.where_list.and(group_of(group));
         }

@@ -146,7 +146,7 @@ impl<T: Model> Query<T> {
             let value = if touch && f.auto_update_time != TimeTracking::None && f.updatable {
                 time_value(f, f.auto_update_time, now)
             } else if f.updatable && !f.primary_key && !values.is_zero_at(i) {
-                values.value_at(i)
+                values.try_value_at(i)?
             } else {
                 continue;
             };

@@ -20,7 +20,7 @@ use std::sync::{
 };
 
 use plugorm_plugin_api::{
-    host::{redact, HostApi, HostPool, Observer, PluginInfo, PoolId, SqlRewriter},
+    host::{redact, HostApi, HostPool, Observer, PluginInfo, PoolId, Serializer, SqlRewriter},
     DbError, DbResult, Dialect, Pool, PoolOptions,
 };
 
@@ -62,6 +62,8 @@ pub(crate) struct Services {
     databases: Mutex<Vec<DatabasePool>>,
     observers: RwLock<Vec<Arc<dyn Observer>>>,
     rewriters: RwLock<Vec<Arc<dyn SqlRewriter>>>,
+    /// The field serializers the plugins offered (0.2.4).
+    pub(crate) serializers: crate::serializer_table::Offered,
 }
 
 /// What a newly opened database keeps of its registry's services.
@@ -204,5 +206,9 @@ impl HostApi for Services {
 
     fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>) {
         push(&self.rewriters, rewriter);
+    }
+
+    fn add_serializer(&self, name: &str, serializer: Arc<dyn Serializer>) {
+        self.serializers.add(name, serializer);
     }
 }

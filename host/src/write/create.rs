@@ -177,7 +177,7 @@ async fn insert<T: Model>(
         ins.rows = order
             .iter()
             .map(|&n| row_values(&chunk[n], &plan))
-            .collect();
+            .collect::<Result<_>>()?;
         ins.on_conflict = conflict_clause.clone().into();
         let stmt = Statement::Insert(ins);
         // The statement pass runs here, not inside `execute_statement`, so that a key a

@@ -107,20 +107,20 @@ pub(super) fn row_order<T: Model>(
 }
 
 /// One record's VALUES row.
-pub(super) fn row_values<T: Model>(item: &T, plan: &Plan) -> List<Expr> {
+pub(super) fn row_values<T: Model>(item: &T, plan: &Plan) -> crate::Result<List<Expr>> {
     let schema = T::schema();
     plan.columns
         .iter()
         .map(|&i| {
             let f = &schema.fields[i];
-            match (&f.default, item.is_zero_at(i)) {
+            Ok(match (&f.default, item.is_zero_at(i)) {
                 // Another row set this column; this one takes the default.
                 (Optional::Some(d), true) => Expr::raw(d.as_str(), []),
                 // Another row set its key; this one gets a generated one (GORM's
                 // `DefaultValueOf`; the SQLite dialect writes it as NULL).
                 (Optional::None, true) if f.auto_increment => Expr::raw("DEFAULT", []),
-                _ => Expr::value(item.value_at(i)),
-            }
+                _ => Expr::value(item.try_value_at(i)?),
+            })
         })
         .collect()
 }

@@ -255,31 +255,61 @@ fn a_feature_built_before_host_services_loads_beside_one_built_after() {
     assert_grows(earlier, now);
 }
 
-/// `FfiHost` as 0.2.2 defined it, before 0.2.3 appended `add_rewriter`.
-mod earlier_host {
-    use abi_stable::{
-        sabi_trait,
-        std_types::{RBox, RString, RVec},
+/// A module `$name` holding `FfiHost` as an earlier release defined it: the 0.2.2
+/// methods, then the ones later releases appended up to that one.
+macro_rules! earlier_ffi_host {
+    ($(#[$doc:meta])* $name:ident { $($appended:tt)* }) => {
+        $(#[$doc])*
+        mod $name {
+            #[allow(unused_imports)]
+            use abi_stable::{
+                sabi_trait,
+                std_types::{RBox, RString, RVec},
+            };
+
+            #[allow(unused_imports)]
+            use super::super::{
+                FfiHostPool, FfiObserverBox, FfiPluginInfo, FfiResult, FfiRewriterBox,
+            };
+            use crate::dialect::PoolOptions;
+
+            #[sabi_trait]
+            pub trait FfiHost: Send + Sync {
+                fn open_pool(&self, url: RString, options: PoolOptions) -> FfiResult<FfiHostPool>;
+                fn pools(&self) -> RVec<FfiHostPool>;
+                fn plugins(&self) -> RVec<FfiPluginInfo>;
+                #[sabi(last_prefix_field)]
+                fn add_observer(&self, observer: FfiObserverBox);
+                $($appended)*
+            }
+
+            pub type FfiHostBox = FfiHost_TO<'static, RBox<()>>;
+        }
     };
-
-    use super::super::{FfiHostPool, FfiObserverBox, FfiPluginInfo, FfiResult};
-    use crate::dialect::PoolOptions;
-
-    #[sabi_trait]
-    pub trait FfiHost: Send + Sync {
-        fn open_pool(&self, url: RString, options: PoolOptions) -> FfiResult<FfiHostPool>;
-        fn pools(&self) -> RVec<FfiHostPool>;
-        fn plugins(&self) -> RVec<FfiPluginInfo>;
-        #[sabi(last_prefix_field)]
-        fn add_observer(&self, observer: FfiObserverBox);
-    }
-
-    pub type FfiHostBox = FfiHost_TO<'static, RBox<()>>;
 }
+
+earlier_ffi_host!(
+    /// `FfiHost` as 0.2.2 defined it, before 0.2.3 appended `add_rewriter`.
+    earlier_host {}
+);
 
 #[test]
 fn a_feature_built_before_rewriters_loads_beside_one_built_after() {
     let earlier = <earlier_host::FfiHostBox as StableAbi>::LAYOUT;
+    let now = <FfiHostBox as StableAbi>::LAYOUT;
+    assert_grows(earlier, now);
+}
+
+earlier_ffi_host!(
+    /// `FfiHost` as 0.2.3 defined it, before 0.2.4 appended `add_serializer`.
+    host_0_2_3 {
+        fn add_rewriter(&self, rewriter: FfiRewriterBox);
+    }
+);
+
+#[test]
+fn a_feature_built_before_serializers_loads_beside_one_built_after() {
+    let earlier = <host_0_2_3::FfiHostBox as StableAbi>::LAYOUT;
     let now = <FfiHostBox as StableAbi>::LAYOUT;
     assert_grows(earlier, now);
 }

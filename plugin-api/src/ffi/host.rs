@@ -1,7 +1,7 @@
 //! The host's services ([`crate::host`]) across the boundary, both ways: the host exports
 //! its [`Host`] as an [`FfiHostBox`] when it initializes a plugin from a library, and the
-//! plugin imports it back into a [`Host`]; an [`Observer`] and a [`SqlRewriter`] cross
-//! the other way.
+//! plugin imports it back into a [`Host`]; an [`Observer`], a [`SqlRewriter`] and (0.2.4)
+//! a [`crate::serializer::Serializer`] cross the other way.
 //!
 //! Pools cross as the dialects' pools do ([`super::export::export_pool`]): the host's
 //! futures run inside its own plugin-API runtime when a plugin polls them.
@@ -20,13 +20,15 @@ use super::{
     crossings::{self, Foreign},
     export::{export_pool, guard_sync},
     import::import_pool,
+    serializer::{export_serializer, import_serializer},
     FfiHost, FfiHostBox, FfiHostPool, FfiHost_TO, FfiObserver, FfiObserverBox, FfiObserver_TO,
-    FfiPluginInfo, FfiResult, FfiRewriterBox, FfiSqlRewriter, FfiSqlRewriter_TO,
+    FfiPluginInfo, FfiResult, FfiRewriterBox, FfiSerializerBox, FfiSqlRewriter, FfiSqlRewriter_TO,
 };
 use crate::{
     dialect::PoolOptions,
     host::{
-        Host, HostApi, HostPool, Observer, OperationEvent, PluginInfo, RewriteContext, SqlRewriter,
+        Host, HostApi, HostPool, Observer, OperationEvent, PluginInfo, RewriteContext, Serializer,
+        SqlRewriter,
     },
     DbResult, Sql,
 };
@@ -89,6 +91,13 @@ impl FfiHost for ExportedHost {
         let rewriter = import_rewriter(rewriter);
         let _ = catch_unwind(AssertUnwindSafe(|| self.0.add_rewriter(rewriter)));
     }
+    fn add_serializer(&self, name: RString, serializer: FfiSerializerBox) {
+        crossings::into_host();
+        let serializer = import_serializer(serializer);
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            self.0.add_serializer(&name, serializer)
+        }));
+    }
 }
 
 struct ImportedHost(FfiHostBox);
@@ -134,6 +143,10 @@ impl HostApi for ImportedHost {
     }
     fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>) {
         self.0.add_rewriter(export_rewriter(rewriter));
+    }
+    fn add_serializer(&self, name: &str, serializer: Arc<dyn Serializer>) {
+        self.0
+            .add_serializer(name.into(), export_serializer(serializer));
     }
 }
 

@@ -29,6 +29,9 @@ mod crossings_tests;
 mod growth_tests;
 #[cfg(test)]
 mod rewriter_tests;
+pub mod serializer;
+#[cfg(test)]
+mod serializer_tests;
 
 use abi_stable::{
     declare_root_module_statics,
@@ -144,6 +147,29 @@ pub trait FfiHost: Send + Sync {
     /// Appended in 0.2.3: only a plugin built against 0.2.3 or later calls it, and the
     /// loader refuses such a plugin in an older host.
     fn add_rewriter(&self, rewriter: FfiRewriterBox);
+    /// Appended in 0.2.4: only a plugin built against 0.2.4 or later calls it, and the
+    /// loader refuses such a plugin in an older host.
+    fn add_serializer(&self, name: RString, serializer: FfiSerializerBox);
+}
+
+/// A field serializer, handed by a plugin to the host (0.2.4). The field's serde form
+/// crosses as JSON text, the column value as a [`crate::FfiValue`].
+#[sabi_trait]
+pub trait FfiSerializer: Send + Sync {
+    fn encode(&self, ctx: &FfiSerializeContext, json: RString) -> FfiResult<crate::FfiValue>;
+    #[sabi(last_prefix_field)]
+    fn decode(&self, ctx: &FfiSerializeContext, value: crate::FfiValue) -> FfiResult<RString>;
+}
+
+/// A [`crate::serializer::SerializeContext`] across the boundary: the shape as JSON text.
+#[repr(C)]
+#[derive(StableAbi, Debug, Clone, PartialEq)]
+pub struct FfiSerializeContext {
+    pub model: RString,
+    pub field: RString,
+    pub shape_json: RString,
+    /// Room to grow without changing this layout.
+    pub extra: RVec<crate::Setting>,
 }
 
 /// A rewriter of rendered SQL, handed by a plugin to the host (0.2.3).
@@ -198,6 +224,7 @@ pub type FfiCallbackBox = FfiCallback_TO<'static, RBox<()>>;
 pub type FfiHostBox = FfiHost_TO<'static, RBox<()>>;
 pub type FfiObserverBox = FfiObserver_TO<'static, RBox<()>>;
 pub type FfiRewriterBox = FfiSqlRewriter_TO<'static, RBox<()>>;
+pub type FfiSerializerBox = FfiSerializer_TO<'static, RBox<()>>;
 
 /// A callback registration across the boundary.
 #[repr(C)]

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use super::host::{export_host, export_rewriter, import_host, import_rewriter};
 use crate::{
     dialect::PoolOptions,
-    host::{Host, HostApi, HostPool, Observer, PluginInfo, RewriteContext, SqlRewriter},
+    host::{
+        Host, HostApi, HostPool, Observer, PluginInfo, RewriteContext, Serializer, SqlRewriter,
+    },
     DbError, DbResult, Setting, Sql,
 };
 
@@ -59,9 +61,12 @@ fn a_rewriter_crosses_with_its_context_errors_and_panics() {
     );
 }
 
-/// A host that keeps the rewriters it is given.
+/// A host that keeps the rewriters and (0.2.4) the serializers it is given.
 #[derive(Default)]
-struct Keeps(Mutex<Vec<Arc<dyn SqlRewriter>>>);
+pub(super) struct Keeps {
+    pub(super) rewriters: Mutex<Vec<Arc<dyn SqlRewriter>>>,
+    pub(super) serializers: Mutex<Vec<(String, Arc<dyn Serializer>)>>,
+}
 
 impl HostApi for Keeps {
     fn open_pool(&self, _: &str, _: PoolOptions) -> DbResult<HostPool> {
@@ -75,8 +80,13 @@ impl HostApi for Keeps {
     }
     fn add_observer(&self, _: Arc<dyn Observer>) {}
     fn add_rewriter(&self, rewriter: Arc<dyn SqlRewriter>) {
-        if let Ok(mut v) = self.0.lock() {
+        if let Ok(mut v) = self.rewriters.lock() {
             v.push(rewriter);
+        }
+    }
+    fn add_serializer(&self, name: &str, serializer: Arc<dyn Serializer>) {
+        if let Ok(mut v) = self.serializers.lock() {
+            v.push((name.to_string(), serializer));
         }
     }
 }
@@ -86,7 +96,7 @@ fn a_plugin_adds_a_rewriter_through_the_exported_host() {
     let keeps = Arc::new(Keeps::default());
     let plugin_side = import_host(export_host(Host::new(keeps.clone())));
     plugin_side.add_rewriter(Arc::new(Tag));
-    let kept = keeps.0.lock().unwrap();
+    let kept = keeps.rewriters.lock().unwrap();
     assert_eq!(kept.len(), 1);
     let mut sql = Sql::new("SELECT 1", []);
     kept[0].rewrite(&ctx("t"), &mut sql).unwrap();

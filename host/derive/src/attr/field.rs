@@ -73,6 +73,8 @@ pub(crate) struct FieldAttrs {
     pub soft_delete_at: Option<LitStr>,
     /// Relation settings (`belongs_to`, `foreign_key`, …).
     pub relation: RelationAttrs,
+    /// `serializer = "json"`: the field is any serde type, stored through that serializer.
+    pub serializer: Option<Setting<String>>,
 }
 
 /// The keys a field accepts, for the "unknown attribute" message.
@@ -105,6 +107,7 @@ const KEYS: &[&str] = &[
     "auto_update_time",
     "soft_delete",
     "soft_delete_at",
+    "serializer",
 ];
 
 /// Keys that may accompany `embedded`: they apply to every embedded column.
@@ -170,6 +173,26 @@ const CONFLICTS: &[(&str, &str, &str)] = &[
         "soft_delete",
         "auto_create_time",
         "a soft-delete field is written by deletes only",
+    ),
+    (
+        "serializer",
+        "soft_delete",
+        "the soft-delete field's type is the host's own (a date-time, an integer or a flag)",
+    ),
+    (
+        "serializer",
+        "auto_create_time",
+        "the host fills a time-tracking field with its own value",
+    ),
+    (
+        "serializer",
+        "auto_update_time",
+        "the host fills a time-tracking field with its own value",
+    ),
+    (
+        "serializer",
+        "primary_key",
+        "a key is compared and generated as a plain column value",
     ),
     (
         "soft_delete",
@@ -371,6 +394,10 @@ impl FieldAttrs {
                 }
                 self.soft_delete_at = Some(value::non_empty_string(meta, key)?);
                 Ok(())
+            }
+            "serializer" => {
+                let v = value::non_empty_string(meta, key)?.value();
+                set_once(&mut self.serializer, meta, key, v)
             }
             k if RELATION_KEYS.contains(&k) => self.relation.parse_entry(meta, k),
             _ => Err(meta.error(format!("unknown field attribute `{key}`"))),

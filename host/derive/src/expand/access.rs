@@ -113,19 +113,49 @@ fn body(model: &ModelDef, acc: &Accessor) -> TokenStream {
     }
 }
 
+/// A column field's value: through its serializer, or its `FieldType`; wrapped in `Ok`
+/// for the fallible accessor, an encoding failure read as NULL for the infallible one.
+fn column_value(f: &FieldDef, fallible: bool) -> TokenStream {
+    let ident = &f.ident;
+    match (f.serialized(), fallible) {
+        (Some(s), true) => s.encode_field(f),
+        (Some(s), false) => {
+            let encoded = s.encode_field(f);
+            quote!(::plugorm::serializer::value_or_null(#encoded))
+        }
+        (None, true) => quote_spanned!(f.ty.span()=>
+            ::core::result::Result::Ok(::plugorm::FieldType::to_value(&self.#ident))),
+        (None, false) => {
+            quote_spanned!(f.ty.span()=> ::plugorm::FieldType::to_value(&self.#ident))
+        }
+    }
+}
+
 pub(crate) fn value_at(model: &ModelDef) -> TokenStream {
     body(
         model,
         &Accessor {
-            column: |f| {
-                let ident = &f.ident;
-                quote_spanned!(f.ty.span()=> ::plugorm::FieldType::to_value(&self.#ident))
-            },
+            column: |f| column_value(f, false),
             embedded: |f| {
                 let (ident, ty) = (&f.ident, &f.ty);
                 quote!(<#ty as ::plugorm::model::Embedded>::value_at(&self.#ident, index))
             },
             fallback: quote!(::plugorm::Value::Null),
+            params: quote!(index),
+        },
+    )
+}
+
+pub(crate) fn try_value_at(model: &ModelDef) -> TokenStream {
+    body(
+        model,
+        &Accessor {
+            column: |f| column_value(f, true),
+            embedded: |f| {
+                let (ident, ty) = (&f.ident, &f.ty);
+                quote!(<#ty as ::plugorm::model::Embedded>::try_value_at(&self.#ident, index))
+            },
+            fallback: quote!(::core::result::Result::Ok(::plugorm::Value::Null)),
             params: quote!(index),
         },
     )
@@ -137,7 +167,15 @@ pub(crate) fn is_zero_at(model: &ModelDef) -> TokenStream {
         &Accessor {
             column: |f| {
                 let ident = &f.ident;
-                quote_spanned!(f.ty.span()=> ::plugorm::FieldType::is_zero(&self.#ident))
+                match f.serialized() {
+                    Some(s) if s.optional => {
+                        quote!(::plugorm::serializer::is_zero_option(&self.#ident))
+                    }
+                    Some(_) => quote!(::plugorm::serializer::is_zero(&self.#ident)),
+                    None => {
+                        quote_spanned!(f.ty.span()=> ::plugorm::FieldType::is_zero(&self.#ident))
+                    }
+                }
             },
             embedded: |f| {
                 let (ident, ty) = (&f.ident, &f.ty);
@@ -155,10 +193,22 @@ pub(crate) fn set_at(model: &ModelDef) -> TokenStream {
         &Accessor {
             column: |f| {
                 let (ident, ty) = (&f.ident, &f.ty);
-                let from_cell =
-                    quote_spanned!(ty.span()=> <#ty as ::plugorm::FieldType>::from_cell);
+                let from_cell = match f.serialized() {
+                    Some(s) => {
+                        let (spec, inner) = (s.spec(f), s.inner);
+                        let decode = if s.optional {
+                            quote!(::plugorm::serializer::decode_option::<#inner>)
+                        } else {
+                            quote!(::plugorm::serializer::decode::<#inner>)
+                        };
+                        quote!(#decode(#spec, cell))
+                    }
+                    None => {
+                        quote_spanned!(ty.span()=> <#ty as ::plugorm::FieldType>::from_cell(cell))
+                    }
+                };
                 quote!({
-                    self.#ident = #from_cell(cell)?;
+                    self.#ident = #from_cell?;
                     ::core::result::Result::Ok(())
                 })
             },
@@ -170,6 +220,41 @@ pub(crate) fn set_at(model: &ModelDef) -> TokenStream {
             params: quote!((index, cell)),
         },
     )
+}
+
+/// The serializer fields, embedded ones as `outer.inner` (the host's marker of which
+/// fields a serializer encodes).
+pub(crate) fn serialized_fields(model: &ModelDef) -> TokenStream {
+    let parts = model
+        .fields
+        .iter()
+        .filter_map(|f| match (&f.kind, f.serialized()) {
+            (_, Some(s)) => {
+                let (field, name) = (&f.name, s.name);
+                Some(quote! {
+                    marks.push(::plugorm::serializer::Mark {
+                        field: ::std::string::String::from(#field),
+                        serializer: #name,
+                    });
+                })
+            }
+            (FieldKind::Embedded { .. }, None) => {
+                let (ty, outer) = (&f.ty, format!("{}.", f.name));
+                Some(quote! {
+                    for mut m in <#ty as ::plugorm::model::Embedded>::serialized_fields() {
+                        m.field.insert_str(0, #outer);
+                        marks.push(m);
+                    }
+                })
+            }
+            _ => None,
+        });
+    quote! {
+        #[allow(unused_mut)]
+        let mut marks: ::std::vec::Vec<::plugorm::serializer::Mark> = ::std::vec::Vec::new();
+        #(#parts)*
+        marks
+    }
 }
 
 /// `Self { field: <default>, … }`: columns and ignored fields at `Default`, embedded

@@ -17,6 +17,14 @@ pub(crate) fn handles(model: &ModelDef) -> TokenStream {
             let ty = &f.ty;
             let name = format_ident!("{}", upper_snake_case(&f.name), span = f.ident.span());
             let doc = format!("The column `{table}.{column}` (field `{}`).", f.name);
+            if let Some(s) = f.serialized() {
+                let (spec, encode) = (s.spec(f), s.encoder());
+                return Some(quote! {
+                    #[doc = #doc]
+                    pub const #name: ::plugorm::serializer::SerializedColumn<#ident, #ty> =
+                        ::plugorm::serializer::SerializedColumn::new(#column, *#spec, #encode);
+                });
+            }
             Some(quote_spanned! {ty.span()=>
                 #[doc = #doc]
                 pub const #name: ::plugorm::model::Column<#ident, #ty> =

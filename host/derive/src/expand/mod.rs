@@ -23,6 +23,25 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
     let indexes = schema::indexes(&model);
     let new_default = access::new_default(&model);
     let value_at = access::value_at(&model);
+    let try_value_at = access::try_value_at(&model);
+    let serialized_fields = access::serialized_fields(&model);
+    // Only a model that may hold serializer fields (its own or an embedded struct's)
+    // records them for the host's check.
+    let mark = if model.fields.iter().any(|f| {
+        f.serialized().is_some() || matches!(f.kind, crate::model::FieldKind::Embedded { .. })
+    }) {
+        quote! {
+            static MARKED: ::std::sync::Once = ::std::sync::Once::new();
+            MARKED.call_once(|| {
+                ::plugorm::serializer::mark_schema(
+                    schema,
+                    <Self as ::plugorm::model::Embedded>::serialized_fields(),
+                )
+            });
+        }
+    } else {
+        quote!()
+    };
     let is_zero_at = access::is_zero_at(&model);
     let set_at = access::set_at(&model);
     let checks = checks::field_type_checks(&model);
@@ -59,6 +78,12 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
                 fn value_at(&self, index: usize) -> ::plugorm::Value {
                     #value_at
                 }
+                fn try_value_at(&self, index: usize) -> ::plugorm::Result<::plugorm::Value> {
+                    #try_value_at
+                }
+                fn serialized_fields() -> ::std::vec::Vec<::plugorm::serializer::Mark> {
+                    #serialized_fields
+                }
                 fn is_zero_at(&self, index: usize) -> bool {
                     #is_zero_at
                 }
@@ -76,7 +101,7 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
                 fn schema() -> &'static ::plugorm::plugin_api::schema::ModelSchema {
                     static SCHEMA: ::std::sync::OnceLock<::plugorm::plugin_api::schema::ModelSchema> =
                         ::std::sync::OnceLock::new();
-                    SCHEMA.get_or_init(|| {
+                    let schema = SCHEMA.get_or_init(|| {
                         let mut fields = <Self as ::plugorm::model::Embedded>::embedded_fields().to_vec();
                         #conventions
                         let table: &str = #table;
@@ -88,7 +113,9 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
                             fields: ::std::convert::From::from(fields),
                             indexes: ::std::convert::From::from(indexes),
                         }
-                    })
+                    });
+                    #mark
+                    schema
                 }
                 #[inline]
                 fn new_default() -> Self {
@@ -98,6 +125,10 @@ pub(crate) fn derive_model(input: &DeriveInput) -> syn::Result<TokenStream> {
                 #[inline]
                 fn value_at(&self, index: usize) -> ::plugorm::Value {
                     <Self as ::plugorm::model::Embedded>::value_at(self, index)
+                }
+                #[inline]
+                fn try_value_at(&self, index: usize) -> ::plugorm::Result<::plugorm::Value> {
+                    <Self as ::plugorm::model::Embedded>::try_value_at(self, index)
                 }
                 #[inline]
                 fn is_zero_at(&self, index: usize) -> bool {

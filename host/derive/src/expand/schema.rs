@@ -7,7 +7,7 @@ use syn::{spanned::Spanned, Ident};
 
 use crate::{
     attr::{FieldAttrs, SoftDeleteMode, TimeMode},
-    model::{FieldDef, FieldKind, IndexName, ModelDef},
+    model::{FieldDef, FieldKind, IndexName, ModelDef, Serialized},
 };
 
 fn rstring(text: &str) -> TokenStream {
@@ -180,19 +180,46 @@ fn column_field(f: &FieldDef, column: &str) -> TokenStream {
         let v = rsome(at);
         sets.extend(quote!(f.soft_delete_at = #v;));
     }
+    let (data_type, bits, nullable) = match f.serialized() {
+        Some(s) => serialized_column_type(&s),
+        None => (
+            quote!(#field_type::DATA_TYPE),
+            quote!(#field_type::BITS),
+            quote!(#field_type::NULLABLE),
+        ),
+    };
     quote! {
         {
             let mut f = ::plugorm::plugin_api::schema::FieldSchema::new(
                 #name,
                 #column,
-                #field_type::DATA_TYPE,
+                #data_type,
             );
-            f.bits = #field_type::BITS;
-            f.nullable = #field_type::NULLABLE;
+            f.bits = #bits;
+            f.nullable = #nullable;
             #sets
             fields.push(f);
         }
     }
+}
+
+/// The column type of a serializer field unless `type = "…"` overrides it: text (GORM's
+/// default for serializer fields, and what makes equality on canonical JSON text work on
+/// every database), bytes for `binary`, and for `unixtime` an integer of seconds (a
+/// date-time field) or a timestamp (an integer field, GORM's direction).
+fn serialized_column_type(s: &Serialized<'_>) -> (TokenStream, TokenStream, TokenStream) {
+    let data_type = |v: &str| {
+        let v = Ident::new(v, Span::call_site());
+        quote!(::plugorm::plugin_api::schema::DataType::#v)
+    };
+    let (dt, bits) = match s.name.to_lowercase().as_str() {
+        "binary" => (data_type("Bytes"), 0u8),
+        "unixtime" if s.inner_is_integer() => (data_type("Timestamp"), 0),
+        "unixtime" => (data_type("Int"), 64),
+        _ => (data_type("String"), 0),
+    };
+    let nullable = s.optional;
+    (dt, quote!(#bits), quote!(#nullable))
 }
 
 fn embedded_fields(f: &FieldDef, prefix: &str) -> TokenStream {

@@ -67,7 +67,7 @@ impl<T: Model> Record<'_, T> {
                 set_value(&mut *self.item, i, &v)?;
                 v
             } else if written.contains(&i) {
-                self.item.value_at(i)
+                self.item.try_value_at(i)?
             } else {
                 continue;
             };
