@@ -1,6 +1,7 @@
 //! The sharding plugin on real servers: PostgreSQL and MariaDB, each with the shards
 //! spread over two databases (shards 0 and 1 in the database the application opens,
-//! 2 and 3 in a second one), so a statement that reaches the wrong shard finds no table.
+//! 2 and 3 in a second database of the same server, created by the test), so a statement
+//! that reaches the wrong shard finds no table.
 //!
 //! One body runs on both servers: AutoMigrate of every shard, create (with snowflake ids
 //! read back), find, update, delete and raw SQL by key, a find by id alone, the typed
@@ -254,19 +255,69 @@ async fn suite(db: Db, own_plain: Db, other: Db) {
     assert_eq!(loaded, 320);
 }
 
+/// Prefix of the PostgreSQL databases these tests create (then the process id).
+const PG_DATABASE_PREFIX: &str = "plugorm_shard_";
+
+/// A database of its own on the PostgreSQL test server, named after this process;
+/// databases of processes no longer running are dropped first.
+async fn pg_database(admin: &Db) -> (String, String) {
+    let stale = admin
+        .raw(
+            "SELECT datname FROM pg_database WHERE datname LIKE ?",
+            (format!("{}%", PG_DATABASE_PREFIX.replace('_', "\\_")),),
+        )
+        .await
+        .unwrap();
+    for row in stale.iter() {
+        let name: String = row.get("datname").unwrap();
+        let pid = name
+            .strip_prefix(PG_DATABASE_PREFIX)
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| !std::path::Path::new(&format!("/proc/{p}")).exists()) {
+            let _ = admin
+                .exec(
+                    &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                    (),
+                )
+                .await;
+        }
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_nanos();
+    let name = format!("{PG_DATABASE_PREFIX}{}_{nanos}", std::process::id());
+    admin
+        .exec(&format!("CREATE DATABASE \"{name}\""), ())
+        .await
+        .unwrap();
+    let server = postgres::server_url();
+    let base = server.split('?').next().unwrap_or(&server);
+    let url = match base.rsplit_once('/') {
+        Some((host, _)) => format!("{host}/{name}"),
+        None => panic!("no database in {base}"),
+    };
+    (name, url)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_shards_over_two_databases() {
-    let Some(other) = postgres::fresh_with("").await else {
-        return;
-    };
     let Some(own) = postgres::fresh_with("").await else {
         return;
     };
-    let db = postgres::registry_with(&entry(&[&own.url, &other.url]))
-        .open(&own.url)
+    // The second database is a database of its own, not a schema of the first.
+    let (name, other_url) = pg_database(&own.db).await;
+    let other = postgres::registry_with("").open(&other_url).await.unwrap();
+    let registry = postgres::registry_with(&entry(&[&own.url, &other_url]));
+    let db = registry.open(&own.url).await.unwrap();
+    suite(db, own.db.clone(), other.clone()).await;
+    other.close().await.unwrap();
+    drop(registry);
+    own.db
+        .exec(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"), ())
         .await
         .unwrap();
-    suite(db, own.db.clone(), other.db.clone()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
