@@ -72,13 +72,7 @@ impl FfiHost for ExportedHost {
         catch_unwind(AssertUnwindSafe(|| self.0.plugins()))
             .unwrap_or_default()
             .into_iter()
-            .map(|p| FfiPluginInfo {
-                name: p.name.into(),
-                version: p.version.into(),
-                kind: p.kind.into(),
-                api_version: p.api_version.into(),
-                linked: p.linked,
-            })
+            .map(FfiPluginInfo::from)
             .collect()
     }
     fn add_observer(&self, observer: FfiObserverBox) {
@@ -123,17 +117,7 @@ impl HostApi for ImportedHost {
         self.0.pools().into_iter().map(import_host_pool).collect()
     }
     fn plugins(&self) -> Vec<PluginInfo> {
-        self.0
-            .plugins()
-            .into_iter()
-            .map(|p| PluginInfo {
-                name: p.name.into(),
-                version: p.version.into(),
-                kind: p.kind.into(),
-                api_version: p.api_version.into(),
-                linked: p.linked,
-            })
-            .collect()
+        self.0.plugins().into_iter().map(PluginInfo::from).collect()
     }
     fn add_observer(&self, observer: Arc<dyn Observer>) {
         self.0.add_observer(FfiObserver_TO::from_value(

@@ -207,6 +207,30 @@ pub struct FfiPluginInfo {
     pub linked: bool,
 }
 
+impl From<crate::host::PluginInfo> for FfiPluginInfo {
+    fn from(p: crate::host::PluginInfo) -> FfiPluginInfo {
+        FfiPluginInfo {
+            name: p.name.into(),
+            version: p.version.into(),
+            kind: p.kind.into(),
+            api_version: p.api_version.into(),
+            linked: p.linked,
+        }
+    }
+}
+
+impl From<FfiPluginInfo> for crate::host::PluginInfo {
+    fn from(p: FfiPluginInfo) -> crate::host::PluginInfo {
+        crate::host::PluginInfo {
+            name: p.name.into(),
+            version: p.version.into(),
+            kind: p.kind.into(),
+            api_version: p.api_version.into(),
+            linked: p.linked,
+        }
+    }
+}
+
 /// A callback across the boundary.
 #[sabi_trait]
 pub trait FfiCallback: Send + Sync {

@@ -75,18 +75,8 @@ const CLAUSES: &[&str] = &[
     "OPTION",
 ];
 
-/// Words after a table that are no alias of it.
+/// Words after a table that are no alias of it, besides the clause words ([`CLAUSES`]).
 const NOT_ALIASES: &[&str] = &[
-    "WHERE",
-    "GROUP",
-    "HAVING",
-    "WINDOW",
-    "ORDER",
-    "LIMIT",
-    "OFFSET",
-    "FETCH",
-    "FOR",
-    "SET",
     "LEFT",
     "RIGHT",
     "INNER",
@@ -98,19 +88,13 @@ const NOT_ALIASES: &[&str] = &[
     "STRAIGHT_JOIN",
     "ON",
     "USING",
-    "UNION",
-    "INTERSECT",
-    "EXCEPT",
     "WITH",
-    "RETURNING",
-    "OUTPUT",
     "LOCK",
     "INDEXED",
     "NOT",
     "USE",
     "FORCE",
     "IGNORE",
-    "OPTION",
 ];
 
 /// The table a statement reads from or updates, as written in it.
@@ -333,7 +317,12 @@ fn target(text: &str, toks: &[Token], lead: usize) -> Option<Target> {
     let mut next = at + 1;
     let alias_at = match toks.get(next) {
         Some(t) if t.is(text, "AS") => Some(next + 1),
-        Some(t) if t.kind == Kind::Word && !NOT_ALIASES.iter().any(|w| t.is(text, w)) => Some(next),
+        Some(t)
+            if t.kind == Kind::Word
+                && !CLAUSES.iter().chain(NOT_ALIASES).any(|w| t.is(text, w)) =>
+        {
+            Some(next)
+        }
         Some(t) if matches!(t.kind, Kind::Quoted(q) if q != b'\'') => Some(next),
         _ => None,
     };
