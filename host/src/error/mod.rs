@@ -106,6 +106,10 @@ pub enum Error {
     /// A callback registration could not be ordered.
     #[error("callback: {0}")]
     Callback(String),
+    /// A migration file AutoMigrate's plan was to be written to could not be
+    /// (`Migrator::generate_migration`): a bad name, or the folder.
+    #[error("cannot write migration `{path}`: {reason}")]
+    MigrationFile { path: String, reason: String },
     /// A relation that cannot be resolved or used as asked.
     #[error(transparent)]
     Relation(#[from] RelationError),

@@ -2,9 +2,10 @@
 //! missing.
 
 use plugorm_plugin_api::{
-    migrate::{Ddl, ForeignKeySchema, TableInfo},
-    schema::ModelSchema,
+    migrate::{ColumnInfo, Ddl, ForeignKeySchema, TableInfo},
+    schema::{DataType, FieldSchema, ModelSchema},
     statement::TableRef,
+    DbError,
 };
 
 use super::{MigrationReport, Migrator};
@@ -40,11 +41,16 @@ pub(super) fn plan(
         return out;
     }
     for field in schema.fields.iter().filter(|f| f.migrate) {
-        if info.column(&field.column).is_none() {
-            out.push(Ddl::AddColumn {
+        match info.column(&field.column) {
+            None => out.push(Ddl::AddColumn {
                 table: table.clone(),
                 field: field.clone(),
-            });
+            }),
+            Some(column) if widens(field, column) => out.push(Ddl::AlterColumn {
+                table: table.clone(),
+                field: field.clone(),
+            }),
+            Some(_) => {}
         }
     }
     for index in schema.indexes.iter() {
@@ -56,6 +62,17 @@ pub(super) fn plan(
         }
     }
     out
+}
+
+/// True when the model asks for a longer string or bytes column than the database has:
+/// the one change of an existing column AutoMigrate makes, since no value can be lost
+/// (a column is never narrowed, retyped or dropped). A column without a declared length
+/// (`text`) or a field without a size is left alone.
+fn widens(field: &FieldSchema, column: &ColumnInfo) -> bool {
+    matches!(field.data_type, DataType::String | DataType::Bytes)
+        && field.sql_type.is_none()
+        && column.size > 0
+        && field.size > column.size
 }
 
 impl Migrator {
@@ -102,7 +119,18 @@ impl Migrator {
         let mut rendered = Vec::with_capacity(steps.len());
         for ddl in steps {
             let what = describe_step(&ddl, &report.table);
-            let statements = self.render_step(&ddl, &what)?;
+            let statements = match self.render_step(&ddl, &what) {
+                // A widening the dialect cannot make in place (SQLite) is reported, not
+                // fatal: the column keeps working at its old length.
+                Err(crate::Error::Db(DbError::Unsupported(why)))
+                    if matches!(ddl, Ddl::AlterColumn { .. }) =>
+                {
+                    tracing::warn!(target: "plugorm::migrate", "{what}: {why}");
+                    report.skipped_changes.push(format!("{what}: {why}"));
+                    continue;
+                }
+                other => other?,
+            };
             rendered.push((ddl, what, statements));
         }
         for (ddl, what, statements) in rendered {
@@ -110,6 +138,7 @@ impl Migrator {
             match ddl {
                 Ddl::CreateTable { .. } => report.created_table = true,
                 Ddl::AddColumn { field, .. } => report.added_columns.push(field.column.into()),
+                Ddl::AlterColumn { field, .. } => report.widened_columns.push(field.column.into()),
                 Ddl::CreateIndex { index, .. } => report.created_indexes.push(index.name.into()),
                 Ddl::CreateTableWithForeignKeys { foreign_keys, .. } => {
                     report.created_table = true;
@@ -141,6 +170,12 @@ fn describe_step(ddl: &Ddl, table: &str) -> String {
         }
         Ddl::AddColumn { field, .. } => {
             format!("adding column `{}` to table `{table}`", field.column)
+        }
+        Ddl::AlterColumn { field, .. } => {
+            format!(
+                "widening column `{}` of table `{table}` to {}",
+                field.column, field.size
+            )
         }
         Ddl::CreateIndex { index, .. } => {
             format!("creating index `{}` on table `{table}`", index.name)

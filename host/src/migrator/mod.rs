@@ -36,6 +36,7 @@ mod context;
 mod describe;
 mod ops;
 mod order;
+mod plan;
 mod set;
 mod spread;
 
@@ -70,6 +71,12 @@ pub struct MigrationReport {
     /// Constraints of the model that were not created, each `name: reason` (the
     /// referenced table is missing, or the dialect cannot add one to an existing table).
     pub skipped_constraints: Vec<String>,
+    /// Columns made longer because the model asks for more (`varchar(64)` →
+    /// `varchar(128)`); AutoMigrate never narrows, retypes or drops a column.
+    pub widened_columns: Vec<String>,
+    /// Changes the dialect cannot make in place, each `what: why` (SQLite cannot widen a
+    /// column without rebuilding its table).
+    pub skipped_changes: Vec<String>,
 }
 
 impl MigrationReport {
@@ -123,6 +130,9 @@ fn model_table<T: Model>() -> TableRef {
 #[derive(Debug, Clone)]
 pub struct Migrator {
     db: Db,
+    /// Plan only: every DDL statement is rendered and reported, none is run (the
+    /// database is still read, so the plan is what would run now).
+    plan_only: bool,
 }
 
 impl Db {
@@ -134,7 +144,10 @@ impl Db {
     /// # Ok(()) }
     /// ```
     pub fn migrator(&self) -> Migrator {
-        Migrator { db: self.clone() }
+        Migrator {
+            db: self.clone(),
+            plan_only: false,
+        }
     }
 
     /// Creates the model's table when missing, adds missing columns and creates missing
@@ -204,10 +217,12 @@ impl Migrator {
     ) -> Result<()> {
         for sql in statements {
             let text = sql.text.to_string();
-            self.db
-                .execute_sql(sql)
-                .await
-                .map_err(|e| context::with_context(e, what))?;
+            if !self.plan_only {
+                self.db
+                    .execute_sql(sql)
+                    .await
+                    .map_err(|e| context::with_context(e, what))?;
+            }
             report.statements.push(text);
         }
         Ok(())

@@ -64,7 +64,7 @@ impl Migrator {
                 tables: vec![shard.schema],
                 constraints: Vec::new(),
             }];
-            reports.extend(Box::pin(db.migrator().migrate_plain(models)).await?);
+            reports.extend(Box::pin(self.on(db).migrate_plain(models)).await?);
         }
         Ok(reports)
     }
