@@ -30,12 +30,14 @@
 //! ```
 
 mod auto;
+mod catalog;
 mod constraint_ops;
 mod constraints;
 mod context;
 mod describe;
 mod ops;
 mod order;
+mod rename;
 mod set;
 mod spread;
 

@@ -66,6 +66,10 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<Vec<Sql
         } => r.ddl_create_table_with_foreign_keys(table, schema, foreign_keys)?,
         Ddl::AddForeignKey { table, foreign_key } => r.ddl_add_foreign_key(table, foreign_key)?,
         Ddl::DropConstraint { table, name } => r.ddl_drop_constraint(table, name)?,
+        Ddl::RenameTable { table, to } => r.ddl_rename_table(table, to)?,
+        Ddl::RenameIndex { table, from, to } => r.ddl_rename_index(table, from, to)?,
+        Ddl::ListTables => r.ddl_list_tables()?,
+        Ddl::CurrentDatabase => r.ddl_current_database()?,
     };
     Ok(list)
 }
@@ -896,6 +900,97 @@ pub fn rename_column<R: SqlRenderer + ?Sized>(
     r.write_ident(&mut w, from);
     w.push_str(" TO ");
     r.write_ident(&mut w, to);
+    Ok(vec![finish(w)])
+}
+
+/// `ALTER TABLE t RENAME TO n` (GORM's RenameTable on SQLite, PostgreSQL and MySQL).
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let sql = ddl::rename_table(&Ansi, &TableRef::new("users"), "user_infos").unwrap();
+/// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "users" RENAME TO "user_infos""#);
+/// ```
+pub fn rename_table<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    to: &str,
+) -> DbResult<Vec<Sql>> {
+    require_table(table, "RENAME TABLE")?;
+    require_name("new table", to, "RENAME TABLE")?;
+    let mut w = alter_table(r, table);
+    w.push_str("RENAME TO ");
+    r.write_ident(&mut w, to);
+    Ok(vec![finish(w)])
+}
+
+/// `ALTER INDEX i RENAME TO n`, the index qualified by the table's schema when it has
+/// one (PostgreSQL's form; an index lives in its table's schema).
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let sql = ddl::rename_index(&Ansi, &TableRef::new("users"), "idx_a", "idx_b").unwrap();
+/// assert_eq!(sql[0].text.as_str(), r#"ALTER INDEX "idx_a" RENAME TO "idx_b""#);
+/// ```
+pub fn rename_index<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    from: &str,
+    to: &str,
+) -> DbResult<Vec<Sql>> {
+    require_table(table, "RENAME INDEX")?;
+    require_name("index", from, "RENAME INDEX")?;
+    require_name("new index", to, "RENAME INDEX")?;
+    let mut w = SqlWriter::default();
+    w.push_str("ALTER INDEX ");
+    if let Optional::Some(schema) = &table.schema {
+        r.write_ident(&mut w, schema);
+        w.push('.');
+    }
+    r.write_ident(&mut w, from);
+    w.push_str(" RENAME TO ");
+    r.write_ident(&mut w, to);
+    Ok(vec![finish(w)])
+}
+
+/// `SELECT table_name FROM information_schema.tables WHERE table_schema = CURRENT_SCHEMA
+/// AND table_type = ?` (bound `BASE TABLE`): the standard catalog's base tables of the
+/// current schema.
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let sql = ddl::list_tables(&Ansi).unwrap();
+/// assert!(sql[0].text.starts_with("SELECT table_name FROM information_schema.tables"));
+/// ```
+pub fn list_tables<R: SqlRenderer + ?Sized>(r: &R) -> DbResult<Vec<Sql>> {
+    let mut w = SqlWriter::default();
+    w.push_str(
+        "SELECT table_name FROM information_schema.tables \
+         WHERE table_schema = CURRENT_SCHEMA AND table_type = ",
+    );
+    r.write_param(&mut w, crate::Value::Text("BASE TABLE".into()).into_ffi());
+    w.push_str(" ORDER BY table_name");
+    Ok(vec![finish(w)])
+}
+
+/// `SELECT CURRENT_CATALOG` (standard SQL's name for the current database).
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// assert_eq!(ddl::current_database(&Ansi).unwrap()[0].text.as_str(), "SELECT CURRENT_CATALOG");
+/// ```
+pub fn current_database<R: SqlRenderer + ?Sized>(_r: &R) -> DbResult<Vec<Sql>> {
+    let mut w = SqlWriter::default();
+    w.push_str("SELECT CURRENT_CATALOG");
     Ok(vec![finish(w)])
 }
 

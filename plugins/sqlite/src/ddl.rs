@@ -169,6 +169,16 @@ pub(crate) fn alter_column(table: &TableRef, field: &FieldSchema) -> DbResult<Ve
     )))
 }
 
+/// SQLite has no statement that renames an index; GORM re-creates it from the schema
+/// text, which this dialect does not parse, so the operation is refused.
+pub(crate) fn rename_index(table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
+    Err(DbError::Unsupported(format!(
+        "SQLite cannot rename index `{from}` of table `{}` to `{to}`: it has no ALTER INDEX; \
+         drop the index and create it under the new name",
+        table.name
+    )))
+}
+
 /// An index name, qualified by the table's schema (SQLite qualifies the index, never the
 /// table of `ON`).
 fn write_index_name<R: SqlRenderer + ?Sized>(

@@ -154,6 +154,18 @@ impl SqlRenderer for SqliteDialect {
     fn ddl_create_index(&self, table: &TableRef, index: &IndexSchema) -> DbResult<Vec<Sql>> {
         ddl::create_index(self, table, index)
     }
+
+    fn ddl_rename_index(&self, table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
+        ddl::rename_index(table, from, to)
+    }
+
+    fn ddl_list_tables(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::list_tables(self)
+    }
+
+    fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::current_database()
+    }
 }
 
 /// The host's `DEFAULT` value in an INSERT row.

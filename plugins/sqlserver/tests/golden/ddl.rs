@@ -264,3 +264,55 @@ fn indexed_strings_get_a_key_size_and_bit_defaults_are_numbers() {
         ]
     );
 }
+
+/// G130: RenameTable is `sp_rename` with the table as an identifier; a schema-qualified
+/// table goes as a bound `schema.table`, the form `sp_rename` parses.
+#[test]
+fn g130_rename_table_is_sp_rename() {
+    assert_eq!(
+        ddl(Ddl::RenameTable {
+            table: TableRef::new("users"),
+            to: "user_infos".into(),
+        }),
+        [r#"sp_rename @objname = "users", @newname = "user_infos";"#]
+    );
+    let qualified = SqlServerDialect::new()
+        .render_ddl(&Ddl::RenameTable {
+            table: TableRef::parse("sales.users"),
+            to: "user_infos".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        qualified[0].text.as_str(),
+        r#"sp_rename @objname = @p1, @newname = "user_infos";"#
+    );
+    let values: Vec<&Value> = qualified[0].values().collect::<Result<_, _>>().unwrap();
+    assert_eq!(values, [&Value::from("sales.users")]);
+}
+
+/// G134's RenameIndex: `sp_rename` of `table.index` as a bound value, `@objtype = 'INDEX'`.
+#[test]
+fn g134_rename_index_is_sp_rename() {
+    let sql = SqlServerDialect::new()
+        .render_ddl(&Ddl::RenameIndex {
+            table: TableRef::new("user_indices"),
+            from: "idx_user_indices_name3".into(),
+            to: "idx_user_indices_name3_new".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        sql[0].text.as_str(),
+        r#"sp_rename @objname = @p1, @newname = "idx_user_indices_name3_new", @objtype = 'INDEX';"#
+    );
+    let values: Vec<&Value> = sql[0].values().collect::<Result<_, _>>().unwrap();
+    assert_eq!(
+        values,
+        [&Value::from("user_indices.idx_user_indices_name3")]
+    );
+    let empty = SqlServerDialect::new().render_ddl(&Ddl::RenameIndex {
+        table: TableRef::new("user_indices"),
+        from: "".into(),
+        to: "x".into(),
+    });
+    assert!(empty.is_err());
+}
