@@ -101,6 +101,21 @@ pub enum Ddl {
     /// A catalog read (appended in plugin API 0.2.4): one SELECT returning one row whose
     /// first column is the current database's name.
     CurrentDatabase,
+    /// `CREATE [OR REPLACE] VIEW v AS <query> [<check_option>]` (appended in plugin API
+    /// 0.2.4). `query` is a SELECT the host rendered with this dialect, with no bound
+    /// values; `check_option` is empty, `WITH CHECK OPTION`, `WITH LOCAL CHECK OPTION` or
+    /// `WITH CASCADED CHECK OPTION` (anything else is refused).
+    CreateView {
+        view: TableRef,
+        query: Text,
+        replace: bool,
+        check_option: Text,
+    },
+    /// `DROP VIEW [IF EXISTS] v` (appended in plugin API 0.2.4).
+    DropView {
+        view: TableRef,
+        if_exists: bool,
+    },
 }
 
 /// A FOREIGN KEY constraint: the columns of the table holding it, the table and columns

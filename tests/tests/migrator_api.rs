@@ -1,9 +1,10 @@
 //! GORM's Migrator interface beyond AutoMigrate, on every backend: RenameTable (G130,
 //! by model and by name) and RenameIndex (G134's rename), each rendered text checked
 //! against GORM's and then run, with the errors naming what was wrong; GetTables and
-//! CurrentDatabase.
+//! CurrentDatabase; CreateView / DropView of an ORM query.
 
 use plugorm::{
+    migrator::{CheckOption, ViewOption},
     plugin_api::{
         migrate::Ddl,
         schema::{DataType, ModelSchema},
@@ -22,6 +23,7 @@ plugorm_tests::matrix!(
     renaming_a_missing_table_names_it,
     rename_index_g134_or_refused_on_sqlite,
     get_tables_lists_base_tables_and_current_database_names_it,
+    create_view_of_an_orm_query_then_drop_it,
 );
 
 fn user_info_schema() -> ModelSchema {
@@ -216,4 +218,137 @@ async fn get_tables_lists_base_tables_and_current_database_names_it(backend: Bac
     };
     assert!(!expected.is_empty());
     assert_eq!(ok(m.current_database().await, "current"), expected);
+}
+
+/// `count(*)` of a table or view.
+async fn count(db: &plugorm::Db, name: &str) -> i64 {
+    let rows = ok(
+        db.raw(&format!("SELECT count(*) AS n FROM {name}"), ())
+            .await,
+        "count",
+    );
+    ok(
+        rows.row(0)
+            .expect("one row")
+            .get::<i64>("n")
+            .map_err(Into::into),
+        "n",
+    )
+}
+
+async fn create_view_of_an_orm_query_then_drop_it(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    let m = db.migrator();
+    ok(m.create_table::<UserV1>().await, "users");
+    for name in ["ann", "bob", "cy"] {
+        ok(
+            db.exec("INSERT INTO users (name) VALUES (?)", (name,))
+                .await,
+            "insert",
+        );
+    }
+    let query = db.model::<UserV1>().filter("id > 1", ());
+    let report = ok(
+        m.create_view("later_users", ViewOption::new(query.clone()))
+            .await,
+        "create view",
+    );
+    assert_eq!(
+        report.statements,
+        [backend.pick(
+            "CREATE VIEW `later_users` AS SELECT * FROM `users` WHERE id > 1",
+            r#"CREATE VIEW "later_users" AS SELECT * FROM "users" WHERE id > 1"#,
+            "CREATE VIEW `later_users` AS SELECT * FROM `users` WHERE id > 1",
+        )]
+    );
+    assert_eq!(count(&db, "later_users").await, 2);
+    // A view is not a table.
+    assert_eq!(ok(m.get_tables().await, "tables"), ["users"]);
+
+    // Replace (SQLite has no OR REPLACE: refused, naming the view).
+    let narrower = db.model::<UserV1>().filter("id > 2", ());
+    let replaced = m
+        .create_view("later_users", ViewOption::new(narrower).replace(true))
+        .await;
+    if backend == Backend::Sqlite {
+        match db_err(replaced.unwrap_err()) {
+            DbError::Unsupported(why) => assert!(why.contains("`later_users`"), "{why}"),
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+        assert_eq!(count(&db, "later_users").await, 2);
+    } else {
+        let report = ok(replaced, "replace");
+        assert!(
+            report.statements[0].starts_with("CREATE OR REPLACE VIEW"),
+            "{:?}",
+            report.statements
+        );
+        assert_eq!(count(&db, "later_users").await, 1);
+    }
+
+    // A check option: an INSERT through the view must satisfy its condition.
+    let checked = m
+        .create_view(
+            "checked_users",
+            ViewOption::new(query).check_option(CheckOption::Local),
+        )
+        .await;
+    if backend == Backend::Sqlite {
+        assert!(matches!(
+            db_err(checked.unwrap_err()),
+            DbError::Unsupported(_)
+        ));
+    } else {
+        let report = ok(checked, "check option");
+        assert!(
+            report.statements[0].ends_with(" WITH LOCAL CHECK OPTION"),
+            "{:?}",
+            report.statements
+        );
+        let refused = db
+            .exec(
+                "INSERT INTO checked_users (id, name) VALUES (?, ?)",
+                (1_i64, "zed"),
+            )
+            .await;
+        assert!(refused.is_err(), "the check option let a row through");
+        ok(m.drop_view("checked_users").await, "drop checked");
+    }
+
+    // A query with bound values is refused before anything runs, naming the view.
+    let bound = db.model::<UserV1>().filter("id > ?", (1,));
+    let err = db_err(
+        m.create_view("bound_users", ViewOption::new(bound))
+            .await
+            .unwrap_err(),
+    );
+    match err {
+        DbError::Render(why) => assert!(
+            why.contains("`bound_users`") && why.contains("bound value"),
+            "{why}"
+        ),
+        other => panic!("expected Render, got {other:?}"),
+    }
+    assert!(db
+        .raw("SELECT count(*) AS n FROM bound_users", ())
+        .await
+        .is_err());
+
+    // DropView, then again (IF EXISTS).
+    let report = ok(m.drop_view("later_users").await, "drop view");
+    assert_eq!(
+        report.statements,
+        [backend.pick(
+            "DROP VIEW IF EXISTS `later_users`",
+            r#"DROP VIEW IF EXISTS "later_users""#,
+            "DROP VIEW IF EXISTS `later_users`",
+        )]
+    );
+    assert!(db
+        .raw("SELECT count(*) AS n FROM later_users", ())
+        .await
+        .is_err());
+    ok(m.drop_view("later_users").await, "drop again");
 }

@@ -40,6 +40,7 @@ mod order;
 mod rename;
 mod set;
 mod spread;
+mod view;
 
 use plugorm_plugin_api::{migrate::Ddl, statement::TableRef, Sql};
 
@@ -47,6 +48,7 @@ use crate::{model::Model, Db, Result};
 
 pub use plugorm_plugin_api::migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo};
 pub use set::{ModelList, ModelSet};
+pub use view::{CheckOption, ViewOption};
 
 /// What a migration did: the table, what was created, and the text of every statement
 /// that ran, in order.

@@ -582,6 +582,40 @@ pub trait SqlRenderer {
         ddl::current_database(self)
     }
 
+    /// `CREATE [OR REPLACE] VIEW … AS …` ([`ddl::create_view`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_create_view(&TableRef::new("v"), "SELECT 1", false, "").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"CREATE VIEW "v" AS SELECT 1"#);
+    /// ```
+    fn ddl_create_view(
+        &self,
+        view: &TableRef,
+        query: &str,
+        replace: bool,
+        check_option: &str,
+    ) -> DbResult<Vec<Sql>> {
+        ddl::create_view(self, view, query, replace, check_option)
+    }
+
+    /// `DROP VIEW [IF EXISTS] …` ([`ddl::drop_view`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_drop_view(&TableRef::new("v"), true).unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"DROP VIEW IF EXISTS "v""#);
+    /// ```
+    fn ddl_drop_view(&self, view: &TableRef, if_exists: bool) -> DbResult<Vec<Sql>> {
+        ddl::drop_view(self, view, if_exists)
+    }
+
     /// `a,b`.
     fn write_expr_list(&self, w: &mut SqlWriter, list: &[crate::statement::Expr]) -> DbResult<()> {
         for (i, e) in list.iter().enumerate() {

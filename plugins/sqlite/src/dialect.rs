@@ -159,6 +159,16 @@ impl SqlRenderer for SqliteDialect {
         ddl::rename_index(table, from, to)
     }
 
+    fn ddl_create_view(
+        &self,
+        view: &TableRef,
+        query: &str,
+        replace: bool,
+        check_option: &str,
+    ) -> DbResult<Vec<Sql>> {
+        ddl::create_view(self, view, query, replace, check_option)
+    }
+
     fn ddl_list_tables(&self) -> DbResult<Vec<Sql>> {
         crate::catalog::list_tables(self)
     }

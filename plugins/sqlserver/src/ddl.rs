@@ -295,6 +295,34 @@ fn rename_part<R: SqlRenderer + ?Sized>(
     Ok(vec![w.finish()])
 }
 
+/// `CREATE [OR ALTER] VIEW v AS <query> [WITH CHECK OPTION]`: T-SQL's replace is `OR
+/// ALTER`, and its check option has no LOCAL / CASCADED form (those are refused).
+pub(crate) fn create_view<R: SqlRenderer + ?Sized>(
+    r: &R,
+    view: &TableRef,
+    query: &str,
+    replace: bool,
+    check_option: &str,
+) -> DbResult<Vec<Sql>> {
+    let check = ddl::view_check_option(view, check_option)?;
+    if !check.is_empty() && check != "WITH CHECK OPTION" {
+        return Err(DbError::Unsupported(format!(
+            "SQL Server cannot create view `{}` {check}: only WITH CHECK OPTION exists",
+            view.name
+        )));
+    }
+    let mut sql = ddl::create_view(r, view, query, false, check)?;
+    if replace {
+        for s in &mut sql {
+            s.text = s
+                .text
+                .replacen("CREATE VIEW", "CREATE OR ALTER VIEW", 1)
+                .into();
+        }
+    }
+    Ok(sql)
+}
+
 /// `sp_rename @objname = "t", @newname = "n";` (GORM's form, G130); a schema-qualified
 /// table is passed as a bound `schema.table` value, the form `sp_rename` parses.
 pub(crate) fn rename_table<R: SqlRenderer + ?Sized>(

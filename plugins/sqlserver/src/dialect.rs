@@ -153,6 +153,16 @@ impl SqlRenderer for SqlServerDialect {
         ddl::rename_table(self, table, to)
     }
 
+    fn ddl_create_view(
+        &self,
+        view: &TableRef,
+        query: &str,
+        replace: bool,
+        check_option: &str,
+    ) -> DbResult<Vec<Sql>> {
+        ddl::create_view(self, view, query, replace, check_option)
+    }
+
     fn ddl_list_tables(&self) -> DbResult<Vec<Sql>> {
         crate::catalog::list_tables(self)
     }

@@ -316,3 +316,55 @@ fn g134_rename_index_is_sp_rename() {
     });
     assert!(empty.is_err());
 }
+
+/// Views: T-SQL's replace is `CREATE OR ALTER`, its only check option `WITH CHECK OPTION`.
+#[test]
+fn views_create_or_alter_and_drop() {
+    let view = TableRef::new("users_view");
+    let create = |replace: bool, check: &str| {
+        SqlServerDialect::new().render_ddl(&Ddl::CreateView {
+            view: view.clone(),
+            query: r#"SELECT * FROM "users" WHERE age > 20"#.into(),
+            replace,
+            check_option: check.into(),
+        })
+    };
+    let text = |r: Result<Vec<plugorm_plugin_api::Sql>, plugorm_plugin_api::DbError>| {
+        r.unwrap()[0].text.to_string()
+    };
+    assert_eq!(
+        text(create(false, "")),
+        r#"CREATE VIEW "users_view" AS SELECT * FROM "users" WHERE age > 20"#
+    );
+    assert_eq!(
+        text(create(true, "WITH CHECK OPTION")),
+        r#"CREATE OR ALTER VIEW "users_view" AS SELECT * FROM "users" WHERE age > 20 WITH CHECK OPTION"#
+    );
+    assert!(matches!(
+        create(false, "WITH LOCAL CHECK OPTION"),
+        Err(plugorm_plugin_api::DbError::Unsupported(m)) if m.contains("`users_view`")
+    ));
+    assert_eq!(
+        ddl(Ddl::DropView {
+            view,
+            if_exists: true
+        }),
+        [r#"DROP VIEW IF EXISTS "users_view""#]
+    );
+}
+
+/// The catalog reads: the default schema's base tables (bound type) and `DB_NAME()`.
+#[test]
+fn catalog_reads() {
+    let list = SqlServerDialect::new()
+        .render_ddl(&Ddl::ListTables)
+        .unwrap();
+    assert_eq!(
+        list[0].text.as_str(),
+        "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_CATALOG = DB_NAME() \
+         AND TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_TYPE = @p1 ORDER BY TABLE_NAME"
+    );
+    let values: Vec<&Value> = list[0].values().collect::<Result<_, _>>().unwrap();
+    assert_eq!(values, [&Value::from("BASE TABLE")]);
+    assert_eq!(ddl(Ddl::CurrentDatabase), ["SELECT DB_NAME()"]);
+}
