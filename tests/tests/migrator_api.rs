@@ -1,7 +1,8 @@
 //! GORM's Migrator interface beyond AutoMigrate, on every backend: RenameTable (G130,
 //! by model and by name) and RenameIndex (G134's rename), each rendered text checked
 //! against GORM's and then run, with the errors naming what was wrong; GetTables and
-//! CurrentDatabase; CreateView / DropView of an ORM query.
+//! CurrentDatabase; CreateView / DropView of an ORM query;
+//! ColumnTypes.
 
 use plugorm::{
     migrator::{CheckOption, ViewOption},
@@ -24,6 +25,7 @@ plugorm_tests::matrix!(
     rename_index_g134_or_refused_on_sqlite,
     get_tables_lists_base_tables_and_current_database_names_it,
     create_view_of_an_orm_query_then_drop_it,
+    column_types_read_the_catalog,
 );
 
 fn user_info_schema() -> ModelSchema {
@@ -351,4 +353,69 @@ async fn create_view_of_an_orm_query_then_drop_it(backend: Backend) {
         .await
         .is_err());
     ok(m.drop_view("later_users").await, "drop again");
+}
+
+fn typed_schema() -> ModelSchema {
+    let mut code = named("Code", "code", DataType::String);
+    code.size = 40;
+    code.unique = true;
+    code.not_null = true;
+    let mut price = named("Price", "price", DataType::Decimal);
+    price.precision = 10;
+    price.scale = 2;
+    price.nullable = true;
+    let mut note = named("Note", "note", DataType::String);
+    note.size = 20;
+    note.nullable = true;
+    note.default = Some("'none'".into()).into();
+    model(
+        "Typed",
+        "typed_rows",
+        vec![auto_id(), code, price, note],
+        vec![],
+    )
+}
+plugorm_tests::schema_model!(
+    /// A column of each kind `column_types` reports on.
+    Typed,
+    typed_schema
+);
+
+async fn column_types_read_the_catalog(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    let m = db.migrator();
+    assert!(ok(m.column_types::<Typed>().await, "no table").is_empty());
+    ok(m.create_table::<Typed>().await, "typed_rows");
+    let columns = ok(m.column_types::<Typed>().await, "column types");
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "code", "price", "note"]);
+    let [id, code, price, note] = &columns[..] else {
+        unreachable!()
+    };
+    assert!(id.primary_key && !code.primary_key);
+    assert!(code.unique && !note.unique, "{code:?} {note:?}");
+    assert!(!code.nullable && price.nullable && note.nullable);
+    if backend == Backend::Sqlite {
+        // The sqlite dialect declares strings `text` and decimals `text` (exact digits):
+        // the catalog has no length or precision to report.
+        assert_eq!((code.length, price.precision), (None, None), "{columns:?}");
+    } else {
+        assert_eq!(code.length, Some(40), "{code:?}");
+        assert_eq!(note.length, Some(20), "{note:?}");
+        assert_eq!(
+            (price.precision, price.scale),
+            (Some(10), Some(2)),
+            "{price:?}"
+        );
+    }
+    assert_eq!(price.length, None);
+    let default = note.default.as_deref().unwrap_or_default();
+    assert!(default.contains("none"), "{note:?}");
+    assert_eq!(code.default, None, "{code:?}");
+    assert!(
+        code.column_type.starts_with(&code.database_type) && !code.database_type.contains('('),
+        "{code:?}"
+    );
 }

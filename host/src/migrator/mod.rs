@@ -31,6 +31,7 @@
 
 mod auto;
 mod catalog;
+mod column_types;
 mod constraint_ops;
 mod constraints;
 mod context;
@@ -46,6 +47,7 @@ use plugorm_plugin_api::{migrate::Ddl, statement::TableRef, Sql};
 
 use crate::{model::Model, Db, Result};
 
+pub use column_types::ColumnType;
 pub use plugorm_plugin_api::migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo};
 pub use set::{ModelList, ModelSet};
 pub use view::{CheckOption, ViewOption};
