@@ -78,6 +78,44 @@ pub enum Ddl {
         table: TableRef,
         name: Text,
     },
+    /// Renames the table to `to`, a name in the same schema (appended in plugin API
+    /// 0.2.4): `ALTER TABLE t RENAME TO n`, SQL Server's `sp_rename`.
+    RenameTable {
+        table: TableRef,
+        to: Text,
+    },
+    /// Renames an index of the table (appended in plugin API 0.2.4): `ALTER INDEX i
+    /// RENAME TO n` by default, MySQL's `ALTER TABLE t RENAME INDEX i TO n`, SQL Server's
+    /// `sp_rename`; SQLite, which cannot rename an index, refuses it with
+    /// [`crate::DbError::Unsupported`].
+    RenameIndex {
+        table: TableRef,
+        from: Text,
+        to: Text,
+    },
+    /// A catalog read (appended in plugin API 0.2.4): one SELECT whose first column is
+    /// the name of each base table of the current schema (the current database on MySQL,
+    /// the main database on SQLite). It is rendered here, beside the DDL it serves, so
+    /// it crosses the boundary as the migrator's other statements do.
+    ListTables,
+    /// A catalog read (appended in plugin API 0.2.4): one SELECT returning one row whose
+    /// first column is the current database's name.
+    CurrentDatabase,
+    /// `CREATE [OR REPLACE] VIEW v AS <query> [<check_option>]` (appended in plugin API
+    /// 0.2.4). `query` is a SELECT the host rendered with this dialect, with no bound
+    /// values; `check_option` is empty, `WITH CHECK OPTION`, `WITH LOCAL CHECK OPTION` or
+    /// `WITH CASCADED CHECK OPTION` (anything else is refused).
+    CreateView {
+        view: TableRef,
+        query: Text,
+        replace: bool,
+        check_option: Text,
+    },
+    /// `DROP VIEW [IF EXISTS] v` (appended in plugin API 0.2.4).
+    DropView {
+        view: TableRef,
+        if_exists: bool,
+    },
 }
 
 /// A FOREIGN KEY constraint: the columns of the table holding it, the table and columns

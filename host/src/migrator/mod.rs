@@ -30,6 +30,8 @@
 //! ```
 
 mod auto;
+mod catalog;
+mod column_types;
 mod constraint_ops;
 mod constraints;
 mod context;
@@ -37,15 +39,19 @@ mod describe;
 mod ops;
 mod order;
 mod plan;
+mod rename;
 mod set;
 mod spread;
+mod view;
 
 use plugorm_plugin_api::{migrate::Ddl, statement::TableRef, Sql};
 
 use crate::{model::Model, Db, Result};
 
+pub use column_types::ColumnType;
 pub use plugorm_plugin_api::migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo};
 pub use set::{ModelList, ModelSet};
+pub use view::{CheckOption, ViewOption};
 
 /// What a migration did: the table, what was created, and the text of every statement
 /// that ran, in order.

@@ -313,3 +313,91 @@ fn a_feature_built_before_serializers_loads_beside_one_built_after() {
     let now = <FfiHostBox as StableAbi>::LAYOUT;
     assert_grows(earlier, now);
 }
+
+/// `Ddl` as 0.2.3 defined it, before 0.2.4 appended `RenameTable` and `RenameIndex`.
+mod earlier_ddl {
+    use crate::{
+        migrate::ForeignKeySchema,
+        schema::{FieldSchema, IndexSchema, ModelSchema},
+        statement::TableRef,
+        types::{List, Text},
+    };
+    use abi_stable::StableAbi;
+
+    #[repr(C, u8)]
+    #[derive(StableAbi, Debug, Clone, PartialEq)]
+    #[sabi(kind(WithNonExhaustive(size = [u64; 64], traits(Debug, Clone, PartialEq))))]
+    pub enum Ddl {
+        CreateTable {
+            table: TableRef,
+            schema: ModelSchema,
+        },
+        AddColumn {
+            table: TableRef,
+            field: FieldSchema,
+        },
+        AlterColumn {
+            table: TableRef,
+            field: FieldSchema,
+        },
+        DropColumn {
+            table: TableRef,
+            column: Text,
+        },
+        CreateIndex {
+            table: TableRef,
+            index: IndexSchema,
+        },
+        DropIndex {
+            table: TableRef,
+            name: Text,
+        },
+        DropTable {
+            table: TableRef,
+            if_exists: bool,
+        },
+        RenameColumn {
+            table: TableRef,
+            from: Text,
+            to: Text,
+        },
+        CreateTableWithForeignKeys {
+            table: TableRef,
+            schema: ModelSchema,
+            foreign_keys: List<ForeignKeySchema>,
+        },
+        AddForeignKey {
+            table: TableRef,
+            foreign_key: ForeignKeySchema,
+        },
+        DropConstraint {
+            table: TableRef,
+            name: Text,
+        },
+    }
+}
+
+#[test]
+fn ddl_operations_grow_by_appending_variants() {
+    let earlier = <earlier_ddl::Ddl_NE as StableAbi>::LAYOUT;
+    let now = <super::FfiDdl as StableAbi>::LAYOUT;
+    assert_grows(earlier, now);
+}
+
+#[test]
+fn a_plugin_built_before_rename_table_sees_an_unknown_operation() {
+    use crate::{migrate::Ddl, statement::TableRef};
+    let newer = super::FfiDdl::new(Ddl::RenameTable {
+        table: TableRef::new("users"),
+        to: "user_infos".into(),
+    });
+    // SAFETY: both are abi_stable non-exhaustive enums of the same storage, size and
+    // alignment (the layout check above proves them compatible); this is how an older
+    // plugin reads the operation it receives.
+    let older: earlier_ddl::Ddl_NE = unsafe { std::mem::transmute(newer) };
+    let unknown = older
+        .as_enum()
+        .err()
+        .map(|e| e.non_exhaustive.get_discriminant());
+    assert_eq!(unknown, Some(11));
+}

@@ -66,6 +66,17 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<Vec<Sql
         } => r.ddl_create_table_with_foreign_keys(table, schema, foreign_keys)?,
         Ddl::AddForeignKey { table, foreign_key } => r.ddl_add_foreign_key(table, foreign_key)?,
         Ddl::DropConstraint { table, name } => r.ddl_drop_constraint(table, name)?,
+        Ddl::RenameTable { table, to } => r.ddl_rename_table(table, to)?,
+        Ddl::RenameIndex { table, from, to } => r.ddl_rename_index(table, from, to)?,
+        Ddl::ListTables => r.ddl_list_tables()?,
+        Ddl::CurrentDatabase => r.ddl_current_database()?,
+        Ddl::CreateView {
+            view,
+            query,
+            replace,
+            check_option,
+        } => r.ddl_create_view(view, query, *replace, check_option)?,
+        Ddl::DropView { view, if_exists } => r.ddl_drop_view(view, *if_exists)?,
     };
     Ok(list)
 }
@@ -896,6 +907,204 @@ pub fn rename_column<R: SqlRenderer + ?Sized>(
     r.write_ident(&mut w, from);
     w.push_str(" TO ");
     r.write_ident(&mut w, to);
+    Ok(vec![finish(w)])
+}
+
+/// `ALTER TABLE t RENAME TO n` (GORM's RenameTable on SQLite, PostgreSQL and MySQL).
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let sql = ddl::rename_table(&Ansi, &TableRef::new("users"), "user_infos").unwrap();
+/// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "users" RENAME TO "user_infos""#);
+/// ```
+pub fn rename_table<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    to: &str,
+) -> DbResult<Vec<Sql>> {
+    require_table(table, "RENAME TABLE")?;
+    require_name("new table", to, "RENAME TABLE")?;
+    let mut w = alter_table(r, table);
+    w.push_str("RENAME TO ");
+    r.write_ident(&mut w, to);
+    Ok(vec![finish(w)])
+}
+
+/// `ALTER INDEX i RENAME TO n`, the index qualified by the table's schema when it has
+/// one (PostgreSQL's form; an index lives in its table's schema).
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let sql = ddl::rename_index(&Ansi, &TableRef::new("users"), "idx_a", "idx_b").unwrap();
+/// assert_eq!(sql[0].text.as_str(), r#"ALTER INDEX "idx_a" RENAME TO "idx_b""#);
+/// ```
+pub fn rename_index<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    from: &str,
+    to: &str,
+) -> DbResult<Vec<Sql>> {
+    require_table(table, "RENAME INDEX")?;
+    require_name("index", from, "RENAME INDEX")?;
+    require_name("new index", to, "RENAME INDEX")?;
+    let mut w = SqlWriter::default();
+    w.push_str("ALTER INDEX ");
+    if let Optional::Some(schema) = &table.schema {
+        r.write_ident(&mut w, schema);
+        w.push('.');
+    }
+    r.write_ident(&mut w, from);
+    w.push_str(" RENAME TO ");
+    r.write_ident(&mut w, to);
+    Ok(vec![finish(w)])
+}
+
+/// `SELECT table_name FROM information_schema.tables WHERE table_schema = CURRENT_SCHEMA
+/// AND table_type = ?` (bound `BASE TABLE`): the standard catalog's base tables of the
+/// current schema.
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let sql = ddl::list_tables(&Ansi).unwrap();
+/// assert!(sql[0].text.starts_with("SELECT table_name FROM information_schema.tables"));
+/// ```
+pub fn list_tables<R: SqlRenderer + ?Sized>(r: &R) -> DbResult<Vec<Sql>> {
+    let mut w = SqlWriter::default();
+    w.push_str(
+        "SELECT table_name FROM information_schema.tables \
+         WHERE table_schema = CURRENT_SCHEMA AND table_type = ",
+    );
+    r.write_param(&mut w, crate::Value::Text("BASE TABLE".into()).into_ffi());
+    w.push_str(" ORDER BY table_name");
+    Ok(vec![finish(w)])
+}
+
+/// `SELECT CURRENT_CATALOG` (standard SQL's name for the current database).
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// assert_eq!(ddl::current_database(&Ansi).unwrap()[0].text.as_str(), "SELECT CURRENT_CATALOG");
+/// ```
+pub fn current_database<R: SqlRenderer + ?Sized>(_r: &R) -> DbResult<Vec<Sql>> {
+    let mut w = SqlWriter::default();
+    w.push_str("SELECT CURRENT_CATALOG");
+    Ok(vec![finish(w)])
+}
+
+/// The check options a view may be created with (standard SQL's three forms, or none).
+pub const VIEW_CHECK_OPTIONS: [&str; 4] = [
+    "",
+    "WITH CHECK OPTION",
+    "WITH LOCAL CHECK OPTION",
+    "WITH CASCADED CHECK OPTION",
+];
+
+/// `CREATE [OR REPLACE] VIEW v AS <query> [WITH … CHECK OPTION]`. The query is the
+/// host's rendering of a SELECT, written as is; a check option other than
+/// [`VIEW_CHECK_OPTIONS`] and an empty query are refused.
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let v = TableRef::new("adults");
+/// let sql = ddl::create_view(&Ansi, &v, r#"SELECT * FROM "users" WHERE age > 20"#, true, "WITH CHECK OPTION").unwrap();
+/// assert_eq!(
+///     sql[0].text.as_str(),
+///     r#"CREATE OR REPLACE VIEW "adults" AS SELECT * FROM "users" WHERE age > 20 WITH CHECK OPTION"#
+/// );
+/// assert!(ddl::create_view(&Ansi, &v, "SELECT 1", false, "; DROP TABLE t").is_err());
+/// ```
+pub fn create_view<R: SqlRenderer + ?Sized>(
+    r: &R,
+    view: &TableRef,
+    query: &str,
+    replace: bool,
+    check_option: &str,
+) -> DbResult<Vec<Sql>> {
+    require_name("view", &view.name, "CREATE VIEW")?;
+    let check = view_check_option(view, check_option)?;
+    if query.trim().is_empty() {
+        return Err(DbError::Render(format!(
+            "CREATE VIEW `{}` needs a query",
+            view.name
+        )));
+    }
+    let mut w = SqlWriter::default();
+    w.push_str(if replace {
+        "CREATE OR REPLACE VIEW "
+    } else {
+        "CREATE VIEW "
+    });
+    write_ddl_table(r, &mut w, view);
+    w.push_str(" AS ");
+    w.push_str(query);
+    if !check.is_empty() {
+        w.push(' ');
+        w.push_str(check);
+    }
+    Ok(vec![finish(w)])
+}
+
+/// The check option as written in [`VIEW_CHECK_OPTIONS`] (matched case-insensitively,
+/// spaces trimmed), or a render error naming the view.
+///
+/// ```
+/// use plugorm_plugin_api::render::ddl::view_check_option;
+/// use plugorm_plugin_api::statement::TableRef;
+/// let v = TableRef::new("v");
+/// assert_eq!(view_check_option(&v, " with local check option ").unwrap(), "WITH LOCAL CHECK OPTION");
+/// assert!(view_check_option(&v, "WITH NOTHING").is_err());
+/// ```
+pub fn view_check_option(view: &TableRef, check_option: &str) -> DbResult<&'static str> {
+    let given = check_option.trim();
+    VIEW_CHECK_OPTIONS
+        .iter()
+        .find(|o| o.eq_ignore_ascii_case(given))
+        .copied()
+        .ok_or_else(|| {
+            DbError::Render(format!(
+                "view `{}`: unknown check option `{given}` (expected one of {})",
+                view.name,
+                VIEW_CHECK_OPTIONS[1..].join(", ")
+            ))
+        })
+}
+
+/// `DROP VIEW [IF EXISTS] v`.
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let sql = ddl::drop_view(&Ansi, &TableRef::new("adults"), true).unwrap();
+/// assert_eq!(sql[0].text.as_str(), r#"DROP VIEW IF EXISTS "adults""#);
+/// ```
+pub fn drop_view<R: SqlRenderer + ?Sized>(
+    r: &R,
+    view: &TableRef,
+    if_exists: bool,
+) -> DbResult<Vec<Sql>> {
+    require_name("view", &view.name, "DROP VIEW")?;
+    let mut w = SqlWriter::default();
+    w.push_str(if if_exists {
+        "DROP VIEW IF EXISTS "
+    } else {
+        "DROP VIEW "
+    });
+    write_ddl_table(r, &mut w, view);
     Ok(vec![finish(w)])
 }
 

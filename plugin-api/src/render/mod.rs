@@ -530,6 +530,92 @@ pub trait SqlRenderer {
         ddl::drop_constraint(self, table, name)
     }
 
+    /// `ALTER TABLE … RENAME TO …` ([`ddl::rename_table`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_rename_table(&TableRef::new("a"), "b").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "a" RENAME TO "b""#);
+    /// ```
+    fn ddl_rename_table(&self, table: &TableRef, to: &str) -> DbResult<Vec<Sql>> {
+        ddl::rename_table(self, table, to)
+    }
+
+    /// `ALTER INDEX … RENAME TO …` ([`ddl::rename_index`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_rename_index(&TableRef::new("t"), "a", "b").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"ALTER INDEX "a" RENAME TO "b""#);
+    /// ```
+    fn ddl_rename_index(&self, table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
+        ddl::rename_index(self, table, from, to)
+    }
+
+    /// The catalog read listing the current schema's base tables ([`ddl::list_tables`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert!(Ansi.ddl_list_tables().unwrap()[0].text.contains("information_schema.tables"));
+    /// ```
+    fn ddl_list_tables(&self) -> DbResult<Vec<Sql>> {
+        ddl::list_tables(self)
+    }
+
+    /// The catalog read naming the current database ([`ddl::current_database`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert_eq!(Ansi.ddl_current_database().unwrap()[0].text.as_str(), "SELECT CURRENT_CATALOG");
+    /// ```
+    fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
+        ddl::current_database(self)
+    }
+
+    /// `CREATE [OR REPLACE] VIEW … AS …` ([`ddl::create_view`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_create_view(&TableRef::new("v"), "SELECT 1", false, "").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"CREATE VIEW "v" AS SELECT 1"#);
+    /// ```
+    fn ddl_create_view(
+        &self,
+        view: &TableRef,
+        query: &str,
+        replace: bool,
+        check_option: &str,
+    ) -> DbResult<Vec<Sql>> {
+        ddl::create_view(self, view, query, replace, check_option)
+    }
+
+    /// `DROP VIEW [IF EXISTS] …` ([`ddl::drop_view`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_drop_view(&TableRef::new("v"), true).unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"DROP VIEW IF EXISTS "v""#);
+    /// ```
+    fn ddl_drop_view(&self, view: &TableRef, if_exists: bool) -> DbResult<Vec<Sql>> {
+        ddl::drop_view(self, view, if_exists)
+    }
+
     /// `a,b`.
     fn write_expr_list(&self, w: &mut SqlWriter, list: &[crate::statement::Expr]) -> DbResult<()> {
         for (i, e) in list.iter().enumerate() {

@@ -230,6 +230,33 @@ pub(crate) fn drop_index<R: SqlRenderer + ?Sized>(
     Ok(vec![w.finish()])
 }
 
+/// `ALTER TABLE t RENAME INDEX i TO n` (GORM's MySQL form, G134; MariaDB has it since
+/// 10.5.2).
+pub(crate) fn rename_index<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    from: &str,
+    to: &str,
+) -> DbResult<Vec<Sql>> {
+    if [table.name.as_str(), from, to]
+        .iter()
+        .any(|n| n.trim().is_empty())
+    {
+        return Err(DbError::Render(format!(
+            "RENAME INDEX needs a table and two index names (got `{from}` → `{to}` on `{}`)",
+            table.name
+        )));
+    }
+    let mut w = SqlWriter::default();
+    w.push_str("ALTER TABLE ");
+    write_ddl_table(r, &mut w, table);
+    w.push_str(" RENAME INDEX ");
+    r.write_ident(&mut w, from);
+    w.push_str(" TO ");
+    r.write_ident(&mut w, to);
+    Ok(vec![w.finish()])
+}
+
 #[cfg(test)]
 mod tests {
     use plugorm_plugin_api::{

@@ -159,8 +159,20 @@ impl SqlRenderer for MysqlDialect {
         ddl::create_index(self, table, index)
     }
 
+    fn ddl_rename_index(&self, table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
+        ddl::rename_index(self, table, from, to)
+    }
+
     fn ddl_drop_index(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
         ddl::drop_index(self, table, name)
+    }
+
+    fn ddl_list_tables(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::list_tables(self)
+    }
+
+    fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::current_database()
     }
 }
 

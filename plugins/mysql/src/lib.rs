@@ -31,6 +31,7 @@
 //! ```
 
 mod bind;
+mod catalog;
 mod ddl;
 mod decode;
 mod dialect;

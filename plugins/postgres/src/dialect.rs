@@ -134,6 +134,14 @@ impl SqlRenderer for PostgresDialect {
     fn ddl_drop_table(&self, table: &TableRef, if_exists: bool) -> DbResult<Vec<Sql>> {
         ddl::drop_table(self, table, if_exists)
     }
+
+    fn ddl_list_tables(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::list_tables(self)
+    }
+
+    fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::current_database()
+    }
 }
 
 impl Dialect for PostgresDialect {

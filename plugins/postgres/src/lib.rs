@@ -34,6 +34,7 @@
 //! ```
 
 mod bind;
+mod catalog;
 mod codec;
 mod ddl;
 mod decode;

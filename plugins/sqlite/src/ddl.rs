@@ -169,6 +169,37 @@ pub(crate) fn alter_column(table: &TableRef, field: &FieldSchema) -> DbResult<Ve
     )))
 }
 
+/// SQLite's CREATE VIEW has neither `OR REPLACE` nor a check option (GORM's sqlite
+/// migrator refuses `Replace` too); without them it is the standard statement.
+pub(crate) fn create_view<R: SqlRenderer + ?Sized>(
+    r: &R,
+    view: &TableRef,
+    query: &str,
+    replace: bool,
+    check_option: &str,
+) -> DbResult<Vec<Sql>> {
+    let check = ddl::view_check_option(view, check_option)?;
+    if replace || !check.is_empty() {
+        let what = if replace { "OR REPLACE" } else { check };
+        return Err(DbError::Unsupported(format!(
+            "SQLite cannot create view `{}` with {what}: its CREATE VIEW has no such clause; \
+             drop the view first (drop_view) and create it again",
+            view.name
+        )));
+    }
+    ddl::create_view(r, view, query, false, "")
+}
+
+/// SQLite has no statement that renames an index; GORM re-creates it from the schema
+/// text, which this dialect does not parse, so the operation is refused.
+pub(crate) fn rename_index(table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
+    Err(DbError::Unsupported(format!(
+        "SQLite cannot rename index `{from}` of table `{}` to `{to}`: it has no ALTER INDEX; \
+         drop the index and create it under the new name",
+        table.name
+    )))
+}
+
 /// An index name, qualified by the table's schema (SQLite qualifies the index, never the
 /// table of `ON`).
 fn write_index_name<R: SqlRenderer + ?Sized>(

@@ -154,6 +154,28 @@ impl SqlRenderer for SqliteDialect {
     fn ddl_create_index(&self, table: &TableRef, index: &IndexSchema) -> DbResult<Vec<Sql>> {
         ddl::create_index(self, table, index)
     }
+
+    fn ddl_rename_index(&self, table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
+        ddl::rename_index(table, from, to)
+    }
+
+    fn ddl_create_view(
+        &self,
+        view: &TableRef,
+        query: &str,
+        replace: bool,
+        check_option: &str,
+    ) -> DbResult<Vec<Sql>> {
+        ddl::create_view(self, view, query, replace, check_option)
+    }
+
+    fn ddl_list_tables(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::list_tables(self)
+    }
+
+    fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::current_database()
+    }
 }
 
 /// The host's `DEFAULT` value in an INSERT row.

@@ -41,6 +41,7 @@
 //! ```
 
 mod bind;
+mod catalog;
 mod ddl;
 mod decode;
 mod dialect;

@@ -245,12 +245,36 @@ pub(crate) fn rename_column<R: SqlRenderer + ?Sized>(
     from: &str,
     to: &str,
 ) -> DbResult<Vec<Sql>> {
+    rename_part(r, table, from, to, "COLUMN")
+}
+
+/// `sp_rename @objname = @p1, @newname = "to", @objtype = 'INDEX';` with `@p1` bound to
+/// `table.from` (GORM's form, G134).
+pub(crate) fn rename_index<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    from: &str,
+    to: &str,
+) -> DbResult<Vec<Sql>> {
+    rename_part(r, table, from, to, "INDEX")
+}
+
+/// `sp_rename` of a table's column or index: the object's qualified name is a bound
+/// value, the new name an identifier.
+fn rename_part<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    from: &str,
+    to: &str,
+    kind: &str,
+) -> DbResult<Vec<Sql>> {
     if [table.name.as_str(), from, to]
         .iter()
         .any(|n| n.trim().is_empty())
     {
         return Err(DbError::Render(format!(
-            "RENAME COLUMN needs a table and two column names (got `{from}` → `{to}` on `{}`)",
+            "RENAME {kind} needs a table and two {} names (got `{from}` → `{to}` on `{}`)",
+            kind.to_lowercase(),
             table.name
         )));
     }
@@ -265,7 +289,65 @@ pub(crate) fn rename_column<R: SqlRenderer + ?Sized>(
     r.write_param(&mut w, Value::Text(object.join(".").into()).into_ffi());
     w.push_str(", @newname = ");
     r.write_ident(&mut w, to);
-    w.push_str(", @objtype = 'COLUMN';");
+    w.push_str(", @objtype = '");
+    w.push_str(kind);
+    w.push_str("';");
+    Ok(vec![w.finish()])
+}
+
+/// `CREATE [OR ALTER] VIEW v AS <query> [WITH CHECK OPTION]`: T-SQL's replace is `OR
+/// ALTER`, and its check option has no LOCAL / CASCADED form (those are refused).
+pub(crate) fn create_view<R: SqlRenderer + ?Sized>(
+    r: &R,
+    view: &TableRef,
+    query: &str,
+    replace: bool,
+    check_option: &str,
+) -> DbResult<Vec<Sql>> {
+    let check = ddl::view_check_option(view, check_option)?;
+    if !check.is_empty() && check != "WITH CHECK OPTION" {
+        return Err(DbError::Unsupported(format!(
+            "SQL Server cannot create view `{}` {check}: only WITH CHECK OPTION exists",
+            view.name
+        )));
+    }
+    let mut sql = ddl::create_view(r, view, query, false, check)?;
+    if replace {
+        for s in &mut sql {
+            s.text = s
+                .text
+                .replacen("CREATE VIEW", "CREATE OR ALTER VIEW", 1)
+                .into();
+        }
+    }
+    Ok(sql)
+}
+
+/// `sp_rename @objname = "t", @newname = "n";` (GORM's form, G130); a schema-qualified
+/// table is passed as a bound `schema.table` value, the form `sp_rename` parses.
+pub(crate) fn rename_table<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    to: &str,
+) -> DbResult<Vec<Sql>> {
+    if table.name.trim().is_empty() || to.trim().is_empty() {
+        return Err(DbError::Render(format!(
+            "RENAME TABLE needs two table names (got `{}` → `{to}`)",
+            table.name
+        )));
+    }
+    let mut w = SqlWriter::default();
+    w.push_str("sp_rename @objname = ");
+    match table.schema.as_ref() {
+        Some(schema) => {
+            let object = format!("{}.{}", name_part(schema), name_part(&table.name));
+            r.write_param(&mut w, Value::Text(object.into()).into_ffi());
+        }
+        None => r.write_ident(&mut w, &table.name),
+    }
+    w.push_str(", @newname = ");
+    r.write_ident(&mut w, to);
+    w.push(';');
     Ok(vec![w.finish()])
 }
 

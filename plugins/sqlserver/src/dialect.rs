@@ -144,6 +144,32 @@ impl SqlRenderer for SqlServerDialect {
     fn ddl_rename_column(&self, table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
         ddl::rename_column(self, table, from, to)
     }
+
+    fn ddl_rename_index(&self, table: &TableRef, from: &str, to: &str) -> DbResult<Vec<Sql>> {
+        ddl::rename_index(self, table, from, to)
+    }
+
+    fn ddl_rename_table(&self, table: &TableRef, to: &str) -> DbResult<Vec<Sql>> {
+        ddl::rename_table(self, table, to)
+    }
+
+    fn ddl_create_view(
+        &self,
+        view: &TableRef,
+        query: &str,
+        replace: bool,
+        check_option: &str,
+    ) -> DbResult<Vec<Sql>> {
+        ddl::create_view(self, view, query, replace, check_option)
+    }
+
+    fn ddl_list_tables(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::list_tables(self)
+    }
+
+    fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
+        crate::catalog::current_database()
+    }
 }
 
 impl Dialect for SqlServerDialect {

@@ -18,6 +18,7 @@
 //! ```
 
 // Rendering and schema (what SQL Server's text looks like).
+mod catalog;
 mod ddl;
 mod dialect;
 mod identity;

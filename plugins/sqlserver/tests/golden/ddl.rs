@@ -264,3 +264,107 @@ fn indexed_strings_get_a_key_size_and_bit_defaults_are_numbers() {
         ]
     );
 }
+
+/// G130: RenameTable is `sp_rename` with the table as an identifier; a schema-qualified
+/// table goes as a bound `schema.table`, the form `sp_rename` parses.
+#[test]
+fn g130_rename_table_is_sp_rename() {
+    assert_eq!(
+        ddl(Ddl::RenameTable {
+            table: TableRef::new("users"),
+            to: "user_infos".into(),
+        }),
+        [r#"sp_rename @objname = "users", @newname = "user_infos";"#]
+    );
+    let qualified = SqlServerDialect::new()
+        .render_ddl(&Ddl::RenameTable {
+            table: TableRef::parse("sales.users"),
+            to: "user_infos".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        qualified[0].text.as_str(),
+        r#"sp_rename @objname = @p1, @newname = "user_infos";"#
+    );
+    let values: Vec<&Value> = qualified[0].values().collect::<Result<_, _>>().unwrap();
+    assert_eq!(values, [&Value::from("sales.users")]);
+}
+
+/// G134's RenameIndex: `sp_rename` of `table.index` as a bound value, `@objtype = 'INDEX'`.
+#[test]
+fn g134_rename_index_is_sp_rename() {
+    let sql = SqlServerDialect::new()
+        .render_ddl(&Ddl::RenameIndex {
+            table: TableRef::new("user_indices"),
+            from: "idx_user_indices_name3".into(),
+            to: "idx_user_indices_name3_new".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        sql[0].text.as_str(),
+        r#"sp_rename @objname = @p1, @newname = "idx_user_indices_name3_new", @objtype = 'INDEX';"#
+    );
+    let values: Vec<&Value> = sql[0].values().collect::<Result<_, _>>().unwrap();
+    assert_eq!(
+        values,
+        [&Value::from("user_indices.idx_user_indices_name3")]
+    );
+    let empty = SqlServerDialect::new().render_ddl(&Ddl::RenameIndex {
+        table: TableRef::new("user_indices"),
+        from: "".into(),
+        to: "x".into(),
+    });
+    assert!(empty.is_err());
+}
+
+/// Views: T-SQL's replace is `CREATE OR ALTER`, its only check option `WITH CHECK OPTION`.
+#[test]
+fn views_create_or_alter_and_drop() {
+    let view = TableRef::new("users_view");
+    let create = |replace: bool, check: &str| {
+        SqlServerDialect::new().render_ddl(&Ddl::CreateView {
+            view: view.clone(),
+            query: r#"SELECT * FROM "users" WHERE age > 20"#.into(),
+            replace,
+            check_option: check.into(),
+        })
+    };
+    let text = |r: Result<Vec<plugorm_plugin_api::Sql>, plugorm_plugin_api::DbError>| {
+        r.unwrap()[0].text.to_string()
+    };
+    assert_eq!(
+        text(create(false, "")),
+        r#"CREATE VIEW "users_view" AS SELECT * FROM "users" WHERE age > 20"#
+    );
+    assert_eq!(
+        text(create(true, "WITH CHECK OPTION")),
+        r#"CREATE OR ALTER VIEW "users_view" AS SELECT * FROM "users" WHERE age > 20 WITH CHECK OPTION"#
+    );
+    assert!(matches!(
+        create(false, "WITH LOCAL CHECK OPTION"),
+        Err(plugorm_plugin_api::DbError::Unsupported(m)) if m.contains("`users_view`")
+    ));
+    assert_eq!(
+        ddl(Ddl::DropView {
+            view,
+            if_exists: true
+        }),
+        [r#"DROP VIEW IF EXISTS "users_view""#]
+    );
+}
+
+/// The catalog reads: the default schema's base tables (bound type) and `DB_NAME()`.
+#[test]
+fn catalog_reads() {
+    let list = SqlServerDialect::new()
+        .render_ddl(&Ddl::ListTables)
+        .unwrap();
+    assert_eq!(
+        list[0].text.as_str(),
+        "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_CATALOG = DB_NAME() \
+         AND TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_TYPE = @p1 ORDER BY TABLE_NAME"
+    );
+    let values: Vec<&Value> = list[0].values().collect::<Result<_, _>>().unwrap();
+    assert_eq!(values, [&Value::from("BASE TABLE")]);
+    assert_eq!(ddl(Ddl::CurrentDatabase), ["SELECT DB_NAME()"]);
+}

@@ -1,0 +1,25 @@
+//! Catalog reads of the migrator: the current database's base tables and its name.
+
+use plugorm_plugin_api::{
+    render::{SqlRenderer, SqlWriter},
+    DbResult, Sql, Value,
+};
+
+/// `information_schema.TABLES` of `DATABASE()`.
+pub(crate) fn list_tables<R: SqlRenderer + ?Sized>(r: &R) -> DbResult<Vec<Sql>> {
+    let mut w = SqlWriter::default();
+    w.push_str(
+        "SELECT TABLE_NAME FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = ",
+    );
+    r.write_param(&mut w, Value::Text("BASE TABLE".into()).into_ffi());
+    w.push_str(" ORDER BY TABLE_NAME");
+    Ok(vec![w.finish()])
+}
+
+/// `SELECT DATABASE()`.
+pub(crate) fn current_database() -> DbResult<Vec<Sql>> {
+    let mut w = SqlWriter::default();
+    w.push_str("SELECT DATABASE()");
+    Ok(vec![w.finish()])
+}
