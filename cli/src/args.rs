@@ -1,4 +1,4 @@
-//! The command line: `plugorm [--config FILE] <plugins list|plugins check|sql|demo|migrate>`.
+//! The command line: `plugorm [--config FILE] <plugins list|plugins check|sql|schema|demo|migrate>`.
 
 use std::path::PathBuf;
 
@@ -42,6 +42,15 @@ pub enum Command {
         dir: PathBuf,
         #[command(subcommand)]
         command: MigrateCommand,
+    },
+    /// Print the schema of a database: its tables with their columns, indexes and foreign
+    /// keys, as text, JSON or a Mermaid ER diagram.
+    Schema {
+        /// Database URL.
+        url: String,
+        /// How to print it.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::schema::Format,
     },
     /// Walk through plugorm on an embedded SQLite file, printing each step and its SQL.
     Demo {

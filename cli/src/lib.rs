@@ -26,6 +26,7 @@ mod echo;
 mod logging;
 mod migrate;
 mod plugins;
+mod schema;
 mod table;
 
 use std::process::ExitCode;
@@ -79,6 +80,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             command: PluginsCommand::Check,
         } => println!("ok: {} plugin(s) loaded", registry.plugins().len()),
         Command::Sql { url, statement } => sql(&registry, &url, &statement).await?,
+        Command::Schema { url, format } => {
+            let db = registry.open(&url).await?;
+            print!("{}", schema::render(&schema::read(&db).await?, format));
+        }
         Command::Demo { database } => demo::run(&registry, database).await?,
         Command::Migrate { url, dir, command } => {
             migrate::run(&registry, url, &dir, command).await?

@@ -354,3 +354,51 @@ fn migrate_up_status_down_and_to_on_a_sqlite_file() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn schema_prints_text_json_and_a_mermaid_diagram() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sqlite_config(dir.path());
+    let config = config.to_str().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("app.db").display());
+    for statement in [
+        "CREATE TABLE users (id integer PRIMARY KEY, email varchar(64) NOT NULL UNIQUE)",
+        "CREATE TABLE pets (id integer PRIMARY KEY, user_id integer REFERENCES users(id) ON DELETE CASCADE, name text)",
+        "CREATE INDEX idx_pets_name ON pets(name)",
+    ] {
+        let out = run(&["sql", "--config", config, &url, statement]);
+        assert!(out.status.success(), "{statement}: {}", text(&out.stderr));
+    }
+
+    let out = run(&["schema", "--config", config, &url]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("pets\n"),
+        "tables in name order: {stdout}"
+    );
+    assert!(stdout.contains("index idx_pets_name (name)"), "{stdout}");
+    assert!(
+        stdout.contains("(user_id) -> users (id) ON DELETE CASCADE"),
+        "{stdout}"
+    );
+
+    let out = run(&["schema", "--config", config, &url, "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("\"referenced_table\": \"users\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"name\": \"email\""), "{stdout}");
+
+    let out = run(&["schema", "--config", config, &url, "--format", "mermaid"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("erDiagram\n"), "{stdout}");
+    assert!(stdout.contains("integer user_id FK"), "{stdout}");
+    assert!(stdout.contains("pets }o--o| users"), "{stdout}");
+
+    let out = run(&["schema", "--config", config, &url, "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2), "clap refuses an unknown format");
+}
