@@ -91,4 +91,13 @@ pub enum MigrateCommand {
         /// The version to end at.
         version: i64,
     },
+    /// Print what AutoMigrate would run now for the models this binary registers
+    /// (`plugorm::register_model!`): run it from the application's own binary.
+    Plan,
+    /// Write AutoMigrate's plan for the registered models as the next migration file of
+    /// the folder, `<version>_<NAME>.up.sql`.
+    Generate {
+        /// The migration's name (letters, digits, `_`).
+        name: String,
+    },
 }

@@ -1,5 +1,6 @@
 //! `plugorm migrate up|down|status|redo|to`: the versioned migrations of a folder, run
-//! through [`plugorm::migrations`], with a progress bar on a terminal.
+//! through [`plugorm::migrations`], with a progress bar on a terminal; and `plan` /
+//! `generate`: AutoMigrate's plan for the models the binary registers.
 
 use std::{io::IsTerminal as _, path::Path, time::Duration};
 
@@ -17,6 +18,8 @@ pub enum MigrateError {
     Db(#[from] plugorm::Error),
     #[error(transparent)]
     Migration(#[from] plugorm::migrations::MigrationError),
+    #[error("this binary registers no models: `plan` and `generate` run from your application's own binary (`plugorm_cli::main()`), with its models named in `plugorm::register_model!(…)`")]
+    NoModels,
 }
 
 /// Runs one `migrate` command and prints what it did.
@@ -29,6 +32,30 @@ pub async fn run(
     let url = url
         .or_else(|| std::env::var("DATABASE_URL").ok())
         .ok_or(MigrateError::NoUrl)?;
+    if let MigrateCommand::Plan | MigrateCommand::Generate { .. } = command {
+        if !plugorm::migrator::Migrator::has_registered_models() {
+            return Err(MigrateError::NoModels);
+        }
+        let db = registry.open(&url).await?;
+        let m = db.migrator();
+        if let MigrateCommand::Generate { name } = command {
+            match m.generate_registered_migration(dir, &name).await? {
+                Some(path) => println!("wrote {}", path.display()),
+                None => println!("nothing to do: the database matches the models"),
+            }
+            return Ok(());
+        }
+        let reports = m.registered_models_plan().await?;
+        let mut any = false;
+        for sql in reports.iter().flat_map(|r| &r.statements) {
+            println!("{sql};");
+            any = true;
+        }
+        if !any {
+            println!("-- nothing to do: the database matches the models");
+        }
+        return Ok(());
+    }
     let set = Migrations::from_dir(dir)?;
     let db = registry.open(&url).await?;
     if let MigrateCommand::Status = command {
@@ -44,6 +71,7 @@ pub async fn run(
         MigrateCommand::Down { count } => runner.down(count).await,
         MigrateCommand::Redo => runner.redo().await,
         MigrateCommand::To { version } => runner.to(version).await,
+        MigrateCommand::Plan | MigrateCommand::Generate { .. } => return Ok(()),
     };
     bar.finish_and_clear();
     print!("{}", summary(&report?));

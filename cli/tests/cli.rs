@@ -402,3 +402,21 @@ fn schema_prints_text_json_and_a_mermaid_diagram() {
     let out = run(&["schema", "--config", config, &url, "--format", "yaml"]);
     assert_eq!(out.status.code(), Some(2), "clap refuses an unknown format");
 }
+
+#[test]
+fn migrate_plan_without_registered_models_says_where_to_run_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = sqlite_config(dir.path());
+    let url = format!("sqlite://{}", dir.path().join("app.db").display());
+    let out = run(&[
+        "migrate",
+        "--config",
+        config.to_str().unwrap(),
+        "--url",
+        &url,
+        "plan",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("register_model!"), "{stderr}");
+}

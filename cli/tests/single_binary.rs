@@ -161,3 +161,53 @@ fn plugins_toml_disables_a_linked_plugin() {
         demo.stderr
     );
 }
+
+#[test]
+fn migrate_plan_and_generate_cover_the_models_the_binary_registers() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("app.db").display());
+    let migrations = dir.path().join("migrations");
+    let migrations = migrations.to_str().unwrap();
+
+    let plan = run(dir.path(), &["migrate", "--url", &url, "plan"]);
+    assert!(plan.ok, "{}", plan.stderr);
+    assert!(
+        plan.stdout.contains("CREATE TABLE `notes`"),
+        "{}",
+        plan.stdout
+    );
+
+    let generated = run(
+        dir.path(),
+        &[
+            "migrate", "--url", &url, "--dir", migrations, "generate", "init",
+        ],
+    );
+    assert!(generated.ok, "{}", generated.stderr);
+    assert!(
+        generated.stdout.contains("1_init.up.sql"),
+        "{}",
+        generated.stdout
+    );
+    let up = run(
+        dir.path(),
+        &["migrate", "--url", &url, "--dir", migrations, "up"],
+    );
+    assert!(up.ok, "{}", up.stderr);
+
+    let plan = run(dir.path(), &["migrate", "--url", &url, "plan"]);
+    assert!(plan.ok, "{}", plan.stderr);
+    assert!(plan.stdout.contains("nothing to do"), "{}", plan.stdout);
+    let again = run(
+        dir.path(),
+        &[
+            "migrate", "--url", &url, "--dir", migrations, "generate", "again",
+        ],
+    );
+    assert!(
+        again.ok && again.stdout.contains("nothing to do"),
+        "{}",
+        again.stdout
+    );
+    assert!(!Path::new(migrations).join("2_again.up.sql").exists());
+}

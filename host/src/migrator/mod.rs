@@ -39,6 +39,7 @@ mod describe;
 mod ops;
 mod order;
 mod plan;
+mod registered;
 mod rename;
 mod set;
 mod spread;
@@ -50,6 +51,7 @@ use crate::{model::Model, Db, Result};
 
 pub use column_types::ColumnType;
 pub use plugorm_plugin_api::migrate::{ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo};
+pub use registered::RegisteredModel;
 pub use set::{ModelList, ModelSet};
 pub use view::{CheckOption, ViewOption};
 

@@ -60,6 +60,10 @@ impl ModelList {
         self.models.push(constraints::of_model::<T>()?);
         Ok(())
     }
+
+    pub(super) fn into_models(self) -> Vec<ModelTables> {
+        self.models
+    }
 }
 
 macro_rules! model_set {
