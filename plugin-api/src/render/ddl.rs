@@ -400,6 +400,24 @@ fn require_name(what: &str, name: &str, context: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// Refuses a rename of `kind` (`index`, `column`) on `table` with an empty name, as
+/// [`DbError::Render`] naming what is missing; dialects that write their own rename
+/// statement check with it too.
+///
+/// ```
+/// use plugorm_plugin_api::{render::ddl, statement::TableRef};
+/// let t = TableRef::new("users");
+/// assert!(ddl::check_rename("index", &t, "idx_a", "idx_b").is_ok());
+/// let e = ddl::check_rename("index", &t, "idx_a", " ").unwrap_err();
+/// assert!(e.to_string().contains("new index"));
+/// ```
+pub fn check_rename(kind: &str, table: &TableRef, from: &str, to: &str) -> DbResult<()> {
+    let context = format!("RENAME {}", kind.to_uppercase());
+    require_table(table, &context)?;
+    require_name(kind, from, &context)?;
+    require_name(&format!("new {kind}"), to, &context)
+}
+
 fn require_table(table: &TableRef, context: &str) -> DbResult<()> {
     require_name("table", &table.name, context)
 }
@@ -950,9 +968,7 @@ pub fn rename_index<R: SqlRenderer + ?Sized>(
     from: &str,
     to: &str,
 ) -> DbResult<Vec<Sql>> {
-    require_table(table, "RENAME INDEX")?;
-    require_name("index", from, "RENAME INDEX")?;
-    require_name("new index", to, "RENAME INDEX")?;
+    check_rename("index", table, from, to)?;
     let mut w = SqlWriter::default();
     w.push_str("ALTER INDEX ");
     if let Optional::Some(schema) = &table.schema {

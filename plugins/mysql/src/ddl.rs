@@ -238,15 +238,7 @@ pub(crate) fn rename_index<R: SqlRenderer + ?Sized>(
     from: &str,
     to: &str,
 ) -> DbResult<Vec<Sql>> {
-    if [table.name.as_str(), from, to]
-        .iter()
-        .any(|n| n.trim().is_empty())
-    {
-        return Err(DbError::Render(format!(
-            "RENAME INDEX needs a table and two index names (got `{from}` → `{to}` on `{}`)",
-            table.name
-        )));
-    }
+    ddl::check_rename("index", table, from, to)?;
     let mut w = SqlWriter::default();
     w.push_str("ALTER TABLE ");
     write_ddl_table(r, &mut w, table);

@@ -268,16 +268,7 @@ fn rename_part<R: SqlRenderer + ?Sized>(
     to: &str,
     kind: &str,
 ) -> DbResult<Vec<Sql>> {
-    if [table.name.as_str(), from, to]
-        .iter()
-        .any(|n| n.trim().is_empty())
-    {
-        return Err(DbError::Render(format!(
-            "RENAME {kind} needs a table and two {} names (got `{from}` → `{to}` on `{}`)",
-            kind.to_lowercase(),
-            table.name
-        )));
-    }
+    ddl::check_rename(&kind.to_lowercase(), table, from, to)?;
     let mut object: Vec<String> = Vec::new();
     if let Some(schema) = table.schema.as_ref() {
         object.push(name_part(schema));
