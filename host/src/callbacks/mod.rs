@@ -201,7 +201,7 @@ impl Callbacks {
     /// Whether any chain holds a callback named `namespace:…` (a plugin's).
     pub(crate) fn has_namespace(&self, namespace: &str) -> bool {
         let in_namespace = |name: &str| name.split_once(':').is_some_and(|(ns, _)| ns == namespace);
-        if self.statements.names().iter().any(|n| in_namespace(n)) {
+        if self.statements.any_name(in_namespace) {
             return true;
         }
         Processor::ALL.iter().any(|&p| {

@@ -64,15 +64,16 @@ impl StatementCallbacks {
         (!list.is_empty()).then(|| Arc::clone(list))
     }
 
-    pub(crate) fn names(&self) -> Vec<String> {
+    /// Whether any statement callback's name satisfies `test`.
+    pub(crate) fn any_name(&self, test: impl Fn(&str) -> bool) -> bool {
+        if !self.any.load(Ordering::Acquire) {
+            return false;
+        }
         let lists = match self.by_processor.read() {
             Ok(l) => l,
             Err(poisoned) => poisoned.into_inner(),
         };
-        lists
-            .iter()
-            .flat_map(|l| l.iter().map(|(n, _)| n.clone()))
-            .collect()
+        lists.iter().any(|l| l.iter().any(|(n, _)| test(n)))
     }
 }
 

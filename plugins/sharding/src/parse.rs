@@ -234,11 +234,11 @@ impl RawStatement {
     /// qualifier of a column) replaced by `to`, quotes kept; `None` when a mention's
     /// place in the text is unknown.
     pub(crate) fn rename_table(&self, sql: &str, from: &str, to: &str) -> Option<String> {
-        let mut spans: Vec<(ast::Ident, bool)> = Vec::new();
+        let mut spans: Vec<ast::Ident> = Vec::new();
         let _ = visit_relations(&self.statement, |name| {
             if let Some(ObjectNamePart::Identifier(ident)) = name.0.last() {
                 if ident.value.eq_ignore_ascii_case(from) {
-                    spans.push((ident.clone(), true));
+                    spans.push(ident.clone());
                 }
             }
             ControlFlow::<()>::Continue(())
@@ -247,9 +247,9 @@ impl RawStatement {
             if let TableObject::TableName(name) = &ins.table {
                 if let Some(ObjectNamePart::Identifier(ident)) = name.0.last() {
                     if ident.value.eq_ignore_ascii_case(from)
-                        && !spans.iter().any(|(i, _)| i.span == ident.span)
+                        && !spans.iter().any(|i| i.span == ident.span)
                     {
-                        spans.push((ident.clone(), true));
+                        spans.push(ident.clone());
                     }
                 }
             }
@@ -259,7 +259,7 @@ impl RawStatement {
                 if parts.len() >= 2 {
                     let qualifier = &parts[parts.len() - 2];
                     if qualifier.value.eq_ignore_ascii_case(from) {
-                        spans.push((qualifier.clone(), false));
+                        spans.push(qualifier.clone());
                     }
                 }
             }
@@ -267,7 +267,7 @@ impl RawStatement {
         });
         let lines = line_starts(sql);
         let mut edits = Vec::new();
-        for (ident, _) in &spans {
+        for ident in &spans {
             let start = offset(sql, &lines, ident.span.start)?;
             let end = offset(sql, &lines, ident.span.end)?;
             let text = match ident.quote_style {

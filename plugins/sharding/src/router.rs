@@ -74,7 +74,7 @@ impl Callback for Router {
                     };
                     insert_shard(&group, &table, ins)?
                 };
-                self.place(ctx, &group, &table, shard)
+                self.place(ctx, &table, shard)
             }
             stmt => {
                 let Some((table, conditions)) = filtered(stmt) else {
@@ -90,7 +90,7 @@ impl Callback for Router {
                     0 => self.fan_out(ctx, &group, &table, None),
                     1 => {
                         let shard = shards.remove(0);
-                        self.place(ctx, &group, &table, shard)
+                        self.place(ctx, &table, shard)
                     }
                     // Keys of several shards (`user_id IN (…)`): a read runs on those.
                     _ => self.fan_out(ctx, &group, &table, Some(&shards)),
@@ -102,13 +102,7 @@ impl Callback for Router {
 
 impl Router {
     /// Moves the statement to `shard` and routes it to the shard's pool.
-    fn place(
-        &self,
-        ctx: &mut CallbackContext<'_>,
-        _group: &Group,
-        table: &str,
-        shard: Shard,
-    ) -> DbResult<()> {
+    fn place(&self, ctx: &mut CallbackContext<'_>, table: &str, shard: Shard) -> DbResult<()> {
         let to = TableRef::new(shard.table.as_str());
         if !ctx.statement.retarget(table, &to) {
             return Err(refuse(
