@@ -116,6 +116,80 @@ pub enum Ddl {
         view: TableRef,
         if_exists: bool,
     },
+    /// A catalog read (appended in plugin API 0.2.5) for a dialect that changes a table by
+    /// rebuilding it (SQLite): one SELECT whose rows are `(kind, name, sql)`, the stored
+    /// definition of the table (`kind` = `table`) and of every index and trigger on it
+    /// (each re-created after the rebuild). No row: no such table. The default refuses
+    /// with [`crate::DbError::Unsupported`]: a dialect with `ALTER TABLE` for the change
+    /// never rebuilds.
+    TableDefinition {
+        table: TableRef,
+    },
+    /// The statements that rebuild `table` with `change` applied (appended in plugin API
+    /// 0.2.5), run by the host in one transaction on a connection of its own: create the
+    /// new table from `definition` (the stored `CREATE TABLE`, as [`Ddl::TableDefinition`]
+    /// read it) with the change made, copy every row and every column into it, drop the
+    /// old table and give the new one its name. The host then re-creates the indexes and
+    /// triggers it read, checks the foreign keys ([`Ddl::ForeignKeyViolations`]) and
+    /// commits.
+    RebuildTable {
+        table: TableRef,
+        definition: Text,
+        change: TableChange,
+    },
+    /// The statements a rebuild runs on its connection before its transaction begins
+    /// (`enter`) and after it ends (appended in plugin API 0.2.5). SQLite turns foreign
+    /// keys off around the rebuild (else dropping the old table would fire the `ON
+    /// DELETE` actions of the tables referencing it), which it can only do outside a
+    /// transaction, and turns them back on after.
+    RebuildSession {
+        enter: bool,
+    },
+    /// A catalog read (appended in plugin API 0.2.5): one row for each row of the database
+    /// that breaks a FOREIGN KEY constraint held by `table` or referencing it, as
+    /// `(table, rowid, referenced table)`; no row when every constraint holds.
+    ForeignKeyViolations {
+        table: TableRef,
+    },
+}
+
+/// The change a [`Ddl::RebuildTable`] makes to a table's definition. Its layout is fixed
+/// within plugin API 0.2: a later kind of change comes as a new [`Ddl`] operation.
+///
+/// ```
+/// use plugorm_plugin_api::migrate::TableChange;
+/// let change = TableChange::DropConstraint { name: "fk_users_pets".into() };
+/// assert!(matches!(change, TableChange::DropConstraint { .. }));
+/// ```
+#[repr(C, u8)]
+#[derive(StableAbi, Debug, Clone, PartialEq)]
+pub enum TableChange {
+    /// The column of `field.column` takes the field's definition (type, nullability,
+    /// default, checks).
+    AlterColumn { field: FieldSchema },
+    /// The FOREIGN KEY constraint is added to the definition.
+    AddForeignKey { foreign_key: ForeignKeySchema },
+    /// The named constraint (`CONSTRAINT name …`) leaves the definition.
+    DropConstraint { name: Text },
+}
+
+impl TableChange {
+    /// What the change does, for messages (`altering column "name"`).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::migrate::TableChange;
+    /// let change = TableChange::DropConstraint { name: "fk_a".into() };
+    /// assert_eq!(change.describe(), "dropping constraint `fk_a`");
+    /// ```
+    pub fn describe(&self) -> String {
+        match self {
+            TableChange::AlterColumn { field } => format!("altering column `{}`", field.column),
+            TableChange::AddForeignKey { foreign_key } => {
+                format!("adding foreign key `{}`", foreign_key.name)
+            }
+            TableChange::DropConstraint { name } => format!("dropping constraint `{name}`"),
+        }
+    }
 }
 
 /// A FOREIGN KEY constraint: the columns of the table holding it, the table and columns

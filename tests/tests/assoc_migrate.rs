@@ -234,8 +234,8 @@ async fn declared_actions_cascade_and_set_null(backend: Backend) {
 
 /// Tables migrated one model at a time know only their own constraints; migrating the
 /// models together later adds the missing one with ALTER TABLE (G133) on PostgreSQL and
-/// MariaDB; SQLite cannot, and the report says so instead of failing. The constraint can
-/// be dropped and created again by relation name.
+/// MariaDB, and by rebuilding the table on SQLite. The constraint can be dropped and
+/// created again by relation name.
 async fn existing_tables_gain_constraints(backend: Backend) {
     let Some(db) = backend.open("").await else {
         return;
@@ -265,13 +265,19 @@ async fn existing_tables_gain_constraints(backend: Backend) {
         "ALTER TABLE `pets` ADD CONSTRAINT `fk_users_pets` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`)",
     );
     if backend == Backend::Sqlite {
-        assert!(pets.statements.is_empty());
-        assert_eq!(pets.skipped_constraints.len(), 1);
-        assert!(pets.skipped_constraints[0].contains("SQLite cannot add"));
-        assert_eq!(join.skipped_constraints.len(), 1);
-        return;
+        // SQLite's ALTER TABLE adds no constraint: the tables are rebuilt with theirs.
+        assert_eq!(pets.rebuilt_tables, ["pets"]);
+        assert_eq!(join.rebuilt_tables, ["user_languages"]);
+        assert!(pets.statements.iter().any(|s| s
+            .starts_with("CREATE TABLE `pets__plugorm_rebuild`")
+            && s.contains(
+                "CONSTRAINT `fk_users_pets` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`)"
+            )));
+    } else {
+        assert_eq!(pets.statements, [add]);
+        assert!(pets.rebuilt_tables.is_empty());
     }
-    assert_eq!(pets.statements, [add]);
+    assert!(pets.skipped_constraints.is_empty() && join.skipped_constraints.is_empty());
     assert_eq!(pets.created_constraints, ["fk_users_pets"]);
     assert_eq!(join.created_constraints, ["fk_user_languages_language"]);
     assert!(db.migrator().has_constraint::<User>("Pets").await.unwrap());
@@ -291,14 +297,18 @@ async fn existing_tables_gain_constraints(backend: Backend) {
         r#"ALTER TABLE "pets" DROP CONSTRAINT "fk_users_pets""#,
         "ALTER TABLE `pets` DROP CONSTRAINT `fk_users_pets`",
     );
+    let migrator = db.migrator();
+    let created = || migrator.create_constraint::<User>("Pets");
+    if backend == Backend::Sqlite {
+        assert_eq!(dropped.rebuilt_tables, ["pets"]);
+        assert!(!db.migrator().has_constraint::<User>("Pets").await.unwrap());
+        assert_eq!(created().await.unwrap().rebuilt_tables, ["pets"]);
+        assert!(db.migrator().has_constraint::<User>("pets").await.unwrap());
+        return;
+    }
     assert_eq!(dropped.statements, [drop]);
     assert!(!db.migrator().has_constraint::<User>("Pets").await.unwrap());
-    let created = db
-        .migrator()
-        .create_constraint::<User>("Pets")
-        .await
-        .unwrap();
-    assert_eq!(created.statements, [add]);
+    assert_eq!(created().await.unwrap().statements, [add]);
     assert!(db.migrator().has_constraint::<User>("pets").await.unwrap());
 }
 

@@ -122,15 +122,18 @@ async fn golden_ddl_g125_to_g134(backend: Backend) {
     assert_eq!(report.statements, [g127(backend)]);
     assert_eq!(report.added_columns, ["age"]);
 
-    // G128: AlterColumn. SQLite has none (GORM rebuilds the table): plugorm refuses.
+    // G128: AlterColumn. SQLite has none: the table is rebuilt, as GORM's driver does.
     let altered = m.alter_column::<Pet>("Name").await;
     match backend {
-        Backend::Sqlite => match db_err(altered.unwrap_err()) {
-            DbError::Unsupported(m) => {
-                assert!(m.contains("`name`") && m.contains("`pets`"), "{m}")
-            }
-            other => panic!("expected Unsupported, got {other:?}"),
-        },
+        Backend::Sqlite => {
+            let report = ok(altered, "G128 by rebuild");
+            assert_eq!(report.rebuilt_tables, ["pets"]);
+            assert!(report
+                .statements
+                .iter()
+                .any(|s| s.starts_with("CREATE TABLE `pets__plugorm_rebuild`")
+                    && s.contains("`name` text NOT NULL")));
+        }
         Backend::Postgres => assert_eq!(
             ok(altered, "G128").statements,
             [

@@ -4,6 +4,7 @@
 
 mod dry;
 mod fan_out;
+mod idle;
 mod open;
 mod raw;
 mod retry;
@@ -12,6 +13,7 @@ mod session;
 mod statement_pass;
 mod transaction;
 
+pub(crate) use idle::{run_once_idle, spawn_once_idle};
 pub use open::{default_registry, open};
 pub use retry::RetryPolicy;
 pub use transaction::Tx;

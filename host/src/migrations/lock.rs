@@ -15,7 +15,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use plugorm_plugin_api::{Connection, DbError, Sql};
+use plugorm_plugin_api::{Connection, Sql};
 
 use super::{table, MigrationError};
 use crate::Db;
@@ -113,47 +113,15 @@ impl LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        let Some(sql) = self.release.take() else {
-            return;
-        };
-        let conn = Arc::clone(&self.conn);
         // A run dropped mid-way (a timeout, a cancelled task): release on the same
         // connection once the dropped migration's transaction has ended there.
-        match tokio::runtime::Handle::try_current() {
-            Ok(rt) => {
-                rt.spawn(release_after_rollback(conn, sql));
-            }
-            Err(_) => tracing::warn!(
-                target: "plugorm::migrations",
-                "a migration run was dropped outside a Tokio runtime: its lock is released when its connection closes"
-            ),
+        if let Some(sql) = self.release.take() {
+            crate::db::spawn_once_idle(
+                Arc::clone(&self.conn),
+                vec![sql],
+                "releasing the migrations lock of a dropped run",
+            );
         }
-    }
-}
-
-/// How long a dropped run's release waits for its transaction's rollback.
-const RELEASE_WAIT: Duration = Duration::from_secs(30);
-
-/// Releases the lock of a dropped run. Its transaction may still be open on the
-/// connection (a handle of it not dropped yet, its rollback queued behind a cancelled
-/// statement), and a statement sent now could land inside it, aborted: so the release
-/// waits until a transaction of its own can begin, which is once the old one has ended.
-async fn release_after_rollback(conn: Arc<dyn Connection>, sql: Sql) {
-    let started = std::time::Instant::now();
-    let outcome = loop {
-        match conn.begin().await {
-            Ok(tx) => match tx.execute(sql).await {
-                Ok(_) => break tx.commit().await,
-                Err(e) => break Err(e),
-            },
-            Err(DbError::TransactionAlreadyOpen) if started.elapsed() < RELEASE_WAIT => {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            Err(e) => break Err(e),
-        }
-    };
-    if let Err(e) = outcome {
-        tracing::warn!(target: "plugorm::migrations", error = %e, "releasing the migrations lock of a dropped run failed");
     }
 }
 

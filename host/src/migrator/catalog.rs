@@ -51,7 +51,7 @@ impl Migrator {
     }
 
     /// Renders a catalog read and runs it (it must be one statement).
-    async fn read(&self, op: &Ddl, what: &str) -> Result<Rows> {
+    pub(super) async fn read(&self, op: &Ddl, what: &str) -> Result<Rows> {
         let mut statements = self.render_step(op, what)?;
         let (Some(sql), true) = (statements.pop(), statements.is_empty()) else {
             return Err(with_context(

@@ -2,7 +2,10 @@
 //! `DropConstraint`, by constraint name (`fk_users_pets`) or by relation name (`"Pets"`:
 //! its constraints, on whichever table holds them).
 
-use plugorm_plugin_api::{migrate::Ddl, statement::TableRef};
+use plugorm_plugin_api::{
+    migrate::{Ddl, TableChange},
+    statement::TableRef,
+};
 
 use super::{
     constraints::{self, Constraint},
@@ -60,8 +63,10 @@ impl Migrator {
     }
 
     /// Creates the FOREIGN KEY constraint(s) `name` designates on the table holding them
-    /// (`ALTER TABLE … ADD CONSTRAINT`; SQLite refuses with
-    /// [`DbError::Unsupported`](crate::DbError::Unsupported)).
+    /// (`ALTER TABLE … ADD CONSTRAINT`; on SQLite, which cannot add one, the table is
+    /// rebuilt with it, keeping every row, outside any transaction; rows that would break
+    /// it refuse the rebuild with [`DbError::ForeignKeyViolation`](crate::DbError::ForeignKeyViolation)
+    /// and nothing changes).
     ///
     /// ```no_run
     /// # async fn run<User: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {
@@ -74,14 +79,36 @@ impl Migrator {
             return Err(unknown::<T>(name));
         };
         let mut report = MigrationReport::for_table(&TableRef::parse(&first.table));
-        let mut steps = Vec::new();
-        for c in list {
-            steps.push(Ddl::AddForeignKey {
+        let steps: Vec<Ddl> = list
+            .iter()
+            .map(|c| Ddl::AddForeignKey {
                 table: TableRef::parse(&c.table),
-                foreign_key: c.key,
-            });
+                foreign_key: c.key.clone(),
+            })
+            .collect();
+        // Every step is rendered before the first runs; a dialect that adds no constraint
+        // to an existing table rebuilds each table instead.
+        let in_place = steps.iter().all(|ddl| {
+            !matches!(
+                self.db.dialect().render_ddl(ddl),
+                Err(plugorm_plugin_api::DbError::Unsupported(_))
+            )
+        });
+        if in_place {
+            self.run_plan(steps, &mut report).await?;
+            return Ok(report);
         }
-        self.run_plan(steps, &mut report).await?;
+        for (c, ddl) in list.into_iter().zip(&steps) {
+            let table = TableRef::parse(&c.table);
+            let what = format!(
+                "adding foreign key `{}` to table `{}`",
+                c.key.name,
+                table_label(&table)
+            );
+            let change = TableChange::AddForeignKey { foreign_key: c.key };
+            self.change_table(&table, ddl, change, &what, &mut report)
+                .await?;
+        }
         Ok(report)
     }
 
@@ -112,10 +139,14 @@ impl Migrator {
                 table_label(&table)
             );
             let ddl = Ddl::DropConstraint {
-                table,
+                table: table.clone(),
+                name: constraint.clone().into(),
+            };
+            let change = TableChange::DropConstraint {
                 name: constraint.into(),
             };
-            self.run(&ddl, &what, &mut report).await?;
+            self.change_table(&table, &ddl, change, &what, &mut report)
+                .await?;
         }
         Ok(report)
     }

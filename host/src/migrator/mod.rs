@@ -39,6 +39,7 @@ mod describe;
 mod ops;
 mod order;
 mod plan;
+mod rebuild;
 mod registered;
 mod rename;
 mod set;
@@ -85,6 +86,10 @@ pub struct MigrationReport {
     /// Changes the dialect cannot make in place, each `what: why` (SQLite cannot widen a
     /// column without rebuilding its table).
     pub skipped_changes: Vec<String>,
+    /// Tables rebuilt to make a change their dialect's `ALTER TABLE` cannot (SQLite:
+    /// altering a column, adding or dropping a constraint): created anew, every row
+    /// copied, the old table dropped, in one transaction.
+    pub rebuilt_tables: Vec<String>,
 }
 
 impl MigrationReport {

@@ -1,6 +1,9 @@
 //! GORM's basic migrator operations: tables, columns, indexes.
 
-use plugorm_plugin_api::{migrate::Ddl, statement::TableRef};
+use plugorm_plugin_api::{
+    migrate::{Ddl, TableChange},
+    statement::TableRef,
+};
 
 use super::{context, model_table, table_label, MigrationReport, Migrator};
 use crate::{model::Model, Result};
@@ -154,16 +157,17 @@ impl Migrator {
         Ok(report)
     }
 
-    /// Changes a column to the model field's type, nullability and default. Dialects
-    /// without ALTER COLUMN (SQLite) refuse with
-    /// [`DbError::Unsupported`](crate::DbError::Unsupported) and run nothing.
+    /// Changes a column to the model field's type, nullability and default. On SQLite,
+    /// which has no ALTER COLUMN, the table is rebuilt with the column's new definition,
+    /// keeping every row and every other column, index and trigger
+    /// ([`MigrationReport::rebuilt_tables`]; it must run outside a transaction). A
+    /// dialect that can do neither refuses with
+    /// [`DbError::Unsupported`](crate::DbError::Unsupported) and runs nothing.
     ///
     /// ```no_run
     /// # async fn run<Pet: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {
-    /// match db.migrator().alter_column::<Pet>("name").await {
-    ///     Err(plugorm::Error::Db(plugorm::DbError::Unsupported(why))) => println!("{why}"),
-    ///     other => { other?; }
-    /// }
+    /// let report = db.migrator().alter_column::<Pet>("name").await?;
+    /// println!("rebuilt: {:?}", report.rebuilt_tables);
     /// # Ok(()) }
     /// ```
     pub async fn alter_column<T: Model>(&self, field: &str) -> Result<MigrationReport> {
@@ -175,10 +179,14 @@ impl Migrator {
             field.column, report.table
         );
         let ddl = Ddl::AlterColumn {
-            table,
+            table: table.clone(),
             field: field.clone(),
         };
-        self.run(&ddl, &what, &mut report).await?;
+        let change = TableChange::AlterColumn {
+            field: field.clone(),
+        };
+        self.change_table(&table, &ddl, change, &what, &mut report)
+            .await?;
         Ok(report)
     }
 

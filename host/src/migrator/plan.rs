@@ -58,7 +58,9 @@ impl Migrator {
     /// in `dir`: `<version>_<name>.up.sql`, the version one above the highest in the
     /// folder (1 in an empty one). It has no down file (a plan has no inverse), so
     /// [`crate::migrations`] treats it as irreversible. `None`, writing nothing, when the
-    /// database already matches the models.
+    /// database already matches the models. A plan that rebuilds a table (SQLite adding a
+    /// foreign key to an existing table) is refused with [`Error::MigrationFile`]: the
+    /// rebuild needs foreign keys off outside a transaction, and a migration runs in one.
     ///
     /// ```no_run
     /// # async fn run<User: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {
@@ -109,6 +111,19 @@ fn check_name(name: &str) -> Result<()> {
 
 /// Writes the statements of `reports` as the next migration of `dir`; `None` for none.
 fn write_plan(reports: &[MigrationReport], dir: &Path, name: &str) -> Result<Option<PathBuf>> {
+    // A rebuild turns foreign keys off around its own transaction; a migration runs inside
+    // one, where SQLite ignores that, and dropping the old table would then fire the ON
+    // DELETE actions of the tables referencing it.
+    if let Some(table) = reports.iter().flat_map(|r| &r.rebuilt_tables).next() {
+        return Err(Error::MigrationFile {
+            path: dir.display().to_string(),
+            reason: format!(
+                "the plan rebuilds table `{table}`, which needs foreign keys turned off outside \
+                 a transaction, and a migration runs inside one: apply this change with \
+                 auto_migrate instead, then generate the rest"
+            ),
+        });
+    }
     let statements: Vec<&String> = reports.iter().flat_map(|r| &r.statements).collect();
     if statements.is_empty() {
         return Ok(None);

@@ -19,7 +19,7 @@
 use std::collections::{HashMap, HashSet};
 
 use plugorm_plugin_api::{
-    migrate::{Ddl, ForeignKeySchema, TableInfo},
+    migrate::{Ddl, ForeignKeySchema, TableChange, TableInfo},
     schema::ModelSchema,
     statement::TableRef,
     DbError,
@@ -242,44 +242,44 @@ impl Migrator {
         Ok(reports)
     }
 
-    /// `ALTER TABLE … ADD CONSTRAINT`, or a skipped constraint when the dialect cannot add
-    /// one to an existing table.
+    /// `ALTER TABLE … ADD CONSTRAINT`; where the dialect cannot add one to an existing
+    /// table, a rebuild of the table with it (SQLite, outside a transaction), or else a
+    /// skipped constraint.
     pub(super) async fn add_foreign_key(
         &self,
         table: &TableRef,
         fk: ForeignKeySchema,
         report: &mut MigrationReport,
     ) -> Result<()> {
+        let name = fk.name.to_string();
+        let what = format!("adding foreign key `{name}` to table `{}`", report.table);
         let ddl = Ddl::AddForeignKey {
             table: table.clone(),
-            foreign_key: fk,
+            foreign_key: fk.clone(),
         };
-        let what = format!(
-            "adding foreign key `{}` to table `{}`",
-            fk_name(&ddl),
-            report.table
-        );
         match self.render_step(&ddl, &what) {
-            Err(Error::Db(DbError::Unsupported(why))) => {
-                if let Ddl::AddForeignKey { foreign_key, .. } = &ddl {
-                    skip(report, foreign_key, why);
-                }
+            // SQLite rebuilds the table with the constraint, keeping its rows; inside a
+            // transaction it cannot turn foreign keys off for that, so the constraint waits.
+            Err(Error::Db(DbError::Unsupported(why)))
+                if !self.rebuilds_tables(table) || self.db.in_transaction() =>
+            {
+                skip(report, &fk, why);
+                Ok(())
+            }
+            Err(Error::Db(DbError::Unsupported(_))) => {
+                let change = TableChange::AddForeignKey { foreign_key: fk };
+                self.change_table(table, &ddl, change, &what, report)
+                    .await?;
+                report.created_constraints.push(name);
                 Ok(())
             }
             Err(e) => Err(e),
             Ok(statements) => {
                 self.execute_step(statements, &what, report).await?;
-                report.created_constraints.push(fk_name(&ddl));
+                report.created_constraints.push(name);
                 Ok(())
             }
         }
-    }
-}
-
-fn fk_name(ddl: &Ddl) -> String {
-    match ddl {
-        Ddl::AddForeignKey { foreign_key, .. } => foreign_key.name.to_string(),
-        _ => String::new(),
     }
 }
 

@@ -39,6 +39,7 @@
 //! completes inside the one poll, on the caller's thread, while the connection's own
 //! thread (as for [`Threading::OwnThread`]) runs its streams and the rollbacks of
 //! transactions and leases dropped open.
+pub mod definition;
 mod direct;
 pub mod driver;
 mod handles;

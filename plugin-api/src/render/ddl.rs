@@ -28,8 +28,10 @@ use crate::types::Optional;
 
 use super::{SqlRenderer, SqlWriter};
 mod foreign_key;
+mod rebuild;
 
 pub use foreign_key::{add_foreign_key, drop_constraint, referential_action, write_foreign_key};
+pub use rebuild::{rebuild_table, REBUILD_SUFFIX};
 
 use crate::{
     migrate::{Ddl, ForeignKeySchema},
@@ -77,6 +79,14 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<Vec<Sql
             check_option,
         } => r.ddl_create_view(view, query, *replace, check_option)?,
         Ddl::DropView { view, if_exists } => r.ddl_drop_view(view, *if_exists)?,
+        Ddl::TableDefinition { table } => r.ddl_table_definition(table)?,
+        Ddl::RebuildTable {
+            table,
+            definition,
+            change,
+        } => r.ddl_rebuild_table(table, definition, change)?,
+        Ddl::RebuildSession { enter } => r.ddl_rebuild_session(*enter)?,
+        Ddl::ForeignKeyViolations { table } => r.ddl_foreign_key_violations(table)?,
     };
     Ok(list)
 }
@@ -1122,6 +1132,19 @@ pub fn drop_view<R: SqlRenderer + ?Sized>(
     });
     write_ddl_table(r, &mut w, view);
     Ok(vec![finish(w)])
+}
+
+/// The refusal of a table rebuild by a dialect that does not rebuild tables.
+///
+/// ```
+/// use plugorm_plugin_api::{render::ddl, statement::TableRef, DbError};
+/// assert!(matches!(ddl::no_rebuild(&TableRef::new("t")), DbError::Unsupported(_)));
+/// ```
+pub fn no_rebuild(table: &TableRef) -> DbError {
+    DbError::Unsupported(format!(
+        "this dialect does not rebuild tables (table `{}`)",
+        table.name
+    ))
 }
 
 /// SHA-1 (FIPS 180-4), for GORM-compatible shortened constraint names.

@@ -616,6 +616,75 @@ pub trait SqlRenderer {
         ddl::drop_view(self, view, if_exists)
     }
 
+    /// The stored definitions a table rebuild starts from ([`Ddl::TableDefinition`]);
+    /// refused by default: only a dialect that rebuilds tables answers.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert!(Ansi.ddl_table_definition(&TableRef::new("t")).is_err());
+    /// ```
+    ///
+    /// [`Ddl::TableDefinition`]: crate::migrate::Ddl::TableDefinition
+    fn ddl_table_definition(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
+        Err(ddl::no_rebuild(table))
+    }
+
+    /// The statements of a table rebuild ([`Ddl::RebuildTable`]); refused by default.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::{migrate::TableChange, render::SqlRenderer, statement::TableRef};
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let change = TableChange::DropConstraint { name: "fk".into() };
+    /// assert!(Ansi.ddl_rebuild_table(&TableRef::new("t"), "CREATE TABLE t (a)", &change).is_err());
+    /// ```
+    ///
+    /// [`Ddl::RebuildTable`]: crate::migrate::Ddl::RebuildTable
+    fn ddl_rebuild_table(
+        &self,
+        table: &TableRef,
+        definition: &str,
+        change: &crate::migrate::TableChange,
+    ) -> DbResult<Vec<Sql>> {
+        let _ = (definition, change);
+        Err(ddl::no_rebuild(table))
+    }
+
+    /// What a rebuild's connection runs around its transaction ([`Ddl::RebuildSession`]):
+    /// nothing by default.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert!(Ansi.ddl_rebuild_session(true).unwrap().is_empty());
+    /// ```
+    ///
+    /// [`Ddl::RebuildSession`]: crate::migrate::Ddl::RebuildSession
+    fn ddl_rebuild_session(&self, enter: bool) -> DbResult<Vec<Sql>> {
+        let _ = enter;
+        Ok(Vec::new())
+    }
+
+    /// The read listing broken foreign keys after a rebuild
+    /// ([`Ddl::ForeignKeyViolations`]); refused by default.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert!(Ansi.ddl_foreign_key_violations(&TableRef::new("t")).is_err());
+    /// ```
+    ///
+    /// [`Ddl::ForeignKeyViolations`]: crate::migrate::Ddl::ForeignKeyViolations
+    fn ddl_foreign_key_violations(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
+        Err(ddl::no_rebuild(table))
+    }
+
     /// `a,b`.
     fn write_expr_list(&self, w: &mut SqlWriter, list: &[crate::statement::Expr]) -> DbResult<()> {
         for (i, e) in list.iter().enumerate() {

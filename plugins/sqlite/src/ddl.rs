@@ -8,10 +8,10 @@
 //!   and uniqueness becomes a unique index named like the constraint (`uni_<table>_<col>`).
 //! * CREATE INDEX has no `USING` method (every SQLite index is a B-tree, so a method is
 //!   ignored) and no FULLTEXT / SPATIAL class (refused).
-//! * ALTER COLUMN is refused with [`DbError::Unsupported`]: SQLite has no ALTER COLUMN and
-//!   this dialect does not rebuild tables (GORM's driver copies the table).
+//! * ALTER COLUMN is refused in place with [`DbError::Unsupported`]: SQLite has none. The
+//!   host's migrator then rebuilds the table (`crate::rebuild`), as GORM's driver does.
 //! * FOREIGN KEY constraints exist only inside CREATE TABLE: adding or dropping one on an
-//!   existing table is refused the same way.
+//!   existing table is refused in place the same way, and made by a rebuild.
 
 use plugorm_plugin_api::{
     migrate::ForeignKeySchema,
@@ -87,14 +87,12 @@ pub(crate) fn create_table<R: SqlRenderer + ?Sized>(
     ddl::create_table_with_foreign_keys(r, table, schema, foreign_keys)
 }
 
-/// SQLite's ALTER TABLE cannot add a constraint (GORM's driver copies the table into a new
-/// one; this dialect does not rebuild tables).
+/// SQLite's ALTER TABLE cannot add a constraint: the migrator rebuilds the table.
 pub(crate) fn add_foreign_key(table: &TableRef, fk: &ForeignKeySchema) -> DbResult<Vec<Sql>> {
     Err(DbError::Unsupported(format!(
-        "SQLite cannot add FOREIGN KEY `{}` to the existing table `{}`: its ALTER TABLE adds no \
-         constraints, and the sqlite dialect does not rebuild tables; constraints are created \
-         with the table, so migrate the referencing and referenced models together on a new \
-         database",
+        "SQLite cannot add FOREIGN KEY `{}` to the existing table `{}` in place: its ALTER \
+         TABLE adds no constraints; the migrator rebuilds the table with it instead, which it \
+         can only do outside a transaction",
         fk.name, table.name
     )))
 }
@@ -102,8 +100,9 @@ pub(crate) fn add_foreign_key(table: &TableRef, fk: &ForeignKeySchema) -> DbResu
 /// SQLite's ALTER TABLE cannot drop a constraint.
 pub(crate) fn drop_constraint(table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
     Err(DbError::Unsupported(format!(
-        "SQLite cannot drop constraint `{name}` of table `{}`: its ALTER TABLE drops no \
-         constraints, and the sqlite dialect does not rebuild tables",
+        "SQLite cannot drop constraint `{name}` of table `{}` in place: its ALTER TABLE drops \
+         no constraints; the migrator rebuilds the table without it instead, which it can \
+         only do outside a transaction",
         table.name
     )))
 }
@@ -162,9 +161,9 @@ pub(crate) fn add_column<R: SqlRenderer + ?Sized>(
 /// SQLite has no ALTER COLUMN.
 pub(crate) fn alter_column(table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
     Err(DbError::Unsupported(format!(
-        "SQLite cannot alter column `{}` of table `{}`: it has no ALTER COLUMN, and the sqlite \
-         dialect does not rebuild tables; create a new table with the new definition and copy \
-         the rows, or add a new column and migrate the data into it",
+        "SQLite cannot alter column `{}` of table `{}` in place: it has no ALTER COLUMN; the \
+         migrator rebuilds the table with the new definition instead, which it can only do \
+         outside a transaction",
         field.column, table.name
     )))
 }

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::{ddl, driver::SqliteDriver, introspect, url};
+use crate::{ddl, driver::SqliteDriver, introspect, rebuild, url};
 use plugorm_plugin_api::{
     dialect::{Capabilities, Dialect, PoolOptions},
     kit::KitPool,
-    migrate::{ForeignKeySchema, TableInfo},
+    migrate::{ForeignKeySchema, TableChange, TableInfo},
     render::{defaults, SqlRenderer, SqlWriter},
     runtime::in_runtime,
     schema::{FieldSchema, IndexSchema, ModelSchema},
@@ -27,8 +27,9 @@ use plugorm_plugin_api::{
 ///
 /// DDL follows GORM's sqlite driver (types `integer`, `numeric`, `real`, `text`, `blob`,
 /// `datetime`; an auto-increment key is `integer PRIMARY KEY AUTOINCREMENT`). SQLite has
-/// no ALTER COLUMN: [`Ddl::AlterColumn`] is refused with
-/// [`DbError::Unsupported`](plugorm_plugin_api::DbError::Unsupported) (no table rebuild).
+/// no ALTER COLUMN: [`Ddl::AlterColumn`] is refused in place with
+/// [`DbError::Unsupported`](plugorm_plugin_api::DbError::Unsupported), and the migrator
+/// rebuilds the table instead ([`Ddl::RebuildTable`]).
 ///
 /// ```
 /// use plugorm_plugin_api::{migrate::Ddl, schema::{DataType, FieldSchema}, statement::TableRef, Dialect};
@@ -175,6 +176,27 @@ impl SqlRenderer for SqliteDialect {
 
     fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
         crate::catalog::current_database()
+    }
+
+    fn ddl_table_definition(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
+        rebuild::table_definition(self, table)
+    }
+
+    fn ddl_rebuild_table(
+        &self,
+        table: &TableRef,
+        definition: &str,
+        change: &TableChange,
+    ) -> DbResult<Vec<Sql>> {
+        rebuild::rebuild_table(self, table, definition, change)
+    }
+
+    fn ddl_rebuild_session(&self, enter: bool) -> DbResult<Vec<Sql>> {
+        rebuild::session(enter)
+    }
+
+    fn ddl_foreign_key_violations(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
+        rebuild::foreign_key_violations(self, table)
     }
 }
 

@@ -48,6 +48,7 @@ mod dialect;
 mod driver;
 mod error;
 mod introspect;
+mod rebuild;
 mod url;
 
 pub use dialect::SqliteDialect;

@@ -1,86 +1,17 @@
 //! The names of a table's FOREIGN KEY constraints, read from its `CREATE TABLE` text, for
 //! catalogs that list the keys but not their names (SQLite's `pragma_foreign_key_list`).
 //!
-//! A small tokenizer is enough: words, quoted identifiers (`"x"`, `` `x` ``, `[x]`),
-//! string literals (skipped, so a CHECK text cannot fake a constraint) and punctuation.
-//! A named key is the sequence `CONSTRAINT <name> FOREIGN KEY (<columns>)`.
+//! The definition's tokens ([`crate::kit::definition::tokens`]: string literals skipped,
+//! so a CHECK text cannot fake a constraint) are enough: a named key is the sequence
+//! `CONSTRAINT <name> FOREIGN KEY (<columns>)`.
 
-#[derive(Debug, PartialEq)]
-enum Token {
-    /// A bare word or a quoted identifier, unquoted; `quoted` tells keywords apart.
-    Word {
-        text: String,
-        quoted: bool,
-    },
-    Punct(char),
-}
-
-/// Reads a quoted identifier whose closing quote is `close` (doubled to escape).
-fn quoted(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, close: char) -> String {
-    let mut out = String::new();
-    while let Some(c) = chars.next() {
-        if c == close {
-            if close != ']' && chars.peek() == Some(&close) {
-                chars.next();
-                out.push(c);
-                continue;
-            }
-            break;
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn tokens(sql: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut chars = sql.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        match c {
-            c if c.is_whitespace() => {
-                chars.next();
-            }
-            '\'' => {
-                chars.next();
-                quoted(&mut chars, '\'');
-            }
-            '"' | '`' | '[' => {
-                chars.next();
-                let close = match c {
-                    '[' => ']',
-                    other => other,
-                };
-                out.push(Token::Word {
-                    text: quoted(&mut chars, close),
-                    quoted: true,
-                });
-            }
-            c if c.is_alphanumeric() || c == '_' => {
-                let mut word = String::new();
-                while let Some(&w) = chars.peek() {
-                    if w.is_alphanumeric() || w == '_' || w == '$' {
-                        word.push(w);
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                out.push(Token::Word {
-                    text: word,
-                    quoted: false,
-                });
-            }
-            other => {
-                chars.next();
-                out.push(Token::Punct(other));
-            }
-        }
-    }
-    out
-}
+use crate::kit::{
+    definition::{tokens, Token},
+    lexer::Lexicon,
+};
 
 fn keyword(t: Option<&Token>, k: &str) -> bool {
-    matches!(t, Some(Token::Word { text, quoted: false }) if text.eq_ignore_ascii_case(k))
+    t.is_some_and(|t| t.is_keyword(k))
 }
 
 /// Every `(name, columns)` of the named FOREIGN KEY constraints in a `CREATE TABLE` text.
@@ -91,7 +22,7 @@ fn keyword(t: Option<&Token>, k: &str) -> bool {
 /// assert_eq!(named_foreign_keys(sql), [("fk_u".to_string(), vec!["u".to_string()])]);
 /// ```
 pub fn parse(sql: &str) -> Vec<(String, Vec<String>)> {
-    let t = tokens(sql);
+    let t = tokens(sql, Lexicon::SQLITE);
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {

@@ -1,0 +1,154 @@
+//! The statements of a table rebuild ([`crate::migrate::Ddl::RebuildTable`]), for a
+//! dialect whose `ALTER TABLE` cannot make a change: create the table anew under a
+//! temporary name from its stored definition with only that change made, copy every row,
+//! drop the old table, give the new one its name. Every other column, check, collation
+//! and table option survives, byte for byte.
+
+use super::{require_name, write_ddl_table, write_foreign_key};
+use crate::{
+    kit::{
+        definition::{DefinitionItem, ItemKind, TableDefinition},
+        lexer::Lexicon,
+    },
+    migrate::TableChange,
+    render::{SqlRenderer, SqlWriter},
+    statement::TableRef,
+    DbError, DbResult, Sql,
+};
+
+/// The suffix of the table a rebuild creates before it takes the old one's name.
+pub const REBUILD_SUFFIX: &str = "__plugorm_rebuild";
+
+/// `CREATE TABLE t__plugorm_rebuild (…changed…)`, `INSERT INTO t__plugorm_rebuild (cols)
+/// SELECT cols FROM t`, `DROP TABLE t`, `ALTER TABLE t__plugorm_rebuild RENAME TO t`.
+/// `definition` is the stored `CREATE TABLE`, read with `lexicon`; a definition that is
+/// not of that shape is refused with [`DbError::Unsupported`], and a change naming a
+/// column or constraint the table lacks with [`DbError::Render`].
+///
+/// ```
+/// use plugorm_plugin_api::{kit::lexer::Lexicon, migrate::TableChange, render::{ddl, SqlRenderer}};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let stored = "CREATE TABLE t (a int, b int, CONSTRAINT ck CHECK (a > b))";
+/// let drop = TableChange::DropConstraint { name: "ck".into() };
+/// let sql = ddl::rebuild_table(&Ansi, Lexicon::STANDARD, &TableRef::new("t"), stored, &drop).unwrap();
+/// assert_eq!(sql[0].text.as_str(), r#"CREATE TABLE "t__plugorm_rebuild" (a int, b int)"#);
+/// assert_eq!(sql[1].text.as_str(), r#"INSERT INTO "t__plugorm_rebuild" ("a", "b") SELECT "a", "b" FROM "t""#);
+/// assert_eq!(sql[3].text.as_str(), r#"ALTER TABLE "t__plugorm_rebuild" RENAME TO "t""#);
+/// ```
+pub fn rebuild_table<R: SqlRenderer + ?Sized>(
+    r: &R,
+    lexicon: Lexicon,
+    table: &TableRef,
+    definition: &str,
+    change: &TableChange,
+) -> DbResult<Vec<Sql>> {
+    require_name("table", &table.name, "a table rebuild")?;
+    let mut parsed = TableDefinition::parse(definition, lexicon).ok_or_else(|| {
+        DbError::Unsupported(format!(
+            "cannot read the stored definition of table `{}` to rebuild it: {definition}",
+            table.name
+        ))
+    })?;
+    apply(r, &mut parsed, table, change)?;
+    let temp = TableRef {
+        name: format!("{}{REBUILD_SUFFIX}", table.name).into(),
+        ..table.clone()
+    };
+    let columns = parsed.stored_columns();
+
+    let mut create = SqlWriter::default();
+    create.push_str("CREATE TABLE ");
+    write_ddl_table(r, &mut create, &temp);
+    create.push_str(" (");
+    let bodies: Vec<&str> = parsed.items.iter().map(|i| i.text.as_str()).collect();
+    create.push_str(&bodies.join(", "));
+    create.push(')');
+    create.push_str(&parsed.tail);
+
+    let mut copy = SqlWriter::default();
+    copy.push_str("INSERT INTO ");
+    write_ddl_table(r, &mut copy, &temp);
+    copy.push_str(" (");
+    write_names(r, &mut copy, &columns);
+    copy.push_str(") SELECT ");
+    write_names(r, &mut copy, &columns);
+    copy.push_str(" FROM ");
+    write_ddl_table(r, &mut copy, table);
+
+    let mut drop = SqlWriter::default();
+    drop.push_str("DROP TABLE ");
+    write_ddl_table(r, &mut drop, table);
+
+    let mut rename = SqlWriter::default();
+    rename.push_str("ALTER TABLE ");
+    write_ddl_table(r, &mut rename, &temp);
+    rename.push_str(" RENAME TO ");
+    r.write_ident(&mut rename, &table.name);
+
+    Ok(vec![
+        create.finish(),
+        copy.finish(),
+        drop.finish(),
+        rename.finish(),
+    ])
+}
+
+fn write_names<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, names: &[&str]) {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            w.push_str(", ");
+        }
+        r.write_ident(w, name);
+    }
+}
+
+/// Makes `change` in the definition: one item replaced, added or left out.
+fn apply<R: SqlRenderer + ?Sized>(
+    r: &R,
+    d: &mut TableDefinition,
+    table: &TableRef,
+    change: &TableChange,
+) -> DbResult<()> {
+    match change {
+        TableChange::AlterColumn { field } => {
+            let at = d.column(&field.column).ok_or_else(|| {
+                DbError::Render(format!(
+                    "table `{}` has no column `{}` to alter",
+                    table.name, field.column
+                ))
+            })?;
+            let mut w = SqlWriter::default();
+            r.write_column_definition(&mut w, field)?;
+            d.items[at].text = w.finish().text.to_string();
+        }
+        TableChange::AddForeignKey { foreign_key } => {
+            if d.constraint(&foreign_key.name).is_some() {
+                return Err(DbError::Render(format!(
+                    "table `{}` already has a constraint named `{}`",
+                    table.name, foreign_key.name
+                )));
+            }
+            let mut w = SqlWriter::default();
+            write_foreign_key(r, &mut w, foreign_key)?;
+            d.items.push(DefinitionItem {
+                text: w.finish().text.to_string(),
+                kind: ItemKind::Constraint {
+                    name: Some(foreign_key.name.to_string()),
+                },
+            });
+        }
+        TableChange::DropConstraint { name } => {
+            let at = d.constraint(name).ok_or_else(|| {
+                DbError::Render(format!(
+                    "table `{}` has no table constraint named `{name}` (a constraint written \
+                     inside a column's definition goes with the column: alter the column)",
+                    table.name
+                ))
+            })?;
+            d.items.remove(at);
+        }
+    }
+    Ok(())
+}
