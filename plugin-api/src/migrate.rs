@@ -151,6 +151,21 @@ pub enum Ddl {
     ForeignKeyViolations {
         table: TableRef,
     },
+    /// `ALTER TABLE t ADD CONSTRAINT name CHECK (expression)` (appended in plugin API
+    /// 0.2.5); `expression` is the model's SQL, written as is. SQLite refuses it in place
+    /// with [`crate::DbError::Unsupported`] (the migrator rebuilds the table).
+    AddCheck {
+        table: TableRef,
+        name: Text,
+        expression: Text,
+    },
+    /// A catalog read (appended in plugin API 0.2.5): one SELECT returning one row whose
+    /// first column counts the constraints of `table` named `name` (of any kind: check,
+    /// unique, foreign or primary key); 0 when there is none.
+    HasConstraint {
+        table: TableRef,
+        name: Text,
+    },
 }
 
 /// The change a [`Ddl::RebuildTable`] makes to a table's definition. Its layout is fixed
@@ -171,6 +186,8 @@ pub enum TableChange {
     AddForeignKey { foreign_key: ForeignKeySchema },
     /// The named constraint (`CONSTRAINT name …`) leaves the definition.
     DropConstraint { name: Text },
+    /// `CONSTRAINT name CHECK (expression)` is added to the definition.
+    AddCheck { name: Text, expression: Text },
 }
 
 impl TableChange {
@@ -188,6 +205,7 @@ impl TableChange {
                 format!("adding foreign key `{}`", foreign_key.name)
             }
             TableChange::DropConstraint { name } => format!("dropping constraint `{name}`"),
+            TableChange::AddCheck { name, .. } => format!("adding check `{name}`"),
         }
     }
 }

@@ -16,6 +16,7 @@ plugorm_tests::matrix!(
     a_change_that_would_break_a_foreign_key_changes_nothing,
     a_rebuild_in_a_plan_or_a_generated_migration,
     a_cancelled_change_leaves_the_table_whole,
+    check_constraints_are_found_created_and_dropped_by_name,
 );
 
 /// The table as first migrated, with a column (`legacy`) that the later model drops.
@@ -67,6 +68,25 @@ struct Item {
     owner_id: Option<i64>,
     #[orm(size = 64, index)]
     name: String,
+}
+
+/// A table without checks, then the model that declares two.
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+#[orm(table = "rebuild_checked")]
+struct Unchecked {
+    id: i64,
+    age: i64,
+    score: i64,
+}
+
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+#[orm(table = "rebuild_checked")]
+struct Checked {
+    id: i64,
+    #[orm(check = "age >= 0")]
+    age: i64,
+    #[orm(check = "positive_score,score > 0")]
+    score: i64,
 }
 
 fn db_error(e: Error) -> DbError {
@@ -420,4 +440,85 @@ async fn a_cancelled_change_leaves_the_table_whole(backend: Backend) {
                 .unwrap();
         }
     }
+}
+
+/// CHECK constraints a model declares are found, created and dropped by name like
+/// foreign keys (on SQLite by rebuilding the table); one the rows already break is refused
+/// with nothing changed.
+async fn check_constraints_are_found_created_and_dropped_by_name(backend: Backend) {
+    let Some(db) = backend.open("").await else {
+        return;
+    };
+    db.auto_migrate::<Unchecked>().await.unwrap();
+    let mut rows: Vec<Unchecked> = (1..=50)
+        .map(|i| Unchecked {
+            age: i,
+            score: i * 2,
+            ..Default::default()
+        })
+        .collect();
+    db.create_many(&mut rows).await.unwrap();
+    let query = db.model::<Unchecked>().order("id");
+    let stored = || query.find();
+    let before = stored().await.unwrap();
+    let m = db.migrator();
+    let age = "chk_rebuild_checked_age";
+    assert!(!m.has_constraint::<Checked>(age).await.unwrap());
+
+    let report = m.create_constraint::<Checked>(age).await.unwrap();
+    assert_eq!(report.created_constraints, [age]);
+    assert_eq!(report.rebuilt_tables.is_empty(), backend != Backend::Sqlite);
+    assert!(m.has_constraint::<Checked>(age).await.unwrap());
+    assert!(m
+        .has_constraint::<Checked>("CHK_REBUILD_CHECKED_AGE")
+        .await
+        .unwrap());
+    assert_eq!(stored().await.unwrap(), before);
+    let negative = db
+        .exec(
+            "INSERT INTO rebuild_checked (age, score) VALUES (?, ?)",
+            (-1_i64, 1_i64),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(db_error(negative), DbError::CheckViolation { .. }),
+        "the check is in force"
+    );
+
+    // A named check (`name,expression`), found by its own name.
+    m.create_constraint::<Checked>("positive_score")
+        .await
+        .unwrap();
+    assert!(m.has_constraint::<Checked>("positive_score").await.unwrap());
+
+    // Dropped: the rows stay and the check no longer applies.
+    let report = m.drop_constraint::<Checked>(age).await.unwrap();
+    assert_eq!(report.rebuilt_tables.is_empty(), backend != Backend::Sqlite);
+    assert!(!m.has_constraint::<Checked>(age).await.unwrap());
+    assert!(m.has_constraint::<Checked>("positive_score").await.unwrap());
+    db.exec(
+        "INSERT INTO rebuild_checked (age, score) VALUES (?, ?)",
+        (-1_i64, 1_i64),
+    )
+    .await
+    .unwrap();
+
+    // A check the rows break is refused; the table is as it was.
+    let with_negative = stored().await.unwrap();
+    let e = m.create_constraint::<Checked>(age).await.unwrap_err();
+    assert!(
+        matches!(db_error(e), DbError::CheckViolation { .. }),
+        "existing rows break the check"
+    );
+    assert!(!m.has_constraint::<Checked>(age).await.unwrap());
+    assert_eq!(stored().await.unwrap(), with_negative);
+
+    // Names the model does not declare.
+    assert!(!m.has_constraint::<Checked>("nope").await.unwrap());
+    let e = m.create_constraint::<Checked>("nope").await.unwrap_err();
+    assert!(
+        e.to_string().contains("declares no constraint `nope`"),
+        "{e}"
+    );
 }

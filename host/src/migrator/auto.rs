@@ -149,6 +149,7 @@ impl Migrator {
                 Ddl::AddForeignKey { foreign_key, .. } => {
                     report.created_constraints.push(foreign_key.name.into())
                 }
+                Ddl::AddCheck { name, .. } => report.created_constraints.push(name.into()),
                 _ => {}
             }
         }
@@ -180,6 +181,7 @@ fn describe_step(ddl: &Ddl, table: &str) -> String {
         Ddl::CreateIndex { index, .. } => {
             format!("creating index `{}` on table `{table}`", index.name)
         }
+        Ddl::AddCheck { name, .. } => format!("adding check `{name}` to table `{table}`"),
         _ => format!("migrating table `{table}`"),
     }
 }

@@ -23,7 +23,7 @@ use crate::{
 
 /// GORM's identifier limit for generated names (PostgreSQL shortens a 64-character name
 /// to 63 itself; constraints are also recognised by their columns, so it still matches).
-const NAME_MAX: usize = 64;
+pub(super) const NAME_MAX: usize = 64;
 
 /// A constraint and the table that holds it.
 #[derive(Debug, Clone)]

@@ -87,6 +87,12 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<Vec<Sql
         } => r.ddl_rebuild_table(table, definition, change)?,
         Ddl::RebuildSession { enter } => r.ddl_rebuild_session(*enter)?,
         Ddl::ForeignKeyViolations { table } => r.ddl_foreign_key_violations(table)?,
+        Ddl::AddCheck {
+            table,
+            name,
+            expression,
+        } => r.ddl_add_check(table, name, expression)?,
+        Ddl::HasConstraint { table, name } => r.ddl_has_constraint(table, name)?,
     };
     Ok(list)
 }
@@ -574,11 +580,8 @@ pub fn create_table_with_foreign_keys<R: SqlRenderer + ?Sized>(
     }
     for f in &fields {
         if let Some((name, expr)) = check_of(r, &naming, f) {
-            w.push_str(",CONSTRAINT ");
-            r.write_ident(&mut w, &name);
-            w.push_str(" CHECK (");
-            w.push_str(expr);
-            w.push(')');
+            w.push(',');
+            write_check(r, &mut w, &name, expr);
         }
     }
     w.push(')');
@@ -622,13 +625,7 @@ pub fn add_column<R: SqlRenderer + ?Sized>(
         out.push(finish(w));
     }
     if let Some((name, expr)) = check_of(r, &naming, field) {
-        let mut w = alter_table(r, table);
-        w.push_str("ADD CONSTRAINT ");
-        r.write_ident(&mut w, &name);
-        w.push_str(" CHECK (");
-        w.push_str(expr);
-        w.push(')');
-        out.push(finish(w));
+        out.extend(add_check(r, table, &name, expr)?);
     }
     Ok(out)
 }
@@ -1131,6 +1128,130 @@ pub fn drop_view<R: SqlRenderer + ?Sized>(
         "DROP VIEW "
     });
     write_ddl_table(r, &mut w, view);
+    Ok(vec![finish(w)])
+}
+
+/// `ALTER TABLE t ADD CONSTRAINT name CHECK (expression)`.
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let sql = ddl::add_check(&Ansi, &TableRef::new("pets"), "chk_pets_age", "age >= 0").unwrap();
+/// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "pets" ADD CONSTRAINT "chk_pets_age" CHECK (age >= 0)"#);
+/// ```
+pub fn add_check<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    name: &str,
+    expression: &str,
+) -> DbResult<Vec<Sql>> {
+    require_table(table, "ADD CONSTRAINT")?;
+    require_name("constraint", name, "a CHECK constraint")?;
+    if expression.trim().is_empty() {
+        return Err(DbError::Render(format!(
+            "check constraint `{name}` has an empty expression"
+        )));
+    }
+    let mut w = alter_table(r, table);
+    w.push_str("ADD ");
+    write_check(r, &mut w, name, expression);
+    Ok(vec![finish(w)])
+}
+
+/// `CONSTRAINT name CHECK (expression)`.
+fn write_check<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, name: &str, expression: &str) {
+    w.push_str("CONSTRAINT ");
+    r.write_ident(w, name);
+    w.push_str(" CHECK (");
+    w.push_str(expression.trim());
+    w.push(')');
+}
+
+/// Where a catalog lists constraints by name, for [`has_constraint`]: the relation, a
+/// condition of the dialect's own, and the columns of schema, table and constraint names.
+///
+/// ```
+/// use plugorm_plugin_api::render::ddl::ConstraintCatalog;
+/// let mysql = ConstraintCatalog {
+///     relation: "information_schema.TABLE_CONSTRAINTS",
+///     schema_column: "CONSTRAINT_SCHEMA",
+///     current_schema: "DATABASE()",
+///     table_column: "TABLE_NAME",
+///     name_column: "CONSTRAINT_NAME",
+///     ..ConstraintCatalog::STANDARD
+/// };
+/// assert!(mysql.filter.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ConstraintCatalog<'a> {
+    pub relation: &'a str,
+    /// A condition written first, ending in ` AND ` (`TABLE_CATALOG = DB_NAME() AND `), or
+    /// nothing.
+    pub filter: &'a str,
+    pub schema_column: &'a str,
+    /// The current schema, for a table the model does not qualify.
+    pub current_schema: &'a str,
+    pub table_column: &'a str,
+    pub name_column: &'a str,
+}
+
+impl ConstraintCatalog<'_> {
+    /// Standard SQL's `information_schema.table_constraints` in `CURRENT_SCHEMA`.
+    pub const STANDARD: ConstraintCatalog<'static> = ConstraintCatalog {
+        relation: "information_schema.table_constraints",
+        filter: "",
+        schema_column: "table_schema",
+        current_schema: "CURRENT_SCHEMA",
+        table_column: "table_name",
+        name_column: "constraint_name",
+    };
+}
+
+/// The count of `table`'s constraints named `name` in the catalog (the current schema
+/// unless the table names one), every name bound.
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let t = TableRef::new("pets");
+/// let sql = ddl::has_constraint(&Ansi, &t, "chk_pets_age", &ddl::ConstraintCatalog::STANDARD).unwrap();
+/// assert_eq!(
+///     sql[0].text.as_str(),
+///     "SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = \
+///      CURRENT_SCHEMA AND table_name = ? AND constraint_name = ?"
+/// );
+/// ```
+pub fn has_constraint<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+    name: &str,
+    catalog: &ConstraintCatalog<'_>,
+) -> DbResult<Vec<Sql>> {
+    require_table(table, "a constraint lookup")?;
+    let text = |t: &str| crate::Value::Text(t.into()).into_ffi();
+    let mut w = SqlWriter::default();
+    w.push_str("SELECT COUNT(*) FROM ");
+    w.push_str(catalog.relation);
+    w.push_str(" WHERE ");
+    w.push_str(catalog.filter);
+    w.push_str(catalog.schema_column);
+    w.push_str(" = ");
+    match table.schema.as_ref() {
+        Some(schema) => r.write_param(&mut w, text(schema)),
+        None => w.push_str(catalog.current_schema),
+    }
+    w.push_str(" AND ");
+    w.push_str(catalog.table_column);
+    w.push_str(" = ");
+    r.write_param(&mut w, text(&table.name));
+    w.push_str(" AND ");
+    w.push_str(catalog.name_column);
+    w.push_str(" = ");
+    r.write_param(&mut w, text(name));
     Ok(vec![finish(w)])
 }
 

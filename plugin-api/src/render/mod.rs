@@ -685,6 +685,33 @@ pub trait SqlRenderer {
         Err(ddl::no_rebuild(table))
     }
 
+    /// `ALTER TABLE … ADD CONSTRAINT … CHECK (…)` ([`ddl::add_check`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let sql = Ansi.ddl_add_check(&TableRef::new("t"), "chk_t_a", "a > 0").unwrap();
+    /// assert_eq!(sql[0].text.as_str(), r#"ALTER TABLE "t" ADD CONSTRAINT "chk_t_a" CHECK (a > 0)"#);
+    /// ```
+    fn ddl_add_check(&self, table: &TableRef, name: &str, expression: &str) -> DbResult<Vec<Sql>> {
+        ddl::add_check(self, table, name, expression)
+    }
+
+    /// The catalog read counting a table's constraints of a name ([`ddl::has_constraint`]).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert!(Ansi.ddl_has_constraint(&TableRef::new("t"), "c").unwrap()[0].text.contains("table_constraints"));
+    /// ```
+    fn ddl_has_constraint(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+        ddl::has_constraint(self, table, name, &ddl::ConstraintCatalog::STANDARD)
+    }
+
     /// `a,b`.
     fn write_expr_list(&self, w: &mut SqlWriter, list: &[crate::statement::Expr]) -> DbResult<()> {
         for (i, e) in list.iter().enumerate() {

@@ -1,7 +1,7 @@
 //! Catalog reads of the migrator: the current database's base tables and its name.
 
 use plugorm_plugin_api::{
-    render::{SqlRenderer, SqlWriter},
+    render::{ddl, SqlRenderer, SqlWriter},
     DbResult, Sql, Value,
 };
 
@@ -23,3 +23,14 @@ pub(crate) fn current_database() -> DbResult<Vec<Sql>> {
     w.push_str("SELECT DATABASE()");
     Ok(vec![w.finish()])
 }
+
+/// Where the table's constraints are listed by name: `information_schema`, in the current
+/// database unless the table names one.
+pub(crate) const CONSTRAINTS: ddl::ConstraintCatalog<'static> = ddl::ConstraintCatalog {
+    relation: "information_schema.TABLE_CONSTRAINTS",
+    schema_column: "CONSTRAINT_SCHEMA",
+    current_schema: "DATABASE()",
+    table_column: "TABLE_NAME",
+    name_column: "CONSTRAINT_NAME",
+    ..ddl::ConstraintCatalog::STANDARD
+};

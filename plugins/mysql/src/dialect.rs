@@ -174,6 +174,15 @@ impl SqlRenderer for MysqlDialect {
     fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
         crate::catalog::current_database()
     }
+
+    fn ddl_has_constraint(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+        plugorm_plugin_api::render::ddl::has_constraint(
+            self,
+            table,
+            name,
+            &crate::catalog::CONSTRAINTS,
+        )
+    }
 }
 
 impl Dialect for MysqlDialect {

@@ -1,7 +1,7 @@
 //! Catalog reads of the migrator: the current schema's base tables and the database's name, as text.
 
 use plugorm_plugin_api::{
-    render::{SqlRenderer, SqlWriter},
+    render::{ddl, SqlRenderer, SqlWriter},
     DbResult, Sql, Value,
 };
 
@@ -23,3 +23,13 @@ pub(crate) fn current_database() -> DbResult<Vec<Sql>> {
     w.push_str("SELECT CURRENT_DATABASE()::text");
     Ok(vec![w.finish()])
 }
+
+/// Where the table's constraints are listed by name: `information_schema` (names cast to
+/// text: they are `sql_identifier`), in the current schema unless the table names one.
+pub(crate) const CONSTRAINTS: ddl::ConstraintCatalog<'static> = ddl::ConstraintCatalog {
+    schema_column: "table_schema::text",
+    current_schema: "CURRENT_SCHEMA()",
+    table_column: "table_name::text",
+    name_column: "constraint_name::text",
+    ..ddl::ConstraintCatalog::STANDARD
+};

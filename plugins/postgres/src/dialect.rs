@@ -142,6 +142,15 @@ impl SqlRenderer for PostgresDialect {
     fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
         crate::catalog::current_database()
     }
+
+    fn ddl_has_constraint(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+        plugorm_plugin_api::render::ddl::has_constraint(
+            self,
+            table,
+            name,
+            &crate::catalog::CONSTRAINTS,
+        )
+    }
 }
 
 impl Dialect for PostgresDialect {

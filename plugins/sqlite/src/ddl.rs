@@ -97,6 +97,16 @@ pub(crate) fn add_foreign_key(table: &TableRef, fk: &ForeignKeySchema) -> DbResu
     )))
 }
 
+/// SQLite's ALTER TABLE cannot add a CHECK constraint: the migrator rebuilds the table.
+pub(crate) fn add_check(table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+    Err(DbError::Unsupported(format!(
+        "SQLite cannot add CHECK `{name}` to the existing table `{}` in place: its ALTER TABLE \
+         adds no constraints; the migrator rebuilds the table with it instead, which it can \
+         only do outside a transaction",
+        table.name
+    )))
+}
+
 /// SQLite's ALTER TABLE cannot drop a constraint.
 pub(crate) fn drop_constraint(table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
     Err(DbError::Unsupported(format!(

@@ -198,6 +198,14 @@ impl SqlRenderer for SqliteDialect {
     fn ddl_foreign_key_violations(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         rebuild::foreign_key_violations(self, table)
     }
+
+    fn ddl_add_check(&self, table: &TableRef, name: &str, _expression: &str) -> DbResult<Vec<Sql>> {
+        ddl::add_check(table, name)
+    }
+
+    fn ddl_has_constraint(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
+        crate::catalog::has_constraint(self, table, name)
+    }
 }
 
 /// The host's `DEFAULT` value in an INSERT row.

@@ -1,7 +1,7 @@
 //! Catalog reads of the migrator: the default schema's base tables and the database's name.
 
 use plugorm_plugin_api::{
-    render::{SqlRenderer, SqlWriter},
+    render::{ddl, SqlRenderer, SqlWriter},
     DbResult, Sql, Value,
 };
 
@@ -23,3 +23,14 @@ pub(crate) fn current_database() -> DbResult<Vec<Sql>> {
     w.push_str("SELECT DB_NAME()");
     Ok(vec![w.finish()])
 }
+
+/// Where the table's constraints are listed by name: `INFORMATION_SCHEMA`, in the user's
+/// default schema unless the table names one.
+pub(crate) const CONSTRAINTS: ddl::ConstraintCatalog<'static> = ddl::ConstraintCatalog {
+    relation: "INFORMATION_SCHEMA.TABLE_CONSTRAINTS",
+    filter: "TABLE_CATALOG = DB_NAME() AND ",
+    schema_column: "TABLE_SCHEMA",
+    current_schema: "SCHEMA_NAME()",
+    table_column: "TABLE_NAME",
+    name_column: "CONSTRAINT_NAME",
+};

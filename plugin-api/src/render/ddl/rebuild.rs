@@ -4,7 +4,7 @@
 //! drop the old table, give the new one its name. Every other column, check, collation
 //! and table option survives, byte for byte.
 
-use super::{require_name, write_ddl_table, write_foreign_key};
+use super::{require_name, write_check, write_ddl_table, write_foreign_key};
 use crate::{
     kit::{
         definition::{DefinitionItem, ItemKind, TableDefinition},
@@ -136,6 +136,22 @@ fn apply<R: SqlRenderer + ?Sized>(
                 text: w.finish().text.to_string(),
                 kind: ItemKind::Constraint {
                     name: Some(foreign_key.name.to_string()),
+                },
+            });
+        }
+        TableChange::AddCheck { name, expression } => {
+            if d.constraint(name).is_some() {
+                return Err(DbError::Render(format!(
+                    "table `{}` already has a constraint named `{name}`",
+                    table.name
+                )));
+            }
+            let mut w = SqlWriter::default();
+            write_check(r, &mut w, name, expression);
+            d.items.push(DefinitionItem {
+                text: w.finish().text.to_string(),
+                kind: ItemKind::Constraint {
+                    name: Some(name.to_string()),
                 },
             });
         }

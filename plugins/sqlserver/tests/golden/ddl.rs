@@ -368,3 +368,35 @@ fn catalog_reads() {
     assert_eq!(values, [&Value::from("BASE TABLE")]);
     assert_eq!(ddl(Ddl::CurrentDatabase), ["SELECT DB_NAME()"]);
 }
+
+/// A CHECK added in place (T-SQL's `ALTER TABLE … ADD CONSTRAINT … CHECK`), and the
+/// constraint lookup in the default schema, its names bound.
+#[test]
+fn checks_and_the_constraint_lookup() {
+    assert_eq!(
+        ddl(Ddl::AddCheck {
+            table: TableRef::new("pets"),
+            name: "chk_pets_age".into(),
+            expression: "age >= 0".into(),
+        }),
+        [r#"ALTER TABLE "pets" ADD CONSTRAINT "chk_pets_age" CHECK (age >= 0)"#]
+    );
+    let lookup = SqlServerDialect::new()
+        .render_ddl(&Ddl::HasConstraint {
+            table: TableRef::new("pets"),
+            name: "chk_pets_age".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        lookup[0].text.as_str(),
+        "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS WHERE TABLE_CATALOG = DB_NAME() \
+         AND TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_NAME = @p1 AND CONSTRAINT_NAME = @p2"
+    );
+    let values: Vec<&Value> = lookup[0].values().collect::<Result<_, _>>().unwrap();
+    assert_eq!(values, [&Value::from("pets"), &Value::from("chk_pets_age")]);
+    // SQL Server alters in place: it never rebuilds a table.
+    let read = Ddl::TableDefinition {
+        table: TableRef::new("pets"),
+    };
+    assert!(SqlServerDialect::new().render_ddl(&read).is_err());
+}
