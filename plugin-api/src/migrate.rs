@@ -166,6 +166,13 @@ pub enum Ddl {
         table: TableRef,
         name: Text,
     },
+    /// A catalog read (appended in plugin API 0.2.5): one SELECT whose rows are `(column,
+    /// comment)` for the columns of `table` (a NULL or empty comment: none). The default
+    /// refuses with [`crate::DbError::Unsupported`]: a database without column comments
+    /// (SQLite) reports none.
+    ColumnComments {
+        table: TableRef,
+    },
 }
 
 /// The change a [`Ddl::RebuildTable`] makes to a table's definition. Its layout is fixed

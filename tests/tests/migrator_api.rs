@@ -368,6 +368,8 @@ fn typed_schema() -> ModelSchema {
     note.size = 20;
     note.nullable = true;
     note.default = Some("'none'".into()).into();
+    // Quotes and a backslash: written as a literal in DDL (no bound values there).
+    note.comment = Some(r"the note's text, C:\notes".into()).into();
     model(
         "Typed",
         "typed_rows",
@@ -418,4 +420,8 @@ async fn column_types_read_the_catalog(backend: Backend) {
         code.column_type.starts_with(&code.database_type) && !code.database_type.contains('('),
         "{code:?}"
     );
+    // Comments round-trip where the database keeps them; SQLite has none.
+    let expected = (backend != Backend::Sqlite).then(|| r"the note's text, C:\notes".to_string());
+    assert_eq!(note.comment, expected, "{note:?}");
+    assert_eq!(code.comment, None);
 }

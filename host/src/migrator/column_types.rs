@@ -1,10 +1,14 @@
 //! GORM's `ColumnTypes`: each column of a model's table as the database describes it,
 //! read through the dialect's introspection.
 
-use plugorm_plugin_api::migrate::{ColumnInfo, TableInfo};
+use plugorm_plugin_api::{
+    migrate::{ColumnInfo, Ddl, TableInfo},
+    statement::TableRef,
+    DbError,
+};
 
 use super::{model_table, Migrator};
-use crate::{model::Model, Result};
+use crate::{model::Model, Error, Result};
 
 /// One column as the database describes it (GORM's `ColumnType`).
 ///
@@ -31,6 +35,10 @@ pub struct ColumnType {
     /// The declared precision and scale of a numeric type (`numeric(p,s)`).
     pub precision: Option<u32>,
     pub scale: Option<u32>,
+    /// The column's comment (PostgreSQL's `COMMENT ON COLUMN`, MySQL's `COMMENT`, SQL
+    /// Server's `MS_Description`); `None` where there is none, and on SQLite, which has no
+    /// comments.
+    pub comment: Option<String>,
 }
 
 impl ColumnType {
@@ -67,6 +75,7 @@ impl ColumnType {
             length,
             precision,
             scale,
+            comment: None,
         }
     }
 }
@@ -94,12 +103,47 @@ impl Migrator {
     /// # Ok(()) }
     /// ```
     pub async fn column_types<T: Model>(&self) -> Result<Vec<ColumnType>> {
-        let info = self.describe_ref(&model_table::<T>()).await?;
-        Ok(info
+        let table = model_table::<T>();
+        let info = self.describe_ref(&table).await?;
+        let mut columns: Vec<ColumnType> = info
             .columns
             .iter()
             .map(|c| ColumnType::from_info(c, &info))
-            .collect())
+            .collect();
+        if columns.is_empty() {
+            return Ok(columns);
+        }
+        let comments = self.column_comments(&table).await?;
+        for c in &mut columns {
+            c.comment = comments
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(&c.name))
+                .map(|(_, comment)| comment.clone());
+        }
+        Ok(columns)
+    }
+
+    /// `(column, comment)` of each commented column; none from a dialect without
+    /// comments (or older than the read, 0.2.4).
+    async fn column_comments(&self, table: &TableRef) -> Result<Vec<(String, String)>> {
+        let read = Ddl::ColumnComments {
+            table: table.clone(),
+        };
+        let what = "reading the column comments";
+        let rows = match self.read(&read, what).await {
+            Ok(rows) => rows,
+            Err(Error::Db(DbError::Unsupported(_))) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut out = Vec::new();
+        for row in rows.iter() {
+            let name = row.get_at::<String>(0).map_err(Error::from)?;
+            let comment = row.get_at::<Option<String>>(1).map_err(Error::from)?;
+            if let Some(comment) = comment.filter(|c| !c.is_empty()) {
+                out.push((name, comment));
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -93,8 +93,27 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<Vec<Sql
             expression,
         } => r.ddl_add_check(table, name, expression)?,
         Ddl::HasConstraint { table, name } => r.ddl_has_constraint(table, name)?,
+        Ddl::ColumnComments { table } => r.ddl_column_comments(table)?,
     };
     Ok(list)
+}
+
+/// The field's comment (`#[orm(comment = "…")]`), when set and not blank.
+///
+/// ```
+/// use plugorm_plugin_api::render::ddl::comment_of;
+/// use plugorm_plugin_api::schema::{DataType, FieldSchema};
+/// let mut f = FieldSchema::new("name", "name", DataType::String);
+/// assert_eq!(comment_of(&f), None);
+/// f.comment = plugorm_plugin_api::types::Optional::Some("the user's name".into());
+/// assert_eq!(comment_of(&f), Some("the user's name"));
+/// ```
+pub fn comment_of(field: &FieldSchema) -> Option<&str> {
+    field
+        .comment
+        .as_ref()
+        .map(|c| c.as_str())
+        .filter(|c| !c.trim().is_empty())
 }
 
 /// The model's explicit column type (`FieldSchema::sql_type`), when set and not blank.

@@ -712,6 +712,25 @@ pub trait SqlRenderer {
         ddl::has_constraint(self, table, name, &ddl::ConstraintCatalog::STANDARD)
     }
 
+    /// The catalog read of a table's column comments ([`Ddl::ColumnComments`]); refused by
+    /// default (no comments are reported).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// use plugorm_plugin_api::statement::TableRef;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert!(Ansi.ddl_column_comments(&TableRef::new("t")).is_err());
+    /// ```
+    ///
+    /// [`Ddl::ColumnComments`]: crate::migrate::Ddl::ColumnComments
+    fn ddl_column_comments(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
+        Err(crate::DbError::Unsupported(format!(
+            "this dialect reports no column comments (table `{}`)",
+            table.name
+        )))
+    }
+
     /// `a,b`.
     fn write_expr_list(&self, w: &mut SqlWriter, list: &[crate::statement::Expr]) -> DbResult<()> {
         for (i, e) in list.iter().enumerate() {

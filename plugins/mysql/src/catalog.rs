@@ -2,6 +2,7 @@
 
 use plugorm_plugin_api::{
     render::{ddl, SqlRenderer, SqlWriter},
+    statement::TableRef,
     DbResult, Sql, Value,
 };
 
@@ -34,3 +35,23 @@ pub(crate) const CONSTRAINTS: ddl::ConstraintCatalog<'static> = ddl::ConstraintC
     name_column: "CONSTRAINT_NAME",
     ..ddl::ConstraintCatalog::STANDARD
 };
+
+/// Each column's `COLUMN_COMMENT`, in the current database unless the table names one.
+pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+) -> DbResult<Vec<Sql>> {
+    let text = |t: &str| Value::Text(t.into()).into_ffi();
+    let mut w = SqlWriter::default();
+    w.push_str(
+        "SELECT COLUMN_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ",
+    );
+    match table.schema.as_ref() {
+        Some(schema) => r.write_param(&mut w, text(schema)),
+        None => w.push_str("DATABASE()"),
+    }
+    w.push_str(" AND TABLE_NAME = ");
+    r.write_param(&mut w, text(&table.name));
+    w.push_str(" ORDER BY ORDINAL_POSITION");
+    Ok(vec![w.finish()])
+}

@@ -29,13 +29,41 @@
 use plugorm_plugin_api::{
     migrate::ForeignKeySchema,
     render::{
-        ddl::{self, default_text, explicit_type, is_index_class, write_ddl_table},
+        ddl::{self, comment_of, default_text, explicit_type, is_index_class, write_ddl_table},
         SqlRenderer, SqlWriter,
     },
     schema::{DataType, FieldSchema, IndexColumn, IndexSchema, ModelSchema},
     statement::TableRef,
     DbError, DbResult, Sql,
 };
+
+/// The default column definition, then GORM's ` COMMENT '…'` for a commented field (in
+/// CREATE TABLE, ADD COLUMN and MODIFY COLUMN alike).
+pub(crate) fn write_column_definition<R: SqlRenderer + ?Sized>(
+    r: &R,
+    w: &mut SqlWriter,
+    field: &FieldSchema,
+) -> DbResult<()> {
+    ddl::write_column_definition(r, w, field)?;
+    if let Some(comment) = comment_of(field) {
+        w.push_str(" COMMENT ");
+        w.push_str(&string_literal(
+            comment,
+            &format!("the comment of column `{}`", field.column),
+        )?);
+    }
+    Ok(())
+}
+
+/// A string literal for DDL, where MySQL takes no bound value: quotes doubled and
+/// backslashes escaped (the server's default `sql_mode` reads them as escapes); a NUL is
+/// refused.
+fn string_literal(s: &str, what: &str) -> DbResult<String> {
+    if s.contains('\0') {
+        return Err(DbError::Render(format!("{what} contains a NUL character")));
+    }
+    Ok(format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''")))
+}
 
 /// The size GORM gives a keyed string without one.
 const KEYED_STRING_SIZE: u32 = 191;

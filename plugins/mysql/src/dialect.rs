@@ -151,6 +151,10 @@ impl SqlRenderer for MysqlDialect {
         ddl::create_table(self, table, schema, foreign_keys)
     }
 
+    fn write_column_definition(&self, w: &mut SqlWriter, field: &FieldSchema) -> DbResult<()> {
+        ddl::write_column_definition(self, w, field)
+    }
+
     fn ddl_alter_column(&self, table: &TableRef, field: &FieldSchema) -> DbResult<Vec<Sql>> {
         ddl::alter_column(self, table, field)
     }
@@ -173,6 +177,10 @@ impl SqlRenderer for MysqlDialect {
 
     fn ddl_current_database(&self) -> DbResult<Vec<Sql>> {
         crate::catalog::current_database()
+    }
+
+    fn ddl_column_comments(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
+        crate::catalog::column_comments(self, table)
     }
 
     fn ddl_has_constraint(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {

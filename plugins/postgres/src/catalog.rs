@@ -2,6 +2,7 @@
 
 use plugorm_plugin_api::{
     render::{ddl, SqlRenderer, SqlWriter},
+    statement::TableRef,
     DbResult, Sql, Value,
 };
 
@@ -33,3 +34,26 @@ pub(crate) const CONSTRAINTS: ddl::ConstraintCatalog<'static> = ddl::ConstraintC
     name_column: "constraint_name::text",
     ..ddl::ConstraintCatalog::STANDARD
 };
+
+/// Each column's comment (`col_description`), in the current schema unless the table
+/// names one.
+pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+) -> DbResult<Vec<Sql>> {
+    let text = |t: &str| Value::Text(t.into()).into_ffi();
+    let mut w = SqlWriter::default();
+    w.push_str(
+        "SELECT a.attname::text, col_description(a.attrelid, a.attnum) FROM pg_attribute a \
+         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relname = ",
+    );
+    r.write_param(&mut w, text(&table.name));
+    w.push_str(" AND n.nspname = ");
+    match table.schema.as_ref() {
+        Some(schema) => r.write_param(&mut w, text(schema)),
+        None => w.push_str("CURRENT_SCHEMA()"),
+    }
+    w.push_str(" AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
+    Ok(vec![w.finish()])
+}

@@ -16,7 +16,7 @@
 use plugorm_plugin_api::{
     migrate::ForeignKeySchema,
     render::{
-        ddl::{self, default_text, explicit_type, is_index_class, write_ddl_table},
+        ddl::{self, comment_of, default_text, explicit_type, is_index_class, write_ddl_table},
         SqlRenderer, SqlWriter,
     },
     schema::{DataType, FieldSchema, IndexSchema, ModelSchema},
@@ -94,14 +94,6 @@ fn string_literal(s: &str, what: &str) -> DbResult<String> {
         "E'{}'",
         s.replace('\\', "\\\\").replace('\'', "''")
     ))
-}
-
-fn comment_of(field: &FieldSchema) -> Option<&str> {
-    field
-        .comment
-        .as_ref()
-        .map(|c| c.as_str())
-        .filter(|c| !c.trim().is_empty())
 }
 
 /// `COMMENT ON COLUMN "t"."c" IS E'…'`.

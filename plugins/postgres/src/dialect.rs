@@ -143,6 +143,10 @@ impl SqlRenderer for PostgresDialect {
         crate::catalog::current_database()
     }
 
+    fn ddl_column_comments(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
+        crate::catalog::column_comments(self, table)
+    }
+
     fn ddl_has_constraint(&self, table: &TableRef, name: &str) -> DbResult<Vec<Sql>> {
         plugorm_plugin_api::render::ddl::has_constraint(
             self,

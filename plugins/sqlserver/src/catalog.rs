@@ -2,6 +2,7 @@
 
 use plugorm_plugin_api::{
     render::{ddl, SqlRenderer, SqlWriter},
+    statement::TableRef,
     DbResult, Sql, Value,
 };
 
@@ -34,3 +35,27 @@ pub(crate) const CONSTRAINTS: ddl::ConstraintCatalog<'static> = ddl::ConstraintC
     table_column: "TABLE_NAME",
     name_column: "CONSTRAINT_NAME",
 };
+
+/// Each column's `MS_Description` extended property (what SQL Server tools show as its
+/// description), in the user's default schema unless the table names one.
+pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
+    r: &R,
+    table: &TableRef,
+) -> DbResult<Vec<Sql>> {
+    let text = |t: &str| Value::Text(t.into()).into_ffi();
+    let mut w = SqlWriter::default();
+    w.push_str(
+        "SELECT c.name, CAST(p.value AS nvarchar(4000)) FROM sys.columns c \
+         LEFT JOIN sys.extended_properties p ON p.class = 1 AND p.major_id = c.object_id \
+         AND p.minor_id = c.column_id AND p.name = 'MS_Description' \
+         WHERE c.object_id = OBJECT_ID(QUOTENAME(",
+    );
+    match table.schema.as_ref() {
+        Some(schema) => r.write_param(&mut w, text(schema)),
+        None => w.push_str("SCHEMA_NAME()"),
+    }
+    w.push_str(") + '.' + QUOTENAME(");
+    r.write_param(&mut w, text(&table.name));
+    w.push_str(")) ORDER BY c.column_id");
+    Ok(vec![w.finish()])
+}

@@ -400,3 +400,23 @@ fn checks_and_the_constraint_lookup() {
     };
     assert!(SqlServerDialect::new().render_ddl(&read).is_err());
 }
+
+/// Column comments are read from the `MS_Description` extended properties, the table's
+/// name bound and quoted by the server (`QUOTENAME`).
+#[test]
+fn column_comments_read() {
+    let read = SqlServerDialect::new()
+        .render_ddl(&Ddl::ColumnComments {
+            table: TableRef::new("pets"),
+        })
+        .unwrap();
+    assert_eq!(
+        read[0].text.as_str(),
+        "SELECT c.name, CAST(p.value AS nvarchar(4000)) FROM sys.columns c LEFT JOIN \
+         sys.extended_properties p ON p.class = 1 AND p.major_id = c.object_id AND p.minor_id = \
+         c.column_id AND p.name = 'MS_Description' WHERE c.object_id = \
+         OBJECT_ID(QUOTENAME(SCHEMA_NAME()) + '.' + QUOTENAME(@p1)) ORDER BY c.column_id"
+    );
+    let values: Vec<&Value> = read[0].values().collect::<Result<_, _>>().unwrap();
+    assert_eq!(values, [&Value::from("pets")]);
+}
