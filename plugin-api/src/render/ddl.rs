@@ -1228,6 +1228,30 @@ impl ConstraintCatalog<'_> {
     };
 }
 
+/// The schema a catalog read filters on: the table's own schema as a bound value, else
+/// the dialect's expression for the current one (`CURRENT_SCHEMA()`, `DATABASE()`).
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer, SqlWriter};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let mut w = SqlWriter::default();
+/// ddl::write_schema_value(&Ansi, &mut w, &TableRef::new("t"), "CURRENT_SCHEMA");
+/// assert_eq!(w.finish().text.as_str(), "CURRENT_SCHEMA");
+/// ```
+pub fn write_schema_value<R: SqlRenderer + ?Sized>(
+    r: &R,
+    w: &mut SqlWriter,
+    table: &TableRef,
+    current: &str,
+) {
+    match table.schema.as_ref() {
+        Some(schema) => r.write_param(w, crate::Value::Text(schema.clone()).into_ffi()),
+        None => w.push_str(current),
+    }
+}
+
 /// The count of `table`'s constraints named `name` in the catalog (the current schema
 /// unless the table names one), every name bound.
 ///
@@ -1259,10 +1283,7 @@ pub fn has_constraint<R: SqlRenderer + ?Sized>(
     w.push_str(catalog.filter);
     w.push_str(catalog.schema_column);
     w.push_str(" = ");
-    match table.schema.as_ref() {
-        Some(schema) => r.write_param(&mut w, text(schema)),
-        None => w.push_str(catalog.current_schema),
-    }
+    write_schema_value(r, &mut w, table, catalog.current_schema);
     w.push_str(" AND ");
     w.push_str(catalog.table_column);
     w.push_str(" = ");

@@ -41,17 +41,13 @@ pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
     r: &R,
     table: &TableRef,
 ) -> DbResult<Vec<Sql>> {
-    let text = |t: &str| Value::Text(t.into()).into_ffi();
     let mut w = SqlWriter::default();
     w.push_str(
         "SELECT COLUMN_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ",
     );
-    match table.schema.as_ref() {
-        Some(schema) => r.write_param(&mut w, text(schema)),
-        None => w.push_str("DATABASE()"),
-    }
+    ddl::write_schema_value(r, &mut w, table, "DATABASE()");
     w.push_str(" AND TABLE_NAME = ");
-    r.write_param(&mut w, text(&table.name));
+    r.write_param(&mut w, Value::Text(table.name.clone()).into_ffi());
     w.push_str(" ORDER BY ORDINAL_POSITION");
     Ok(vec![w.finish()])
 }

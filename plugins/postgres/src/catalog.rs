@@ -41,19 +41,15 @@ pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
     r: &R,
     table: &TableRef,
 ) -> DbResult<Vec<Sql>> {
-    let text = |t: &str| Value::Text(t.into()).into_ffi();
     let mut w = SqlWriter::default();
     w.push_str(
         "SELECT a.attname::text, col_description(a.attrelid, a.attnum) FROM pg_attribute a \
          JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relname = ",
     );
-    r.write_param(&mut w, text(&table.name));
+    r.write_param(&mut w, Value::Text(table.name.clone()).into_ffi());
     w.push_str(" AND n.nspname = ");
-    match table.schema.as_ref() {
-        Some(schema) => r.write_param(&mut w, text(schema)),
-        None => w.push_str("CURRENT_SCHEMA()"),
-    }
+    ddl::write_schema_value(r, &mut w, table, "CURRENT_SCHEMA()");
     w.push_str(" AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
     Ok(vec![w.finish()])
 }

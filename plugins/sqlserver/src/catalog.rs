@@ -42,7 +42,6 @@ pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
     r: &R,
     table: &TableRef,
 ) -> DbResult<Vec<Sql>> {
-    let text = |t: &str| Value::Text(t.into()).into_ffi();
     let mut w = SqlWriter::default();
     w.push_str(
         "SELECT c.name, CAST(p.value AS nvarchar(4000)) FROM sys.columns c \
@@ -50,12 +49,9 @@ pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
          AND p.minor_id = c.column_id AND p.name = 'MS_Description' \
          WHERE c.object_id = OBJECT_ID(QUOTENAME(",
     );
-    match table.schema.as_ref() {
-        Some(schema) => r.write_param(&mut w, text(schema)),
-        None => w.push_str("SCHEMA_NAME()"),
-    }
+    ddl::write_schema_value(r, &mut w, table, "SCHEMA_NAME()");
     w.push_str(") + '.' + QUOTENAME(");
-    r.write_param(&mut w, text(&table.name));
+    r.write_param(&mut w, Value::Text(table.name.clone()).into_ffi());
     w.push_str(")) ORDER BY c.column_id");
     Ok(vec![w.finish()])
 }
