@@ -69,6 +69,11 @@ pub struct Capabilities {
     /// back, which SQLite answers about 3 µs faster per INSERT. Default false: the host
     /// keeps `RETURNING` (a plugin built against 0.2.0 reads as false). Added in 0.2.1.
     pub insert_id_exact: bool,
+    /// DDL takes part in transactions: a migration that fails half-way is rolled back
+    /// whole (PostgreSQL, SQLite, SQL Server; not MySQL / MariaDB, which commit each DDL
+    /// statement). Default false (a plugin built before 0.2.5 reads as false). Added in
+    /// 0.2.5.
+    pub transactional_ddl: bool,
 }
 
 impl Default for Capabilities {
@@ -81,6 +86,7 @@ impl Default for Capabilities {
             max_params: 32_766,
             insert_id_row: InsertIdRow::Last,
             insert_id_exact: false,
+            transactional_ddl: false,
         }
     }
 }

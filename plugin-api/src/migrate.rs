@@ -173,6 +173,22 @@ pub enum Ddl {
     ColumnComments {
         table: TableRef,
     },
+    /// The statements of a SQL script (a migration file), each to run in a call of its
+    /// own (appended in plugin API 0.2.5), without parameters. By default it is split at
+    /// the semicolons the renderer's [`crate::kit::lexer::Lexicon`] finds outside quotes
+    /// and comments, a trigger's body kept whole ([`crate::kit::script::split_script`]).
+    SplitScript {
+        text: Text,
+    },
+    /// The lock that keeps two migration runs apart (appended in plugin API 0.2.5), held
+    /// on the run's connection. With `acquire`, one query that waits for the lock of the
+    /// current database (or schema) and returns a row whose first column is 1 once it is
+    /// granted (anything else: not granted); without, the statement that releases it. The
+    /// default refuses with [`crate::DbError::Unsupported`], and the host keeps a lock
+    /// row in a table of its own instead.
+    MigrationLock {
+        acquire: bool,
+    },
 }
 
 /// The change a [`Ddl::RebuildTable`] makes to a table's definition. Its layout is fixed

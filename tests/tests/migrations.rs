@@ -347,6 +347,14 @@ async fn cancelled_run_leaves_no_lock(backend: Backend) {
         .unwrap();
     assert_eq!(again.applied.len(), 1);
     assert_eq!(recorded(&db).await, [1, 2]);
+    // PostgreSQL and MariaDB lock with the dialect's advisory lock; SQLite, which has
+    // none, with a row of a table of its own.
+    let lock_table = db
+        .migrator()
+        .has_table_named("plugorm_migrations_lock")
+        .await
+        .unwrap();
+    assert_eq!(lock_table, backend == Backend::Sqlite);
     if backend == Backend::Sqlite {
         assert_eq!(
             count(&db, "SELECT COUNT(*) FROM plugorm_migrations_lock").await,

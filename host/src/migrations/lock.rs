@@ -1,10 +1,12 @@
 //! The migrations lock: two deploys never migrate one database at once.
 //!
+//! A dialect with an advisory lock renders it ([`Ddl::MigrationLock`]):
+//!
 //! | dialect | lock | scope |
 //! |---|---|---|
 //! | PostgreSQL | `pg_advisory_lock(key, hashtext(current_schema()))` | the schema |
 //! | MySQL / MariaDB | `GET_LOCK('plugorm_migrations:<database>')` | the database |
-//! | SQLite (and others) | a row in `plugorm_migrations_lock`, inserted only when none is there | the database file |
+//! | SQLite (and any dialect without one) | a row in `plugorm_migrations_lock`, inserted only when none is there | the database file |
 //!
 //! The lock is taken on the run's own connection and released on it when the run ends,
 //! fails, or is dropped mid-way: [`LockGuard`]'s `Drop` sends the release on the same
@@ -15,19 +17,12 @@
 
 use std::{sync::Arc, time::Duration};
 
-use plugorm_plugin_api::{Connection, Sql};
+use plugorm_plugin_api::{migrate::Ddl, Connection, DbError, Sql};
 
 use super::{table, MigrationError};
 use crate::Db;
 
-/// The first half of PostgreSQL's two-key advisory lock: "plugorm migrations" (an
-/// arbitrary constant), the second half being the schema's hash.
-const PG_LOCK_KEY: i32 = 0x706d_6967;
-
-/// How long `GET_LOCK` waits for another run, in seconds.
-const MYSQL_WAIT_SECS: i64 = 3600;
-
-/// How often a SQLite run looks again at a lock row another run holds.
+/// How often a run looks again at a lock row another run holds.
 const SQLITE_POLL: Duration = Duration::from_millis(50);
 
 /// The lock, held on `conn` until released or dropped.
@@ -42,25 +37,9 @@ impl LockGuard {
         db: &Db,
         conn: Arc<dyn Connection>,
     ) -> Result<LockGuard, MigrationError> {
-        let (take, release) = match db.dialect().name() {
-            "postgres" => {
-                let key = "? , hashtext(current_schema())";
-                let take = format!("SELECT pg_advisory_lock({key})");
-                let release = format!("SELECT pg_advisory_unlock({key})");
-                (
-                    Take::Advisory(db.render_raw(&take, (PG_LOCK_KEY,))?),
-                    db.render_raw(&release, (PG_LOCK_KEY,))?,
-                )
-            }
-            "mysql" => {
-                let name = "LEFT(CONCAT('plugorm_migrations:', DATABASE()), 64)";
-                let take = format!("SELECT GET_LOCK({name}, ?) AS got");
-                (
-                    Take::GetLock(db.render_raw(&take, (MYSQL_WAIT_SECS,))?),
-                    db.render_raw(&format!("SELECT RELEASE_LOCK({name})"), ())?,
-                )
-            }
-            _ => {
+        let (take, release) = match advisory(db)? {
+            Some((take, release)) => (Take::Advisory(take), release),
+            None => {
                 table::ensure_lock_table(db, &conn).await?;
                 let (take, release) = lock_row(db)?;
                 (Take::Row(take), release)
@@ -74,18 +53,17 @@ impl LockGuard {
         };
         match take {
             Take::Advisory(sql) => {
-                guard.conn.query(sql).await?;
-            }
-            Take::GetLock(sql) => {
                 let rows = guard.conn.query(sql).await?;
                 let got = rows
                     .iter()
                     .next()
-                    .and_then(|r| r.get::<Option<i64>>("got").ok().flatten());
+                    .and_then(|r| r.get_at::<Option<i64>>(0).ok().flatten());
                 if got != Some(1) {
-                    return Err(MigrationError::Lock(format!(
-                        "another run held `GET_LOCK` on this database for {MYSQL_WAIT_SECS} s"
-                    )));
+                    return Err(MigrationError::Lock(
+                        "the database did not grant the migrations lock: another run held it \
+                         for as long as the dialect waits"
+                            .into(),
+                    ));
                 }
             }
             Take::Row(sql) => {
@@ -125,12 +103,31 @@ impl Drop for LockGuard {
     }
 }
 
+/// The dialect's advisory lock ([`Ddl::MigrationLock`]): the query that takes it and the
+/// statement that releases it; `None` when the dialect has none.
+fn advisory(db: &Db) -> Result<Option<(Sql, Sql)>, MigrationError> {
+    let render = |acquire| db.dialect().render_ddl(&Ddl::MigrationLock { acquire });
+    match (render(true), render(false)) {
+        (Err(DbError::Unsupported(_)), _) | (_, Err(DbError::Unsupported(_))) => Ok(None),
+        (Ok(mut take), Ok(mut release)) if take.len() == 1 && release.len() == 1 => {
+            match (take.pop(), release.pop()) {
+                (Some(take), Some(release)) => Ok(Some((take, release))),
+                _ => Ok(None),
+            }
+        }
+        (Ok(_), Ok(_)) => Err(MigrationError::Lock(
+            "the dialect rendered the migrations lock as several statements; it must be one \
+             query and one statement"
+                .into(),
+        )),
+        (Err(e), _) | (_, Err(e)) => Err(e.into()),
+    }
+}
+
 /// How a dialect takes the lock.
 enum Take {
-    /// A statement that waits until the lock is granted.
+    /// A query that waits for the lock and answers 1 once it is granted.
     Advisory(Sql),
-    /// `GET_LOCK`, answering 1 when granted within its timeout.
-    GetLock(Sql),
     /// An insert that writes one row when the lock is free; polled until it does.
     Row(Sql),
 }

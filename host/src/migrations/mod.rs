@@ -35,7 +35,6 @@ mod report;
 mod run;
 mod rust;
 mod source;
-mod split;
 mod table;
 
 pub use error::MigrationError;

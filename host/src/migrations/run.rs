@@ -11,13 +11,16 @@
 
 use std::{collections::BTreeMap, sync::Arc, time::Instant};
 
-use plugorm_plugin_api::{Connection, Sql};
+use plugorm_plugin_api::{
+    kit::{lexer::Lexicon, script::split_script},
+    migrate::Ddl,
+    Connection, DbError, Sql,
+};
 
 use super::{
     lock::LockGuard,
     report::{Direction, MigrationStatus, Progress, Ran, RunReport, State},
     source::Step,
-    split,
     table::{self, AppliedRow},
     Migration, MigrationError, Migrations,
 };
@@ -327,7 +330,7 @@ impl MigrationRunner {
         let db = self.db.bind_tx(Arc::clone(&tx));
         let started = Instant::now();
         if let Err((statement, statements, sql, source)) = self.run_step(&db, step).await {
-            let rolled_back = transactional_ddl(self.db.dialect().name());
+            let rolled_back = self.db.dialect().capabilities().transactional_ddl;
             if let Err(undo) = tx.rollback().await {
                 tracing::warn!(target: "plugorm::migrations", error = %undo, "rolling back a failed migration failed");
             }
@@ -376,11 +379,12 @@ impl MigrationRunner {
     ) -> Result<(), (usize, usize, String, crate::Error)> {
         match step {
             Step::Sql(text) => {
-                let statements = split::statements(text, split::lexicon(db.dialect().name()));
+                let statements = split(db, text).map_err(|e| (1, 1, excerpt(text), e))?;
                 let count = statements.len();
-                for (i, s) in statements.iter().enumerate() {
-                    if let Err(e) = db.execute_sql(Sql::new(s.as_str(), [])).await {
-                        return Err((i + 1, count, excerpt(s), e));
+                for (i, sql) in statements.into_iter().enumerate() {
+                    let shown = excerpt(&sql.text);
+                    if let Err(e) = db.execute_sql(sql).await {
+                        return Err((i + 1, count, shown, e));
                     }
                 }
                 Ok(())
@@ -390,10 +394,17 @@ impl MigrationRunner {
     }
 }
 
-/// PostgreSQL, SQLite and SQL Server roll DDL back with its transaction; MySQL and
-/// MariaDB commit each DDL statement at once.
-fn transactional_ddl(dialect: &str) -> bool {
-    matches!(dialect, "postgres" | "sqlite" | "sqlserver")
+/// A migration file's statements, as the dialect splits a script (its quotes, comments
+/// and bodies); standard SQL's reading for a dialect older than that (0.2.4).
+fn split(db: &Db, text: &str) -> Result<Vec<Sql>, crate::Error> {
+    let op = Ddl::SplitScript { text: text.into() };
+    match db.dialect().render_ddl(&op) {
+        Err(DbError::Unsupported(_)) => Ok(split_script(text, Lexicon::STANDARD)
+            .into_iter()
+            .map(|s| Sql::new(s, []))
+            .collect()),
+        other => Ok(other?),
+    }
 }
 
 /// A statement's first line, cut to 120 characters, for an error message.

@@ -60,6 +60,7 @@ mod later_info {
         #[sabi(last_prefix_field)]
         pub insert_id_row: u8,
         pub insert_id_exact: bool,
+        pub transactional_ddl: bool,
         pub window_functions: bool,
     }
 }

@@ -53,6 +53,8 @@ pub struct FfiDialectInfo {
     pub insert_id_row: u8,
     /// [`Capabilities::insert_id_exact`] (0.2.1; absent from 0.2.0 plugins: false).
     pub insert_id_exact: bool,
+    /// [`Capabilities::transactional_ddl`] (0.2.5; absent from older plugins: false).
+    pub transactional_ddl: bool,
 }
 
 impl FfiManifest {
@@ -105,6 +107,7 @@ impl FfiDialectInfo {
             max_params: c.max_params,
             insert_id_row: insert_id_row_code(c.insert_id_row),
             insert_id_exact: c.insert_id_exact,
+            transactional_ddl: c.transactional_ddl,
         }
         .leak_into_prefix()
     }
@@ -129,6 +132,7 @@ impl FfiDialectInfoRef {
             max_params: self.max_params(),
             insert_id_row: insert_id_row_of(self.insert_id_row())?,
             insert_id_exact: self.insert_id_exact().unwrap_or(false),
+            transactional_ddl: self.transactional_ddl().unwrap_or(false),
         })
     }
 }
@@ -211,6 +215,7 @@ mod tests {
             max_params: 65_535,
             insert_id_row: InsertIdRow::First,
             insert_id_exact: true,
+            transactional_ddl: true,
         };
         let info = FfiDialectInfo::leak("d", vec!["d".into(), "dd".into()], &c);
         assert_eq!(info.capabilities().unwrap(), c);

@@ -46,6 +46,7 @@ mod handles;
 pub mod introspect;
 pub mod lexer;
 mod pool;
+pub mod script;
 pub mod stream;
 mod worker;
 

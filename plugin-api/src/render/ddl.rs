@@ -94,6 +94,8 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<Vec<Sql
         } => r.ddl_add_check(table, name, expression)?,
         Ddl::HasConstraint { table, name } => r.ddl_has_constraint(table, name)?,
         Ddl::ColumnComments { table } => r.ddl_column_comments(table)?,
+        Ddl::SplitScript { text } => r.ddl_split_script(text)?,
+        Ddl::MigrationLock { acquire } => r.ddl_migration_lock(*acquire)?,
     };
     Ok(list)
 }

@@ -731,6 +731,55 @@ pub trait SqlRenderer {
         )))
     }
 
+    /// How the dialect's SQL text quotes and comments: what splitting a script into its
+    /// statements respects ([`SqlRenderer::ddl_split_script`]). Standard SQL by default.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::{kit::lexer::Lexicon, render::SqlRenderer};
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert_eq!(Ansi.lexicon(), Lexicon::STANDARD);
+    /// ```
+    fn lexicon(&self) -> crate::kit::lexer::Lexicon {
+        crate::kit::lexer::Lexicon::STANDARD
+    }
+
+    /// A script's statements ([`Ddl::SplitScript`]): split with [`SqlRenderer::lexicon`].
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// let parts = Ansi.ddl_split_script("CREATE TABLE t (a text DEFAULT ';'); SELECT 1;").unwrap();
+    /// assert_eq!(parts.len(), 2);
+    /// ```
+    ///
+    /// [`Ddl::SplitScript`]: crate::migrate::Ddl::SplitScript
+    fn ddl_split_script(&self, text: &str) -> DbResult<Vec<Sql>> {
+        Ok(crate::kit::script::split_script(text, self.lexicon())
+            .into_iter()
+            .map(|s| Sql::new(s, []))
+            .collect())
+    }
+
+    /// The migrations lock's statement ([`Ddl::MigrationLock`]); refused by default (the
+    /// host then keeps a lock row).
+    ///
+    /// ```
+    /// use plugorm_plugin_api::render::SqlRenderer;
+    /// struct Ansi;
+    /// impl SqlRenderer for Ansi {}
+    /// assert!(Ansi.ddl_migration_lock(true).is_err());
+    /// ```
+    ///
+    /// [`Ddl::MigrationLock`]: crate::migrate::Ddl::MigrationLock
+    fn ddl_migration_lock(&self, acquire: bool) -> DbResult<Vec<Sql>> {
+        let _ = acquire;
+        Err(crate::DbError::Unsupported(
+            "this dialect has no advisory lock for migrations".into(),
+        ))
+    }
+
     /// `a,b`.
     fn write_expr_list(&self, w: &mut SqlWriter, list: &[crate::statement::Expr]) -> DbResult<()> {
         for (i, e) in list.iter().enumerate() {

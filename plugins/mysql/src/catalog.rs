@@ -51,3 +51,26 @@ pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
     w.push_str(" ORDER BY ORDINAL_POSITION");
     Ok(vec![w.finish()])
 }
+
+/// How long `GET_LOCK` waits for another run, in seconds.
+const MIGRATION_LOCK_WAIT_SECS: i64 = 3600;
+
+/// The lock's name: one per database (names are at most 64 characters).
+const MIGRATION_LOCK_NAME: &str = "LEFT(CONCAT('plugorm_migrations:', DATABASE()), 64)";
+
+/// `GET_LOCK(name, 3600)` (1 once granted, 0 after the wait), and `RELEASE_LOCK(name)`.
+pub(crate) fn migration_lock<R: SqlRenderer + ?Sized>(r: &R, acquire: bool) -> DbResult<Vec<Sql>> {
+    let mut w = SqlWriter::default();
+    if acquire {
+        w.push_str("SELECT GET_LOCK(");
+        w.push_str(MIGRATION_LOCK_NAME);
+        w.push_str(", ");
+        r.write_param(&mut w, Value::I64(MIGRATION_LOCK_WAIT_SECS).into_ffi());
+        w.push(')');
+    } else {
+        w.push_str("SELECT RELEASE_LOCK(");
+        w.push_str(MIGRATION_LOCK_NAME);
+        w.push(')');
+    }
+    Ok(vec![w.finish()])
+}

@@ -179,6 +179,14 @@ impl SqlRenderer for MysqlDialect {
         crate::catalog::current_database()
     }
 
+    fn lexicon(&self) -> plugorm_plugin_api::kit::lexer::Lexicon {
+        plugorm_plugin_api::kit::lexer::Lexicon::MYSQL
+    }
+
+    fn ddl_migration_lock(&self, acquire: bool) -> DbResult<Vec<Sql>> {
+        crate::catalog::migration_lock(self, acquire)
+    }
+
     fn ddl_column_comments(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         crate::catalog::column_comments(self, table)
     }

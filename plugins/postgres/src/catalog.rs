@@ -53,3 +53,24 @@ pub(crate) fn column_comments<R: SqlRenderer + ?Sized>(
     w.push_str(" AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
     Ok(vec![w.finish()])
 }
+
+/// The first half of the two-key advisory lock of migrations: "pmig" (an arbitrary
+/// constant), the second half being the current schema's hash.
+const MIGRATION_LOCK_KEY: i32 = 0x706d_6967;
+
+/// `pg_advisory_lock(key, hashtext(current_schema()))`, which waits as long as it takes
+/// (as a query answering 1), and its unlock.
+pub(crate) fn migration_lock<R: SqlRenderer + ?Sized>(r: &R, acquire: bool) -> DbResult<Vec<Sql>> {
+    let mut w = SqlWriter::default();
+    if acquire {
+        w.push_str("SELECT 1 FROM (SELECT pg_advisory_lock(");
+    } else {
+        w.push_str("SELECT pg_advisory_unlock(");
+    }
+    r.write_param(&mut w, Value::I64(i64::from(MIGRATION_LOCK_KEY)).into_ffi());
+    w.push_str("::int, hashtext(current_schema()))");
+    if acquire {
+        w.push_str(") AS l");
+    }
+    Ok(vec![w.finish()])
+}

@@ -143,6 +143,14 @@ impl SqlRenderer for PostgresDialect {
         crate::catalog::current_database()
     }
 
+    fn lexicon(&self) -> plugorm_plugin_api::kit::lexer::Lexicon {
+        plugorm_plugin_api::kit::lexer::Lexicon::POSTGRES
+    }
+
+    fn ddl_migration_lock(&self, acquire: bool) -> DbResult<Vec<Sql>> {
+        crate::catalog::migration_lock(self, acquire)
+    }
+
     fn ddl_column_comments(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         crate::catalog::column_comments(self, table)
     }
@@ -170,6 +178,7 @@ impl Dialect for PostgresDialect {
         let mut c = Capabilities::default();
         // The protocol counts parameters in an unsigned 16-bit field.
         c.max_params = 65_535;
+        c.transactional_ddl = true;
         c
     }
 

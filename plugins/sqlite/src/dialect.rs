@@ -178,6 +178,10 @@ impl SqlRenderer for SqliteDialect {
         crate::catalog::current_database()
     }
 
+    fn lexicon(&self) -> plugorm_plugin_api::kit::lexer::Lexicon {
+        plugorm_plugin_api::kit::lexer::Lexicon::SQLITE
+    }
+
     fn ddl_table_definition(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         rebuild::table_definition(self, table)
     }
@@ -226,6 +230,7 @@ impl Dialect for SqliteDialect {
         let mut c = Capabilities::default();
         c.row_locks = false;
         c.insert_id_exact = true;
+        c.transactional_ddl = true;
         c
     }
 

@@ -171,6 +171,10 @@ impl SqlRenderer for SqlServerDialect {
         crate::catalog::current_database()
     }
 
+    fn lexicon(&self) -> plugorm_plugin_api::kit::lexer::Lexicon {
+        crate::bind::LEXICON
+    }
+
     fn ddl_column_comments(&self, table: &TableRef) -> DbResult<Vec<Sql>> {
         crate::catalog::column_comments(self, table)
     }
@@ -204,6 +208,7 @@ impl Dialect for SqlServerDialect {
         c.upsert = UpsertStyle::Merge;
         c.row_locks = true;
         c.max_params = MAX_PARAMS;
+        c.transactional_ddl = true;
         c
     }
 

@@ -420,3 +420,25 @@ fn column_comments_read() {
     let values: Vec<&Value> = read[0].values().collect::<Result<_, _>>().unwrap();
     assert_eq!(values, [&Value::from("pets")]);
 }
+
+/// A migration file splits with SQL Server's reading of quotes: a `;` inside a
+/// `[bracketed]` name or a nested comment is no statement end. SQL Server has
+/// transactional DDL, and no advisory lock of its own here (the host's lock row).
+#[test]
+fn scripts_split_with_brackets_and_nested_comments() {
+    let parts = ddl(Ddl::SplitScript {
+        text: "CREATE TABLE [a;b] (x int); /* outer /* inner; */ still; */ SELECT 1;".into(),
+    });
+    assert_eq!(
+        parts,
+        [
+            "CREATE TABLE [a;b] (x int)",
+            "/* outer /* inner; */ still; */ SELECT 1"
+        ]
+    );
+    let dialect = SqlServerDialect::new();
+    assert!(dialect.capabilities().transactional_ddl);
+    assert!(dialect
+        .render_ddl(&Ddl::MigrationLock { acquire: true })
+        .is_err());
+}

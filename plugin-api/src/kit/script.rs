@@ -1,24 +1,20 @@
-//! Splitting a migration file into its statements, so that each runs in a call of its own
-//! (client libraries differ on several statements in one call, and a failure then names
-//! the statement). Semicolons count only outside quotes, comments and dollar-quoted
-//! bodies, as the driver kit's lexer finds them for the dialect; a `CREATE TRIGGER`'s
+//! Splitting a SQL script (a migration file) into its statements, so that each runs in a
+//! call of its own: client libraries differ on several statements in one call, and a
+//! failure then names the statement. Semicolons count only outside quotes, comments and
+//! dollar-quoted bodies, as the dialect's [`Lexicon`] finds them; a `CREATE TRIGGER`'s
 //! body keeps its inner semicolons up to its `END`.
 
-use plugorm_plugin_api::kit::lexer::{code_offsets, Lexicon};
-
-/// The lexicon of a dialect by name (standard SQL for one this module does not know).
-pub(super) fn lexicon(dialect: &str) -> Lexicon {
-    match dialect {
-        "sqlite" => Lexicon::SQLITE,
-        "postgres" => Lexicon::POSTGRES,
-        "mysql" => Lexicon::MYSQL,
-        _ => Lexicon::STANDARD,
-    }
-}
+use super::lexer::{code_offsets, Lexicon};
 
 /// The statements of `text`, trimmed, without their `;`, empty ones (and comment-only
 /// ones) left out.
-pub(super) fn statements(text: &str, lexicon: Lexicon) -> Vec<String> {
+///
+/// ```
+/// use plugorm_plugin_api::kit::{lexer::Lexicon, script::split_script};
+/// let parts = split_script("CREATE TABLE a (s text DEFAULT ';'); -- c;\nSELECT 1;", Lexicon::SQLITE);
+/// assert_eq!(parts, ["CREATE TABLE a (s text DEFAULT ';')", "-- c;\nSELECT 1"]);
+/// ```
+pub fn split_script(text: &str, lexicon: Lexicon) -> Vec<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
@@ -84,20 +80,20 @@ mod tests {
         let sql = "CREATE TABLE a (s TEXT DEFAULT ';'); -- one; two\n\
                    INSERT INTO a VALUES ('x;y') /* ; */;\n;\n  ";
         assert_eq!(
-            statements(sql, Lexicon::SQLITE),
+            split_script(sql, Lexicon::SQLITE),
             [
                 "CREATE TABLE a (s TEXT DEFAULT ';')",
                 "-- one; two\nINSERT INTO a VALUES ('x;y') /* ; */"
             ]
         );
         let pg = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT f()";
-        assert_eq!(statements(pg, Lexicon::POSTGRES).len(), 2);
+        assert_eq!(split_script(pg, Lexicon::POSTGRES).len(), 2);
         let trigger = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET s = 'z'; DELETE FROM a; END; SELECT 1";
-        let parts = statements(trigger, Lexicon::SQLITE);
+        let parts = split_script(trigger, Lexicon::SQLITE);
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert!(parts[0].ends_with("END"));
         assert_eq!(
-            statements("-- only a comment;\n", Lexicon::SQLITE),
+            split_script("-- only a comment;\n", Lexicon::SQLITE),
             Vec::<String>::new()
         );
     }
