@@ -91,6 +91,9 @@ pub enum MigrateCommand {
         /// The version to end at.
         version: i64,
     },
+    /// Remove the migrations lock a killed run left behind (a lock row: SQLite, and
+    /// dialects without an advisory lock). Only when no run is going on.
+    Unlock,
     /// Print what AutoMigrate would run now for the models this binary registers
     /// (`plugorm::register_model!`): run it from the application's own binary.
     Plan,

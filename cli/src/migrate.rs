@@ -62,11 +62,21 @@ pub async fn run(
         print!("{}", status(&db.migrations(set)).await?);
         return Ok(());
     }
+    if let MigrateCommand::Unlock = command {
+        match db.migrations(set).unlock().await? {
+            Some(stale) => println!(
+                "removed the migrations lock of run {} (taken at {} UTC)",
+                stale.owner, stale.locked_at
+            ),
+            None => println!("no migrations lock to remove"),
+        }
+        return Ok(());
+    }
     let bar = progress_bar();
     let feed = bar.clone();
     let runner = db.migrations(set).on_progress(move |p| show(&feed, p));
     let report = match command {
-        MigrateCommand::Status => return Ok(()),
+        MigrateCommand::Status | MigrateCommand::Unlock => return Ok(()),
         MigrateCommand::Up { allow_missing } => runner.allow_missing(allow_missing).up().await,
         MigrateCommand::Down { count } => runner.down(count).await,
         MigrateCommand::Redo => runner.redo().await,

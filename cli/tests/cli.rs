@@ -339,6 +339,11 @@ fn migrate_up_status_down_and_to_on_a_sqlite_file() {
     );
     assert!(migrate(&["up"]).status.success());
 
+    // No run was killed: there is no lock to remove.
+    let out = migrate(&["unlock"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "no migrations lock to remove");
+
     // An applied file edited afterwards: refused, naming the version and the file.
     std::fs::write(
         migrations.join("1_users.up.sql"),

@@ -442,7 +442,43 @@ plugorm_tests::matrix!(
     missing_source_is_reported_and_refused,
     cancelled_run_leaves_no_lock,
     registered_rust_migrations_run,
+    a_killed_runs_lock_row_is_removed_by_unlock,
 );
+
+/// A run killed outright leaves its lock row (SQLite): the next run waits on it until
+/// `unlock` removes it, saying whose it was. PostgreSQL's and MariaDB's advisory locks end
+/// with their connection, so there is never anything to remove.
+async fn a_killed_runs_lock_row_is_removed_by_unlock(backend: Backend) {
+    let Some(db) = backend.open_file("").await else {
+        return;
+    };
+    let set = sql_set(&[(1, "one", "CREATE TABLE mig_unlock (id INT)")]);
+    assert_eq!(db.migrations(set.clone()).unlock().await.unwrap(), None);
+    if backend != Backend::Sqlite {
+        assert!(!has_table(&db, "plugorm_migrations_lock").await);
+        return;
+    }
+    // The lock table exists once a run has used it; then a "killed" run's row.
+    db.migrations(sql_set(&[])).up().await.unwrap();
+    db.exec(
+        "INSERT INTO plugorm_migrations_lock (id, owner, locked_at) VALUES (1, ?, ?)",
+        ("999999-1", chrono::Utc::now().naive_utc()),
+    )
+    .await
+    .unwrap();
+    let blocked =
+        tokio::time::timeout(Duration::from_millis(500), db.migrations(set.clone()).up()).await;
+    assert!(
+        blocked.is_err(),
+        "the stale row holds the lock: {blocked:?}"
+    );
+    let stale = db.migrations(set.clone()).unlock().await.unwrap().unwrap();
+    assert_eq!(stale.owner, "999999-1");
+    assert_eq!(db.migrations(set.clone()).unlock().await.unwrap(), None);
+    let report = db.migrations(set).up().await.unwrap();
+    assert_eq!(report.applied.len(), 1);
+    assert_eq!(recorded(&db).await, [1]);
+}
 
 /// Bad folders are refused naming the file: a stray `.sql` name, a duplicate version, a
 /// down file without its up file.

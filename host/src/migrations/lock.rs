@@ -157,3 +157,50 @@ fn lock_row(db: &Db) -> Result<(Sql, Sql), MigrationError> {
     )?;
     Ok((take, release))
 }
+
+/// A lock row left by a run that ended without releasing it (a process killed outright),
+/// as [`super::MigrationRunner::unlock`] removed it.
+///
+/// ```
+/// let stale = plugorm::migrations::StaleLock {
+///     owner: "4242-1700000000000000000".into(),
+///     locked_at: chrono::NaiveDateTime::default(),
+/// };
+/// assert!(stale.owner.starts_with("4242"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleLock {
+    /// The run that took it: its process id and the moment it asked (`pid-nanos`).
+    pub owner: String,
+    /// When it was taken (UTC).
+    pub locked_at: chrono::NaiveDateTime,
+}
+
+/// Deletes the lock row, if any, and says whose it was. Only the lock-row scheme can be
+/// left behind: an advisory lock ends with its connection.
+pub(super) async fn remove_row(db: &Db) -> Result<Option<StaleLock>, MigrationError> {
+    if !db.migrator().has_table_named(table::LOCK_TABLE).await? {
+        return Ok(None);
+    }
+    let lock = table::quoted(db, table::LOCK_TABLE);
+    let rows = db
+        .raw(
+            &format!("SELECT owner, locked_at FROM {lock} WHERE id = 1"),
+            (),
+        )
+        .await?;
+    let Some(row) = rows.iter().next() else {
+        return Ok(None);
+    };
+    let stale = StaleLock {
+        owner: row.get("owner")?,
+        locked_at: row.get("locked_at")?,
+    };
+    // Only that row: a run that took the lock meanwhile keeps its own.
+    db.exec(
+        &format!("DELETE FROM {lock} WHERE id = 1 AND owner = ?"),
+        (stale.owner.as_str(),),
+    )
+    .await?;
+    Ok(Some(stale))
+}

@@ -40,6 +40,7 @@ mod table;
 pub use error::MigrationError;
 pub use futures_util::future::BoxFuture;
 pub use inventory;
+pub use lock::StaleLock;
 pub use report::{Direction, MigrationStatus, Progress, Ran, RunReport, State};
 pub use run::MigrationRunner;
 pub use rust::{MigrationFn, RustMigration};

@@ -22,7 +22,7 @@ use super::{
     report::{Direction, MigrationStatus, Progress, Ran, RunReport, State},
     source::Step,
     table::{self, AppliedRow},
-    Migration, MigrationError, Migrations,
+    Migration, MigrationError, Migrations, StaleLock,
 };
 use crate::Db;
 
@@ -166,6 +166,23 @@ impl MigrationRunner {
             });
         }
         Ok(out.into_values().collect())
+    }
+
+    /// Removes the lock a run left behind when its process was killed outright, and says
+    /// whose it was; `None` when there is none. Only a lock row can be left behind (SQLite,
+    /// and dialects without an advisory lock): PostgreSQL's and MySQL's locks end with
+    /// their connection. Run it only when no migration run is going on: a live run's lock
+    /// would be removed too.
+    ///
+    /// ```no_run
+    /// # async fn run(db: plugorm::Db, set: plugorm::migrations::Migrations) -> Result<(), plugorm::migrations::MigrationError> {
+    /// if let Some(stale) = db.migrations(set).unlock().await? {
+    ///     println!("removed the lock of {} taken at {}", stale.owner, stale.locked_at);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn unlock(&self) -> Result<Option<StaleLock>, MigrationError> {
+        super::lock::remove_row(&self.db).await
     }
 
     fn known(&self, version: i64) -> Result<(), MigrationError> {
