@@ -89,6 +89,18 @@ struct Checked {
     score: i64,
 }
 
+/// `Checked` with a column added later, its check with it (inside the column's
+/// definition on SQLite).
+#[derive(Model, Debug, Default, Clone, PartialEq)]
+#[orm(table = "rebuild_checked")]
+struct CheckedLevel {
+    id: i64,
+    age: i64,
+    score: i64,
+    #[orm(check = "level >= 0")]
+    level: Option<i64>,
+}
+
 fn db_error(e: Error) -> DbError {
     match e {
         Error::Db(d) => d,
@@ -513,6 +525,32 @@ async fn check_constraints_are_found_created_and_dropped_by_name(backend: Backen
     );
     assert!(!m.has_constraint::<Checked>(age).await.unwrap());
     assert_eq!(stored().await.unwrap(), with_negative);
+
+    // A check added with its column (written inside the column's definition on SQLite)
+    // is dropped too, the column and its values kept.
+    m.add_column::<CheckedLevel>("level").await.unwrap();
+    let level = "chk_rebuild_checked_level";
+    assert!(m.has_constraint::<CheckedLevel>(level).await.unwrap());
+    let insert_level = "INSERT INTO rebuild_checked (age, score, level) VALUES (?, ?, ?)";
+    let refused = db
+        .exec(insert_level, (1_i64, 1_i64, -5_i64))
+        .await
+        .unwrap_err();
+    assert!(matches!(db_error(refused), DbError::CheckViolation { .. }));
+    db.exec(insert_level, (1_i64, 1_i64, 5_i64)).await.unwrap();
+    m.drop_constraint::<CheckedLevel>(level).await.unwrap();
+    assert!(!m.has_constraint::<CheckedLevel>(level).await.unwrap());
+    db.exec(insert_level, (1_i64, 1_i64, -5_i64)).await.unwrap();
+    let levels: Vec<Option<i64>> = db
+        .model::<CheckedLevel>()
+        .order("id")
+        .find()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r.level.map(Some))
+        .collect();
+    assert_eq!(levels, [Some(5), Some(-5)]);
 
     // Names the model does not declare.
     assert!(!m.has_constraint::<Checked>("nope").await.unwrap());

@@ -12,6 +12,7 @@ plugorm_tests::matrix!(
     one_render_per_shape_and_identical_results,
     shapes_differ_by_structure_limit_and_list_length,
     writes_and_derived_sessions_share_the_cache,
+    a_statement_run_before_a_schema_change_sees_the_new_columns,
 );
 
 /// `products` with six rows, P1..P6 priced 10..60.
@@ -206,4 +207,42 @@ async fn writes_and_derived_sessions_share_the_cache(backend: Backend) {
             .unwrap(),
         3
     );
+}
+
+/// The drivers keep statements prepared: the same `SELECT *` run before and after a
+/// column is added, then dropped, answers with the table's columns as they are now (never
+/// the ones it was first prepared with, and without failing).
+async fn a_statement_run_before_a_schema_change_sees_the_new_columns(backend: Backend) {
+    let Some(db) = seeded(backend).await else {
+        return;
+    };
+    let select = "SELECT * FROM products WHERE price = ?";
+    let columns = |rows: Vec<std::collections::BTreeMap<String, Value>>| -> Vec<String> {
+        rows.into_iter()
+            .next()
+            .map(|r| r.into_keys().collect())
+            .unwrap_or_default()
+    };
+    let before = columns(db.raw_maps(select, (10_i64,)).await.unwrap());
+    assert!(!before.contains(&"extra".to_string()), "{before:?}");
+    let add = backend.pick4(
+        "ALTER TABLE products ADD extra integer",
+        "ALTER TABLE products ADD extra integer",
+        "ALTER TABLE products ADD extra integer",
+        "ALTER TABLE products ADD extra int",
+    );
+    db.exec(add, ()).await.unwrap();
+    db.exec(
+        "UPDATE products SET extra = ? WHERE price = ?",
+        (7_i64, 10_i64),
+    )
+    .await
+    .unwrap();
+    let rows = db.raw_maps(select, (10_i64,)).await.unwrap();
+    assert_eq!(rows[0].get("extra"), Some(&Value::I64(7)), "{rows:?}");
+    db.exec("ALTER TABLE products DROP COLUMN extra", ())
+        .await
+        .unwrap();
+    let after = columns(db.raw_maps(select, (10_i64,)).await.unwrap());
+    assert_eq!(after, before);
 }

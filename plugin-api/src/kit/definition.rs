@@ -38,6 +38,15 @@ impl Token {
 /// assert_eq!(t[0], Token::Word { text: "a b".into(), quoted: true });
 /// ```
 pub fn tokens(sql: &str, lexicon: Lexicon) -> Vec<Token> {
+    spanned_tokens(sql, lexicon)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
+/// [`tokens`] with the byte range each one covers in `sql` (a quoted name's quotes
+/// included).
+fn spanned_tokens(sql: &str, lexicon: Lexicon) -> Vec<(std::ops::Range<usize>, Token)> {
     let bytes = sql.as_bytes();
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
     let mut out = Vec::new();
@@ -54,10 +63,8 @@ pub fn tokens(sql: &str, lexicon: Lexicon) -> Vec<Token> {
             continue;
         }
         if let Some(close) = close {
-            out.push(Token::Word {
-                text: unquote(sql.get(at..).unwrap_or_default(), close),
-                quoted: true,
-            });
+            let (text, len) = unquote(sql.get(at..).unwrap_or_default(), close);
+            out.push((at..at + len, Token::Word { text, quoted: true }));
         } else if is_word(b) {
             let mut end = at + 1;
             while offsets
@@ -67,34 +74,38 @@ pub fn tokens(sql: &str, lexicon: Lexicon) -> Vec<Token> {
                 offsets.next();
                 end += 1;
             }
-            out.push(Token::Word {
-                text: sql.get(at..end).unwrap_or_default().to_string(),
-                quoted: false,
-            });
+            let text = sql.get(at..end).unwrap_or_default().to_string();
+            out.push((
+                at..end,
+                Token::Word {
+                    text,
+                    quoted: false,
+                },
+            ));
         } else {
-            out.push(Token::Punct(char::from(b)));
+            out.push((at..at + 1, Token::Punct(char::from(b))));
         }
     }
     out
 }
 
-/// The name a quoted part of `rest` (starting at its opening quote) stands for: a doubled
-/// closing quote is one.
-fn unquote(rest: &str, close: char) -> String {
+/// The name a quoted part of `rest` (starting at its opening quote) stands for, a doubled
+/// closing quote being one, and the bytes the quoted part covers.
+fn unquote(rest: &str, close: char) -> (String, usize) {
     let mut name = String::new();
-    let mut chars = rest.chars().skip(1).peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = rest.char_indices().skip(1).peekable();
+    while let Some((at, c)) = chars.next() {
         if c == close {
-            if close != ']' && chars.peek() == Some(&close) {
+            if close != ']' && chars.peek().map(|&(_, n)| n) == Some(close) {
                 chars.next();
                 name.push(close);
                 continue;
             }
-            break;
+            return (name, at + c.len_utf8());
         }
         name.push(c);
     }
-    name
+    (name, rest.len())
 }
 
 /// A stored `CREATE TABLE name (item, item, …) tail`, split into its items.
@@ -239,6 +250,48 @@ impl TableDefinition {
 }
 
 impl DefinitionItem {
+    /// The item's text without the CHECK constraint `name` written inside it (`"age" int
+    /// CONSTRAINT chk CHECK (age > 0)`); `None` when it has no such check.
+    ///
+    /// ```
+    /// use plugorm_plugin_api::kit::{definition::DefinitionItem, lexer::Lexicon};
+    /// let item = DefinitionItem::parse("`age` integer CONSTRAINT `chk_age` CHECK (age > (0)) NOT NULL", Lexicon::SQLITE).unwrap();
+    /// assert_eq!(item.without_check("CHK_AGE", Lexicon::SQLITE).unwrap(), "`age` integer NOT NULL");
+    /// assert!(item.without_check("other", Lexicon::SQLITE).is_none());
+    /// ```
+    pub fn without_check(&self, name: &str, lexicon: Lexicon) -> Option<String> {
+        let t = spanned_tokens(&self.text, lexicon);
+        let at = t.windows(4).position(|w| {
+            w[0].1.is_keyword("CONSTRAINT")
+                && matches!(&w[1].1, Token::Word { text, .. } if text.eq_ignore_ascii_case(name))
+                && w[2].1.is_keyword("CHECK")
+                && w[3].1 == Token::Punct('(')
+        })?;
+        let mut depth = 0usize;
+        let mut end = None;
+        for (span, token) in &t[at + 3..] {
+            match token {
+                Token::Punct('(') => depth += 1,
+                Token::Punct(')') => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        end = Some(span.end);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (start, end) = (t[at].0.start, end?);
+        let before = self.text.get(..start)?.trim_end();
+        let after = self.text.get(end..)?.trim_start();
+        Some(if after.is_empty() {
+            before.to_string()
+        } else {
+            format!("{before} {after}")
+        })
+    }
+
     /// Reads one item: a table constraint when it opens with `CONSTRAINT`, `PRIMARY`,
     /// `UNIQUE`, `CHECK` or `FOREIGN` unquoted, else a column named by its first token.
     /// `None` for an empty item.

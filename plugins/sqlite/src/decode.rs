@@ -62,13 +62,10 @@ impl RowsBuilder {
     /// A builder for the rows of `stmt`: its column names and declared types (SQLite
     /// knows both before the first step, so a result without rows is named too).
     pub(crate) fn for_statement(stmt: &Statement<'_>) -> RowsBuilder {
-        let columns = stmt.columns();
+        let (names, declared) = columns_of(stmt);
         RowsBuilder {
-            names: columns.iter().map(|c| c.name().into()).collect(),
-            declared: columns
-                .iter()
-                .map(|c| c.decl_type().and_then(kind_of_decl))
-                .collect(),
+            names,
+            declared,
             kinds: Vec::new(),
             columns: Vec::new(),
             batches: Vec::new(),
@@ -103,6 +100,7 @@ impl RowsBuilder {
     /// type.
     pub(crate) fn push(&mut self, row: &Row<'_>) -> DbResult<()> {
         if !self.started {
+            self.refresh(row.as_ref());
             self.kinds = self
                 .declared
                 .iter()
@@ -120,6 +118,17 @@ impl RowsBuilder {
             self.seal();
         }
         Ok(())
+    }
+
+    /// Reads the columns again from `stmt` as it is now. The first step of a cached
+    /// statement whose table changed since it was prepared (a column added or dropped, the
+    /// table rebuilt) prepares it anew, so the columns read before that step may be stale:
+    /// the builder takes them again at the first row, or after the last step of an empty
+    /// result.
+    pub(crate) fn refresh(&mut self, stmt: &Statement<'_>) {
+        if !self.started {
+            (self.names, self.declared) = columns_of(stmt);
+        }
     }
 
     /// Closes the current batch.
@@ -158,6 +167,18 @@ fn push_cell(b: &mut ColumnBuilder, cell: ValueRef<'_>) -> DbResult<()> {
         ValueRef::Blob(bytes) => b.push_bytes(bytes),
     }
     Ok(())
+}
+
+/// The names and declared kinds of the columns of `stmt`.
+fn columns_of(stmt: &Statement<'_>) -> (Vec<Text>, Vec<Option<ColumnKind>>) {
+    let columns = stmt.columns();
+    (
+        columns.iter().map(|c| c.name().into()).collect(),
+        columns
+            .iter()
+            .map(|c| c.decl_type().and_then(kind_of_decl))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -154,6 +154,8 @@ impl DriverConnection for SqliteConn {
         while let Some(row) = rows.next().map_err(translate)? {
             out.push(row)?;
         }
+        drop(rows);
+        out.refresh(&stmt);
         Ok(out.finish())
     }
 
@@ -183,6 +185,7 @@ impl DriverConnection for SqliteConn {
             }
         }
         drop(rows);
+        out.refresh(&stmt);
         if !sink.names_blocking(out.names()) {
             return Ok(());
         }

@@ -172,7 +172,7 @@ mod tests {
         assert!(err.to_string().contains("no column `nope`"), "{err}");
         let drop = TableChange::DropConstraint { name: "x".into() };
         let err = rebuild_table(&SqliteDialect, &table, PETS, &drop).unwrap_err();
-        assert!(err.to_string().contains("no table constraint named `x`"));
+        assert!(err.to_string().contains("no constraint named `x`"));
         let dup = TableChange::AddForeignKey {
             foreign_key: ForeignKeySchema::new(
                 "chk_pets_name",

@@ -51,7 +51,7 @@ pub fn rebuild_table<R: SqlRenderer + ?Sized>(
             table.name
         ))
     })?;
-    apply(r, &mut parsed, table, change)?;
+    apply(r, lexicon, &mut parsed, table, change)?;
     let temp = TableRef {
         name: format!("{}{REBUILD_SUFFIX}", table.name).into(),
         ..table.clone()
@@ -107,6 +107,7 @@ fn write_names<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, names: &[&str]
 /// Makes `change` in the definition: one item replaced, added or left out.
 fn apply<R: SqlRenderer + ?Sized>(
     r: &R,
+    lexicon: Lexicon,
     d: &mut TableDefinition,
     table: &TableRef,
     change: &TableChange,
@@ -156,14 +157,24 @@ fn apply<R: SqlRenderer + ?Sized>(
             });
         }
         TableChange::DropConstraint { name } => {
-            let at = d.constraint(name).ok_or_else(|| {
-                DbError::Render(format!(
-                    "table `{}` has no table constraint named `{name}` (a constraint written \
-                     inside a column's definition goes with the column: alter the column)",
+            if let Some(at) = d.constraint(name) {
+                d.items.remove(at);
+                return Ok(());
+            }
+            // A check written inside a column's definition (SQLite's ADD COLUMN puts it
+            // there): the column stays, without it.
+            let inline = d
+                .items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| Some((i, item.without_check(name, lexicon)?)));
+            let Some((at, text)) = inline else {
+                return Err(DbError::Render(format!(
+                    "table `{}` has no constraint named `{name}`",
                     table.name
-                ))
-            })?;
-            d.items.remove(at);
+                )));
+            };
+            d.items[at].text = text;
         }
     }
     Ok(())
