@@ -268,11 +268,13 @@ async fn existing_tables_gain_constraints(backend: Backend) {
         // SQLite's ALTER TABLE adds no constraint: the tables are rebuilt with theirs.
         assert_eq!(pets.rebuilt_tables, ["pets"]);
         assert_eq!(join.rebuilt_tables, ["user_languages"]);
-        assert!(pets.statements.iter().any(|s| s
-            .starts_with("CREATE TABLE `pets__plugorm_rebuild`")
-            && s.contains(
-                "CONSTRAINT `fk_users_pets` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`)"
-            )));
+        assert!(pets
+            .statements
+            .iter()
+            .any(|s| s.starts_with("CREATE TABLE `pets__temp`")
+                && s.contains(
+                    "CONSTRAINT `fk_users_pets` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`)"
+                )));
     } else {
         assert_eq!(pets.statements, [add]);
         assert!(pets.rebuilt_tables.is_empty());

@@ -120,22 +120,19 @@ mod tests {
         let sql = texts(sql);
         assert_eq!(
             sql[0],
-            "CREATE TABLE `pets__plugorm_rebuild` (`id` integer PRIMARY KEY AUTOINCREMENT, \
-             `name` text, \"user_id\" integer, [odd \"name\"] blob, \
-             extra text /* a, comment */ COLLATE NOCASE, \
-             `total` integer GENERATED ALWAYS AS (id * 2) VIRTUAL, \
-             CONSTRAINT `chk_pets_name` CHECK (name <> ''), UNIQUE (name, user_id)) WITHOUT ROWID"
+            "CREATE TABLE `pets__temp` (`id` integer PRIMARY KEY AUTOINCREMENT,\
+             `name` text,\"user_id\" integer,[odd \"name\"] blob,\
+             extra text /* a, comment */ COLLATE NOCASE,\
+             `total` integer GENERATED ALWAYS AS (id * 2) VIRTUAL,\
+             CONSTRAINT `chk_pets_name` CHECK (name <> ''),UNIQUE (name, user_id)) WITHOUT ROWID"
         );
-        let columns = "`id`, `name`, `user_id`, `odd \"name\"`, `extra`";
+        let columns = "`id`,`name`,`user_id`,`odd \"name\"`,`extra`";
         assert_eq!(
             sql[1],
-            format!("INSERT INTO `pets__plugorm_rebuild` ({columns}) SELECT {columns} FROM `pets`")
+            format!("INSERT INTO `pets__temp`({columns}) SELECT {columns} FROM `pets`")
         );
         assert_eq!(sql[2], "DROP TABLE `pets`");
-        assert_eq!(
-            sql[3],
-            "ALTER TABLE `pets__plugorm_rebuild` RENAME TO `pets`"
-        );
+        assert_eq!(sql[3], "ALTER TABLE `pets__temp` RENAME TO `pets`");
     }
 
     #[test]
@@ -147,7 +144,7 @@ mod tests {
         let add = TableChange::AddForeignKey { foreign_key: fk };
         let sql = texts(rebuild_table(&SqliteDialect, &table, PETS, &add).unwrap());
         assert!(sql[0].ends_with(
-            "UNIQUE (name, user_id), CONSTRAINT `fk_users_pets` FOREIGN KEY (`user_id`) \
+            "UNIQUE (name, user_id),CONSTRAINT `fk_users_pets` FOREIGN KEY (`user_id`) \
              REFERENCES `users`(`id`) ON DELETE CASCADE) WITHOUT ROWID"
         ));
         let drop = TableChange::DropConstraint {
@@ -155,7 +152,7 @@ mod tests {
         };
         let sql = texts(rebuild_table(&SqliteDialect, &table, PETS, &drop).unwrap());
         assert!(!sql[0].contains("chk_pets_name"));
-        assert!(sql[0].contains("VIRTUAL, UNIQUE (name, user_id))"));
+        assert!(sql[0].contains("VIRTUAL,UNIQUE (name, user_id))"));
     }
 
     #[test]

@@ -17,10 +17,12 @@ use crate::{
 };
 
 /// The suffix of the table a rebuild creates before it takes the old one's name.
-pub const REBUILD_SUFFIX: &str = "__plugorm_rebuild";
+/// GORM's sqlite migrator's name for it, so the statements are the ones it runs.
+pub const REBUILD_SUFFIX: &str = "__temp";
 
-/// `CREATE TABLE t__plugorm_rebuild (…changed…)`, `INSERT INTO t__plugorm_rebuild (cols)
-/// SELECT cols FROM t`, `DROP TABLE t`, `ALTER TABLE t__plugorm_rebuild RENAME TO t`.
+/// `CREATE TABLE t__temp (…changed…)`, `INSERT INTO t__temp(cols) SELECT cols FROM t`,
+/// `DROP TABLE t`, `ALTER TABLE t__temp RENAME TO t` (GORM's sqlite migrator's four
+/// statements).
 /// `definition` is the stored `CREATE TABLE`, read with `lexicon`; a definition that is
 /// not of that shape is refused with [`DbError::Unsupported`], and a change naming a
 /// column or constraint the table lacks with [`DbError::Render`].
@@ -33,9 +35,9 @@ pub const REBUILD_SUFFIX: &str = "__plugorm_rebuild";
 /// let stored = "CREATE TABLE t (a int, b int, CONSTRAINT ck CHECK (a > b))";
 /// let drop = TableChange::DropConstraint { name: "ck".into() };
 /// let sql = ddl::rebuild_table(&Ansi, Lexicon::STANDARD, &TableRef::new("t"), stored, &drop).unwrap();
-/// assert_eq!(sql[0].text.as_str(), r#"CREATE TABLE "t__plugorm_rebuild" (a int, b int)"#);
-/// assert_eq!(sql[1].text.as_str(), r#"INSERT INTO "t__plugorm_rebuild" ("a", "b") SELECT "a", "b" FROM "t""#);
-/// assert_eq!(sql[3].text.as_str(), r#"ALTER TABLE "t__plugorm_rebuild" RENAME TO "t""#);
+/// assert_eq!(sql[0].text.as_str(), r#"CREATE TABLE "t__temp" (a int,b int)"#);
+/// assert_eq!(sql[1].text.as_str(), r#"INSERT INTO "t__temp"("a","b") SELECT "a","b" FROM "t""#);
+/// assert_eq!(sql[3].text.as_str(), r#"ALTER TABLE "t__temp" RENAME TO "t""#);
 /// ```
 pub fn rebuild_table<R: SqlRenderer + ?Sized>(
     r: &R,
@@ -63,14 +65,14 @@ pub fn rebuild_table<R: SqlRenderer + ?Sized>(
     write_ddl_table(r, &mut create, &temp);
     create.push_str(" (");
     let bodies: Vec<&str> = parsed.items.iter().map(|i| i.text.as_str()).collect();
-    create.push_str(&bodies.join(", "));
+    create.push_str(&bodies.join(","));
     create.push(')');
     create.push_str(&parsed.tail);
 
     let mut copy = SqlWriter::default();
     copy.push_str("INSERT INTO ");
     write_ddl_table(r, &mut copy, &temp);
-    copy.push_str(" (");
+    copy.push('(');
     write_names(r, &mut copy, &columns);
     copy.push_str(") SELECT ");
     write_names(r, &mut copy, &columns);
@@ -98,7 +100,7 @@ pub fn rebuild_table<R: SqlRenderer + ?Sized>(
 fn write_names<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, names: &[&str]) {
     for (i, name) in names.iter().enumerate() {
         if i > 0 {
-            w.push_str(", ");
+            w.push(',');
         }
         r.write_ident(w, name);
     }
