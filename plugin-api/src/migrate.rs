@@ -129,12 +129,13 @@ pub enum Ddl {
     /// 0.2.5), run by the host in one transaction on a connection of its own: create the
     /// new table from `definition` (the stored `CREATE TABLE`, as [`Ddl::TableDefinition`]
     /// read it) with the change made, copy every row and every column into it, drop the
-    /// old table and give the new one its name. The host then re-creates the indexes and
-    /// triggers it read, checks the foreign keys ([`Ddl::ForeignKeyViolations`]) and
-    /// commits.
+    /// old table, give the new one its name, and create again the `dependents` (the
+    /// stored `CREATE` statements of its indexes and triggers, which the drop removed).
+    /// The host then checks the foreign keys ([`Ddl::ForeignKeyViolations`]) and commits.
     RebuildTable {
         table: TableRef,
         definition: Text,
+        dependents: List<Text>,
         change: TableChange,
     },
     /// The statements a rebuild runs on its connection before its transaction begins

@@ -67,16 +67,16 @@ impl Migrator {
     ) -> Result<()> {
         let label = table_label(table);
         let stored = self.stored_definition(table, what).await?;
-        let mut statements = self.render_step(
+        // Dropping the table drops its indexes and triggers: they come back as stored.
+        let statements = self.render_step(
             &Ddl::RebuildTable {
                 table: table.clone(),
                 definition: stored.table.into(),
+                dependents: stored.dependents.into_iter().map(Into::into).collect(),
                 change,
             },
             what,
         )?;
-        // Dropping the table dropped its indexes and triggers: they come back as stored.
-        statements.extend(stored.dependents.into_iter().map(|t| Sql::new(t, [])));
         let enter = self.render_step(&Ddl::RebuildSession { enter: true }, what)?;
         let leave = self.render_step(&Ddl::RebuildSession { enter: false }, what)?;
         report.rebuilt_tables.push(label.clone());

@@ -46,7 +46,7 @@ pub fn tokens(sql: &str, lexicon: Lexicon) -> Vec<Token> {
 
 /// [`tokens`] with the byte range each one covers in `sql` (a quoted name's quotes
 /// included).
-fn spanned_tokens(sql: &str, lexicon: Lexicon) -> Vec<(std::ops::Range<usize>, Token)> {
+pub(crate) fn spanned_tokens(sql: &str, lexicon: Lexicon) -> Vec<(std::ops::Range<usize>, Token)> {
     let bytes = sql.as_bytes();
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
     let mut out = Vec::new();

@@ -83,8 +83,9 @@ pub fn render_ddl<R: SqlRenderer + ?Sized>(r: &R, ddl: &Ddl) -> DbResult<Vec<Sql
         Ddl::RebuildTable {
             table,
             definition,
+            dependents,
             change,
-        } => r.ddl_rebuild_table(table, definition, change)?,
+        } => r.ddl_rebuild_table(table, definition, dependents, change)?,
         Ddl::RebuildSession { enter } => r.ddl_rebuild_session(*enter)?,
         Ddl::ForeignKeyViolations { table } => r.ddl_foreign_key_violations(table)?,
         Ddl::AddCheck {

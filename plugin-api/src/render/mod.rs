@@ -632,14 +632,15 @@ pub trait SqlRenderer {
         Err(ddl::no_rebuild(table))
     }
 
-    /// The statements of a table rebuild ([`Ddl::RebuildTable`]); refused by default.
+    /// The statements of a table rebuild ([`Ddl::RebuildTable`]); refused by default
+    /// (a dialect that rebuilds calls [`ddl::rebuild_table`] with its lexicon).
     ///
     /// ```
     /// use plugorm_plugin_api::{migrate::TableChange, render::SqlRenderer, statement::TableRef};
     /// struct Ansi;
     /// impl SqlRenderer for Ansi {}
     /// let change = TableChange::DropConstraint { name: "fk".into() };
-    /// assert!(Ansi.ddl_rebuild_table(&TableRef::new("t"), "CREATE TABLE t (a)", &change).is_err());
+    /// assert!(Ansi.ddl_rebuild_table(&TableRef::new("t"), "CREATE TABLE t (a)", &[], &change).is_err());
     /// ```
     ///
     /// [`Ddl::RebuildTable`]: crate::migrate::Ddl::RebuildTable
@@ -647,9 +648,10 @@ pub trait SqlRenderer {
         &self,
         table: &TableRef,
         definition: &str,
+        dependents: &[crate::types::Text],
         change: &crate::migrate::TableChange,
     ) -> DbResult<Vec<Sql>> {
-        let _ = (definition, change);
+        let _ = (definition, dependents, change);
         Err(ddl::no_rebuild(table))
     }
 

@@ -190,9 +190,10 @@ impl SqlRenderer for SqliteDialect {
         &self,
         table: &TableRef,
         definition: &str,
+        dependents: &[plugorm_plugin_api::types::Text],
         change: &TableChange,
     ) -> DbResult<Vec<Sql>> {
-        rebuild::rebuild_table(self, table, definition, change)
+        rebuild::rebuild_table(self, table, definition, dependents, change)
     }
 
     fn ddl_rebuild_session(&self, enter: bool) -> DbResult<Vec<Sql>> {

@@ -18,6 +18,7 @@ use plugorm_plugin_api::{
     migrate::TableChange,
     render::{ddl, SqlRenderer, SqlWriter},
     statement::TableRef,
+    types::Text,
     DbResult, Sql, Value,
 };
 
@@ -79,9 +80,10 @@ pub(crate) fn rebuild_table<R: SqlRenderer + ?Sized>(
     r: &R,
     table: &TableRef,
     definition: &str,
+    dependents: &[Text],
     change: &TableChange,
 ) -> DbResult<Vec<Sql>> {
-    ddl::rebuild_table(r, Lexicon::SQLITE, table, definition, change)
+    ddl::rebuild_table(r, Lexicon::SQLITE, table, definition, dependents, change)
 }
 
 fn write_schema<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, table: &TableRef) {
@@ -116,7 +118,8 @@ mod tests {
         let mut field = FieldSchema::new("name", "name", DataType::String);
         field.not_null = false;
         let change = TableChange::AlterColumn { field };
-        let sql = rebuild_table(&SqliteDialect, &TableRef::new("pets"), PETS, &change).unwrap();
+        let sql =
+            rebuild_table(&SqliteDialect, &TableRef::new("pets"), PETS, &[], &change).unwrap();
         let sql = texts(sql);
         assert_eq!(
             sql[0],
@@ -142,7 +145,7 @@ mod tests {
                 .on_delete("CASCADE");
         let table = TableRef::new("pets");
         let add = TableChange::AddForeignKey { foreign_key: fk };
-        let sql = texts(rebuild_table(&SqliteDialect, &table, PETS, &add).unwrap());
+        let sql = texts(rebuild_table(&SqliteDialect, &table, PETS, &[], &add).unwrap());
         assert!(sql[0].ends_with(
             "UNIQUE (name, user_id),CONSTRAINT `fk_users_pets` FOREIGN KEY (`user_id`) \
              REFERENCES `users`(`id`) ON DELETE CASCADE) WITHOUT ROWID"
@@ -150,7 +153,7 @@ mod tests {
         let drop = TableChange::DropConstraint {
             name: "CHK_pets_name".into(),
         };
-        let sql = texts(rebuild_table(&SqliteDialect, &table, PETS, &drop).unwrap());
+        let sql = texts(rebuild_table(&SqliteDialect, &table, PETS, &[], &drop).unwrap());
         assert!(!sql[0].contains("chk_pets_name"));
         assert!(sql[0].contains("VIRTUAL,UNIQUE (name, user_id))"));
     }
@@ -163,12 +166,13 @@ mod tests {
             &SqliteDialect,
             &table,
             PETS,
+            &[],
             &TableChange::AlterColumn { field },
         )
         .unwrap_err();
         assert!(err.to_string().contains("no column `nope`"), "{err}");
         let drop = TableChange::DropConstraint { name: "x".into() };
-        let err = rebuild_table(&SqliteDialect, &table, PETS, &drop).unwrap_err();
+        let err = rebuild_table(&SqliteDialect, &table, PETS, &[], &drop).unwrap_err();
         assert!(err.to_string().contains("no constraint named `x`"));
         let dup = TableChange::AddForeignKey {
             foreign_key: ForeignKeySchema::new(
@@ -178,8 +182,8 @@ mod tests {
                 ["id"],
             ),
         };
-        assert!(rebuild_table(&SqliteDialect, &table, PETS, &dup).is_err());
-        let e = rebuild_table(&SqliteDialect, &table, "CREATE TABLE t (a", &drop).unwrap_err();
+        assert!(rebuild_table(&SqliteDialect, &table, PETS, &[], &dup).is_err());
+        let e = rebuild_table(&SqliteDialect, &table, "CREATE TABLE t (a", &[], &drop).unwrap_err();
         assert!(matches!(e, DbError::Unsupported(_)), "{e}");
     }
 }

@@ -171,6 +171,41 @@ async fn quoted_names_and_an_attached_schema() {
         .any(|i| i.primary && i.columns.len() == 1));
     // Not in the main schema.
     assert!(!describe(&db, "we`ird 'table\"").await.exists);
+
+    // A rebuild (SQLite's ALTER COLUMN) in the attached schema keeps the rows and puts
+    // the unique index back there, not in `main`.
+    ok(
+        db.exec(
+            "INSERT INTO aux.`we``ird 'table\"` (`k``ey`, `va'lue`) VALUES (?, ?), (?, ?)",
+            ("a", 1, "b", 2),
+        )
+        .await,
+        "rows",
+    );
+    let report = ok(db.migrator().alter_column::<Odd>("va'lue").await, "rebuild");
+    assert_eq!(report.rebuilt_tables, ["aux.we`ird 'table\""]);
+    assert!(
+        report.statements.contains(
+            &"CREATE UNIQUE INDEX `aux`.`idx we``ird` ON `we``ird 'table\"`(`va'lue`)".to_string()
+        ),
+        "{:?}",
+        report.statements
+    );
+    let info = describe(&db, "aux.we`ird 'table\"").await;
+    assert!(info.index("idx we`ird").is_some_and(|i| i.unique));
+    let count: Option<i64> = ok(
+        db.raw_scalar("SELECT COUNT(*) FROM aux.`we``ird 'table\"`", ())
+            .await,
+        "count",
+    );
+    assert_eq!(count, Some(2));
+    let dup = db
+        .exec(
+            "INSERT INTO aux.`we``ird 'table\"` (`k``ey`, `va'lue`) VALUES (?, ?)",
+            ("c", 1),
+        )
+        .await;
+    assert!(dup.is_err(), "the unique index is in force again");
 }
 
 #[tokio::test]

@@ -7,12 +7,13 @@
 use super::{require_name, write_check, write_ddl_table, write_foreign_key};
 use crate::{
     kit::{
-        definition::{DefinitionItem, ItemKind, TableDefinition},
+        definition::{spanned_tokens, DefinitionItem, ItemKind, TableDefinition, Token},
         lexer::Lexicon,
     },
     migrate::TableChange,
     render::{SqlRenderer, SqlWriter},
     statement::TableRef,
+    types::Text,
     DbError, DbResult, Sql,
 };
 
@@ -22,7 +23,10 @@ pub const REBUILD_SUFFIX: &str = "__temp";
 
 /// `CREATE TABLE t__temp (…changed…)`, `INSERT INTO t__temp(cols) SELECT cols FROM t`,
 /// `DROP TABLE t`, `ALTER TABLE t__temp RENAME TO t` (GORM's sqlite migrator's four
-/// statements).
+/// statements), then each of `dependents` (the stored `CREATE INDEX` / `CREATE TRIGGER`
+/// statements the drop removed), its name qualified by the table's schema when the
+/// table has one (a stored statement names none, and unqualified it would land in the
+/// default schema).
 /// `definition` is the stored `CREATE TABLE`, read with `lexicon`; a definition that is
 /// not of that shape is refused with [`DbError::Unsupported`], and a change naming a
 /// column or constraint the table lacks with [`DbError::Render`].
@@ -34,7 +38,7 @@ pub const REBUILD_SUFFIX: &str = "__temp";
 /// impl SqlRenderer for Ansi {}
 /// let stored = "CREATE TABLE t (a int, b int, CONSTRAINT ck CHECK (a > b))";
 /// let drop = TableChange::DropConstraint { name: "ck".into() };
-/// let sql = ddl::rebuild_table(&Ansi, Lexicon::STANDARD, &TableRef::new("t"), stored, &drop).unwrap();
+/// let sql = ddl::rebuild_table(&Ansi, Lexicon::STANDARD, &TableRef::new("t"), stored, &[], &drop).unwrap();
 /// assert_eq!(sql[0].text.as_str(), r#"CREATE TABLE "t__temp" (a int,b int)"#);
 /// assert_eq!(sql[1].text.as_str(), r#"INSERT INTO "t__temp"("a","b") SELECT "a","b" FROM "t""#);
 /// assert_eq!(sql[3].text.as_str(), r#"ALTER TABLE "t__temp" RENAME TO "t""#);
@@ -44,6 +48,7 @@ pub fn rebuild_table<R: SqlRenderer + ?Sized>(
     lexicon: Lexicon,
     table: &TableRef,
     definition: &str,
+    dependents: &[Text],
     change: &TableChange,
 ) -> DbResult<Vec<Sql>> {
     require_name("table", &table.name, "a table rebuild")?;
@@ -89,12 +94,66 @@ pub fn rebuild_table<R: SqlRenderer + ?Sized>(
     rename.push_str(" RENAME TO ");
     r.write_ident(&mut rename, &table.name);
 
-    Ok(vec![
+    let mut out = vec![
         create.finish(),
         copy.finish(),
         drop.finish(),
         rename.finish(),
-    ])
+    ];
+    for dependent in dependents {
+        out.push(Sql::new(qualified(r, lexicon, table, dependent), []));
+    }
+    Ok(out)
+}
+
+/// A stored `CREATE [UNIQUE] INDEX | [TEMP] TRIGGER [IF NOT EXISTS] name …` with `name`
+/// qualified by the table's schema, when it has one and the name has none.
+///
+/// ```ignore
+/// // `CREATE INDEX i ON t(a)` of `aux.t` → `CREATE INDEX "aux".i ON t(a)`
+/// ```
+fn qualified<R: SqlRenderer + ?Sized>(
+    r: &R,
+    lexicon: Lexicon,
+    table: &TableRef,
+    stored: &str,
+) -> String {
+    let Some(schema) = table.schema.as_ref() else {
+        return stored.to_string();
+    };
+    let tokens = spanned_tokens(stored, lexicon);
+    const LEAD: [&str; 8] = [
+        "CREATE",
+        "UNIQUE",
+        "INDEX",
+        "TEMP",
+        "TEMPORARY",
+        "TRIGGER",
+        "IF",
+        "NOT",
+    ];
+    let mut at = 0;
+    while tokens
+        .get(at)
+        .is_some_and(|(_, t)| LEAD.iter().any(|k| t.is_keyword(k)) || t.is_keyword("EXISTS"))
+    {
+        at += 1;
+    }
+    let (Some((name, _)), after) = (tokens.get(at), tokens.get(at + 1)) else {
+        return stored.to_string();
+    };
+    if after.is_some_and(|(_, t)| *t == Token::Punct('.')) {
+        return stored.to_string();
+    }
+    let mut w = SqlWriter::default();
+    r.write_ident(&mut w, schema);
+    w.push('.');
+    let prefix = w.finish().text;
+    format!(
+        "{}{prefix}{}",
+        stored.get(..name.start).unwrap_or_default(),
+        stored.get(name.start..).unwrap_or_default()
+    )
 }
 
 fn write_names<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, names: &[&str]) {
