@@ -141,8 +141,8 @@ impl Migrations {
         Migrations::default()
     }
 
-    /// The migrations of a folder of `<version>_<name>.up.sql` / `.down.sql` files (see
-    /// [`super::files`]).
+    /// The migrations of a folder of `<version>_<name>.up.sql` / `.down.sql` files (named
+    /// as the module's documentation describes).
     ///
     /// ```no_run
     /// let set = plugorm::migrations::Migrations::from_dir("migrations")?;

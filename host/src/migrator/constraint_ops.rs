@@ -188,7 +188,7 @@ impl Migrator {
     /// or a relation's foreign keys) on the table holding them: `ALTER TABLE … ADD
     /// CONSTRAINT`. On SQLite, which cannot add one, the table is rebuilt with it, keeping
     /// every row, outside any transaction; rows that would break a foreign key refuse the
-    /// rebuild with [`DbError::ForeignKeyViolation`](crate::DbError::ForeignKeyViolation)
+    /// rebuild with [`DbError::ForeignKeyViolation`]
     /// and nothing changes.
     ///
     /// ```no_run

@@ -61,7 +61,7 @@ impl Migrator {
 
     /// Renames an index of the model's table (`from`: a model index's name, a field with
     /// an index, or any index name; `to`: the new name as written). SQLite cannot rename an index and refuses with
-    /// [`DbError::Unsupported`](crate::DbError::Unsupported), running nothing.
+    /// [`DbError::Unsupported`], running nothing.
     ///
     /// ```no_run
     /// # async fn run<User: plugorm::Model>(db: plugorm::Db) -> plugorm::Result<()> {

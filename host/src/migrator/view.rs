@@ -106,7 +106,7 @@ impl Migrator {
     /// Creates a view (`name` or `schema.name`) of a query built with the ORM, rendered
     /// by the dialect with the plugins' clauses (soft delete) as `find` would run it.
     /// A query with bound values is refused with
-    /// [`DbError::Render`](crate::DbError::Render) naming the view: write its values in
+    /// [`DbError::Render`] naming the view: write its values in
     /// its SQL (`filter("age >= 18", ())`).
     ///
     /// ```no_run

@@ -276,7 +276,7 @@ pub enum FfiPluginInstance {
 /// [`FfiPluginInstance`] in its non-exhaustive boundary form.
 pub type FfiPluginInstanceNe = FfiPluginInstance_NE;
 
-/// A [`Ddl`] operation in its non-exhaustive boundary form: an older plugin handed an
+/// A [`Ddl`](crate::migrate::Ddl) operation in its non-exhaustive boundary form: an older plugin handed an
 /// operation added after it was built answers with an error naming it.
 pub type FfiDdl = crate::migrate::Ddl_NE;
 

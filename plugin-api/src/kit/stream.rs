@@ -1,6 +1,6 @@
 //! Streaming rows out of a connection's worker with bounded memory.
 //!
-//! The worker writes into a [`BatchSink`]; the reader holds a [`KitStream`]. They share a
+//! The worker writes into a [`BatchSink`]; the reader holds a `KitStream`. They share a
 //! channel of capacity one, so at most two batches exist at a time (one queued, one
 //! being filled). Dropping the stream makes the next [`BatchSink::send`] return `false`,
 //! and the driver stops reading.
