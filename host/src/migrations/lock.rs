@@ -23,7 +23,7 @@ use super::{table, MigrationError};
 use crate::Db;
 
 /// How often a run looks again at a lock row another run holds.
-const SQLITE_POLL: Duration = Duration::from_millis(50);
+const LOCK_ROW_POLL: Duration = Duration::from_millis(50);
 
 /// The lock, held on `conn` until released or dropped.
 pub(super) struct LockGuard {
@@ -68,7 +68,7 @@ impl LockGuard {
             }
             Take::Row(sql) => {
                 while guard.conn.execute(sql.clone()).await?.rows_affected != 1 {
-                    tokio::time::sleep(SQLITE_POLL).await;
+                    tokio::time::sleep(LOCK_ROW_POLL).await;
                 }
             }
         }
