@@ -214,26 +214,6 @@ pub enum TableChange {
     AddCheck { name: Text, expression: Text },
 }
 
-impl TableChange {
-    /// What the change does, for messages (`altering column "name"`).
-    ///
-    /// ```
-    /// use plugorm_plugin_api::migrate::TableChange;
-    /// let change = TableChange::DropConstraint { name: "fk_a".into() };
-    /// assert_eq!(change.describe(), "dropping constraint `fk_a`");
-    /// ```
-    pub fn describe(&self) -> String {
-        match self {
-            TableChange::AlterColumn { field } => format!("altering column `{}`", field.column),
-            TableChange::AddForeignKey { foreign_key } => {
-                format!("adding foreign key `{}`", foreign_key.name)
-            }
-            TableChange::DropConstraint { name } => format!("dropping constraint `{name}`"),
-            TableChange::AddCheck { name, .. } => format!("adding check `{name}`"),
-        }
-    }
-}
-
 /// A FOREIGN KEY constraint: the columns of the table holding it, the table and columns
 /// they reference (paired in order), and the referential actions (empty: the database's
 /// default, `NO ACTION`).

@@ -106,22 +106,17 @@ impl Drop for LockGuard {
 /// The dialect's advisory lock ([`Ddl::MigrationLock`]): the query that takes it and the
 /// statement that releases it; `None` when the dialect has none.
 fn advisory(db: &Db) -> Result<Option<(Sql, Sql)>, MigrationError> {
-    let render = |acquire| db.dialect().render_ddl(&Ddl::MigrationLock { acquire });
-    match (render(true), render(false)) {
-        (Err(DbError::Unsupported(_)), _) | (_, Err(DbError::Unsupported(_))) => Ok(None),
-        (Ok(mut take), Ok(mut release)) if take.len() == 1 && release.len() == 1 => {
-            match (take.pop(), release.pop()) {
-                (Some(take), Some(release)) => Ok(Some((take, release))),
-                _ => Ok(None),
-            }
-        }
-        (Ok(_), Ok(_)) => Err(MigrationError::Lock(
+    let render = |acquire| match db.dialect().render_ddl(&Ddl::MigrationLock { acquire }) {
+        Err(DbError::Unsupported(_)) => Ok(None),
+        Err(e) => Err(MigrationError::from(e)),
+        Ok(mut list) if list.len() == 1 => Ok(list.pop()),
+        Ok(_) => Err(MigrationError::Lock(
             "the dialect rendered the migrations lock as several statements; it must be one \
              query and one statement"
                 .into(),
         )),
-        (Err(e), _) | (_, Err(e)) => Err(e.into()),
-    }
+    };
+    Ok(render(true)?.zip(render(false)?))
 }
 
 /// How a dialect takes the lock.

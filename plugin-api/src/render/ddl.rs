@@ -472,11 +472,27 @@ fn require_table(table: &TableRef, context: &str) -> DbResult<()> {
 /// assert_eq!(w.text(), r#""app"."users""#);
 /// ```
 pub fn write_ddl_table<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, table: &TableRef) {
+    write_schema_prefix(r, w, table);
+    r.write_ident(w, &table.name);
+}
+
+/// Writes `"schema".` when the table names a schema, else nothing: what qualifies a name
+/// that lives beside the table (an index, a catalog, a rebuilt table's dependents).
+///
+/// ```
+/// use plugorm_plugin_api::render::{ddl, SqlRenderer, SqlWriter};
+/// use plugorm_plugin_api::statement::TableRef;
+/// struct Ansi;
+/// impl SqlRenderer for Ansi {}
+/// let mut w = SqlWriter::default();
+/// ddl::write_schema_prefix(&Ansi, &mut w, &TableRef::parse("app.users"));
+/// assert_eq!(w.text(), r#""app"."#);
+/// ```
+pub fn write_schema_prefix<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, table: &TableRef) {
     if let Optional::Some(schema) = &table.schema {
         r.write_ident(w, schema);
         w.push('.');
     }
-    r.write_ident(w, &table.name);
 }
 
 fn finish(w: SqlWriter) -> Sql {
@@ -896,10 +912,7 @@ pub fn drop_index<R: SqlRenderer + ?Sized>(
     require_name("index", name, &format!("DROP INDEX on `{}`", table.name))?;
     let mut w = SqlWriter::default();
     w.push_str("DROP INDEX ");
-    if let Optional::Some(schema) = &table.schema {
-        r.write_ident(&mut w, schema);
-        w.push('.');
-    }
+    write_schema_prefix(r, &mut w, table);
     r.write_ident(&mut w, name);
     Ok(vec![finish(w)])
 }
@@ -1000,10 +1013,7 @@ pub fn rename_index<R: SqlRenderer + ?Sized>(
     check_rename("index", table, from, to)?;
     let mut w = SqlWriter::default();
     w.push_str("ALTER INDEX ");
-    if let Optional::Some(schema) = &table.schema {
-        r.write_ident(&mut w, schema);
-        w.push('.');
-    }
+    write_schema_prefix(r, &mut w, table);
     r.write_ident(&mut w, from);
     w.push_str(" RENAME TO ");
     r.write_ident(&mut w, to);

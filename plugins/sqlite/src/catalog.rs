@@ -1,7 +1,7 @@
 //! Catalog reads of the migrator: the main database's tables (its own `sqlite_` tables left out) and its name.
 
 use plugorm_plugin_api::{
-    render::{SqlRenderer, SqlWriter},
+    render::{ddl, SqlRenderer, SqlWriter},
     statement::TableRef,
     DbResult, Sql, Value,
 };
@@ -50,10 +50,7 @@ pub(crate) fn has_constraint<R: SqlRenderer + ?Sized>(
     ];
     let mut w = SqlWriter::default();
     w.push_str("SELECT COUNT(*) FROM ");
-    if let Some(schema) = table.schema.as_ref() {
-        r.write_ident(&mut w, schema);
-        w.push('.');
-    }
+    ddl::write_schema_prefix(r, &mut w, table);
     w.push_str("sqlite_master WHERE type = 'table' AND tbl_name = ");
     r.write_param(&mut w, text(table.name.to_string()));
     w.push_str(" COLLATE NOCASE AND (");

@@ -217,10 +217,7 @@ fn write_index_name<R: SqlRenderer + ?Sized>(
     table: &TableRef,
     name: &str,
 ) {
-    if let Some(schema) = table.schema.as_ref() {
-        r.write_ident(w, schema);
-        w.push('.');
-    }
+    ddl::write_schema_prefix(r, w, table);
     r.write_ident(w, name);
 }
 

@@ -30,7 +30,7 @@ pub(crate) fn table_definition<R: SqlRenderer + ?Sized>(
 ) -> DbResult<Vec<Sql>> {
     let mut w = SqlWriter::default();
     w.push_str("SELECT type, name, sql FROM ");
-    write_schema(r, &mut w, table);
+    ddl::write_schema_prefix(r, &mut w, table);
     w.push_str("sqlite_master WHERE tbl_name = ");
     r.write_param(&mut w, Value::Text(table.name.clone()).into_ffi());
     w.push_str(
@@ -84,13 +84,6 @@ pub(crate) fn rebuild_table<R: SqlRenderer + ?Sized>(
     change: &TableChange,
 ) -> DbResult<Vec<Sql>> {
     ddl::rebuild_table(r, Lexicon::SQLITE, table, definition, dependents, change)
-}
-
-fn write_schema<R: SqlRenderer + ?Sized>(r: &R, w: &mut SqlWriter, table: &TableRef) {
-    if let Some(schema) = table.schema.as_ref() {
-        r.write_ident(w, schema);
-        w.push('.');
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! drop the old table, give the new one its name. Every other column, check, collation
 //! and table option survives, byte for byte.
 
-use super::{require_name, write_check, write_ddl_table, write_foreign_key};
+use super::{require_name, write_check, write_ddl_table, write_foreign_key, write_schema_prefix};
 use crate::{
     kit::{
         definition::{spanned_tokens, DefinitionItem, ItemKind, TableDefinition, Token},
@@ -118,9 +118,9 @@ fn qualified<R: SqlRenderer + ?Sized>(
     table: &TableRef,
     stored: &str,
 ) -> String {
-    let Some(schema) = table.schema.as_ref() else {
+    if table.schema.is_none() {
         return stored.to_string();
-    };
+    }
     let tokens = spanned_tokens(stored, lexicon);
     const LEAD: [&str; 8] = [
         "CREATE",
@@ -146,8 +146,7 @@ fn qualified<R: SqlRenderer + ?Sized>(
         return stored.to_string();
     }
     let mut w = SqlWriter::default();
-    r.write_ident(&mut w, schema);
-    w.push('.');
+    write_schema_prefix(r, &mut w, table);
     let prefix = w.finish().text;
     format!(
         "{}{prefix}{}",
